@@ -1,0 +1,117 @@
+/**
+ * Structured logging: one JSON object per line on stdout.
+ *
+ * Every line carries `time`, `level` and `msg`; inside a request (or a job)
+ * the `requestId` and `userId` of that context are added automatically, so
+ * code deep in core/ does not pass them around.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFields = Record<string, unknown>;
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface LogContext {
+  requestId?: string;
+  userId?: string;
+  job?: string;
+}
+
+const context = new AsyncLocalStorage<LogContext>();
+
+/** Runs `fn` with `ctx` attached to every log line written inside it. */
+export function withLogContext<T>(ctx: LogContext, fn: () => T): T {
+  return context.run(ctx, fn);
+}
+
+/** The context of the current request or job (mutable: e.g. userId once known). */
+export function logContext(): LogContext | undefined {
+  return context.getStore();
+}
+
+type Sink = (line: string, urgent?: boolean) => void;
+
+const encoder = new TextEncoder();
+let pending: string[] = [];
+let scheduled = false;
+
+function flush() {
+  scheduled = false;
+  if (!pending.length) return;
+  const chunk = pending.join("");
+  pending = [];
+  try {
+    const bytes = encoder.encode(chunk);
+    let written = 0;
+    while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+  } catch {
+    // stdout closed (e.g. a piped consumer went away): nothing useful to do.
+  }
+}
+
+// Lines are buffered and written at most every FLUSH_MS (or at 256 lines):
+// a write per line, or a timer per event-loop turn, costs more than a cheap
+// request. Warnings and errors are written at once, so a crash loses nothing
+// that explains it.
+const FLUSH_MS = 20;
+
+const stdoutSink: Sink = (line, urgent) => {
+  pending.push(line);
+  if (urgent || pending.length >= 256) flush();
+  else if (!scheduled) {
+    scheduled = true;
+    const timer = setTimeout(flush, FLUSH_MS);
+    Deno.unrefTimer(timer);
+  }
+};
+
+let minRank = RANK.info;
+let sink: Sink = stdoutSink;
+
+export function configureLog(opts: { level?: LogLevel; sink?: Sink | null }) {
+  if (opts.level) minRank = RANK[opts.level];
+  if (opts.sink !== undefined) sink = opts.sink ?? stdoutSink;
+}
+
+/** Writes what is buffered now (before exit, or in tests). */
+export function flushLog() {
+  flush();
+}
+
+export function serializeError(err: unknown): LogFields {
+  if (err instanceof Error) {
+    const out: LogFields = { type: err.name, message: err.message, stack: err.stack };
+    if (err.cause !== undefined) out.cause = serializeError(err.cause);
+    return out;
+  }
+  return { type: typeof err, message: String(err) };
+}
+
+function write(level: LogLevel, msg: string, fields?: LogFields) {
+  if (RANK[level] < minRank) return;
+  const ctx = context.getStore();
+  const entry: LogFields = { time: new Date().toISOString(), level, msg };
+  if (ctx?.requestId) entry.requestId = ctx.requestId;
+  if (ctx?.userId) entry.userId = ctx.userId;
+  if (ctx?.job) entry.job = ctx.job;
+  if (fields) {
+    for (const [k, v] of Object.entries(fields)) {
+      entry[k] = v instanceof Error ? serializeError(v) : v;
+    }
+  }
+  let line: string;
+  try {
+    line = JSON.stringify(entry);
+  } catch {
+    line = JSON.stringify({ time: entry.time, level, msg, note: "fields not serializable" });
+  }
+  sink(line + "\n", level === "warn" || level === "error");
+}
+
+export const log = {
+  debug: (msg: string, fields?: LogFields) => write("debug", msg, fields),
+  info: (msg: string, fields?: LogFields) => write("info", msg, fields),
+  warn: (msg: string, fields?: LogFields) => write("warn", msg, fields),
+  error: (msg: string, fields?: LogFields) => write("error", msg, fields),
+};

@@ -1,0 +1,75 @@
+/**
+ * The process-wide dependencies core/ works with: configuration, the
+ * database, Deno KV and caches. Routes get them as `ctx.state.services`;
+ * jobs, the bot and the CLI receive the same object, so every entry point
+ * calls core/ the same way.
+ */
+import type { Kysely } from "kysely";
+import type { Config } from "./config.ts";
+import type { Database } from "../db/schema.ts";
+import { type DbHandle, openDatabase } from "../db/connection.ts";
+import { migrateToLatest } from "../db/migrate.ts";
+import { log } from "./log.ts";
+import { Cache } from "./cache.ts";
+
+export interface Services {
+  config: Config;
+  db: Kysely<Database>;
+  dbKind: "pglite" | "postgres";
+  kv: Deno.Kv;
+  cache: Cache;
+  startedAt: Date;
+  /** Throws when the database does not answer. */
+  pingDb(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Run migrations (default true). */
+  migrate?: boolean;
+  /** PGlite in memory and KV in memory (tests). */
+  memory?: boolean;
+  /** An already open database (tests: a fresh database per test file). */
+  handle?: DbHandle;
+}
+
+export async function openServices(config: Config, opts: OpenOptions = {}): Promise<Services> {
+  const t0 = performance.now();
+  const handle = opts.handle ?? await openDatabase(config, { memory: opts.memory });
+  try {
+    if (opts.migrate !== false) {
+      await migrateToLatest(handle.db);
+    }
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  if (!opts.memory) await Deno.mkdir(config.dataDir, { recursive: true });
+  const kv = await Deno.openKv(opts.memory ? ":memory:" : config.kvPath);
+  const cache = new Cache();
+  log.info("services ready", {
+    database: handle.kind,
+    kv: opts.memory ? ":memory:" : config.kvPath,
+    ms: Math.round(performance.now() - t0),
+  });
+  let closed = false;
+  return {
+    config,
+    db: handle.db,
+    dbKind: handle.kind,
+    kv,
+    cache,
+    startedAt: new Date(),
+    pingDb: () => handle.ping(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        kv.close();
+      } catch {
+        // Already closed (e.g. by a test simulating an outage).
+      }
+      await handle.close();
+    },
+  };
+}

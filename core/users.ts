@@ -1,0 +1,109 @@
+/**
+ * Users as data: creating accounts (with the password policy), listing them
+ * for admins. Registration, login and sessions build on these in core/auth.
+ */
+import { z } from "zod";
+import type { Services } from "./services.ts";
+import { type Role, ROLES } from "../db/schema.ts";
+import { hashPassword } from "./auth/password.ts";
+import { newId } from "./ids.ts";
+import { isUniqueViolation } from "../db/connection.ts";
+
+export const usernameSchema = z.string().trim().toLowerCase()
+  .regex(/^[a-z0-9_]{3,32}$/, { error: "validation.username" });
+
+export const passwordSchema = z.string()
+  .min(8, { error: "validation.password" })
+  .max(100, { error: "validation.password" })
+  .refine((p) => /[a-zа-яё]/.test(p) && /[A-ZА-ЯЁ]/.test(p) && /\d/.test(p), {
+    error: "validation.password",
+  });
+
+export const emailSchema = z.string().trim().toLowerCase().max(254)
+  .email({ error: "validation.email" });
+
+export const roleSchema = z.enum(ROLES as [Role, ...Role[]], { error: "validation.role" });
+
+export const newUserSchema = z.object({
+  username: usernameSchema,
+  password: passwordSchema,
+  email: emailSchema.optional(),
+  role: roleSchema.default("USER"),
+  locale: z.enum(["ru", "en"]).default("ru"),
+});
+
+export type NewUserInput = z.input<typeof newUserSchema>;
+
+export class UserExistsError extends Error {
+  constructor() {
+    super("username or email is taken");
+    this.name = "UserExistsError";
+  }
+}
+
+/**
+ * Creates a user with a profile. Throws a ZodError for bad input and
+ * `UserExistsError` when the username or email is taken (callers show one
+ * neutral message, so accounts cannot be enumerated).
+ */
+export async function createUser(
+  s: Services,
+  input: NewUserInput,
+): Promise<{ id: string; username: string; role: Role }> {
+  const data = newUserSchema.parse(input);
+  const passwordHash = await hashPassword(data.password);
+  const id = newId();
+  try {
+    await s.db.transaction().execute(async (tx) => {
+      await tx.insertInto("users").values({
+        id,
+        username: data.username,
+        email: data.email ?? null,
+        password_hash: passwordHash,
+        role: data.role,
+        locale: data.locale,
+      }).execute();
+      await tx.insertInto("user_profiles").values({ user_id: id }).execute();
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new UserExistsError();
+    throw err;
+  }
+  return { id, username: data.username, role: data.role };
+}
+
+export interface UserListItem {
+  id: string;
+  username: string;
+  email: string | null;
+  role: Role;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+  disabled: boolean;
+}
+
+export async function listUsers(
+  s: Services,
+  opts: { role?: Role; search?: string; limit?: number; offset?: number } = {},
+): Promise<UserListItem[]> {
+  let q = s.db.selectFrom("users")
+    .select(["id", "username", "email", "role", "created_at", "last_login_at", "disabled_at"])
+    .orderBy("created_at", "asc")
+    .limit(opts.limit ?? 1000)
+    .offset(opts.offset ?? 0);
+  if (opts.role) q = q.where("role", "=", opts.role);
+  if (opts.search) {
+    const like = `%${opts.search.toLowerCase().replace(/[%_\\]/g, (c) => "\\" + c)}%`;
+    q = q.where((eb) => eb.or([eb("username", "like", like), eb("email", "like", like)]));
+  }
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    username: r.username,
+    email: r.email,
+    role: r.role,
+    createdAt: r.created_at,
+    lastLoginAt: r.last_login_at,
+    disabled: r.disabled_at !== null,
+  }));
+}

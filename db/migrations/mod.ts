@@ -1,0 +1,16 @@
+/**
+ * Every migration, imported statically so `deno compile` bundles them (no
+ * directory crawling at run time). To add one: create `NNNN_name.ts` with
+ * `up`/`down`, import it here and add it to `migrations` under the same name.
+ * Names sort lexically, so keep the four-digit prefix.
+ */
+import type { Migration, MigrationProvider } from "kysely/migration";
+import * as m0001 from "./0001_core.ts";
+
+export const migrations: Record<string, Migration> = {
+  "0001_core": m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

@@ -1,0 +1,103 @@
+/**
+ * Browser runtime: finds the island markers the server wrote, restores each
+ * island's props and hydrates it in place. Loaded only by pages with islands.
+ */
+import { type ComponentType, h, hydrate } from "preact";
+import { parse } from "devalue";
+import { signal } from "@preact/signals";
+
+interface Marker {
+  name: string;
+  index: number;
+  start: Comment;
+  end: Comment;
+}
+
+/** All top-level island ranges under `root`, in document order. */
+export function findIslands(root: Node): Marker[] {
+  const out: Marker[] = [];
+  const doc = root.ownerDocument ?? (root as Document);
+  const walker = doc.createTreeWalker(root, 128 /* NodeFilter.SHOW_COMMENT */);
+  const stack: { name: string; index: number; start: Comment }[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const text = (n as Comment).data;
+    if (text.startsWith("frsh:island:")) {
+      const [, , name, index] = text.split(":");
+      stack.push({ name, index: Number(index), start: n as Comment });
+    } else if (text === "/frsh:island") {
+      const open = stack.pop();
+      if (!open) continue;
+      if (open.start.parentNode !== n.parentNode) {
+        console.error(
+          `Island "${open.name}": its start and end markers have different parents; ` +
+            "check for invalid HTML nesting (e.g. a <div> inside a <p>).",
+        );
+        continue;
+      }
+      if (stack.length === 0) out.push({ ...open, end: n as Comment });
+    }
+  }
+  return out;
+}
+
+/**
+ * A stand-in parent that makes Preact render into the nodes between two
+ * comment markers instead of a whole element.
+ */
+export function rootFragment(start: Comment, end: Comment): Element {
+  const parent = start.parentNode as Element;
+  const children = () => {
+    const list: ChildNode[] = [];
+    for (let n = start.nextSibling; n && n !== end; n = n.nextSibling) list.push(n);
+    return list;
+  };
+  const frag = {
+    nodeType: 1,
+    parentNode: parent,
+    ownerDocument: parent.ownerDocument,
+    namespaceURI: parent.namespaceURI,
+    localName: parent.localName,
+    get firstChild() {
+      const n = start.nextSibling;
+      return n === end ? null : n;
+    },
+    get childNodes() {
+      return children();
+    },
+    insertBefore(node: Node, ref: Node | null) {
+      return parent.insertBefore(node, ref ?? end);
+    },
+    appendChild(node: Node) {
+      return parent.insertBefore(node, end);
+    },
+    removeChild(node: Node) {
+      return parent.removeChild(node);
+    },
+    contains(node: Node) {
+      return children().some((c) => c === node || c.contains(node));
+    },
+  };
+  return frag as unknown as Element;
+}
+
+export function parseProps(serialized: string): Record<string, unknown>[] {
+  return parse(serialized, {
+    Signal: (v: unknown[]) => signal(v[0]),
+  }) as Record<string, unknown>[];
+}
+
+export function boot(
+  islands: Record<string, ComponentType<Record<string, unknown>>>,
+  serialized: string,
+  root: Node = document.body,
+) {
+  const props = parseProps(serialized);
+  for (const m of findIslands(root)) {
+    const Component = islands[m.name];
+    if (!Component) {
+      console.error(`Island "${m.name}" has no client module on this page.`);
+      continue;
+    }
+    hydrate(h(Component, props[m.index] ?? {}), rootFragment(m.start, m.end));
+  }
+}

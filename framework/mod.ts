@@ -1,0 +1,15 @@
+/** The Fresh-style layer: what routes, islands and the app import. */
+export { createApp, type FreshApp, nonceOf } from "./app.ts";
+export { createDefine, HttpError, page } from "./page.ts";
+export { asset, Head } from "./render.ts";
+export type {
+  Context,
+  LayoutProps,
+  Manifest,
+  Method,
+  Middleware,
+  PageCache,
+  PageCacheHint,
+  PageProps,
+  RouteConfig,
+} from "./types.ts";

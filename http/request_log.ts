@@ -1,0 +1,44 @@
+/**
+ * First middleware: gives the request an id (kept from `X-Request-Id` when it
+ * looks sane, so a proxy's id carries through), runs the rest inside a log
+ * context, and writes one line per request with method, path, status and
+ * duration.
+ */
+import type { Context } from "../framework/mod.ts";
+import type { State } from "../define.ts";
+import { log, withLogContext } from "../core/log.ts";
+import { randomToken } from "../core/encoding.ts";
+
+const SANE_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+// A random prefix per process and a counter: unique across restarts and
+// cheaper than random bytes on every request.
+const PREFIX = randomToken(6);
+let counter = 0;
+
+export function newRequestId(): string {
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return PREFIX + "-" + counter.toString(36);
+}
+
+export function requestLog(ctx: Context<State>): Promise<Response> {
+  const incoming = ctx.req.headers.get("x-request-id");
+  const requestId = incoming && SANE_ID.test(incoming) ? incoming : newRequestId();
+  ctx.state.requestId = requestId;
+  const start = performance.now();
+  const logRequests = ctx.state.services.config.logRequests;
+  return withLogContext({ requestId }, () =>
+    ctx.next().then((res) => {
+      res.headers.set("x-request-id", requestId);
+      if (logRequests) {
+        log.info("request", {
+          method: ctx.req.method,
+          path: ctx.path,
+          route: ctx.route,
+          status: res.status,
+          ms: Math.round((performance.now() - start) * 10) / 10,
+        });
+      }
+      return res;
+    }));
+}

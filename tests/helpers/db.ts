@@ -1,0 +1,127 @@
+/**
+ * A fresh, migrated, isolated database for one test:
+ *
+ * ```ts
+ * await using h = await openTestDb();
+ * await h.db.selectFrom("users")…
+ * ```
+ *
+ * - `DATABASE_URL` unset: PGlite in memory. The first call in a test process
+ *   migrates a template instance and keeps a dump of it; later calls start
+ *   from the dump (≈0.3 s instead of ≈2 s of initdb + migrations).
+ * - `DATABASE_URL` set: creates a database `gafus_t_<random>` on that server
+ *   (connecting to the URL's own database to run CREATE DATABASE), migrates
+ *   it, and drops it on dispose. Parallel test files never share a database.
+ *
+ * `{ migrate: false }` gives an empty database (for migration tests).
+ */
+import postgres from "postgres";
+import { sql } from "kysely";
+import { type DbHandle, openDatabase, openPglite } from "../../db/connection.ts";
+import { migrateToLatest } from "../../db/migrate.ts";
+import { toHex } from "../../core/encoding.ts";
+
+export type TestDb = DbHandle & { [Symbol.asyncDispose](): Promise<void> };
+
+export interface TestDbOptions {
+  /** Apply migrations (default true). */
+  migrate?: boolean;
+  /** Force a driver; default: postgres when DATABASE_URL is set, else pglite. */
+  kind?: "pglite" | "postgres";
+}
+
+/** The server URL tests use for PostgreSQL, if any. */
+export function testDatabaseUrl(): string | undefined {
+  return Deno.env.get("DATABASE_URL") || undefined;
+}
+
+export async function openTestDb(opts: TestDbOptions = {}): Promise<TestDb> {
+  const url = testDatabaseUrl();
+  const kind = opts.kind ?? (url ? "postgres" : "pglite");
+  if (kind === "postgres") {
+    if (!url) throw new Error("openTestDb: kind postgres needs DATABASE_URL");
+    return await openPostgresTestDb(url, opts.migrate ?? true);
+  }
+  return await openPgliteTestDb(opts.migrate ?? true);
+}
+
+let template: Promise<Blob> | undefined;
+
+async function migratedTemplate(): Promise<Blob> {
+  const h = await openPglite();
+  try {
+    await migrateToLatest(h.db, { log: false });
+    return await h.pglite!.dumpDataDir("none");
+  } finally {
+    await h.close();
+  }
+}
+
+async function openPgliteTestDb(migrate: boolean): Promise<TestDb> {
+  let handle: DbHandle;
+  if (migrate) {
+    template ??= migratedTemplate();
+    let dump: Blob;
+    try {
+      dump = await template;
+    } catch (e) {
+      template = undefined;
+      throw e;
+    }
+    handle = await openPglite(undefined, dump);
+  } else {
+    handle = await openPglite();
+  }
+  return { ...handle, [Symbol.asyncDispose]: () => handle.close() };
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function admin<T>(url: string, fn: (client: postgres.Sql) => Promise<T>): Promise<T> {
+  const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    return await fn(client);
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+async function openPostgresTestDb(url: string, migrate: boolean): Promise<TestDb> {
+  const name = `gafus_t_${toHex(crypto.getRandomValues(new Uint8Array(8)))}`;
+  await admin(url, (client) => client.unsafe(`CREATE DATABASE ${name}`));
+  let handle: DbHandle | undefined;
+  const drop = async () => {
+    await handle?.close();
+    await admin(url, (client) => client.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  };
+  try {
+    handle = await openDatabase({
+      databaseUrl: withDatabase(url, name),
+      dataDir: "",
+      databasePoolMax: 4,
+    });
+    if (migrate) await migrateToLatest(handle.db, { log: false });
+  } catch (e) {
+    await drop().catch(() => {});
+    throw e;
+  }
+  return { ...handle, [Symbol.asyncDispose]: drop };
+}
+
+/**
+ * A second, independent handle to the same PostgreSQL test database (for
+ * concurrency tests). Throws for PGlite, which serves one process.
+ */
+export async function openSecondHandle(h: DbHandle): Promise<DbHandle> {
+  if (h.kind !== "postgres") throw new Error("openSecondHandle: postgres only");
+  const { rows } = await sql<{ db: string }>`select current_database() as db`.execute(h.db);
+  return await openDatabase({
+    databaseUrl: withDatabase(testDatabaseUrl()!, rows[0].db),
+    dataDir: "",
+    databasePoolMax: 4,
+  });
+}
