@@ -14,6 +14,10 @@ export interface State {
   t: Translator;
   /** The signed-in user, or null for a visitor. */
   user: SessionUser | null;
+  /** This request's CSRF token for forms and fetch (made on first use). */
+  csrf: () => string;
+  /** Unread in-app notifications of the signed-in user (for the bell), when known. */
+  unreadNotifications?: number;
 }
 
 export const define = createDefine<State>();

@@ -11,6 +11,7 @@ import { log, logContext } from "./core/log.ts";
 import { acquireLock } from "./core/instance_lock.ts";
 import { seedDemo } from "./db/seed.ts";
 import type { State } from "./define.ts";
+import { mapError } from "./http/errors.ts";
 
 /** Rendered pages for anonymous visitors live this long unless content changes first. */
 const PAGE_TTL_MS = 60_000;
@@ -19,6 +20,7 @@ const PAGE_TTL_MS = 60_000;
 export async function buildApp(services: Services): Promise<FreshApp> {
   return await createApp(manifest, {
     initState: () => ({ services, user: null }) satisfies Partial<State>,
+    mapError,
     pageCache: {
       get: (key) => services.cache.peek<string>(`page:${key}`),
       set: (key, html, tags) =>

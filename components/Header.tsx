@@ -1,8 +1,10 @@
 import type { State } from "../define.ts";
 import { LOCALES } from "../core/i18n/mod.ts";
+import { STAFF_ROLES, STUDIO_ROLES } from "../core/auth/guards.ts";
+import { CsrfField } from "./CsrfField.tsx";
 
 export function Header({ state, url }: { state: State; url: URL }) {
-  const { t } = state;
+  const { t, user } = state;
   const here = url.pathname + url.search;
   const current = (path: string) =>
     url.pathname === path || (path !== "/" && url.pathname.startsWith(path + "/"))
@@ -23,10 +25,57 @@ export function Header({ state, url }: { state: State; url: URL }) {
         </a>
         <nav aria-label={t("nav.main")} class="main-nav">
           <a href="/courses" aria-current={current("/courses")}>{t("nav.courses")}</a>
+          {user && (
+            <>
+              <a href="/achievements" aria-current={current("/achievements")}>
+                {t("nav.achievements")}
+              </a>
+              <a href="/profile" aria-current={current("/profile")}>{t("nav.profile")}</a>
+              {STUDIO_ROLES.includes(user.role) && (
+                <a href="/studio" aria-current={current("/studio")}>{t("nav.studio")}</a>
+              )}
+              {STAFF_ROLES.includes(user.role) && (
+                <a href="/ops" aria-current={current("/ops")}>{t("nav.ops")}</a>
+              )}
+            </>
+          )}
+        </nav>
+        <nav aria-label={t("nav.account")} class="account-nav">
+          {user
+            ? (
+              <>
+                <a href="/notifications" aria-current={current("/notifications")}>
+                  <span aria-hidden="true">🔔</span>
+                  <span class="visually-hidden">{t("nav.notifications")}</span>
+                  {state.unreadNotifications
+                    ? <span class="badge">{state.unreadNotifications}</span>
+                    : null}
+                </a>
+                <a href="/settings" aria-current={current("/settings")}>{user.username}</a>
+                <form method="post" action="/logout" class="inline-form">
+                  <CsrfField state={state} />
+                  <button type="submit" class="link-button">{t("nav.logout")}</button>
+                </form>
+              </>
+            )
+            : (
+              <>
+                <a
+                  href={`/login?next=${encodeURIComponent(here)}`}
+                  aria-current={current("/login")}
+                >
+                  {t("nav.login")}
+                </a>
+                <a href="/register" class="button button--primary button--small">
+                  {t("nav.register")}
+                </a>
+              </>
+            )}
         </nav>
         <nav aria-label={t("locale.switch")} class="locale-switch">
           {LOCALES.map((l) => (
             <a
+              key={l}
               href={`/locale/${l}?next=${encodeURIComponent(here)}`}
               lang={l}
               hreflang={l}

@@ -39,6 +39,12 @@ export interface AppOptions {
   buildDir?: string;
   /** Directory of static files (default `<root>/static`). */
   staticDir?: string;
+  /**
+   * Turns an error thrown by a handler or middleware into a response of the
+   * app's own (e.g. a redirect to login); `undefined` lets the framework render
+   * its error page, with the status from `err.status` when it has one.
+   */
+  mapError?: (err: unknown, ctx: Context<unknown>) => Response | undefined;
   /** Keeps pages whose handler returned `page(data, { cache })`. */
   pageCache?: PageCache;
   /** Initial `ctx.state` of every request (e.g. the app's services). */
@@ -187,7 +193,9 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
   };
 
   const renderError = (ctx: Context<unknown>, err: unknown, errorPage?: Special): Response => {
-    const status = err instanceof HttpError ? err.status : 500;
+    const mapped = opts.mapError?.(err, ctx);
+    if (mapped) return mapped;
+    const status = errorStatus(err);
     if (status === 404) return renderNotFound(ctx);
     if (status >= 500) opts.onError?.(err, ctx);
     ctx.error = err;
@@ -333,6 +341,13 @@ export function nonceOf(ctx: Context<unknown>): string {
     c[NONCE] = btoa(String.fromCharCode(...bytes));
   }
   return c[NONCE];
+}
+
+/** HttpError's status, or any error's numeric 4xx/5xx `status`; else 500. */
+function errorStatus(err: unknown): number {
+  if (err instanceof HttpError) return err.status;
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === "number" && status >= 400 && status < 600 ? status : 500;
 }
 
 function decodeParam(v: string): string {

@@ -1,4 +1,7 @@
-/** Picks the request's language: the `lang` cookie, then Accept-Language, then Russian. */
+/**
+ * Picks the request's language: the `lang` cookie, then the signed-in user's
+ * setting, then Accept-Language, then Russian.
+ */
 import type { Context } from "../framework/mod.ts";
 import type { State } from "../define.ts";
 import { isLocale, negotiateLocale, translator } from "../core/i18n/mod.ts";
@@ -10,7 +13,7 @@ export function localeMiddleware(ctx: Context<State>): Promise<Response> {
   const fromCookie = getCookie(ctx.req.headers, LOCALE_COOKIE);
   const locale = isLocale(fromCookie)
     ? fromCookie
-    : negotiateLocale(ctx.req.headers.get("accept-language"));
+    : ctx.state.user?.locale ?? negotiateLocale(ctx.req.headers.get("accept-language"));
   ctx.state.locale = locale;
   ctx.state.t = translator(locale);
   return ctx.next();

@@ -1,16 +1,41 @@
 import { define } from "../define.ts";
 import { PageTitle } from "../components/PageTitle.tsx";
-import { translator } from "../core/i18n/mod.ts";
+import { type MessageKey, translator } from "../core/i18n/mod.ts";
+import { HttpError } from "../framework/mod.ts";
+
+function statusOf(error: unknown): number {
+  if (error instanceof HttpError) return error.status;
+  const s = (error as { status?: unknown } | null)?.status;
+  return typeof s === "number" ? s : 500;
+}
+
+const TITLES: Record<number, MessageKey> = {
+  403: "error.403.title",
+  405: "error.405.title",
+  413: "error.413.title",
+  429: "error.429.title",
+};
 
 /** Shows no details of the error: they are in the log under the request id shown here. */
-export default define.page(({ state }) => {
+export default define.page(({ state, error }) => {
   // The error may have happened before the locale middleware ran.
   const t = state.t ?? translator("ru");
+  const status = statusOf(error);
+  const title = status >= 500 ? t("error.500.title") : t(TITLES[status] ?? "error.generic.title");
+  const text = status >= 500
+    ? t("error.500.text")
+    : status === 403
+    ? (error instanceof HttpError && /CSRF|cross-site/.test(error.message)
+      ? t("csrf.failed")
+      : t("error.403.text"))
+    : status === 429
+    ? t("error.429.text")
+    : t("error.400.text");
   return (
     <section class="notice">
-      <PageTitle t={t} title={t("error.500.title")} />
-      <h1>{t("error.500.title")}</h1>
-      <p>{t("error.500.text")}</p>
+      <PageTitle t={t} title={title} />
+      <h1>{title}</h1>
+      <p>{text}</p>
       {state.requestId && <p class="muted">{t("error.requestId", { id: state.requestId })}</p>}
       <p>
         <a href="/">{t("error.home")}</a>

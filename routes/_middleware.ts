@@ -1,10 +1,18 @@
 /**
  * Runs for every request, in this order: request id and access log,
- * security headers, language.
+ * security headers, session, language, CSRF.
  */
 import { define } from "../define.ts";
 import { requestLog } from "../http/request_log.ts";
 import { securityHeaders } from "../http/security_headers.ts";
 import { localeMiddleware } from "../http/locale.ts";
+import { sessionMiddleware } from "../http/session.ts";
+import { csrfMiddleware } from "../http/csrf.ts";
 
-export const handler = define.middleware([requestLog, securityHeaders, localeMiddleware]);
+export const handler = define.middleware([
+  requestLog,
+  securityHeaders,
+  sessionMiddleware,
+  localeMiddleware,
+  csrfMiddleware,
+]);

@@ -8,4 +8,6 @@ export interface SessionUser {
   role: Role;
   locale: Locale;
   timeZone: string;
+  /** The version the session was issued for (CSRF tokens are bound to it). */
+  sessionVersion: number;
 }

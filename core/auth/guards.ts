@@ -1,0 +1,67 @@
+/**
+ * Who may do what, decided in core/ so every entry point (pages, API, jobs,
+ * bot, CLI) applies the same rules. Routes turn these errors into a redirect
+ * to the login page, a 403 page or a JSON error.
+ */
+import type { Role } from "../../db/schema.ts";
+import type { SessionUser } from "./session_user.ts";
+
+/** No session where one is needed (→ login). */
+export class UnauthenticatedError extends Error {
+  readonly status = 401;
+  constructor() {
+    super("authentication required");
+    this.name = "UnauthenticatedError";
+  }
+}
+
+/** A session without the right (→ 403). */
+export class ForbiddenError extends Error {
+  readonly status = 403;
+  constructor(message = "forbidden") {
+    super(message);
+    this.name = "ForbiddenError";
+  }
+}
+
+/**
+ * Something that does not exist *for this user* (another user's pet, a
+ * private course without access): answered as 404 so its existence is not
+ * revealed.
+ */
+export class NotFoundError extends Error {
+  readonly status = 404;
+  constructor(message = "not found") {
+    super(message);
+    this.name = "NotFoundError";
+  }
+}
+
+export const STUDIO_ROLES: readonly Role[] = ["TRAINER", "MODERATOR", "ADMIN"];
+export const STAFF_ROLES: readonly Role[] = ["MODERATOR", "ADMIN"];
+
+export function requireUser(user: SessionUser | null): SessionUser {
+  if (!user) throw new UnauthenticatedError();
+  return user;
+}
+
+export function requireRole(user: SessionUser | null, roles: readonly Role[]): SessionUser {
+  const u = requireUser(user);
+  if (!roles.includes(u.role)) throw new ForbiddenError();
+  return u;
+}
+
+/** Trainer studio: trainers, moderators and admins. */
+export function requireStudio(user: SessionUser | null): SessionUser {
+  return requireRole(user, STUDIO_ROLES);
+}
+
+/** Ops console: admins may act; moderators may only look (`write: false`). */
+export function requireOps(user: SessionUser | null, opts: { write: boolean }): SessionUser {
+  return requireRole(user, opts.write ? ["ADMIN"] : STAFF_ROLES);
+}
+
+/** Staff see and edit every trainer's content; a trainer only their own. */
+export function canEditContent(user: SessionUser, authorId: string): boolean {
+  return user.id === authorId || user.role === "ADMIN" || user.role === "MODERATOR";
+}

@@ -1,0 +1,100 @@
+/**
+ * Sessions: a jose-signed JWT (HS256) carrying the user id and the user's
+ * `session_version`. Changing the password or "log out everywhere" bumps the
+ * version in the database, so every older token stops working on its next
+ * request, on every server.
+ */
+import { jwtVerify, SignJWT } from "jose";
+import type { Services } from "../services.ts";
+import type { SessionUser } from "./session_user.ts";
+import { isLocale } from "../i18n/mod.ts";
+
+export const SESSION_TTL_SEC = 30 * 24 * 3600;
+const ISSUER = "gafus";
+const AUDIENCE = "gafus-web";
+
+const keys = new Map<string, Uint8Array>();
+
+/** The signing key for sessions, derived from SESSION_SECRET (kept per secret). */
+function sessionKey(secret: string): Uint8Array {
+  let key = keys.get(secret);
+  if (!key) {
+    key = new TextEncoder().encode(`session:${secret}`);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+export interface SessionClaims {
+  userId: string;
+  sessionVersion: number;
+  issuedAt: number;
+}
+
+export async function createSessionToken(
+  s: Services,
+  user: { id: string; sessionVersion: number },
+  now = Date.now(),
+): Promise<string> {
+  const iat = Math.floor(now / 1000);
+  return await new SignJWT({ sv: user.sessionVersion })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(user.id)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + SESSION_TTL_SEC)
+    .sign(sessionKey(s.config.secrets.session));
+}
+
+/** The claims of a valid, unexpired token, or null. */
+export async function verifySessionToken(
+  s: Services,
+  token: string,
+): Promise<SessionClaims | null> {
+  try {
+    const { payload } = await jwtVerify(token, sessionKey(s.config.secrets.session), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ["HS256"],
+    });
+    if (typeof payload.sub !== "string" || typeof payload.sv !== "number") return null;
+    return { userId: payload.sub, sessionVersion: payload.sv, issuedAt: payload.iat ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The user a session token stands for: valid signature, not expired, the
+ * account exists and is not disabled, and the token's version is current.
+ */
+export async function loadSessionUser(s: Services, token: string): Promise<SessionUser | null> {
+  const claims = await verifySessionToken(s, token);
+  if (!claims) return null;
+  const row = await s.db.selectFrom("users")
+    .select(["id", "username", "role", "locale", "time_zone", "session_version", "disabled_at"])
+    .where("id", "=", claims.userId)
+    .executeTakeFirst();
+  if (!row || row.disabled_at !== null || row.session_version !== claims.sessionVersion) {
+    return null;
+  }
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    locale: isLocale(row.locale) ? row.locale : "ru",
+    timeZone: row.time_zone,
+    sessionVersion: row.session_version,
+  };
+}
+
+/** Revokes every session of a user (password change, "log out everywhere", disable). */
+export async function bumpSessionVersion(s: Services, userId: string): Promise<number> {
+  const row = await s.db.updateTable("users")
+    .set((eb) => ({ session_version: eb("session_version", "+", 1) }))
+    .where("id", "=", userId)
+    .returning("session_version")
+    .executeTakeFirstOrThrow();
+  return row.session_version;
+}

@@ -1,0 +1,43 @@
+/**
+ * Resolves the session cookie to `ctx.state.user` (null for visitors). A
+ * cookie that no longer works (expired, revoked by a newer session version,
+ * disabled account) is cleared on the response.
+ */
+import type { Context } from "../framework/mod.ts";
+import type { State } from "../define.ts";
+import { createSessionToken, loadSessionUser, SESSION_TTL_SEC } from "../core/auth/session.ts";
+import { deleteCookie, getCookie, setCookie } from "./cookies.ts";
+
+export const SESSION_COOKIE = "gafus_session";
+
+export async function sessionMiddleware(ctx: Context<State>): Promise<Response> {
+  const token = getCookie(ctx.req.headers, SESSION_COOKIE);
+  if (!token) {
+    ctx.state.user = null;
+    return await ctx.next();
+  }
+  const user = await loadSessionUser(ctx.state.services, token);
+  ctx.state.user = user;
+  const res = await ctx.next();
+  if (!user && !res.headers.has("set-cookie")) deleteCookie(res.headers, SESSION_COOKIE);
+  return res;
+}
+
+/** Signs the user in on this response (after login or registration). */
+export async function startSession(
+  ctx: Context<State>,
+  headers: Headers,
+  user: { id: string; sessionVersion: number },
+): Promise<void> {
+  const token = await createSessionToken(ctx.state.services, user);
+  setCookie(headers, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: ctx.state.services.config.production,
+    maxAge: SESSION_TTL_SEC,
+  });
+}
+
+export function endSession(headers: Headers) {
+  deleteCookie(headers, SESSION_COOKIE);
+}
