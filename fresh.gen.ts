@@ -6,13 +6,76 @@ import * as $0 from "./routes/_404.tsx";
 import * as $1 from "./routes/_500.tsx";
 import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_middleware.ts";
-import * as $4 from "./routes/courses/[slug]/index.tsx";
-import * as $5 from "./routes/courses/index.tsx";
-import * as $6 from "./routes/health.ts";
-import * as $7 from "./routes/index.tsx";
-import * as $8 from "./routes/locale/[locale].ts";
-import * as $9 from "./routes/ready.ts";
+import * as $4 from "./routes/achievements.tsx";
+import * as $5 from "./routes/api/v1/auth/login.ts";
+import * as $6 from "./routes/api/v1/auth/logout.ts";
+import * as $7 from "./routes/api/v1/auth/session.ts";
+import * as $8 from "./routes/api/v1/client-errors.ts";
+import * as $9 from "./routes/api/v1/courses/[slug]/favorite.ts";
+import * as $10 from "./routes/api/v1/courses/[slug]/index.ts";
+import * as $11 from "./routes/api/v1/courses/[slug]/reviews/[id].ts";
+import * as $12 from "./routes/api/v1/courses/[slug]/reviews/index.ts";
+import * as $13 from "./routes/api/v1/courses/index.ts";
+import * as $14 from "./routes/api/v1/notifications/index.ts";
+import * as $15 from "./routes/api/v1/notifications/read.ts";
+import * as $16 from "./routes/api/v1/ops/queues.ts";
+import * as $17 from "./routes/api/v1/pets/[id]/index.ts";
+import * as $18 from "./routes/api/v1/pets/[id]/photo.ts";
+import * as $19 from "./routes/api/v1/pets/index.ts";
+import * as $20 from "./routes/api/v1/profile/avatar.ts";
+import * as $21 from "./routes/api/v1/profile/index.ts";
+import * as $22 from "./routes/api/v1/profiles/[username].ts";
+import * as $23 from "./routes/api/v1/push/public-key.ts";
+import * as $24 from "./routes/api/v1/push/subscriptions.ts";
+import * as $25 from "./routes/api/v1/training/steps/[id]/[action].ts";
+import * as $26 from "./routes/api/v1/training/steps/[id]/index.ts";
+import * as $27 from "./routes/api/v1/training/steps/[id]/video.ts";
+import * as $28 from "./routes/api/v1/users/username-available.ts";
+import * as $29 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
+import * as $30 from "./routes/courses/[slug]/index.tsx";
+import * as $31 from "./routes/courses/[slug]/reviews.tsx";
+import * as $32 from "./routes/courses/index.tsx";
+import * as $33 from "./routes/favorites.tsx";
+import * as $34 from "./routes/health.ts";
+import * as $35 from "./routes/index.tsx";
+import * as $36 from "./routes/locale/[locale].ts";
+import * as $37 from "./routes/login.tsx";
+import * as $38 from "./routes/logout.ts";
+import * as $39 from "./routes/media/[...key].ts";
+import * as $40 from "./routes/metrics.ts";
+import * as $41 from "./routes/notifications/[id].ts";
+import * as $42 from "./routes/notifications/index.tsx";
+import * as $43 from "./routes/ops/_layout.tsx";
+import * as $44 from "./routes/ops/_middleware.ts";
+import * as $45 from "./routes/ops/errors/[id].tsx";
+import * as $46 from "./routes/ops/errors/index.tsx";
+import * as $47 from "./routes/ops/index.tsx";
+import * as $48 from "./routes/ops/queues/[queue].tsx";
+import * as $49 from "./routes/ops/queues/index.tsx";
+import * as $50 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $51 from "./routes/password-reset/[token].tsx";
+import * as $52 from "./routes/password-reset/index.tsx";
+import * as $53 from "./routes/profile/index.tsx";
+import * as $54 from "./routes/profile/pets/[id]/delete.ts";
+import * as $55 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $56 from "./routes/profile/pets/[id]/index.tsx";
+import * as $57 from "./routes/profile/pets/new.tsx";
+import * as $58 from "./routes/ready.ts";
+import * as $59 from "./routes/register.tsx";
+import * as $60 from "./routes/settings/index.tsx";
+import * as $61 from "./routes/studio/_middleware.ts";
+import * as $62 from "./routes/studio/index.tsx";
+import * as $63 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
+import * as $$1 from "./islands/DiaryForm.tsx";
+import * as $$2 from "./islands/ExamForm.tsx";
+import * as $$3 from "./islands/FavoriteStar.tsx";
+import * as $$4 from "./islands/PushToggle.tsx";
+import * as $$5 from "./islands/QueueCounts.tsx";
+import * as $$6 from "./islands/ShareCourse.tsx";
+import * as $$7 from "./islands/StepCheck.tsx";
+import * as $$8 from "./islands/StepTimer.tsx";
+import * as $$9 from "./islands/UsernameField.tsx";
 
 import type { Manifest } from "./framework/types.ts";
 
@@ -22,15 +85,78 @@ const manifest: Manifest = {
     "./routes/_500.tsx": $1,
     "./routes/_app.tsx": $2,
     "./routes/_middleware.ts": $3,
-    "./routes/courses/[slug]/index.tsx": $4,
-    "./routes/courses/index.tsx": $5,
-    "./routes/health.ts": $6,
-    "./routes/index.tsx": $7,
-    "./routes/locale/[locale].ts": $8,
-    "./routes/ready.ts": $9,
+    "./routes/achievements.tsx": $4,
+    "./routes/api/v1/auth/login.ts": $5,
+    "./routes/api/v1/auth/logout.ts": $6,
+    "./routes/api/v1/auth/session.ts": $7,
+    "./routes/api/v1/client-errors.ts": $8,
+    "./routes/api/v1/courses/[slug]/favorite.ts": $9,
+    "./routes/api/v1/courses/[slug]/index.ts": $10,
+    "./routes/api/v1/courses/[slug]/reviews/[id].ts": $11,
+    "./routes/api/v1/courses/[slug]/reviews/index.ts": $12,
+    "./routes/api/v1/courses/index.ts": $13,
+    "./routes/api/v1/notifications/index.ts": $14,
+    "./routes/api/v1/notifications/read.ts": $15,
+    "./routes/api/v1/ops/queues.ts": $16,
+    "./routes/api/v1/pets/[id]/index.ts": $17,
+    "./routes/api/v1/pets/[id]/photo.ts": $18,
+    "./routes/api/v1/pets/index.ts": $19,
+    "./routes/api/v1/profile/avatar.ts": $20,
+    "./routes/api/v1/profile/index.ts": $21,
+    "./routes/api/v1/profiles/[username].ts": $22,
+    "./routes/api/v1/push/public-key.ts": $23,
+    "./routes/api/v1/push/subscriptions.ts": $24,
+    "./routes/api/v1/training/steps/[id]/[action].ts": $25,
+    "./routes/api/v1/training/steps/[id]/index.ts": $26,
+    "./routes/api/v1/training/steps/[id]/video.ts": $27,
+    "./routes/api/v1/users/username-available.ts": $28,
+    "./routes/courses/[slug]/days/[dayId]/index.tsx": $29,
+    "./routes/courses/[slug]/index.tsx": $30,
+    "./routes/courses/[slug]/reviews.tsx": $31,
+    "./routes/courses/index.tsx": $32,
+    "./routes/favorites.tsx": $33,
+    "./routes/health.ts": $34,
+    "./routes/index.tsx": $35,
+    "./routes/locale/[locale].ts": $36,
+    "./routes/login.tsx": $37,
+    "./routes/logout.ts": $38,
+    "./routes/media/[...key].ts": $39,
+    "./routes/metrics.ts": $40,
+    "./routes/notifications/[id].ts": $41,
+    "./routes/notifications/index.tsx": $42,
+    "./routes/ops/_layout.tsx": $43,
+    "./routes/ops/_middleware.ts": $44,
+    "./routes/ops/errors/[id].tsx": $45,
+    "./routes/ops/errors/index.tsx": $46,
+    "./routes/ops/index.tsx": $47,
+    "./routes/ops/queues/[queue].tsx": $48,
+    "./routes/ops/queues/index.tsx": $49,
+    "./routes/ops/queues/jobs/[id].tsx": $50,
+    "./routes/password-reset/[token].tsx": $51,
+    "./routes/password-reset/index.tsx": $52,
+    "./routes/profile/index.tsx": $53,
+    "./routes/profile/pets/[id]/delete.ts": $54,
+    "./routes/profile/pets/[id]/edit.tsx": $55,
+    "./routes/profile/pets/[id]/index.tsx": $56,
+    "./routes/profile/pets/new.tsx": $57,
+    "./routes/ready.ts": $58,
+    "./routes/register.tsx": $59,
+    "./routes/settings/index.tsx": $60,
+    "./routes/studio/_middleware.ts": $61,
+    "./routes/studio/index.tsx": $62,
+    "./routes/u/[username].tsx": $63,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,
+    "./islands/DiaryForm.tsx": $$1,
+    "./islands/ExamForm.tsx": $$2,
+    "./islands/FavoriteStar.tsx": $$3,
+    "./islands/PushToggle.tsx": $$4,
+    "./islands/QueueCounts.tsx": $$5,
+    "./islands/ShareCourse.tsx": $$6,
+    "./islands/StepCheck.tsx": $$7,
+    "./islands/StepTimer.tsx": $$8,
+    "./islands/UsernameField.tsx": $$9,
   },
   baseUrl: import.meta.url,
 };

@@ -8,10 +8,14 @@ import { createApp, type FreshApp } from "./framework/mod.ts";
 import type { Config } from "./core/config.ts";
 import { openServices, type Services } from "./core/services.ts";
 import { log, logContext } from "./core/log.ts";
-import { acquireLock } from "./core/instance_lock.ts";
+import { acquireLock, DataDirBusyError, updateLock } from "./core/instance_lock.ts";
+import { reportError } from "./core/errors.ts";
+import { type AdminChannel, startAdminChannel } from "./cli/channel.ts";
+import { runAdmin } from "./cli/admin.ts";
 import { seedDemo } from "./db/seed.ts";
 import type { State } from "./define.ts";
 import { mapError } from "./http/errors.ts";
+import { startCron } from "./queues/cron.ts";
 
 /** Rendered pages for anonymous visitors live this long unless content changes first. */
 const PAGE_TTL_MS = 60_000;
@@ -27,11 +31,26 @@ export async function buildApp(services: Services): Promise<FreshApp> {
         services.cache.put(`page:${key}`, html, { ttlMs: PAGE_TTL_MS, tags }),
     },
     onError(err, ctx) {
+      const requestId = logContext()?.requestId;
       log.error("unhandled error", {
         err,
         method: ctx.req.method,
         path: ctx.url.pathname,
-        requestId: logContext()?.requestId,
+        requestId,
+      });
+      const state = ctx.state as Partial<State>;
+      // Not awaited: the error page must not wait for error tracking (which never throws).
+      void reportError(services, {
+        source: "server",
+        error: err,
+        context: {
+          url: ctx.url.pathname + ctx.url.search,
+          method: ctx.req.method,
+          route: ctx.route,
+          userAgent: ctx.req.headers.get("user-agent"),
+          userId: state.user?.id ?? null,
+          requestId,
+        },
       });
     },
   });
@@ -53,11 +72,23 @@ export interface RunningServer {
 
 export async function startServer(
   config: Config,
-  opts: { signals?: boolean } = {},
+  opts: {
+    signals?: boolean;
+    /** Run jobs and cron here (default true). */
+    jobs?: boolean;
+    /** Accept `gafus admin …` commands on 127.0.0.1 (default true). */
+    adminChannel?: boolean;
+  } = {},
 ): Promise<RunningServer> {
-  const release = config.databaseUrl
-    ? null
-    : await acquireLock(config.dataDir, { port: config.port });
+  // The lock tells the CLI where this server's admin channel is. PGlite serves
+  // one process, so there it is exclusive; PostgreSQL servers may share a
+  // DATA_DIR, and a second one runs without a channel.
+  const release = await acquireLock(config.dataDir, { kind: "server", port: config.port })
+    .catch((err) => {
+      if (!(config.databaseUrl && err instanceof DataDirBusyError)) throw err;
+      log.warn("another server holds DATA_DIR: no admin channel here", { pid: err.holder.pid });
+      return null;
+    });
   let services: Services;
   try {
     services = await openServices(config);
@@ -70,6 +101,11 @@ export async function startServer(
     if (seeded.created) log.info("demo data created on first start");
   }
   const app = await buildApp(services);
+  // Jobs and schedules run in the web process (one node); they start before
+  // serving so a request that enqueues finds the listener up.
+  const runJobs = opts.jobs !== false;
+  if (runJobs) services.jobs.start();
+  const cron = runJobs ? startCron(services) : null;
   const ready = Promise.withResolvers<number>();
   const server = Deno.serve({
     port: config.port,
@@ -84,11 +120,26 @@ export async function startServer(
   }, app.fetch);
   const port = await ready.promise;
 
+  // `gafus admin …` runs its commands in this process while it holds DATA_DIR.
+  let channel: AdminChannel | null = null;
+  if (release && opts.adminChannel !== false) {
+    try {
+      channel = await startAdminChannel(services, (argv, io) => runAdmin(argv, io));
+      await updateLock(config.dataDir, { port, adminPort: channel.port });
+    } catch (err) {
+      log.error("admin channel did not start: the CLI cannot reach this server", { err });
+    }
+  }
+
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
     stopping ??= (async () => {
       log.info("shutting down");
+      cron?.stop();
       await server.shutdown();
+      await channel?.close();
+      // Running jobs get a grace period; the rest KV delivers again after restart.
+      await services.jobs.stop({ graceMs: 10_000 });
       await services.close();
       await release?.();
     })();

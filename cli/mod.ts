@@ -4,7 +4,8 @@
  * wrong; a failure exits with 1.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { type CliIO, consoleIO } from "./io.ts";
+import type { CliIO } from "./io.ts";
+import { consoleIO } from "./services.ts";
 import { ConfigError } from "../core/config.ts";
 
 export class UsageError extends Error {
@@ -24,6 +25,12 @@ export interface Command {
   options: Options;
   /** Extra help text (descriptions of options, examples). */
   help?: string;
+  /**
+   * Runs inside a server that holds the data directory, when one does (every
+   * command that touches the database or KV). Help and bad options are still
+   * answered here.
+   */
+  forward?: boolean;
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }
 
@@ -44,7 +51,15 @@ export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
     });
     return { values: values as ParsedArgs["values"], positionals };
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/^.*?:\s*/, "").split(". To specify")[0]);
+    const message = (err as Error).message;
+    // node:util words it "Option '--x' argument is ambiguous" for a value starting with "-".
+    const ambiguous = /Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      throw new UsageError(
+        `${ambiguous[1]} needs a value (write ${ambiguous[1]}=VALUE for one that starts with -)`,
+      );
+    }
+    throw new UsageError(message.replace(/^.*?:\s*/, "").split(". To specify")[0].split("\n")[0]);
   }
 }
 
@@ -94,6 +109,10 @@ export async function dispatch(
       io.out(commandHelp(prefix, cmd));
       return 0;
     }
+    if (cmd.forward && io.forward) {
+      const code = await io.forward([cmd.name, ...rest]);
+      if (code !== null) return code;
+    }
     return await cmd.run(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
@@ -121,4 +140,50 @@ export function noPositionals(args: ParsedArgs) {
   if (args.positionals.length) {
     throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
   }
+}
+
+/** A string option, or undefined when it was not given. */
+export function optional(args: ParsedArgs, name: string): string | undefined {
+  const v = args.values[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+/** A whole-number option within bounds (the default when absent). */
+export function intOption(
+  args: ParsedArgs,
+  name: string,
+  def: number,
+  min: number,
+  max: number,
+): number {
+  const v = optional(args, name);
+  if (v === undefined) return def;
+  const n = /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!(n >= min && n <= max)) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** An option restricted to a list of values; undefined when absent. */
+export function oneOf<T extends string>(
+  args: ParsedArgs,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  const v = optional(args, name);
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new UsageError(`--${name} must be one of ${allowed.join(", ")}`);
+  }
+  return v as T;
+}
+
+/** Exactly one positional argument (`what` names it in the message). */
+export function onePositional(args: ParsedArgs, what: string): string {
+  if (args.positionals.length === 0) throw new UsageError(`say which ${what}`);
+  if (args.positionals.length > 1) {
+    throw new UsageError(`unexpected argument '${args.positionals[1]}'`);
+  }
+  return args.positionals[0];
 }

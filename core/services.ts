@@ -11,6 +11,9 @@ import { type DbHandle, openDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { log } from "./log.ts";
 import { Cache } from "./cache.ts";
+import { openStorage, type Storage } from "./storage/mod.ts";
+import type { Jobs } from "../queues/types.ts";
+import { createJobs } from "../queues/mod.ts";
 
 export interface Services {
   config: Config;
@@ -18,6 +21,14 @@ export interface Services {
   dbKind: "pglite" | "postgres";
   kv: Deno.Kv;
   cache: Cache;
+  /** Files (avatars, photos, exam videos…): `DATA_DIR/media` or S3, see core/storage/. */
+  storage: Storage;
+  /**
+   * Background jobs on Deno KV (queues/): `enqueue(name, payload, {delay, dedupeKey})`,
+   * `cancel(id)`, and the ops API. Enqueue works everywhere; jobs run only in a
+   * process that called `jobs.start()` (the server; tests call it themselves).
+   */
+  jobs: Jobs;
   startedAt: Date;
   /** Throws when the database does not answer. */
   pingDb(): Promise<void>;
@@ -45,31 +56,48 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
     throw err;
   }
   if (!opts.memory) await Deno.mkdir(config.dataDir, { recursive: true });
-  const kv = await Deno.openKv(opts.memory ? ":memory:" : config.kvPath);
+  let kv: Deno.Kv;
+  let storage: Storage | undefined;
+  try {
+    storage = await openStorage(config);
+    kv = await Deno.openKv(opts.memory ? ":memory:" : config.kvPath);
+  } catch (err) {
+    await storage?.close();
+    await handle.close();
+    throw err;
+  }
   const cache = new Cache();
   log.info("services ready", {
     database: handle.kind,
     kv: opts.memory ? ":memory:" : config.kvPath,
+    storage: storage.kind,
     ms: Math.round(performance.now() - t0),
   });
   let closed = false;
-  return {
+  const services: Services = {
     config,
     db: handle.db,
     dbKind: handle.kind,
     kv,
     cache,
+    storage,
+    // Handlers receive this very object; the runtime reads it lazily.
+    jobs: createJobs(kv, () => services),
     startedAt: new Date(),
     pingDb: () => handle.ping(),
     async close() {
       if (closed) return;
       closed = true;
+      // Running handlers finish (or are abandoned to KV redelivery) before KV closes.
+      await services.jobs.stop().catch((err) => log.error("stopping jobs failed", { err }));
       try {
         kv.close();
       } catch {
         // Already closed (e.g. by a test simulating an outage).
       }
+      await storage.close();
       await handle.close();
     },
   };
+  return services;
 }

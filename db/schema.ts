@@ -559,7 +559,16 @@ export interface ErrorReportsTable {
   context: JsonDefault<JsonObject>;
 }
 
+/** Markers of job effects that ran (migration 0002_jobs; see `ctx.once` in queues/define.ts). */
+export interface JobEffectsTable {
+  job_id: string;
+  key: string;
+  result: Json<JsonValue | null>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  job_effects: JobEffectsTable;
   app_meta: AppMetaTable;
   users: UsersTable;
   user_profiles: UserProfilesTable;

@@ -207,7 +207,10 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
       const layouts = specials.layout
         .filter((l) => isAncestorDir(l.parsed.dirs, (errorPage ?? rootError)!.parsed.dirs))
         .map((l) => l.mod.default as AnyComponent);
-      return pageResponse(ctx, page, undefined, layouts, appShell, { status });
+      return pageResponse(ctx, page, undefined, layouts, appShell, {
+        status,
+        headers: errorHeaders(err),
+      });
     } catch (renderErr) {
       opts.onError?.(renderErr, ctx);
       return new Response("Internal Server Error", { status: 500 });
@@ -341,6 +344,12 @@ export function nonceOf(ctx: Context<unknown>): string {
     c[NONCE] = btoa(String.fromCharCode(...bytes));
   }
   return c[NONCE];
+}
+
+/** Headers an error asks its answer to carry (e.g. `Retry-After` of a 429). */
+function errorHeaders(err: unknown): HeadersInit | undefined {
+  const h = (err as { headers?: unknown } | null)?.headers;
+  return h && typeof h === "object" ? h as HeadersInit : undefined;
 }
 
 /** HttpError's status, or any error's numeric 4xx/5xx `status`; else 500. */

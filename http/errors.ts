@@ -9,6 +9,7 @@ import { z } from "zod";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "../core/auth/guards.ts";
 import { fieldErrors } from "../core/validation.ts";
 import { translator } from "../core/i18n/mod.ts";
+import { RateLimitedError, rateLimitMessage } from "../core/rate_limit.ts";
 
 export function isApi(ctx: Context<unknown>): boolean {
   return ctx.path.startsWith("/api/");
@@ -41,6 +42,9 @@ export function mapError(err: unknown, ctx: Context<unknown>): Response | undefi
   const t = state.t ?? translator("ru");
   if (err instanceof UnauthenticatedError) {
     return isApi(ctx) ? jsonError(401, "unauthenticated", t("error.401.text")) : loginRedirect(ctx);
+  }
+  if (err instanceof RateLimitedError && isApi(ctx)) {
+    return jsonError(429, "rate_limited", rateLimitMessage(t, err), undefined, err.headers);
   }
   if (!isApi(ctx)) return undefined;
   if (err instanceof ForbiddenError) return jsonError(403, "forbidden", t("error.403.text"));

@@ -2,12 +2,14 @@
  * First middleware: gives the request an id (kept from `X-Request-Id` when it
  * looks sane, so a proxy's id carries through), runs the rest inside a log
  * context, and writes one line per request with method, path, status and
- * duration.
+ * duration. It also counts the request in the HTTP duration histogram of
+ * `/metrics` (by route pattern, not path, so the series stay few).
  */
 import type { Context } from "../framework/mod.ts";
 import type { State } from "../define.ts";
 import { log, withLogContext } from "../core/log.ts";
 import { randomToken } from "../core/encoding.ts";
+import { httpRequestDuration } from "../core/metrics.ts";
 
 const SANE_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -30,13 +32,17 @@ export function requestLog(ctx: Context<State>): Promise<Response> {
   return withLogContext({ requestId }, () =>
     ctx.next().then((res) => {
       res.headers.set("x-request-id", requestId);
+      const ms = performance.now() - start;
+      // Static files and 404s have no route: one series for all of them.
+      httpRequestDuration.labels2(ctx.route ?? "-", res.status).observe(ms / 1000);
       if (logRequests) {
         log.info("request", {
           method: ctx.req.method,
-          path: ctx.path,
+          // A path that carries a secret (reset links) is logged as its pattern.
+          path: ctx.route?.includes(":token") ? ctx.route : ctx.path,
           route: ctx.route,
           status: res.status,
-          ms: Math.round((performance.now() - start) * 10) / 10,
+          ms: Math.round(ms * 10) / 10,
         });
       }
       return res;

@@ -2,10 +2,22 @@
 import type { Dictionary } from "./mod.ts";
 import { common } from "./en/common.ts";
 import { catalogue } from "./en/catalogue.ts";
+import { achievements } from "./en/achievements.ts";
 import { validation } from "./en/validation.ts";
+import { auth } from "./en/auth.ts";
+import { notifications } from "./en/notifications.ts";
+import { training } from "./en/training.ts";
+import { profile } from "./en/profile.ts";
+import { ops } from "./en/ops.ts";
 
 export const en: Dictionary = {
   ...common,
   ...catalogue,
+  ...achievements,
   ...validation,
+  ...auth,
+  ...notifications,
+  ...training,
+  ...profile,
+  ...ops,
 };

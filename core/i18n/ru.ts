@@ -1,10 +1,22 @@
 /** Russian, the default language. Each area keeps its messages in its own file. */
 import { common } from "./ru/common.ts";
 import { catalogue } from "./ru/catalogue.ts";
+import { achievements } from "./ru/achievements.ts";
 import { validation } from "./ru/validation.ts";
+import { auth } from "./ru/auth.ts";
+import { notifications } from "./ru/notifications.ts";
+import { training } from "./ru/training.ts";
+import { profile } from "./ru/profile.ts";
+import { ops } from "./ru/ops.ts";
 
 export const ru = {
   ...common,
   ...catalogue,
+  ...achievements,
   ...validation,
+  ...auth,
+  ...notifications,
+  ...training,
+  ...profile,
+  ...ops,
 };

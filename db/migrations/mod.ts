@@ -6,9 +6,11 @@
  */
 import type { Migration, MigrationProvider } from "kysely/migration";
 import * as m0001 from "./0001_core.ts";
+import * as m0002Jobs from "./0002_jobs.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_core": m0001,
+  "0002_jobs": m0002Jobs,
 };
 
 export const migrationProvider: MigrationProvider = {

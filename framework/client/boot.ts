@@ -1,10 +1,57 @@
 /**
  * Browser runtime: finds the island markers the server wrote, restores each
- * island's props and hydrates it in place. Loaded only by pages with islands.
+ * island's props and hydrates it in place. Loaded only by pages with islands
+ * — the only pages that run our JavaScript, so the error reporter lives here.
  */
 import { type ComponentType, h, hydrate } from "preact";
 import { parse } from "devalue";
 import { signal } from "@preact/signals";
+
+/**
+ * Uncaught errors and unhandled rejections go to the server's error tracking
+ * (`/api/v1/client-errors`) as a beacon, which survives leaving the page. A
+ * page reports each distinct error once, and at most 10 in all.
+ */
+function reportErrors() {
+  const url = "/api/v1/client-errors";
+  const seen = new Set<string>();
+  const send = (kind: string, e: unknown, extra?: Record<string, unknown>) => {
+    const err = e instanceof Error ? e : null;
+    const message = String(err ? err.message : e ?? "").slice(0, 1000) || kind;
+    const key = kind + message;
+    if (seen.has(key) || seen.size >= 10) return;
+    seen.add(key);
+    const body = JSON.stringify({
+      kind,
+      type: err?.name,
+      message,
+      stack: err?.stack?.slice(0, 8000),
+      url: location.href.slice(0, 1000),
+      ...extra,
+    });
+    try {
+      if (navigator.sendBeacon?.(url, body)) return;
+    } catch { /* fall back to fetch */ }
+    fetch(url, { method: "POST", body, keepalive: true }).catch(() => {});
+  };
+  addEventListener("error", (e) => {
+    // "Script error." from another origin's script carries nothing useful.
+    if (!e.error && !e.filename) return;
+    send(
+      "error",
+      e.error ?? e.message,
+      e.error ? undefined : {
+        source: e.filename.slice(0, 1000),
+        line: e.lineno,
+        column: e.colno,
+      },
+    );
+  });
+  addEventListener("unhandledrejection", (e) => send("unhandledrejection", e.reason));
+}
+
+// Not under Deno (tests import this module): only in a browser page.
+if (typeof document !== "undefined" && typeof location !== "undefined") reportErrors();
 
 interface Marker {
   name: string;

@@ -3,7 +3,11 @@ import { sql } from "kysely";
 import type { DbHandle } from "../../db/connection.ts";
 import { migrateTo, migrateToLatest, MigrationError, migrationStatus } from "../../db/migrate.ts";
 import { TABLES } from "../../db/migrations/0001_core.ts";
+import { migrations } from "../../db/migrations/mod.ts";
 import { openSecondHandle, openTestDb, testDatabaseUrl } from "../helpers/db.ts";
+
+/** Every migration, in order (the list grows with each area's migration). */
+const ALL = Object.keys(migrations).sort();
 
 const KINDS: ("pglite" | "postgres")[] = testDatabaseUrl() ? ["pglite", "postgres"] : ["pglite"];
 
@@ -20,10 +24,10 @@ for (const kind of KINDS) {
     assert.deepEqual(await tables(h), []);
 
     const first = await migrateToLatest(h.db);
-    assert.deepEqual(first.applied, ["0001_core"]);
+    assert.deepEqual(first.applied, ALL);
     const after = await tables(h);
     for (const t of TABLES) assert.ok(after.includes(t), `table ${t} exists`);
-    assert.deepEqual(await migrationStatus(h.db), { applied: ["0001_core"], pending: [] });
+    assert.deepEqual(await migrationStatus(h.db), { applied: ALL, pending: [] });
 
     const second = await migrateToLatest(h.db);
     assert.deepEqual(second.applied, []);
@@ -33,14 +37,14 @@ for (const kind of KINDS) {
   Deno.test(`${kind}: down-migration removes the schema, and up works again`, async () => {
     await using h = await openTestDb({ kind });
     const down = await migrateTo(h.db, "none");
-    assert.deepEqual(down, { direction: "Down", migrations: ["0001_core"] });
+    assert.deepEqual(down, { direction: "Down", migrations: [...ALL].reverse() });
     // Only kysely's own bookkeeping tables remain.
     assert.deepEqual(await tables(h), ["kysely_migration", "kysely_migration_lock"]);
     const { rows } = await sql<{ n: number }>`
       select count(*) as n from pg_proc where proname = 'gafus_touch_updated_at'`.execute(h.db);
     assert.equal(rows[0].n, 0);
 
-    assert.deepEqual((await migrateToLatest(h.db)).applied, ["0001_core"]);
+    assert.deepEqual((await migrateToLatest(h.db)).applied, ALL);
     assert.ok((await tables(h)).includes("users"));
   });
 
@@ -69,7 +73,7 @@ for (const kind of KINDS) {
     try {
       const results = await Promise.all([migrateToLatest(h.db), migrateToLatest(other.db)]);
       const applied = results.map((r) => r.applied).sort((a, b) => b.length - a.length);
-      assert.deepEqual(applied, [["0001_core"], []]);
+      assert.deepEqual(applied, [ALL, []]);
     } finally {
       if (other !== h) await other.close();
     }

@@ -1,53 +1,164 @@
+/**
+ * A course's page: description, facts, author, the days with their status
+ * and estimated minutes (a summary day stays locked until every other day is
+ * done), a call to action to the next unfinished day, sharing and Open Graph
+ * tags. Visitors of a public course share one cached page; a signed-in
+ * learner sees their own statuses.
+ */
 import { define } from "../../../define.ts";
-import { page } from "../../../framework/mod.ts";
-import { type CourseOutline, courseOutline, COURSES_TAG } from "../../../core/courses.ts";
+import { Head, page } from "../../../framework/mod.ts";
+import {
+  COURSES_TAG,
+  type CourseView,
+  courseView,
+  dayPath,
+  type DayView,
+  mediaPath,
+} from "../../../core/courses.ts";
+import { NotFoundError } from "../../../core/auth/guards.ts";
+import { myReview } from "../../../core/reviews.ts";
+import type { Translator } from "../../../core/i18n/mod.ts";
 import { anonymousPage } from "../../../http/page_cache.ts";
 import { CourseLogo } from "../../../components/CourseLogo.tsx";
+import { CourseAuthor } from "../../../components/CourseAuthor.tsx";
+import { CourseProgressBar } from "../../../components/CourseProgressBar.tsx";
+import { FavoriteToggle } from "../../../components/FavoriteToggle.tsx";
+import { StarRating } from "../../../components/StarRating.tsx";
 import { PageTitle } from "../../../components/PageTitle.tsx";
+import { CourseNotAvailable } from "../../../components/CourseNotAvailable.tsx";
+import ShareCourse from "../../../islands/ShareCourse.tsx";
 
-export const handler = define.handlers<{ course: CourseOutline | null }>({
+interface Data {
+  view: CourseView | null;
+  hasReview: boolean;
+  publicUrl: string;
+}
+
+export const handler = define.handlers<Data>({
   async GET(ctx) {
-    const course = await courseOutline(ctx.state.services, ctx.params.slug);
-    // Missing, private without access, or unpublished: one answer, so a link
-    // does not reveal that a private course exists.
-    if (!course) return page({ course: null }, { status: 404 });
+    const { services, user } = ctx.state;
+    const publicUrl = services.config.publicUrl;
+    let view: CourseView;
+    try {
+      view = await courseView(services, ctx.params.slug, user);
+    } catch (e) {
+      // Missing, private without access, or unpublished: one answer, so a link
+      // does not reveal that a private course exists.
+      if (e instanceof NotFoundError) {
+        return page({ view: null, hasReview: false, publicUrl }, { status: 404 });
+      }
+      throw e;
+    }
+    const hasReview = user && view.progress?.status === "COMPLETED"
+      ? (await myReview(services, user.id, view.course.id)) !== null
+      : false;
     // Only public courses are the same for every visitor.
-    const cache = course.access === "PUBLIC" ? anonymousPage(ctx, [COURSES_TAG]) : undefined;
-    return page({ course }, { cache });
+    const cache = view.course.access === "PUBLIC" && view.course.published
+      ? anonymousPage(ctx, [COURSES_TAG])
+      : undefined;
+    return page({ view, hasReview, publicUrl }, { cache });
   },
 });
 
-export default define.page<typeof handler>(({ data, state }) => {
-  const { t } = state;
-  const course = data.course;
-  if (!course) {
-    return (
-      <>
-        <PageTitle t={t} title={t("course.notAvailable")} />
-        <section class="notice">
-          <h1>🔒 {t("course.notAvailable")}</h1>
-          <p>{t("course.notAvailable.text")}</p>
-          <p>
-            <a href="/courses">{t("course.back")}</a>
-          </p>
-        </section>
-      </>
-    );
-  }
+function dayLabel(d: DayView, t: Translator): string {
+  return d.number !== null
+    ? t("course.day.number", { n: d.number })
+    : t(`course.day.type.${d.type as Exclude<typeof d.type, "regular">}` as const);
+}
+
+export default define.page<typeof handler>(({ data, state, url }) => {
+  const { t, user } = state;
+  const view = data.view;
+  if (!view) return <CourseNotAvailable state={state} path={url.pathname} />;
+  const { course, days, next, progress } = view;
+  const path = `/courses/${encodeURIComponent(course.slug)}`;
+  const absolute = data.publicUrl + path;
+  const reviewsPath = `${path}/reviews`;
+  const done = progress?.status === "COMPLETED";
   return (
     <>
       <PageTitle t={t} title={course.name} description={course.shortDescription} />
-      <nav class="breadcrumbs" aria-label="breadcrumbs">
+      <Head>
+        <link rel="canonical" href={absolute} />
+        <meta property="og:type" content="website" />
+        <meta property="og:site_name" content={t("app.name")} />
+        <meta property="og:title" content={course.name} />
+        <meta property="og:description" content={course.shortDescription} />
+        <meta property="og:url" content={absolute} />
+        {course.logoKey && (
+          <meta property="og:image" content={data.publicUrl + mediaPath(course.logoKey)} />
+        )}
+        <meta name="twitter:card" content={course.logoKey ? "summary_large_image" : "summary"} />
+      </Head>
+      <nav class="breadcrumbs" aria-label={t("course.breadcrumbs")}>
         <a href="/courses">{t("course.back")}</a>
       </nav>
+      {!course.published && <p class="notice-inline">{t("course.draft")}</p>}
+      {url.searchParams.has("locked") && (
+        <p class="notice-inline" role="status">{t("course.locked.notice")}</p>
+      )}
       <header class="course-head">
-        <CourseLogo name={course.name} slug={course.slug} size={96} />
-        <div>
+        <CourseLogo name={course.name} slug={course.slug} logoKey={course.logoKey} size={96} />
+        <div class="course-head__text">
           <h1>{course.name}</h1>
+          {course.access === "PRIVATE" && (
+            <p class="badge badge--private">
+              <span aria-hidden="true">🔒</span> {t("course.private")}
+            </p>
+          )}
           <p class="lead">{course.shortDescription}</p>
-          <p class="muted">{t("course.author", { name: course.authorName })}</p>
+          <p class="course-head__rating">
+            {course.avgRating !== null
+              ? (
+                <a href={reviewsPath}>
+                  <StarRating rating={course.avgRating} t={t} /> {course.avgRating.toFixed(1)}
+                  {" · "}
+                  {t.plural("course.reviews", course.reviewCount)}
+                </a>
+              )
+              : <a href={reviewsPath}>{t("course.reviews.link")}</a>}
+          </p>
+        </div>
+        <div class="course-head__star">
+          <FavoriteToggle
+            state={state}
+            slug={course.slug}
+            name={course.name}
+            starred={view.favorite}
+            back={path}
+          />
         </div>
       </header>
+
+      <section class="course-cta" aria-label={t("course.progress.label")}>
+        {progress && (progress.status !== "NOT_STARTED" || progress.completedDays > 0) && (
+          <CourseProgressBar progress={progress} t={t} />
+        )}
+        {done
+          ? (
+            <p class="course-cta__row">
+              <strong>
+                <span aria-hidden="true">🎉</span> {t("course.cta.done")}
+              </strong>
+              <a class="button button--primary" href={reviewsPath}>
+                {data.hasReview ? t("course.cta.myReview") : t("course.cta.review")}
+              </a>
+            </p>
+          )
+          : next && (
+            <p class="course-cta__row">
+              <a class="button button--primary" href={dayPath(course.slug, next.dayOnCourseId)}>
+                {progress && progress.status !== "NOT_STARTED"
+                  ? t("course.cta.continue", { day: dayLabel(next, t) })
+                  : t("course.cta.start")}
+              </a>
+              {!user && (
+                <a href={`/login?next=${encodeURIComponent(path)}`}>{t("course.cta.signIn")}</a>
+              )}
+            </p>
+          )}
+      </section>
+
       <dl class="facts">
         <div>
           <dt>{t("course.level")}</dt>
@@ -59,8 +170,19 @@ export default define.page<typeof handler>(({ data, state }) => {
             <dd>{course.duration}</dd>
           </div>
         )}
+        <div>
+          <dt>{t("course.author.label")}</dt>
+          <dd>
+            <CourseAuthor
+              username={course.authorUsername}
+              name={course.authorName}
+              avatarKey={course.authorAvatarKey}
+              size={28}
+            />
+          </dd>
+        </div>
         {course.equipment && (
-          <div>
+          <div class="facts__wide">
             <dt>{t("course.equipment")}</dt>
             <dd>{course.equipment}</dd>
           </div>
@@ -68,37 +190,66 @@ export default define.page<typeof handler>(({ data, state }) => {
       </dl>
       {/* Sanitized in core/markdown.ts: no raw HTML, only safe URLs. */}
       <section class="prose" dangerouslySetInnerHTML={{ __html: course.descriptionHtml }} />
-      <section>
-        <h2>{t("course.outline")}</h2>
+      <section aria-labelledby="outline-title">
+        <h2 id="outline-title">{t("course.outline")}</h2>
         <ol class="day-list">
-          {course.days.map((d) => (
-            <li class="day-item" key={d.dayOnCourseId}>
-              <span class="day-item__label">
-                {d.number !== null
-                  ? t("course.day.number", { n: d.number })
-                  : t(`course.day.type.${d.type as Exclude<typeof d.type, "regular">}` as const)}
+          {days.map((d) => (
+            <li
+              class={`day-item day-item--${d.locked ? "locked" : d.status.toLowerCase()}`}
+              key={d.dayOnCourseId}
+              aria-current={next?.dayOnCourseId === d.dayOnCourseId ? "step" : undefined}
+            >
+              <span class="day-item__label">{dayLabel(d, t)}</span>
+              <span class="day-item__title">
+                {d.locked
+                  ? (
+                    <>
+                      <span aria-hidden="true">🔒</span> {d.title}
+                      <span class="day-item__hint">{t("course.day.locked.hint")}</span>
+                    </>
+                  )
+                  : <a href={dayPath(course.slug, d.dayOnCourseId)}>{d.title}</a>}
               </span>
-              <span class="day-item__title">{d.title}</span>
               <span class="day-item__meta">
-                {t.plural("steps", d.stepCount)}
+                {user && (
+                  <span class={`status status--${d.locked ? "locked" : d.status.toLowerCase()}`}>
+                    {d.locked
+                      ? t("course.day.locked")
+                      : t(`course.day.status.${d.status}` as const)}
+                  </span>
+                )}
+                <span>{t.plural("steps", d.stepCount)}</span>
                 {d.trainingMinutes > 0 && (
-                  <>
-                    · {t("course.day.training", {
+                  <span>
+                    {t("course.day.training", {
                       minutes: t("minutes.short", { count: d.trainingMinutes }),
                     })}
-                  </>
+                  </span>
                 )}
                 {d.theoryMinutes > 0 && (
-                  <>
-                    · {t("course.day.theory", {
+                  <span>
+                    {t("course.day.theory", {
                       minutes: t("minutes.short", { count: d.theoryMinutes }),
                     })}
-                  </>
+                  </span>
                 )}
               </span>
             </li>
           ))}
         </ol>
+      </section>
+      <section class="course-share" aria-label={t("course.share")}>
+        <ShareCourse
+          url={absolute}
+          title={course.name}
+          text={course.shortDescription}
+          labels={{
+            share: t("course.share"),
+            link: t("course.share.label"),
+            copied: t("course.share.copied"),
+            failed: t("course.share.failed"),
+          }}
+        />
       </section>
     </>
   );

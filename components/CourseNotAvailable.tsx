@@ -1,0 +1,28 @@
+/** The one answer for a course that is missing, private without access, or a draft (404). */
+import type { State } from "../define.ts";
+import { PageTitle } from "./PageTitle.tsx";
+
+export function CourseNotAvailable({ state, path }: { state: State; path: string }) {
+  const { t, user } = state;
+  return (
+    <>
+      <PageTitle t={t} title={t("course.notAvailable")} />
+      <section class="notice">
+        <h1>
+          <span aria-hidden="true">🔒</span> {t("course.notAvailable")}
+        </h1>
+        <p>{t("course.notAvailable.text")}</p>
+        {!user && (
+          <p>
+            <a href={`/login?next=${encodeURIComponent(path)}`}>
+              {t("course.notAvailable.signIn")}
+            </a>
+          </p>
+        )}
+        <p>
+          <a href="/courses">{t("course.back")}</a>
+        </p>
+      </section>
+    </>
+  );
+}

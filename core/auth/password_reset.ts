@@ -1,0 +1,223 @@
+/**
+ * Password reset by a one-time link.
+ *
+ * - Asking always gets the same answer, whether the account exists or not.
+ * - The token is 32 random bytes; only its SHA-256 is stored, so a database
+ *   leak does not leak working links. It lives one hour and works once;
+ *   using it spends every other open token of the account too.
+ * - Setting the new password bumps the session version: every session
+ *   signed in before (perhaps the attacker's) stops working.
+ * - The link goes out through the channels the account has. Telegram
+ *   delivery arrives with the bot; until then the link is only issued (and
+ *   logged without the token), and an admin can hand one out with
+ *   `gafus admin user:reset-link USER`.
+ */
+import { z } from "zod";
+import type { Services } from "../services.ts";
+import type { Config } from "../config.ts";
+import { newPasswordFields, withMatchingRepeat } from "./schemas.ts";
+import { randomToken, sha256Hex } from "../encoding.ts";
+import { newId } from "../ids.ts";
+import { hashPassword } from "./password.ts";
+import { type AccountRow, findAccount } from "./login.ts";
+import { enforce, hit, RATE_RULES } from "../rate_limit.ts";
+import { log } from "../log.ts";
+
+export const RESET_TTL_MS = 60 * 60 * 1000;
+
+/** Shape of the tokens we issue (base64url of 32 bytes); anything else is unknown at once. */
+const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+
+export const resetRequestSchema = z.object({
+  login: z.string().trim().toLowerCase().min(1, { error: "validation.required" })
+    .max(254, { error: "validation.tooLong" }),
+});
+
+export const newPasswordSchema = withMatchingRepeat(z.object(newPasswordFields));
+
+export function resetUrl(config: Pick<Config, "publicUrl">, token: string): string {
+  return `${config.publicUrl}/password-reset/${token}`;
+}
+
+/** Channels a reset link can go through for this account. */
+export function resetChannels(
+  s: Services,
+  account: Pick<AccountRow, "telegram_chat_id">,
+): string[] {
+  const channels: string[] = [];
+  if (account.telegram_chat_id !== null && s.config.telegram) channels.push("telegram");
+  return channels;
+}
+
+/**
+ * Sends a reset link through the account's channels. Telegram is wired when
+ * the bot lands; for now the issue is logged — with the user id and the
+ * channels, never the link or the token.
+ */
+export function deliverResetLink(
+  s: Services,
+  account: Pick<AccountRow, "id" | "telegram_chat_id">,
+  _link: string,
+): Promise<void> {
+  log.info("password reset link issued", {
+    userId: account.id,
+    channels: resetChannels(s, account),
+  });
+  return Promise.resolve();
+}
+
+/** A new reset token for the user (the caller delivers it); returns the token itself. */
+export async function issueResetToken(
+  s: Services,
+  userId: string,
+  now = new Date(),
+): Promise<string> {
+  const token = randomToken(32);
+  await s.db.transaction().execute(async (trx) => {
+    // Keep the table small: spent and expired tokens of this user go.
+    await trx.deleteFrom("password_reset_tokens")
+      .where("user_id", "=", userId)
+      .where((eb) => eb.or([eb("used_at", "is not", null), eb("expires_at", "<=", now)]))
+      .execute();
+    await trx.insertInto("password_reset_tokens").values({
+      id: newId(),
+      user_id: userId,
+      token_hash: await sha256Hex(token),
+      expires_at: new Date(now.getTime() + RESET_TTL_MS),
+    }).execute();
+  });
+  return token;
+}
+
+/** Links being issued after the answer went out (see `requestPasswordReset`). */
+const inFlight = new Set<Promise<void>>();
+
+/**
+ * Handles "forgot password". Throws a ZodError for an empty field and
+ * `RateLimitedError` when this IP asked too often; otherwise returns without
+ * saying whether anything was sent.
+ *
+ * The answer does not wait for the link: issuing and delivering it takes
+ * database and network time that an unknown account would not, and the
+ * difference would tell which accounts exist. `settleResetRequests()`
+ * waits for those still running (tests, shutdown).
+ */
+export async function requestPasswordReset(
+  s: Services,
+  input: z.input<typeof resetRequestSchema>,
+  meta: { ip: string },
+): Promise<void> {
+  const data = resetRequestSchema.parse(input);
+  await enforce(s.kv, RATE_RULES.resetIp, meta.ip);
+  const account = await findAccount(s, data.login);
+  if (!account || account.disabled_at !== null) return;
+  const work = issueAndDeliver(s, account).catch((err) => {
+    log.error("password reset link not issued", { userId: account.id, err });
+  }).finally(() => inFlight.delete(work));
+  inFlight.add(work);
+}
+
+async function issueAndDeliver(s: Services, account: AccountRow): Promise<void> {
+  // Over the per-account limit nothing is sent, and the answer was the same:
+  // a 429 here would tell that the account exists.
+  const perAccount = await hit(s.kv, RATE_RULES.resetAccount, account.id);
+  if (!perAccount.allowed) {
+    log.warn("password reset: per-account limit reached", { userId: account.id });
+    return;
+  }
+  const token = await issueResetToken(s, account.id);
+  await deliverResetLink(s, account, resetUrl(s.config, token));
+}
+
+/** Waits until every reset link requested so far is issued (or failed). */
+export async function settleResetRequests(): Promise<void> {
+  while (inFlight.size) await Promise.allSettled([...inFlight]);
+}
+
+export type ResetTokenState = "valid" | "unknown" | "expired" | "used";
+
+export class ResetTokenError extends Error {
+  readonly status = 400;
+  constructor(readonly state: Exclude<ResetTokenState, "valid">) {
+    super(`reset token ${state}`);
+    this.name = "ResetTokenError";
+  }
+}
+
+interface TokenRow {
+  id: string;
+  user_id: string;
+  expires_at: Date;
+  used_at: Date | null;
+  disabled_at: Date | null;
+}
+
+function stateOf(row: TokenRow | undefined, now: Date): ResetTokenState {
+  if (!row || row.disabled_at !== null) return "unknown";
+  if (row.used_at !== null) return "used";
+  if (row.expires_at.getTime() <= now.getTime()) return "expired";
+  return "valid";
+}
+
+/** Whether a link still works (to show the form or explain why not). */
+export async function inspectResetToken(
+  s: Services,
+  token: string,
+  now = new Date(),
+): Promise<ResetTokenState> {
+  if (!TOKEN_RE.test(token)) return "unknown";
+  const row = await s.db.selectFrom("password_reset_tokens as t")
+    .innerJoin("users as u", "u.id", "t.user_id")
+    .select(["t.id", "t.user_id", "t.expires_at", "t.used_at", "u.disabled_at"])
+    .where("t.token_hash", "=", await sha256Hex(token))
+    .executeTakeFirst();
+  return stateOf(row, now);
+}
+
+/**
+ * Sets a new password with a reset token. Throws a ZodError for a bad
+ * password, `RateLimitedError` when this IP tried too often, and
+ * `ResetTokenError` for an unknown, expired or used token. The
+ * token row is locked, so two submissions of the same link cannot both win.
+ */
+export async function resetPasswordWithToken(
+  s: Services,
+  token: string,
+  input: z.input<typeof newPasswordSchema>,
+  meta: { ip: string },
+  now = new Date(),
+): Promise<{ userId: string; sessionVersion: number }> {
+  const data = newPasswordSchema.parse(input);
+  await enforce(s.kv, RATE_RULES.resetConfirmIp, meta.ip);
+  if (!TOKEN_RE.test(token)) throw new ResetTokenError("unknown");
+  const tokenHash = await sha256Hex(token);
+  // Hashed outside the transaction: it takes ~80 ms and must not hold the row lock.
+  const passwordHash = await hashPassword(data.password);
+  const result = await s.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom("password_reset_tokens as t")
+      .innerJoin("users as u", "u.id", "t.user_id")
+      .select(["t.id", "t.user_id", "t.expires_at", "t.used_at", "u.disabled_at"])
+      .where("t.token_hash", "=", tokenHash)
+      .forUpdate("t")
+      .executeTakeFirst();
+    const state = stateOf(row, now);
+    if (state !== "valid") throw new ResetTokenError(state);
+    const user = await trx.updateTable("users")
+      .set((eb) => ({
+        password_hash: passwordHash,
+        session_version: eb("session_version", "+", 1),
+      }))
+      .where("id", "=", row!.user_id)
+      .returning("session_version")
+      .executeTakeFirstOrThrow();
+    // This link and any other open link of the account stop working.
+    await trx.updateTable("password_reset_tokens")
+      .set({ used_at: now })
+      .where("user_id", "=", row!.user_id)
+      .where("used_at", "is", null)
+      .execute();
+    return { userId: row!.user_id, sessionVersion: user.session_version };
+  });
+  log.info("password reset completed", { userId: result.userId });
+  return result;
+}

@@ -1,0 +1,106 @@
+/**
+ * Registration: a new account with its profile and the consents the person
+ * gave, all in one transaction, so an account never exists without the
+ * record of what was agreed to.
+ */
+import { z } from "zod";
+import type { Services } from "../services.ts";
+import type { ConsentType, Role } from "../../db/schema.ts";
+import { emailSchema, UserExistsError, usernameSchema } from "../users.ts";
+import { checkbox, newPasswordFields, withMatchingRepeat } from "./schemas.ts";
+import { hashPassword } from "./password.ts";
+import { newId } from "../ids.ts";
+import { isUniqueViolation } from "../../db/connection.ts";
+import { log } from "../log.ts";
+import { enforce, RATE_RULES } from "../rate_limit.ts";
+
+/**
+ * Version of the consent texts (personal data, privacy policy, public
+ * profile). Change it together with the texts: every acceptance row records
+ * the version the person saw.
+ */
+export const CONSENT_VERSION = "2026-03-01";
+
+/** Where a request came from: limits registrations per IP, and is kept with the consents. */
+export interface RequestMeta {
+  ip: string;
+  userAgent?: string | null;
+}
+
+const requiredConsent = checkbox.refine((v) => v, { error: "auth.consent.required" });
+
+export const registerSchema = withMatchingRepeat(z.object({
+  username: usernameSchema,
+  // An empty field means "no email".
+  email: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    emailSchema.optional(),
+  ),
+  ...newPasswordFields,
+  consentPersonalData: requiredConsent,
+  consentPrivacyPolicy: requiredConsent,
+  // Optional: it only decides whether the profile is visible to others.
+  consentPublicProfile: checkbox.default(false),
+  locale: z.enum(["ru", "en"]).default("ru"),
+}));
+
+export type RegisterInput = z.input<typeof registerSchema>;
+
+export interface RegisteredUser {
+  id: string;
+  username: string;
+  role: Role;
+  sessionVersion: number;
+}
+
+/**
+ * Creates the account. Throws a ZodError for bad input, `RateLimitedError`
+ * over the per-IP limit, and `UserExistsError`
+ * when the username or email is taken: callers show one neutral message for
+ * both, so nobody learns which accounts exist. The password is hashed before
+ * the insert in both cases, so the answer takes the same time either way.
+ */
+export async function registerUser(
+  s: Services,
+  input: RegisterInput,
+  meta: RequestMeta,
+): Promise<RegisteredUser> {
+  const data = registerSchema.parse(input);
+  // Counted after validation, so typos in the form do not use up attempts.
+  await enforce(s.kv, RATE_RULES.registerIp, meta.ip);
+  const passwordHash = await hashPassword(data.password);
+  const id = newId();
+  const consents: ConsentType[] = ["PERSONAL_DATA", "PRIVACY_POLICY"];
+  if (data.consentPublicProfile) consents.push("PUBLIC_PROFILE");
+  let sessionVersion: number;
+  try {
+    sessionVersion = await s.db.transaction().execute(async (trx) => {
+      const row = await trx.insertInto("users").values({
+        id,
+        username: data.username,
+        email: data.email ?? null,
+        password_hash: passwordHash,
+        role: "USER",
+        locale: data.locale,
+      }).returning("session_version").executeTakeFirstOrThrow();
+      await trx.insertInto("user_profiles").values({
+        user_id: id,
+        is_public: data.consentPublicProfile,
+      }).execute();
+      await trx.insertInto("consents").values(consents.map((type) => ({
+        id: newId(),
+        user_id: id,
+        type,
+        version: CONSENT_VERSION,
+        ip: meta.ip.slice(0, 64) || null,
+        user_agent: meta.userAgent?.slice(0, 1000) || null,
+      }))).execute();
+      return row.session_version;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new UserExistsError();
+    throw err;
+  }
+  log.info("user registered", { userId: id, consents });
+  return { id, username: data.username, role: "USER", sessionVersion };
+}

@@ -1,0 +1,460 @@
+/**
+ * In-app notifications and the start of Web Push.
+ *
+ * `notify(services, userId, { kind, titleKey, bodyKey, vars, url })` is what
+ * other areas call (timers, exam reviews, reminders). It renders the texts in
+ * the recipient's language, stores the row (the in-app list and the bell),
+ * and enqueues one `push` job per subscription of the user. The job
+ * (queues/jobs/push.ts → core/push/deliver.ts) encrypts and sends.
+ *
+ * The unread count for the bell is read on every page a signed-in user
+ * opens, so it is cached per user for a few seconds in its own small cache
+ * and dropped whenever this module inserts or reads notifications.
+ */
+import { z } from "zod";
+import { sql } from "kysely";
+import type { Services } from "./services.ts";
+import type { SessionUser } from "./auth/session_user.ts";
+import { NotFoundError, requireUser } from "./auth/guards.ts";
+import { Cache } from "./cache.ts";
+import { isId, newId } from "./ids.ts";
+import { isLocale, type MessageKey, type Translator, translator } from "./i18n/mod.ts";
+import { ru } from "./i18n/ru.ts";
+import { json } from "../db/connection.ts";
+import type { JsonObject } from "../db/schema.ts";
+import { log } from "./log.ts";
+import { URGENCIES, type Urgency } from "./push/send.ts";
+
+/** Ready-made texts: `notify(s, userId, { ...NOTIFICATIONS.stepFinished, vars: { step }, url })`. */
+export const NOTIFICATIONS = {
+  /** vars: `step` (step title). */
+  stepFinished: {
+    kind: "step.finished",
+    titleKey: "notifications.stepFinished.title",
+    bodyKey: "notifications.stepFinished.body",
+  },
+  /** vars: `step`. */
+  examApproved: {
+    kind: "exam.approved",
+    titleKey: "notifications.examApproved.title",
+    bodyKey: "notifications.examApproved.body",
+  },
+  /** vars: `step`, `comment` (trimmed to 180 characters). */
+  examReturned: {
+    kind: "exam.returned",
+    titleKey: "notifications.examReturned.title",
+    bodyKey: "notifications.examReturned.body",
+  },
+  /** vars: `step` (for a review without a comment). */
+  examReturnedNoComment: {
+    kind: "exam.returned",
+    titleKey: "notifications.examReturned.title",
+    bodyKey: "notifications.examReturned.bodyNoComment",
+  },
+  trainingReminder: {
+    kind: "training.reminder",
+    titleKey: "notifications.trainingReminder.title",
+    bodyKey: "notifications.trainingReminder.body",
+  },
+} as const satisfies Record<string, { kind: string; titleKey: MessageKey; bodyKey: MessageKey }>;
+
+/** How long a push service keeps a message for an offline device, and its urgency, by kind. */
+const PUSH_BY_KIND: Record<string, { ttlSec: number; urgency: Urgency }> = {
+  // "Time is up" is useless hours later.
+  "step.finished": { ttlSec: 3600, urgency: "high" },
+  "exam.approved": { ttlSec: 3 * 86400, urgency: "normal" },
+  "exam.returned": { ttlSec: 3 * 86400, urgency: "normal" },
+  "training.reminder": { ttlSec: 3 * 3600, urgency: "normal" },
+};
+const PUSH_DEFAULT = { ttlSec: 86400, urgency: "normal" as Urgency };
+
+/** Variables are cut to this length (a trainer's comment, a long step title). */
+export const VAR_MAX = 180;
+const TITLE_MAX = 200;
+const BODY_MAX = 2000;
+export const PAGE_SIZE = 20;
+const UNREAD_TTL_MS = 5_000;
+
+function isMessageKey(v: string): v is MessageKey {
+  return Object.hasOwn(ru, v);
+}
+
+const messageKey = z.string().refine(isMessageKey, { error: "unknown message key" });
+
+/** A path on this site ("/courses/x"), never another origin ("//evil", "/\\evil", "https:"). */
+export function isLocalPath(v: string): boolean {
+  return v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") &&
+    !/[\p{Cc}\s]/u.test(v);
+}
+
+const notifySchema = z.object({
+  kind: z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/),
+  titleKey: messageKey,
+  bodyKey: messageKey,
+  vars: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  url: z.string().max(1000).refine(isLocalPath, { error: "url must be a path on this site" })
+    .nullable().optional(),
+  /** Makes a repeated call (a retried job) store and push only once per user and key. */
+  dedupeKey: z.string().min(1).max(200).optional(),
+  ttlSec: z.number().int().min(0).max(28 * 86400).optional(),
+  urgency: z.enum(URGENCIES as [Urgency, ...Urgency[]]).optional(),
+});
+
+export type NotifyInput = z.input<typeof notifySchema> & {
+  titleKey: MessageKey;
+  bodyKey: MessageKey;
+};
+
+/** What the `push` job carries; exported for queues/jobs/push.ts. */
+export const pushJobSchema = z.object({
+  notificationId: z.string().refine(isId),
+  subscriptionId: z.string().refine(isId),
+  ttlSec: z.number().int().min(0).max(28 * 86400),
+  urgency: z.enum(URGENCIES as [Urgency, ...Urgency[]]),
+});
+export type PushJob = z.infer<typeof pushJobSchema>;
+
+/** Stored in `notifications.data`, so the list can show the text in the reader's language. */
+interface StoredI18n {
+  titleKey: string;
+  bodyKey: string;
+  vars: Record<string, string | number>;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1).trimEnd() + "…";
+}
+
+function clipVars(vars: Record<string, string | number> = {}): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(vars)) {
+    out[k] = typeof v === "string" ? clip(v.replace(/\s+/g, " ").trim(), VAR_MAX) : v;
+  }
+  return out;
+}
+
+function render(t: Translator, i18n: StoredI18n): { title: string; body: string } {
+  return {
+    title: clip(t(i18n.titleKey as MessageKey, i18n.vars), TITLE_MAX),
+    body: clip(t(i18n.bodyKey as MessageKey, i18n.vars), BODY_MAX),
+  };
+}
+
+// ------------------------------------------------------------ unread count
+
+const unreadCaches = new WeakMap<Services, Cache>();
+
+/**
+ * Counts live in their own cache, not `services.cache`: one entry per active
+ * user would otherwise push the shared catalogue pages out.
+ */
+function unreadCache(s: Services): Cache {
+  let c = unreadCaches.get(s);
+  if (!c) unreadCaches.set(s, c = new Cache(10_000));
+  return c;
+}
+
+const unreadTag = (userId: string) => `unread:${userId}`;
+
+function unreadChanged(s: Services, userId: string) {
+  unreadCache(s).invalidate(unreadTag(userId));
+}
+
+/** The bell number: unread notifications of the user (cached for a few seconds). */
+export function unreadCount(s: Services, userId: string): Promise<number> {
+  return unreadCache(s).get(
+    unreadTag(userId),
+    { ttlMs: UNREAD_TTL_MS, tags: [unreadTag(userId)] },
+    async () => {
+      const row = await s.db.selectFrom("notifications")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("user_id", "=", userId)
+        .where("read_at", "is", null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  );
+}
+
+// ------------------------------------------------------------------ notify
+
+export interface NotifyResult {
+  id: string;
+  /** Push jobs enqueued (one per subscription). */
+  pushes: number;
+  /** True when `dedupeKey` had been used before: nothing new was stored or sent. */
+  duplicate: boolean;
+}
+
+const DEDUPE_TTL_MS = 7 * 86400_000;
+
+/**
+ * Stores a notification for `userId` in their language and enqueues a push
+ * to each of their subscriptions. Returns null when the user does not exist
+ * (e.g. deleted while a timer ran). Throws ZodError for a malformed call.
+ *
+ * Call it after your own transaction has committed, not inside it: it uses
+ * `s.db`, and PGlite has a single connection. From a job that may run twice,
+ * pass a `dedupeKey` (e.g. the user step id and event) so it happens once.
+ */
+export async function notify(
+  s: Services,
+  userId: string,
+  input: NotifyInput,
+): Promise<NotifyResult | null> {
+  const n = notifySchema.parse(input);
+  const user = await s.db.selectFrom("users").select(["id", "locale", "disabled_at"])
+    .where("id", "=", userId).executeTakeFirst();
+  if (!user) return null;
+
+  const id = newId();
+  const dedupe = n.dedupeKey ? ["notify_dedupe", userId, n.dedupeKey] : null;
+  if (dedupe) {
+    // Claim the key first: a concurrent duplicate sees the claim and stops.
+    const claim = await s.kv.atomic().check({ key: dedupe, versionstamp: null })
+      .set(dedupe, id, { expireIn: DEDUPE_TTL_MS }).commit();
+    if (!claim.ok) {
+      const prior = await s.kv.get<string>(dedupe);
+      return { id: prior.value ?? id, pushes: 0, duplicate: true };
+    }
+  }
+
+  const i18n: StoredI18n = { titleKey: n.titleKey, bodyKey: n.bodyKey, vars: clipVars(n.vars) };
+  const defaults = PUSH_BY_KIND[n.kind] ?? PUSH_DEFAULT;
+  const ttlSec = n.ttlSec ?? defaults.ttlSec;
+  const urgency = n.urgency ?? defaults.urgency;
+  const { title, body } = render(translator(isLocale(user.locale) ? user.locale : "ru"), i18n);
+  try {
+    await s.db.insertInto("notifications").values({
+      id,
+      user_id: userId,
+      kind: n.kind,
+      title,
+      body,
+      url: n.url ?? null,
+      data: json<JsonObject>({ i18n: { ...i18n }, push: { ttlSec, urgency } }),
+    }).execute();
+  } catch (err) {
+    if (dedupe) await s.kv.delete(dedupe);
+    throw err;
+  }
+  unreadChanged(s, userId);
+
+  let pushes = 0;
+  if (!user.disabled_at && s.config.secrets.vapid) {
+    const subs = await s.db.selectFrom("push_subscriptions").select("id")
+      .where("user_id", "=", userId).execute();
+    for (const sub of subs) {
+      const payload: PushJob = { notificationId: id, subscriptionId: sub.id, ttlSec, urgency };
+      try {
+        await s.jobs.enqueue("push", payload, { dedupeKey: pushDedupeKey(payload) });
+        pushes++;
+      } catch (err) {
+        // The in-app notification is stored; a lost push must not fail the caller.
+        log.error("push enqueue failed", { err, notificationId: id, subscriptionId: sub.id });
+      }
+    }
+  }
+  return { id, pushes, duplicate: false };
+}
+
+const pushDedupeKey = (job: PushJob) => `push:${job.notificationId}:${job.subscriptionId}`;
+
+/** The smallest UUIDv7 (as `newId` writes them) of a millisecond: ids sort by time. */
+function idFloor(ms: number): string {
+  const h = ms.toString(16).padStart(12, "0");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-7000-8000-000000000000`;
+}
+
+function storedPush(data: unknown, kind: string): { ttlSec: number; urgency: Urgency } {
+  const push = (data as { push?: { ttlSec?: unknown; urgency?: unknown } } | null)?.push;
+  const fallback = PUSH_BY_KIND[kind] ?? PUSH_DEFAULT;
+  return {
+    ttlSec: typeof push?.ttlSec === "number" ? push.ttlSec : fallback.ttlSec,
+    urgency: URGENCIES.includes(push?.urgency as Urgency)
+      ? push!.urgency as Urgency
+      : fallback.urgency,
+  };
+}
+
+/** How far back the sweeper looks (the sweep runs every 10 minutes; one missed run is covered). */
+export const SWEEP_WINDOW_MS = 25 * 60_000;
+/** Notifications younger than this are left to `notify`, which may still be enqueueing. */
+const SWEEP_SETTLE_MS = 60_000;
+
+/**
+ * The `push` job's sweeper: a crash between storing a notification and
+ * enqueueing its pushes would lose them. Re-enqueues the pushes of recent
+ * notifications with the same dedupeKey, so those already enqueued stay
+ * single (and a delivered one is not sent again: see core/push/deliver.ts).
+ * Only devices that were subscribed when the notification was made.
+ */
+export async function sweepPushes(s: Services, now = Date.now()): Promise<number> {
+  if (!s.config.secrets.vapid) return 0;
+  const from = now - SWEEP_WINDOW_MS;
+  const to = now - SWEEP_SETTLE_MS;
+  const rows = await s.db.selectFrom("notifications as n")
+    .innerJoin("push_subscriptions as p", "p.user_id", "n.user_id")
+    .innerJoin("users as u", "u.id", "n.user_id")
+    .select(["n.id", "n.kind", "n.data", "p.id as sub_id"])
+    // The id range walks the primary key; created_at keeps it exact.
+    .where("n.id", ">=", idFloor(from)).where("n.id", "<", idFloor(to + 1))
+    .where("n.created_at", ">=", new Date(from)).where("n.created_at", "<", new Date(to))
+    .whereRef("p.created_at", "<=", "n.created_at")
+    .where("u.disabled_at", "is", null)
+    .limit(10_000)
+    .execute();
+  let n = 0;
+  for (const r of rows) {
+    const job: PushJob = {
+      notificationId: r.id,
+      subscriptionId: r.sub_id,
+      ...storedPush(r.data, r.kind),
+    };
+    await s.jobs.enqueue("push", job, { dedupeKey: pushDedupeKey(job) });
+    n++;
+  }
+  return n;
+}
+
+// ------------------------------------------------------------ reading list
+
+export interface NotificationItem {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  url: string | null;
+  read: boolean;
+  createdAt: Date;
+}
+
+export interface NotificationPage {
+  items: NotificationItem[];
+  /** Cursor for the next (older) page, or null at the end. */
+  next: string | null;
+}
+
+function storedI18n(data: unknown): StoredI18n | null {
+  if (typeof data !== "object" || data === null) return null;
+  const i18n = (data as { i18n?: unknown }).i18n;
+  if (typeof i18n !== "object" || i18n === null) return null;
+  const { titleKey, bodyKey, vars } = i18n as Record<string, unknown>;
+  if (typeof titleKey !== "string" || !isMessageKey(titleKey)) return null;
+  if (typeof bodyKey !== "string" || !isMessageKey(bodyKey)) return null;
+  if (typeof vars !== "object" || vars === null) return null;
+  return { titleKey, bodyKey, vars: vars as Record<string, string | number> };
+}
+
+export const listQuerySchema = z.object({
+  before: z.string().refine(isId, { error: "validation.invalid" }).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(PAGE_SIZE),
+  unread: z.enum(["1", "true", "0", "false"]).transform((v) => v === "1" || v === "true")
+    .optional(),
+});
+
+/**
+ * The user's notifications, newest first, in pages of `limit`. Texts are
+ * shown in the reader's language (`t`) when the row knows its message keys.
+ */
+export async function listNotifications(
+  s: Services,
+  actor: SessionUser | null,
+  t: Translator,
+  query: unknown = {},
+): Promise<NotificationPage> {
+  const user = requireUser(actor);
+  const q = listQuerySchema.parse(query);
+  let qb = s.db.selectFrom("notifications")
+    .select(["id", "kind", "title", "body", "url", "data", "read_at", "created_at"])
+    .where("user_id", "=", user.id);
+  if (q.unread) qb = qb.where("read_at", "is", null);
+  if (q.before) {
+    // Keyset: strictly older than the cursor row (which must be the user's own).
+    qb = qb.where(sql<boolean>`(created_at, id) < (select c.created_at, c.id
+      from notifications c where c.id = ${q.before} and c.user_id = ${user.id})`);
+  }
+  const rows = await qb.orderBy("created_at", "desc").orderBy("id", "desc")
+    .limit(q.limit + 1).execute();
+  const more = rows.length > q.limit;
+  const items = rows.slice(0, q.limit).map((r) => {
+    const i18n = storedI18n(r.data);
+    const text = i18n ? render(t, i18n) : { title: r.title, body: r.body };
+    return {
+      id: r.id,
+      kind: r.kind,
+      title: text.title,
+      body: text.body,
+      url: r.url,
+      read: r.read_at !== null,
+      createdAt: r.created_at,
+    };
+  });
+  return { items, next: more ? items[items.length - 1].id : null };
+}
+
+/** The id of the user's newest notification (what "mark all read" may go up to). */
+export async function newestNotificationId(s: Services, userId: string): Promise<string | null> {
+  const row = await s.db.selectFrom("notifications").select("id")
+    .where("user_id", "=", userId)
+    .orderBy("created_at", "desc").orderBy("id", "desc")
+    .limit(1).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export const markReadSchema = z.union([
+  z.object({
+    ids: z.array(z.string().refine(isId, { error: "validation.invalid" })).min(1).max(100),
+  }),
+  z.object({
+    all: z.literal(true),
+    /** Only notifications up to this one (the newest the reader saw). */
+    until: z.string().refine(isId, { error: "validation.invalid" }).optional(),
+  }),
+]);
+
+/**
+ * Marks the user's own notifications read: the listed ids, or all (up to the
+ * newest one the reader saw, so one that arrived meanwhile stays unread).
+ * Ids of other users' notifications are ignored. Returns how many changed.
+ */
+export async function markRead(
+  s: Services,
+  actor: SessionUser | null,
+  input: unknown,
+): Promise<number> {
+  const user = requireUser(actor);
+  const m = markReadSchema.parse(input);
+  let qb = s.db.updateTable("notifications").set({ read_at: sql<Date>`now()` })
+    .where("user_id", "=", user.id)
+    .where("read_at", "is", null);
+  if ("ids" in m) qb = qb.where("id", "in", m.ids);
+  else if (m.until) {
+    qb = qb.where(sql<boolean>`(created_at, id) <= (select c.created_at, c.id
+      from notifications c where c.id = ${m.until} and c.user_id = ${user.id})`);
+  }
+  const res = await qb.executeTakeFirst();
+  const changed = Number(res.numUpdatedRows);
+  if (changed) unreadChanged(s, user.id);
+  return changed;
+}
+
+/**
+ * Opening a notification: marks it read and says where to go. Another
+ * user's notification is "not found".
+ */
+export async function openNotification(
+  s: Services,
+  actor: SessionUser | null,
+  id: string,
+): Promise<{ url: string | null }> {
+  const user = requireUser(actor);
+  if (!isId(id)) throw new NotFoundError();
+  const row = await s.db.updateTable("notifications")
+    .set({ read_at: sql<Date>`coalesce(read_at, now())` })
+    .where("id", "=", id).where("user_id", "=", user.id)
+    .returning(["url"]).executeTakeFirst();
+  if (!row) throw new NotFoundError();
+  unreadChanged(s, user.id);
+  return { url: row.url && isLocalPath(row.url) ? row.url : null };
+}

@@ -1,0 +1,112 @@
+/**
+ * Rate limits in Deno KV: a fixed window per key. The counter for the
+ * current window lives at `["rate", rule, id, windowStart]` and expires with
+ * the window, so nothing has to clean up. Increments are optimistic atomic
+ * commits (check the versionstamp, write count + 1), safe with concurrent
+ * requests and across processes that share the KV store.
+ */
+import type { Translator } from "./i18n/mod.ts";
+export interface RateRule {
+  /** Part of the KV key; also shows in logs. */
+  name: string;
+  /** Attempts allowed per window. */
+  limit: number;
+  windowMs: number;
+}
+
+const MIN = 60_000;
+
+/** The limits of the account flows (per IP and per account, 15-minute windows). */
+export const RATE_RULES = {
+  loginIp: { name: "login-ip", limit: 10, windowMs: 15 * MIN },
+  loginAccount: { name: "login-account", limit: 10, windowMs: 15 * MIN },
+  registerIp: { name: "register-ip", limit: 5, windowMs: 15 * MIN },
+  resetIp: { name: "reset-ip", limit: 5, windowMs: 15 * MIN },
+  resetAccount: { name: "reset-account", limit: 5, windowMs: 15 * MIN },
+  /** Setting a new password from a reset link (guessing tokens is hopeless, but cheap to cap). */
+  resetConfirmIp: { name: "reset-confirm-ip", limit: 10, windowMs: 15 * MIN },
+  /** Settings actions that check the current password (a stolen session must not guess it). */
+  passwordCheck: { name: "password-check", limit: 10, windowMs: 15 * MIN },
+  /** The live username check in settings (debounced typing). */
+  usernameCheck: { name: "username-check", limit: 60, windowMs: MIN },
+} as const satisfies Record<string, RateRule>;
+
+export interface RateResult {
+  allowed: boolean;
+  /** Attempts counted in this window, this one included. */
+  count: number;
+  remaining: number;
+  /** Seconds until the window ends (when a refused client may try again). */
+  retryAfterSec: number;
+}
+
+/** Thrown by `enforce` when a key is over its limit (→ 429 with Retry-After). */
+export class RateLimitedError extends Error {
+  readonly status = 429;
+  constructor(readonly rule: string, readonly retryAfterSec: number) {
+    super(`rate limit ${rule} exceeded`);
+    this.name = "RateLimitedError";
+  }
+
+  /** Headers any answer to this error carries (the error page too). */
+  get headers(): Record<string, string> {
+    return { "retry-after": String(this.retryAfterSec) };
+  }
+}
+
+const MAX_TRIES = 20;
+
+/**
+ * Counts one attempt for `id` under `rule`. Over the limit, the attempt is
+ * refused and not counted (a refused client cannot push the window further).
+ */
+export async function hit(
+  kv: Deno.Kv,
+  rule: RateRule,
+  id: string,
+  now = Date.now(),
+): Promise<RateResult> {
+  const windowStart = now - (now % rule.windowMs);
+  const retryAfterSec = Math.max(1, Math.ceil((windowStart + rule.windowMs - now) / 1000));
+  const key: Deno.KvKey = ["rate", rule.name, id, windowStart];
+  for (let i = 0; i < MAX_TRIES; i++) {
+    const cur = await kv.get<number>(key);
+    const count = cur.value ?? 0;
+    if (count >= rule.limit) {
+      return { allowed: false, count, remaining: 0, retryAfterSec };
+    }
+    const res = await kv.atomic()
+      .check(cur)
+      // The entry outlives its window a little, so a clock step cannot revive it.
+      .set(key, count + 1, { expireIn: windowStart + rule.windowMs - now + 1000 })
+      .commit();
+    if (res.ok) {
+      return {
+        allowed: true,
+        count: count + 1,
+        remaining: rule.limit - count - 1,
+        retryAfterSec,
+      };
+    }
+  }
+  // Heavy contention on one key is itself a sign of abuse: refuse.
+  return { allowed: false, count: rule.limit, remaining: 0, retryAfterSec };
+}
+
+/** `hit`, throwing `RateLimitedError` when the attempt is refused. */
+export async function enforce(
+  kv: Deno.Kv,
+  rule: RateRule,
+  id: string,
+  now = Date.now(),
+): Promise<RateResult> {
+  const r = await hit(kv, rule, id, now);
+  if (!r.allowed) throw new RateLimitedError(rule.name, r.retryAfterSec);
+  return r;
+}
+
+/** "Too many attempts. Please try again in 12 minutes." in the user's language. */
+export function rateLimitMessage(t: Translator, err: RateLimitedError): string {
+  const minutes = Math.max(1, Math.ceil(err.retryAfterSec / 60));
+  return t("auth.rateLimited", { wait: t.plural("minutes", minutes) });
+}

@@ -1,0 +1,470 @@
+/**
+ * A learner's day page: the day's content (shared by everyone, cached until
+ * content changes) and the learner's progress on it (one query). Progress
+ * rows are created lazily the first time a learner opens the day; a timer
+ * whose time ran out while nobody looked is completed then, and the step the
+ * page shows expanded is marked read when it is THEORY (so reading works
+ * without JavaScript too).
+ */
+import type { Kysely } from "kysely";
+import type { Services } from "../services.ts";
+import { courseOutline, COURSES_TAG, mediaPath, type OutlineDay, type Viewer } from "../courses.ts";
+import { NotFoundError } from "../auth/guards.ts";
+import { isId, newId } from "../ids.ts";
+import { renderMarkdown } from "../markdown.ts";
+import { type VideoEmbed, videoEmbed } from "../embeds.ts";
+import type {
+  ChecklistQuestion,
+  Database,
+  DayType,
+  StepType,
+  TrainingStatus,
+} from "../../db/schema.ts";
+import {
+  affectedCourses,
+  daysLeftBeforeSummary,
+  loadDayStatuses,
+  lockCourses,
+  lockedDays,
+  rollUp,
+} from "./progress.ts";
+import { currentStepIndex, deriveStatus } from "./status.ts";
+import { type ExamResultView, examResultView } from "./exams.ts";
+import { courseDiary, type DiaryEntryView } from "./diary.ts";
+import { isRunning, isTimerStep, remainingMs } from "./steps.ts";
+import { runAfter, type UserStepRow } from "./context.ts";
+import "./media.ts";
+
+const CONTENT_TTL_MS = 60_000;
+
+export interface StepContentView {
+  stepOnDayId: string;
+  stepId: string;
+  title: string;
+  type: StepType;
+  descriptionHtml: string;
+  durationSec: number | null;
+  estimatedSec: number | null;
+  embed: VideoEmbed | null;
+  images: string[];
+  pdfs: { url: string; name: string }[];
+  checklist: ChecklistQuestion[];
+  requiresVideo: boolean;
+  requiresWritten: boolean;
+  passPercent: number;
+}
+
+export interface DayContent {
+  dayOnCourseId: string;
+  dayId: string;
+  courseId: string;
+  title: string;
+  type: DayType;
+  descriptionHtml: string;
+  equipment: string;
+  shared: boolean;
+  steps: StepContentView[];
+}
+
+/** The day's content as every learner sees it (cached, dropped on content changes). */
+export function dayContent(s: Services, dayOnCourseId: string): Promise<DayContent | null> {
+  return s.cache.get(
+    `training:day:${dayOnCourseId}`,
+    { ttlMs: CONTENT_TTL_MS, tags: [COURSES_TAG] },
+    () => loadDayContent(s, dayOnCourseId),
+  );
+}
+
+async function loadDayContent(s: Services, dayOnCourseId: string): Promise<DayContent | null> {
+  const day = await s.db.selectFrom("day_on_course as dc")
+    .innerJoin("training_days as d", "d.id", "dc.day_id")
+    .select([
+      "dc.id",
+      "dc.course_id",
+      "d.id as day_id",
+      "d.title",
+      "d.type",
+      "d.description",
+      "d.equipment",
+      "d.share_progress_across_courses",
+    ])
+    .where("dc.id", "=", dayOnCourseId)
+    .where("dc.archived_at", "is", null)
+    .executeTakeFirst();
+  if (!day) return null;
+  const steps = await s.db.selectFrom("step_on_day as sd")
+    .innerJoin("steps as st", "st.id", "sd.step_id")
+    .select([
+      "sd.id as sd_id",
+      "st.id",
+      "st.title",
+      "st.type",
+      "st.description",
+      "st.duration_sec",
+      "st.estimated_duration_sec",
+      "st.video_url",
+      "st.images",
+      "st.pdfs",
+      "st.checklist",
+      "st.requires_video_report",
+      "st.requires_written_feedback",
+      "st.pass_percent",
+    ])
+    .where("sd.day_id", "=", day.day_id)
+    .where("sd.archived_at", "is", null)
+    .orderBy("sd.position")
+    .execute();
+  return {
+    dayOnCourseId: day.id,
+    dayId: day.day_id,
+    courseId: day.course_id,
+    title: day.title,
+    type: day.type,
+    descriptionHtml: renderMarkdown(day.description),
+    equipment: day.equipment,
+    shared: day.share_progress_across_courses,
+    steps: steps.map((st) => ({
+      stepOnDayId: st.sd_id,
+      stepId: st.id,
+      title: st.title,
+      type: st.type,
+      descriptionHtml: renderMarkdown(st.description),
+      durationSec: st.duration_sec,
+      estimatedSec: st.estimated_duration_sec,
+      embed: videoEmbed(st.video_url),
+      images: st.images.map(mediaPath),
+      pdfs: st.pdfs.map((p) => ({ url: mediaPath(p.key), name: p.name })),
+      checklist: st.checklist,
+      requiresVideo: st.requires_video_report,
+      requiresWritten: st.requires_written_feedback,
+      passPercent: st.pass_percent,
+    })),
+  };
+}
+
+export interface StepView extends StepContentView {
+  userStepId: string;
+  index: number;
+  status: TrainingStatus;
+  paused: boolean;
+  /** Timer steps: time left at render; null otherwise. */
+  remainingMs: number | null;
+  endsAt: Date | null;
+  activeSeconds: number;
+  exam: ExamResultView | null;
+}
+
+export interface DayPage {
+  course: { id: string; slug: string; name: string };
+  day: DayContent & { number: number | null; position: number };
+  /** The day's status in this course (COMPLETED also when a shared day was done elsewhere). */
+  status: TrainingStatus;
+  completedElsewhere: boolean;
+  locked: boolean;
+  /** Days to complete before a locked summary opens. */
+  daysLeft: number;
+  steps: StepView[];
+  /** The step shown expanded. */
+  openIndex: number;
+  done: number;
+  prev: OutlineDay | null;
+  next: OutlineDay | null;
+  /** Diary entries of the course (when the day has a diary step). */
+  diary: DiaryEntryView[];
+  now: Date;
+}
+
+interface ProgressRow {
+  ut_id: string;
+  ut_status: TrainingStatus;
+  us: UserStepRow | null;
+  exam: Parameters<typeof examResultView>[0] | null;
+}
+
+/**
+ * The query behind a day page's progress: the learner's user_training, its
+ * steps and their exams (exported so the benchmark runs the same SQL).
+ */
+export function progressQuery(db: Kysely<Database>, userId: string, dayOnCourseId: string) {
+  return db.selectFrom("user_trainings as ut")
+    .leftJoin("user_steps as us", "us.user_training_id", "ut.id")
+    .leftJoin("exam_results as er", "er.user_step_id", "us.id")
+    .select([
+      "ut.id as ut_id",
+      "ut.status as ut_status",
+      "us.id",
+      "us.step_on_day_id",
+      "us.status",
+      "us.paused",
+      "us.remaining_sec",
+      "us.timer_started_at",
+      "us.timer_ends_at",
+      "us.active_seconds",
+      "us.notification_job_id",
+      "us.completed_at",
+      "er.id as er_id",
+      "er.status as er_status",
+      "er.test_answers",
+      "er.test_score",
+      "er.test_max_score",
+      "er.written_answer",
+      "er.video_key",
+      "er.video_deleted_at",
+      "er.trainer_comment",
+      "er.reviewed_at",
+      "er.submitted_at",
+    ])
+    .where("ut.user_id", "=", userId)
+    .where("ut.day_on_course_id", "=", dayOnCourseId);
+}
+
+/** The learner's rows for a day, by step_on_day id. */
+async function loadProgress(s: Services, userId: string, dayOnCourseId: string) {
+  const rows = await progressQuery(s.db, userId, dayOnCourseId).execute();
+  const out = new Map<string, ProgressRow>();
+  let utId: string | null = null;
+  for (const r of rows) {
+    utId = r.ut_id;
+    if (!r.id || !r.step_on_day_id) continue;
+    out.set(r.step_on_day_id, {
+      ut_id: r.ut_id,
+      ut_status: r.ut_status,
+      us: {
+        id: r.id,
+        user_training_id: r.ut_id,
+        step_on_day_id: r.step_on_day_id,
+        user_id: userId,
+        status: r.status!,
+        paused: r.paused!,
+        remaining_sec: r.remaining_sec,
+        timer_started_at: r.timer_started_at,
+        timer_ends_at: r.timer_ends_at,
+        active_seconds: r.active_seconds ?? 0,
+        notification_job_id: r.notification_job_id,
+        completed_at: r.completed_at,
+        created_at: new Date(0),
+        updated_at: new Date(0),
+      },
+      exam: r.er_id
+        ? {
+          id: r.er_id,
+          status: r.er_status!,
+          test_answers: r.test_answers ?? {},
+          test_score: r.test_score,
+          test_max_score: r.test_max_score,
+          written_answer: r.written_answer,
+          video_key: r.video_key,
+          video_deleted_at: r.video_deleted_at,
+          trainer_comment: r.trainer_comment,
+          reviewed_at: r.reviewed_at,
+          submitted_at: r.submitted_at!,
+        }
+        : null,
+    });
+  }
+  return { utId, steps: out };
+}
+
+/**
+ * Creates the learner's missing rows for the day, completes timers whose
+ * time is up, marks the expanded THEORY step read, and rolls up — one
+ * transaction with the engine's locks.
+ */
+async function prepareDay(
+  s: Services,
+  userId: string,
+  content: DayContent,
+  theoryStepOnDayId: string | null,
+  now: Date,
+): Promise<void> {
+  const cancel: string[] = [];
+  await s.db.transaction().execute(async (trx) => {
+    const courseIds = await affectedCourses(
+      trx,
+      userId,
+      content.courseId,
+      content.dayId,
+      content.shared,
+    );
+    await lockCourses(trx, userId, content.courseId, courseIds);
+    await trx.insertInto("user_trainings")
+      .values({ id: newId(), user_id: userId, day_on_course_id: content.dayOnCourseId })
+      .onConflict((oc) => oc.columns(["user_id", "day_on_course_id"]).doNothing())
+      .execute();
+    const ut = await trx.selectFrom("user_trainings").select("id")
+      .where("user_id", "=", userId)
+      .where("day_on_course_id", "=", content.dayOnCourseId)
+      .executeTakeFirstOrThrow();
+    if (content.steps.length) {
+      await trx.insertInto("user_steps")
+        .values(content.steps.map((st) => ({
+          id: newId(),
+          user_training_id: ut.id,
+          step_on_day_id: st.stepOnDayId,
+          user_id: userId,
+        })))
+        .onConflict((oc) => oc.columns(["user_training_id", "step_on_day_id"]).doNothing())
+        .execute();
+    }
+    // Timers that ran out while the learner was away.
+    const expired = await trx.selectFrom("user_steps").selectAll()
+      .where("user_training_id", "=", ut.id)
+      .where("status", "=", "IN_PROGRESS")
+      .where("paused", "=", false)
+      .where("timer_ends_at", "<=", now)
+      .forUpdate()
+      .execute();
+    for (const row of expired) {
+      if (row.notification_job_id) cancel.push(row.notification_job_id);
+      const ran = row.timer_started_at
+        ? Math.max(
+          0,
+          Math.round((row.timer_ends_at!.getTime() - row.timer_started_at.getTime()) / 1000),
+        )
+        : 0;
+      await trx.updateTable("user_steps")
+        .set({
+          status: "COMPLETED",
+          remaining_sec: 0,
+          timer_started_at: null,
+          timer_ends_at: null,
+          notification_job_id: null,
+          active_seconds: row.active_seconds + ran,
+          completed_at: row.timer_ends_at,
+        })
+        .where("id", "=", row.id)
+        .execute();
+    }
+    if (theoryStepOnDayId) {
+      await trx.updateTable("user_steps")
+        .set({ status: "COMPLETED", paused: false, completed_at: now })
+        .where("user_training_id", "=", ut.id)
+        .where("step_on_day_id", "=", theoryStepOnDayId)
+        .where("status", "<>", "COMPLETED")
+        .execute();
+    }
+    await rollUp(trx, {
+      userId,
+      userTrainingId: ut.id,
+      dayId: content.dayId,
+      courseId: content.courseId,
+      courseIds,
+      now,
+    });
+  });
+  if (cancel.length) {
+    await runAfter(async () => {
+      for (const id of cancel) await s.jobs.cancel(id);
+    });
+  }
+}
+
+/**
+ * Everything the day page shows to `user`, or NotFoundError when the course
+ * or day is not theirs to see. `openIndex`: the step the learner asked to
+ * expand (`?step=` index or `?open=` step-on-day id), else the first
+ * unfinished one.
+ */
+export async function openDay(
+  s: Services,
+  user: Viewer,
+  slug: string,
+  dayOnCourseId: string,
+  opts: { openIndex?: number | null; openStepOnDayId?: string | null; now?: Date } = {},
+): Promise<DayPage> {
+  const now = opts.now ?? new Date();
+  if (!isId(dayOnCourseId)) throw new NotFoundError();
+  const outline = await courseOutline(s, slug, user);
+  if (!outline) throw new NotFoundError();
+  const at = outline.days.findIndex((d) => d.dayOnCourseId === dayOnCourseId);
+  if (at < 0) throw new NotFoundError();
+  const content = await dayContent(s, dayOnCourseId);
+  if (!content) throw new NotFoundError();
+  const outlineDay = outline.days[at];
+
+  const base = {
+    course: { id: outline.id, slug: outline.slug, name: outline.name },
+    day: { ...content, number: outlineDay.number, position: at },
+    prev: at > 0 ? outline.days[at - 1] : null,
+    next: at < outline.days.length - 1 ? outline.days[at + 1] : null,
+    now,
+  };
+
+  // Summary days wait for the rest of the course; shared days may be done elsewhere.
+  let completedElsewhere = false;
+  if (content.type === "summary" || content.shared) {
+    const rows = await loadDayStatuses(s.db, user.id, outline.id);
+    const mine = rows.find((r) => r.dayOnCourseId === dayOnCourseId);
+    completedElsewhere = mine?.fromOtherCourse ?? false;
+    if (lockedDays(rows).has(dayOnCourseId)) {
+      return {
+        ...base,
+        status: "NOT_STARTED",
+        completedElsewhere: false,
+        locked: true,
+        daysLeft: daysLeftBeforeSummary(rows),
+        steps: [],
+        openIndex: 0,
+        done: 0,
+        diary: [],
+      };
+    }
+  }
+
+  let progress = await loadProgress(s, user.id, dayOnCourseId);
+  const statuses = () =>
+    content.steps.map((st) => progress.steps.get(st.stepOnDayId)?.us?.status ?? "NOT_STARTED");
+  const byId = opts.openStepOnDayId
+    ? content.steps.findIndex((st) => st.stepOnDayId === opts.openStepOnDayId)
+    : -1;
+  const requested = byId >= 0 ? byId : opts.openIndex ?? null;
+  const openIndex = requested !== null && requested >= 0 && requested < content.steps.length
+    ? requested
+    : currentStepIndex(statuses());
+  const open = content.steps[openIndex];
+  const theory = open?.type === "THEORY" &&
+      progress.steps.get(open.stepOnDayId)?.us?.status !== "COMPLETED"
+    ? open.stepOnDayId
+    : null;
+  const missing = progress.utId === null ||
+    content.steps.some((st) => !progress.steps.has(st.stepOnDayId));
+  const expired = [...progress.steps.values()].some((p) =>
+    p.us && isRunning(p.us) && p.us.timer_ends_at!.getTime() <= now.getTime()
+  );
+  if (missing || expired || theory) {
+    await prepareDay(s, user.id, content, theory, now);
+    progress = await loadProgress(s, user.id, dayOnCourseId);
+  }
+
+  const steps: StepView[] = content.steps.map((st, index) => {
+    const p = progress.steps.get(st.stepOnDayId);
+    const us = p?.us;
+    const timer = isTimerStep(st.type) ? st.durationSec : null;
+    return {
+      ...st,
+      userStepId: us?.id ?? "",
+      index,
+      status: us?.status ?? "NOT_STARTED",
+      paused: us?.paused ?? false,
+      remainingMs: us ? remainingMs(us, timer, now) : timer === null ? null : timer * 1000,
+      endsAt: us && isRunning(us) ? us.timer_ends_at : null,
+      activeSeconds: us?.active_seconds ?? 0,
+      exam: p?.exam ? examResultView(p.exam, st.checklist, st.passPercent) : null,
+    };
+  });
+  const own = deriveStatus(steps);
+  const diary = content.steps.some((st) => st.type === "DIARY")
+    ? await courseDiary(s, user.id, outline.id)
+    : [];
+  return {
+    ...base,
+    status: completedElsewhere ? "COMPLETED" : own,
+    completedElsewhere,
+    locked: false,
+    daysLeft: 0,
+    steps,
+    openIndex,
+    done: steps.filter((st) => st.status === "COMPLETED").length,
+    diary,
+  };
+}

@@ -1,0 +1,328 @@
+/**
+ * Exams: a learner answers (test questions, a written answer, a video
+ * report — any mix the step asks for) and the step waits for the trainer
+ * (IN_PROGRESS, exam PENDING). The course author or staff approve it (step
+ * COMPLETED, roll-up) or return it with a comment (step stays IN_PROGRESS,
+ * the learner may send again). Each review notifies the learner.
+ *
+ * Test answers are scored on the server against the step's checklist; the
+ * correct options never reach the browser before the answers are sent.
+ */
+import { z } from "zod";
+import type { Services } from "../services.ts";
+import type { Viewer } from "../courses.ts";
+import { mediaPath } from "../courses.ts";
+import { ForbiddenError, NotFoundError, STAFF_ROLES } from "../auth/guards.ts";
+import { isId, newId } from "../ids.ts";
+import { json } from "../../db/connection.ts";
+import type { ChecklistQuestion, ExamStatus, TestAnswers } from "../../db/schema.ts";
+import { NOTIFICATIONS, notify } from "../notifications.ts";
+import { isValidKey } from "../storage/mod.ts";
+import { TrainingError } from "./errors.ts";
+import { mutateStep, resolveStep, runAfter, type StepContext, stepForLearner } from "./context.ts";
+import { type ActionResult, stepUrl } from "./steps.ts";
+
+export const WRITTEN_MAX = 10_000;
+export const COMMENT_MAX = 2_000;
+export const EXAM_VIDEO_MAX_BYTES = 100 * 1024 * 1024;
+
+/** Correct answers out of the questions asked. */
+export function scoreTest(
+  checklist: readonly ChecklistQuestion[],
+  answers: TestAnswers,
+): { score: number; max: number } {
+  let score = 0;
+  for (const q of checklist) if (answers[q.id] === q.correctIndex) score++;
+  return { score, max: checklist.length };
+}
+
+export function percent(score: number, max: number): number {
+  return max === 0 ? 100 : Math.round((score / max) * 100);
+}
+
+/** Where a learner's exam files live: `exams/<userId>/<userStepId>/`. */
+export function examPrefix(userId: string, userStepId: string): string {
+  return `exams/${userId}/${userStepId}/`;
+}
+
+/** The schema of one step's answers: every question, a written answer and a video as asked. */
+export function examSchema(ctx: Pick<StepContext, "checklist" | "requiresWritten">) {
+  const answers = z.object(
+    Object.fromEntries(ctx.checklist.map((q) => [
+      q.id,
+      z.number({ error: "training.validation.answers" })
+        .int({ error: "training.validation.answers" })
+        .min(0, { error: "training.validation.answers" })
+        .max(q.options.length - 1, { error: "training.validation.answers" }),
+    ])),
+    { error: "training.validation.answers" },
+  );
+  const written = ctx.requiresWritten
+    ? z.string({ error: (iss) => iss.input == null ? "training.validation.written" : undefined })
+      .trim()
+      .min(1, { error: "training.validation.written" }).max(WRITTEN_MAX)
+    : z.string().trim().max(WRITTEN_MAX).optional();
+  return z.object({
+    answers: ctx.checklist.length ? answers : z.object({}).optional(),
+    written,
+    videoKey: z.string().max(500).optional(),
+  });
+}
+
+export interface ExamResultView {
+  id: string;
+  status: ExamStatus;
+  answers: TestAnswers;
+  score: number | null;
+  maxScore: number | null;
+  percent: number | null;
+  passed: boolean | null;
+  written: string | null;
+  videoUrl: string | null;
+  trainerComment: string | null;
+  reviewedAt: Date | null;
+  submittedAt: Date;
+  /** Per question after submission: right or wrong, and the trainer's note on it. */
+  perQuestion: { id: string; correct: boolean; comment: string | null }[];
+}
+
+export interface ExamRow {
+  id: string;
+  status: ExamStatus;
+  test_answers: TestAnswers;
+  test_score: number | null;
+  test_max_score: number | null;
+  written_answer: string | null;
+  video_key: string | null;
+  video_deleted_at: Date | null;
+  trainer_comment: string | null;
+  reviewed_at: Date | null;
+  submitted_at: Date;
+}
+
+export function examResultView(
+  row: ExamRow,
+  checklist: readonly ChecklistQuestion[],
+  passPercent: number,
+): ExamResultView {
+  const hasTest = row.test_max_score !== null && row.test_max_score > 0;
+  const pct = hasTest ? percent(row.test_score ?? 0, row.test_max_score!) : null;
+  return {
+    id: row.id,
+    status: row.status,
+    answers: row.test_answers,
+    score: row.test_score,
+    maxScore: row.test_max_score,
+    percent: pct,
+    passed: pct === null ? null : pct >= passPercent,
+    written: row.written_answer,
+    videoUrl: row.video_key && !row.video_deleted_at ? mediaPath(row.video_key) : null,
+    trainerComment: row.trainer_comment,
+    reviewedAt: row.reviewed_at,
+    submittedAt: row.submitted_at,
+    perQuestion: checklist.map((q) => ({
+      id: q.id,
+      correct: row.test_answers[q.id] === q.correctIndex,
+      comment: q.comment ?? null,
+    })),
+  };
+}
+
+/**
+ * Sends (or sends again) the learner's answers. Refused once the exam is
+ * approved. A new video replaces the old one, whose file is deleted.
+ */
+export async function submitExam(
+  s: Services,
+  user: Viewer,
+  userStepId: string,
+  input: unknown,
+  opts: { now?: Date } = {},
+): Promise<ActionResult & { exam: ExamResultView }> {
+  const now = opts.now ?? new Date();
+  const ctx = await stepForLearner(s, user, userStepId);
+  if (ctx.stepType !== "EXAMINATION") throw new TrainingError(409, "wrong_type");
+  const data = examSchema(ctx).parse(input);
+  const answers: TestAnswers = (data.answers ?? {}) as TestAnswers;
+  const { score, max } = scoreTest(ctx.checklist, answers);
+
+  let videoKey: string | null = null;
+  if (ctx.requiresVideo) {
+    const key = data.videoKey ?? "";
+    const mine = key.startsWith(examPrefix(ctx.userId, ctx.userStepId)) && isValidKey(key);
+    if (!mine || !(await s.storage.head(key))) throw new TrainingError(422, "video_missing");
+    videoKey = key;
+  }
+
+  let exam: ExamRow | undefined;
+  const result = await mutateStep(s, ctx, now, async (trx, row) => {
+    const prev = await trx.selectFrom("exam_results")
+      .select(["id", "status", "video_key"])
+      .where("user_step_id", "=", row.id)
+      .executeTakeFirst();
+    if (prev?.status === "APPROVED" || row.status === "COMPLETED") {
+      throw new TrainingError(409, "exam_closed");
+    }
+    const values = {
+      test_answers: json(answers),
+      test_score: ctx.checklist.length ? score : null,
+      test_max_score: ctx.checklist.length ? max : null,
+      written_answer: data.written ? data.written : null,
+      video_key: videoKey,
+      video_deleted_at: null,
+      video_delete_reason: null,
+      status: "PENDING" as const,
+      trainer_comment: null,
+      reviewed_at: null,
+      reviewed_by: null,
+      submitted_at: now,
+    };
+    exam = await trx.insertInto("exam_results")
+      .values({
+        id: newId(),
+        user_step_id: row.id,
+        step_id: ctx.stepId,
+        course_id: ctx.courseId,
+        user_id: ctx.userId,
+        ...values,
+      })
+      .onConflict((oc) => oc.column("user_step_id").doUpdateSet(values))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const updated = await trx.updateTable("user_steps")
+      .set({ status: "IN_PROGRESS", paused: false, completed_at: null })
+      .where("id", "=", row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const oldVideo = prev?.video_key && prev.video_key !== videoKey ? prev.video_key : null;
+    return {
+      row: updated,
+      changed: row.status !== "IN_PROGRESS",
+      after: oldVideo ? () => s.storage.delete(oldVideo) : undefined,
+    };
+  });
+  return { ...result, ctx, exam: examResultView(exam!, ctx.checklist, ctx.passPercent) };
+}
+
+/** The learner's exam for a step (null before the first submission). */
+export async function examResultFor(
+  s: Services,
+  user: Viewer,
+  userStepId: string,
+): Promise<ExamResultView | null> {
+  const ctx = await stepForLearner(s, user, userStepId);
+  if (ctx.stepType !== "EXAMINATION") throw new TrainingError(409, "wrong_type");
+  const row = await s.db.selectFrom("exam_results").selectAll()
+    .where("user_step_id", "=", userStepId).executeTakeFirst();
+  return row ? examResultView(row, ctx.checklist, ctx.passPercent) : null;
+}
+
+// --------------------------------------------------------------- reviews
+
+const approveSchema = z.object({
+  comment: z.string().trim().max(COMMENT_MAX).optional(),
+});
+const returnSchema = z.object({
+  comment: z.string({
+    error: (iss) => iss.input == null ? "training.validation.comment" : undefined,
+  }).trim()
+    .min(1, { error: "training.validation.comment" }).max(COMMENT_MAX),
+});
+
+export interface ReviewResult {
+  exam: ExamResultView;
+  learnerId: string;
+  celebrate: "day" | "course" | null;
+}
+
+/** The exam and its step, if `actor` may review it (course author or staff). */
+async function examForReviewer(s: Services, actor: Viewer, examId: string) {
+  if (!isId(examId)) throw new NotFoundError();
+  const exam = await s.db.selectFrom("exam_results as er")
+    .innerJoin("courses as c", "c.id", "er.course_id")
+    .select(["er.id", "er.user_id", "er.user_step_id", "c.author_id"])
+    .where("er.id", "=", examId)
+    .executeTakeFirst();
+  if (!exam) throw new NotFoundError();
+  const allowed = actor.id === exam.author_id || STAFF_ROLES.includes(actor.role);
+  if (!allowed) {
+    // The learner knows their exam exists; anyone else learns nothing.
+    if (actor.id === exam.user_id) throw new ForbiddenError();
+    throw new NotFoundError();
+  }
+  const ctx = await resolveStep(s, exam.user_step_id, exam.user_id);
+  if (!ctx) throw new NotFoundError();
+  return { exam, ctx };
+}
+
+async function review(
+  s: Services,
+  actor: Viewer,
+  examId: string,
+  approve: boolean,
+  comment: string | null,
+  now: Date,
+): Promise<ReviewResult> {
+  const { exam, ctx } = await examForReviewer(s, actor, examId);
+  let updated: ExamRow | undefined;
+  const result = await mutateStep(s, ctx, now, async (trx, row) => {
+    const current = await trx.selectFrom("exam_results").select("status")
+      .where("id", "=", exam.id).forUpdate().executeTakeFirstOrThrow();
+    if (current.status !== "PENDING") throw new TrainingError(409, "exam_not_pending");
+    updated = await trx.updateTable("exam_results")
+      .set({
+        status: approve ? "APPROVED" : "RETURNED",
+        trainer_comment: comment,
+        reviewed_at: now,
+        reviewed_by: actor.id,
+      })
+      .where("id", "=", exam.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (!approve) return { row, changed: false };
+    const step = await trx.updateTable("user_steps")
+      .set({ status: "COMPLETED", paused: false, completed_at: now })
+      .where("id", "=", row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { row: step, changed: true };
+  });
+  const url = stepUrl(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId);
+  await runAfter(async () => {
+    await notify(s, ctx.userId, {
+      ...(approve ? NOTIFICATIONS.examApproved : NOTIFICATIONS.examReturned),
+      vars: comment ? { step: ctx.stepTitle, comment } : { step: ctx.stepTitle },
+      url,
+      dedupeKey: `exam-review:${exam.id}:${now.toISOString()}`,
+    });
+  });
+  return {
+    exam: examResultView(updated!, ctx.checklist, ctx.passPercent),
+    learnerId: ctx.userId,
+    celebrate: result.rollup?.celebrate ?? null,
+  };
+}
+
+/** Approves a pending exam: the step is completed and the learner told. */
+export async function approveExam(
+  s: Services,
+  actor: Viewer,
+  examId: string,
+  input: unknown = {},
+  opts: { now?: Date } = {},
+): Promise<ReviewResult> {
+  const { comment } = approveSchema.parse(input);
+  return await review(s, actor, examId, true, comment || null, opts.now ?? new Date());
+}
+
+/** Returns a pending exam with a comment: the learner fixes it and sends it again. */
+export async function returnExam(
+  s: Services,
+  actor: Viewer,
+  examId: string,
+  input: unknown,
+  opts: { now?: Date } = {},
+): Promise<ReviewResult> {
+  const { comment } = returnSchema.parse(input);
+  return await review(s, actor, examId, false, comment, opts.now ?? new Date());
+}

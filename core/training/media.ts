@@ -1,0 +1,47 @@
+/**
+ * Who may see a step's files (`steps/<stepId>/<file>`: images and PDFs the
+ * day page links to `/media/…`): the step's author, staff, and anyone who
+ * may view a course that uses the step. Registered with core/media_access.ts
+ * when this module is imported (the day page imports it).
+ */
+import { registerMediaAccess } from "../media_access.ts";
+import { canViewCourse } from "../courses.ts";
+import { STAFF_ROLES } from "../auth/guards.ts";
+import { isId } from "../ids.ts";
+
+registerMediaAccess("steps", async (s, viewer, parts) => {
+  const stepId = parts[1];
+  if (parts.length !== 3 || !isId(stepId)) return false;
+  if (viewer && STAFF_ROLES.includes(viewer.role)) return true;
+  const rows = await s.db.selectFrom("steps as st")
+    .leftJoin(
+      "step_on_day as sd",
+      (j) => j.onRef("sd.step_id", "=", "st.id").on("sd.archived_at", "is", null),
+    )
+    .leftJoin(
+      "day_on_course as dc",
+      (j) => j.onRef("dc.day_id", "=", "sd.day_id").on("dc.archived_at", "is", null),
+    )
+    .leftJoin(
+      "courses as c",
+      (j) => j.onRef("c.id", "=", "dc.course_id").on("c.archived_at", "is", null),
+    )
+    .select(["st.author_id as step_author", "c.id", "c.access", "c.published_at", "c.author_id"])
+    .where("st.id", "=", stepId)
+    .execute();
+  if (rows.length === 0) return false;
+  if (viewer && rows[0].step_author === viewer.id) return true;
+  // Public courses first: they need no further query.
+  const courses = rows.filter((r) => r.id !== null)
+    .sort((a, b) => (a.access === "PUBLIC" ? -1 : 1) - (b.access === "PUBLIC" ? -1 : 1));
+  for (const c of courses) {
+    const course = {
+      id: c.id!,
+      access: c.access!,
+      published: c.published_at !== null,
+      authorId: c.author_id!,
+    };
+    if (await canViewCourse(s, course, viewer)) return true;
+  }
+  return false;
+});

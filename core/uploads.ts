@@ -1,0 +1,464 @@
+/**
+ * Receiving uploaded files without holding them in memory.
+ *
+ * `receiveUpload` reads a request body as it arrives: a `multipart/form-data`
+ * form (parsed here by a small streaming parser — `Request.formData()` would
+ * buffer the whole body) or a raw body (API clients sending the file itself).
+ * The file part is checked by its first bytes (magic numbers: JPEG, PNG or
+ * WebP; the name and the declared type are ignored) and then piped straight
+ * into storage under a random key, counting bytes on the way: past the limit
+ * the stream is failed, the backend drops the partial object, and the key is
+ * deleted again for good measure. Small text fields of the same form are
+ * collected (bounded) so a no-JS form can send its fields and a photo at once.
+ */
+import type { Storage } from "./storage/mod.ts";
+import type { MessageKey, Translator } from "./i18n/mod.ts";
+import { z } from "zod";
+import { type FieldErrors, fieldErrors } from "./validation.ts";
+import { log } from "./log.ts";
+
+export const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+
+export type UploadErrorCode = "notImage" | "tooLarge" | "required" | "malformed";
+
+const STATUS: Record<UploadErrorCode, number> = {
+  notImage: 415,
+  tooLarge: 413,
+  required: 400,
+  malformed: 400,
+};
+
+/** A refused upload; `messageKey`/`vars` give the user's-language text. */
+export class UploadError extends Error {
+  readonly status: number;
+  readonly messageKey: MessageKey;
+  /** Text fields of the form read before the refusal (to show the form again with them). */
+  fields: Record<string, string> = {};
+  constructor(readonly code: UploadErrorCode, readonly vars: Record<string, number> = {}) {
+    super(`upload refused: ${code}`);
+    this.name = "UploadError";
+    this.status = STATUS[code];
+    this.messageKey = `upload.${code}`;
+  }
+}
+
+/**
+ * How a refused upload or invalid form reads to a person: the status, a
+ * machine code for JSON clients, and field messages (`field` names the file
+ * input). Undefined for anything else (unexpected: rethrow it).
+ */
+export function uploadFailure(
+  err: unknown,
+  t: Translator,
+  field: string,
+): { status: number; error: string; errors: FieldErrors } | undefined {
+  if (err instanceof UploadError) {
+    return {
+      status: err.status,
+      error: err.code === "notImage"
+        ? "not_image"
+        : err.code === "tooLarge"
+        ? "too_large"
+        : err.code,
+      errors: { [field]: t(err.messageKey, err.vars) },
+    };
+  }
+  if (err instanceof z.ZodError) {
+    return { status: 422, error: "invalid", errors: fieldErrors(err, t) };
+  }
+  return undefined;
+}
+
+export interface ImageKind {
+  contentType: "image/jpeg" | "image/png" | "image/webp";
+  ext: "jpg" | "png" | "webp";
+}
+
+/** The image format the first bytes prove, or null. Needs at least 12 bytes. */
+export function sniffImage(head: Uint8Array): ImageKind | null {
+  const b = head;
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) {
+    return { contentType: "image/jpeg", ext: "jpg" };
+  }
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (b.length >= 8 && png.every((v, i) => b[i] === v)) {
+    return { contentType: "image/png", ext: "png" };
+  }
+  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
+  if (b.length >= 12 && ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") {
+    return { contentType: "image/webp", ext: "webp" };
+  }
+  return null;
+}
+
+export interface StoredFile {
+  key: string;
+  size: number;
+  contentType: string;
+  /** As the client named it (display only; never used in the key). */
+  filename: string;
+}
+
+export interface UploadOptions {
+  /** The form field that carries the file (multipart). */
+  field: string;
+  maxBytes?: number;
+  /** The storage key for the file, given the extension its bytes prove. */
+  keyFor(ext: string): string;
+  /** Text fields allowed alongside (multipart); others are refused. Default: none. */
+  fields?: readonly string[];
+}
+
+export interface Upload {
+  /** The file, or null when the form was sent without one (empty file input). */
+  file: StoredFile | null;
+  /** Text fields of a multipart form (last value wins). */
+  fields: Record<string, string>;
+}
+
+const MAX_FIELD_BYTES = 16 * 1024;
+const MAX_PARTS = 64;
+const MAX_HEADER_BYTES = 8 * 1024;
+/** What a form may add around the file (boundaries, headers, text fields). */
+const FORM_OVERHEAD = 256 * 1024;
+
+/**
+ * Reads the request's file (and fields) into storage. Throws `UploadError`
+ * for a refused upload; nothing of it is left in storage then.
+ */
+export async function receiveUpload(
+  storage: Storage,
+  req: Request,
+  opts: UploadOptions,
+): Promise<Upload> {
+  const max = opts.maxBytes ?? IMAGE_MAX_BYTES;
+  const type = req.headers.get("content-type") ?? "";
+  const length = Number(req.headers.get("content-length") ?? NaN);
+  const multipart = /^multipart\/form-data\b/i.test(type);
+  // Refuse before reading anything when the size alone says no.
+  if (Number.isFinite(length) && length > max + (multipart ? FORM_OVERHEAD : 0)) {
+    await req.body?.cancel().catch(() => {});
+    throw new UploadError("tooLarge", { mb: Math.floor(max / (1024 * 1024)) });
+  }
+  if (!req.body) throw new UploadError("required");
+  if (!multipart) {
+    const file = await storeImage(storage, req.body, max, opts.keyFor, "");
+    if (!file) throw new UploadError("required");
+    return { file, fields: {} };
+  }
+  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
+  if (!boundary) throw new UploadError("malformed");
+  const reader = new MultipartReader(req.body, boundary[1] ?? boundary[2]);
+  const fields: Record<string, string> = {};
+  let file: StoredFile | null = null;
+  try {
+    for (let parts = 0;; parts++) {
+      const part = await reader.nextPart();
+      if (!part) break;
+      if (parts >= MAX_PARTS) throw new UploadError("malformed");
+      if (part.filename !== undefined) {
+        if (part.name !== opts.field || file) throw new UploadError("malformed");
+        file = await storeImage(storage, reader.partStream(), max, opts.keyFor, part.filename);
+      } else {
+        if (!opts.fields?.includes(part.name) && part.name !== "_csrf") {
+          throw new UploadError("malformed");
+        }
+        fields[part.name] = await reader.readText(MAX_FIELD_BYTES);
+      }
+    }
+  } catch (e) {
+    if (file) await storage.delete(file.key).catch(() => {});
+    await reader.cancel();
+    const err = e instanceof MultipartSyntaxError ? new UploadError("malformed") : e;
+    if (err instanceof UploadError) err.fields = fields;
+    throw err;
+  }
+  return { file, fields };
+}
+
+/**
+ * Sniffs the first bytes, then streams the rest into storage with the size
+ * limit. Returns null for an empty body (a form sent without a file).
+ */
+async function storeImage(
+  storage: Storage,
+  body: ReadableStream<Uint8Array>,
+  max: number,
+  keyFor: (ext: string) => string,
+  filename: string,
+): Promise<StoredFile | null> {
+  const reader = body.getReader();
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let done = false;
+  while (headBytes < 12) {
+    const r = await reader.read();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    head.push(r.value);
+    headBytes += r.value.byteLength;
+  }
+  if (headBytes === 0 && done) return null;
+  const first = concat(head);
+  const kind = sniffImage(first);
+  if (!kind) {
+    await reader.cancel().catch(() => {});
+    throw new UploadError("notImage");
+  }
+  const mb = Math.floor(max / (1024 * 1024));
+  let seen = 0;
+  let tooLarge = false;
+  // Pull-based: storage asks for the next chunk only when it wrote the last,
+  // so a slow disk or S3 slows the client down instead of filling memory.
+  const limited = new ReadableStream<Uint8Array>({
+    start(c) {
+      seen = first.byteLength;
+      if (seen > max) {
+        tooLarge = true;
+        c.error(new UploadError("tooLarge", { mb }));
+        return;
+      }
+      c.enqueue(first);
+      if (done) c.close();
+    },
+    async pull(c) {
+      const r = await reader.read();
+      if (r.done) return c.close();
+      seen += r.value.byteLength;
+      if (seen > max) {
+        tooLarge = true;
+        c.error(new UploadError("tooLarge", { mb }));
+        return;
+      }
+      c.enqueue(r.value);
+    },
+    async cancel(reason) {
+      await reader.cancel(reason);
+    },
+  });
+  const key = keyFor(kind.ext);
+  try {
+    const { size } = await storage.put(key, limited, { contentType: kind.contentType });
+    return { key, size, contentType: kind.contentType, filename: filename.slice(0, 200) };
+  } catch (e) {
+    await storage.delete(key).catch(() => {});
+    if (tooLarge) {
+      await reader.cancel().catch(() => {});
+      throw new UploadError("tooLarge", { mb });
+    }
+    throw e;
+  }
+}
+
+/** Deletes a file that was just replaced; a failure is logged, not thrown (the change stands). */
+export async function deleteReplaced(storage: Storage, key: string): Promise<void> {
+  try {
+    await storage.delete(key);
+  } catch (err) {
+    log.warn("could not delete a replaced file", { key, err });
+  }
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.byteLength;
+  }
+  return out;
+}
+
+// ------------------------------------------------------ multipart parsing
+
+class MultipartSyntaxError extends Error {}
+
+interface PartHead {
+  name: string;
+  /** Present (maybe "") for file parts. */
+  filename?: string;
+  contentType?: string;
+}
+
+const CRLF = new Uint8Array([13, 10]);
+const enc = new TextEncoder();
+
+function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  const first = needle[0];
+  const last = hay.length - needle.length;
+  for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < needle.length && hay[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
+}
+
+/**
+ * A streaming `multipart/form-data` reader (RFC 7578): parts come one after
+ * the other, and a part's body is handed out chunk by chunk while the next
+ * delimiter is searched for, keeping at most one delimiter's length back.
+ */
+class MultipartReader {
+  private reader: ReadableStreamDefaultReader<Uint8Array>;
+  /** Starts with CRLF so the first delimiter looks like every other one. */
+  private buf: Uint8Array = CRLF;
+  private pos = 0;
+  private ended = false;
+  private state: "preamble" | "body" | "between" | "done" = "preamble";
+  private readonly delim: Uint8Array;
+
+  constructor(body: ReadableStream<Uint8Array>, boundary: string) {
+    if (!boundary || boundary.length > 200) throw new MultipartSyntaxError("bad boundary");
+    this.reader = body.getReader();
+    this.delim = enc.encode(`\r\n--${boundary}`);
+  }
+
+  /** Appends the next network chunk; false at the end of the body. */
+  private async more(): Promise<boolean> {
+    if (this.ended) return false;
+    const r = await this.reader.read();
+    if (r.done) {
+      this.ended = true;
+      return false;
+    }
+    const rest = this.buf.subarray(this.pos);
+    const next = new Uint8Array(rest.length + r.value.length);
+    next.set(rest, 0);
+    next.set(r.value, rest.length);
+    this.buf = next;
+    this.pos = 0;
+    return true;
+  }
+
+  private async need(n: number): Promise<void> {
+    while (this.buf.length - this.pos < n) {
+      if (!(await this.more())) throw new MultipartSyntaxError("unexpected end");
+    }
+  }
+
+  /** The next part's headers, or null after the closing delimiter. */
+  async nextPart(): Promise<PartHead | null> {
+    if (this.state === "done") return null;
+    if (this.state === "preamble" || this.state === "body") {
+      // Skip the preamble or what the caller left of the previous part.
+      while ((await this.bodyChunk()) !== null) { /* discard */ }
+    }
+    await this.need(2);
+    if (this.buf[this.pos] === 45 && this.buf[this.pos + 1] === 45) { // "--"
+      this.state = "done";
+      return null;
+    }
+    // Transport padding, then CRLF.
+    while (true) {
+      await this.need(1);
+      const c = this.buf[this.pos];
+      if (c === 32 || c === 9) this.pos++;
+      else break;
+    }
+    await this.need(2);
+    if (this.buf[this.pos] !== 13 || this.buf[this.pos + 1] !== 10) {
+      throw new MultipartSyntaxError("no CRLF after delimiter");
+    }
+    this.pos += 2;
+    let end: number;
+    while ((end = indexOf(this.buf, enc.encode("\r\n\r\n"), this.pos)) === -1) {
+      if (this.buf.length - this.pos > MAX_HEADER_BYTES) {
+        throw new MultipartSyntaxError("headers too long");
+      }
+      if (!(await this.more())) throw new MultipartSyntaxError("unexpected end in headers");
+    }
+    const text = new TextDecoder().decode(this.buf.subarray(this.pos, end));
+    this.pos = end + 4;
+    this.state = "body";
+    return parsePartHead(text);
+  }
+
+  /** The next chunk of the current part's body, or null at its end. */
+  private async bodyChunk(): Promise<Uint8Array | null> {
+    if (this.state !== "body" && this.state !== "preamble") return null;
+    while (true) {
+      const at = indexOf(this.buf, this.delim, this.pos);
+      if (at !== -1) {
+        const chunk = this.buf.subarray(this.pos, at);
+        this.pos = at + this.delim.length;
+        this.state = "between";
+        return chunk.length ? chunk : null;
+      }
+      // Keep back what could be the start of a delimiter split across chunks.
+      const safe = this.buf.length - (this.delim.length - 1);
+      if (safe > this.pos) {
+        const chunk = this.buf.subarray(this.pos, safe);
+        this.pos = safe;
+        return chunk;
+      }
+      if (!(await this.more())) throw new MultipartSyntaxError("unexpected end in body");
+    }
+  }
+
+  /** The current part's body as a stream (consume it before `nextPart`). */
+  partStream(): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>({
+      pull: async (c) => {
+        try {
+          const chunk = await this.bodyChunk();
+          if (chunk === null) c.close();
+          else c.enqueue(chunk);
+        } catch (e) {
+          c.error(e instanceof MultipartSyntaxError ? new UploadError("malformed") : e);
+        }
+      },
+    });
+  }
+
+  async readText(max: number): Promise<string> {
+    const chunks: Uint8Array[] = [];
+    let n = 0;
+    for (let c = await this.bodyChunk(); c !== null; c = await this.bodyChunk()) {
+      n += c.length;
+      if (n > max) throw new UploadError("malformed");
+      chunks.push(c);
+    }
+    return new TextDecoder().decode(concat(chunks));
+  }
+
+  async cancel(): Promise<void> {
+    await this.reader.cancel().catch(() => {});
+  }
+}
+
+function parsePartHead(text: string): PartHead {
+  let disposition = "";
+  let contentType: string | undefined;
+  for (const line of text.split("\r\n")) {
+    const colon = line.indexOf(":");
+    if (colon < 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === "content-disposition") disposition = value;
+    else if (name === "content-type") contentType = value;
+  }
+  if (!/^form-data\b/i.test(disposition)) throw new MultipartSyntaxError("not form-data");
+  const params: Record<string, string> = {};
+  const re = /;\s*([\w*-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))/g;
+  for (let m = re.exec(disposition); m; m = re.exec(disposition)) {
+    params[m[1].toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, "$1") : m[3];
+  }
+  if (params.name === undefined) throw new MultipartSyntaxError("part without a name");
+  let filename = params.filename;
+  const star = params["filename*"];
+  if (star !== undefined) {
+    const m = /^utf-8''(.*)$/i.exec(star);
+    if (m) {
+      try {
+        filename = decodeURIComponent(m[1]);
+      } catch {
+        // keep the plain filename
+      }
+    }
+  }
+  return { name: params.name, filename, contentType };
+}

@@ -1,0 +1,93 @@
+/**
+ * The success-diary entry of a day: a textarea with a character counter.
+ * Saving sends it to the API (the step completes); without JavaScript the
+ * same form posts to the day page.
+ */
+import { useEffect, useState } from "preact/hooks";
+import { fill } from "../core/i18n/format.ts";
+import { type ActionJson, api, reflect, stepApi } from "../components/training/client.ts";
+
+interface Props {
+  id: string;
+  sd: string;
+  action: string;
+  csrf: string;
+  content: string;
+  max: number;
+  error: string | null;
+  labels: {
+    label: string;
+    hint: string;
+    save: string;
+    saved: string;
+    counter: string;
+    network: string;
+    statuses: Record<string, string>;
+  };
+}
+
+export default function DiaryForm(p: Props) {
+  const { labels } = p;
+  const [content, setContent] = useState(p.content);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(p.error ?? "");
+  const [saved, setSaved] = useState(false);
+  const [live, setLive] = useState(false);
+  useEffect(() => setLive(true), []);
+  const field = `diary-${p.id}`;
+
+  async function save() {
+    setBusy(true);
+    setError("");
+    setSaved(false);
+    const r = await api<ActionJson>(stepApi(p.id, "diary"), p.csrf, { content }, labels.network);
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.err.fields?.content ?? r.err.message);
+      return;
+    }
+    setSaved(true);
+    reflect(p.sd, r.data.step, labels.statuses, r.data);
+  }
+
+  return (
+    <form
+      method="post"
+      action={p.action}
+      class="diary-form"
+      data-live={live ? "1" : undefined}
+      onSubmit={(e) => {
+        if (!live) return;
+        e.preventDefault();
+        save();
+      }}
+    >
+      <input type="hidden" name="_csrf" value={p.csrf} />
+      <input type="hidden" name="_action" value="diary" />
+      <input type="hidden" name="step" value={p.id} />
+      <label for={field}>{labels.label}</label>
+      <p class="field-hint" id={`${field}-hint`}>{labels.hint}</p>
+      <textarea
+        id={field}
+        name="content"
+        maxLength={p.max}
+        rows={6}
+        value={content}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={`${field}-hint ${field}-count` + (error ? ` ${field}-error` : "")}
+        onInput={(e) => {
+          setContent(e.currentTarget.value);
+          setSaved(false);
+        }}
+      />
+      <p class="field-hint diary-form__count" id={`${field}-count`}>
+        {fill(labels.counter, { count: content.length, max: p.max })}
+      </p>
+      {error && <p class="field-error" id={`${field}-error`} role="alert">{error}</p>}
+      <div class="form-actions">
+        <button type="submit" class="button button--primary" disabled={busy}>{labels.save}</button>
+        <span class="diary-form__saved" role="status">{saved ? labels.saved : ""}</span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,397 @@
+/**
+ * An EXAMINATION step: test questions, a written answer and a video report,
+ * in whatever mix the step asks for. With JavaScript the answers go to the
+ * API as JSON and the video is uploaded first (XHR, with a progress bar) or
+ * recorded in the browser (MediaRecorder, loaded only when asked for);
+ * without it, the same form posts the test and written answers to the day
+ * page (a video report needs JavaScript: it streams as the request body).
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { fill } from "../core/i18n/format.ts";
+import { formatClock } from "../core/training/clock.ts";
+import { type ActionJson, api, reflect, stepApi } from "../components/training/client.ts";
+
+interface Question {
+  id: string;
+  question: string;
+  options: string[];
+}
+
+export interface ExamResultJson {
+  status: "PENDING" | "APPROVED" | "RETURNED";
+  answers: Record<string, number>;
+  score: number | null;
+  maxScore: number | null;
+  percent: number | null;
+  written: string | null;
+  videoUrl: string | null;
+  trainerComment: string | null;
+  perQuestion: { id: string; correct: boolean; comment: string | null }[];
+}
+
+interface Props {
+  id: string;
+  sd: string;
+  action: string;
+  csrf: string;
+  questions: Question[];
+  requiresWritten: boolean;
+  requiresVideo: boolean;
+  passPercent: number;
+  writtenMax: number;
+  maxMb: number;
+  result: ExamResultJson | null;
+  /** What the learner sent when a no-JavaScript submission came back with errors. */
+  values: { answers: Record<string, number>; written: string } | null;
+  errors: Record<string, string> | null;
+  labels: {
+    test: string;
+    question: string;
+    written: string;
+    writtenHint: string;
+    video: string;
+    videoHint: string;
+    videoFile: string;
+    needsJs: string;
+    record: string;
+    stop: string;
+    recording: string;
+    uploading: string;
+    ready: string;
+    current: string;
+    noCamera: string;
+    tooLarge: string;
+    submit: string;
+    resubmit: string;
+    sent: string;
+    pending: string;
+    approved: string;
+    returned: string;
+    comment: string;
+    score: string;
+    passMark: string;
+    correct: string;
+    wrong: string;
+    network: string;
+    statuses: Record<string, string>;
+  };
+}
+
+const MAX_RECORD_SEC = 120;
+
+interface Recording {
+  stop(): Promise<Blob>;
+  cancel(): void;
+}
+
+export default function ExamForm(p: Props) {
+  const { labels } = p;
+  const [result, setResult] = useState<ExamResultJson | null>(p.result);
+  const [answers, setAnswers] = useState<Record<string, number>>(
+    p.values?.answers ?? p.result?.answers ?? {},
+  );
+  const [written, setWritten] = useState(p.values?.written ?? p.result?.written ?? "");
+  const [errors, setErrors] = useState<Record<string, string>>(p.errors ?? {});
+  const [busy, setBusy] = useState(false);
+  const [live, setLive] = useState(false);
+  const [sent, setSent] = useState(false);
+  const [videoKey, setVideoKey] = useState("");
+  const [progress, setProgress] = useState<number | null>(null);
+  const [recording, setRecording] = useState<Recording | null>(null);
+  const [recordSec, setRecordSec] = useState(0);
+  const preview = useRef<HTMLVideoElement>(null);
+  useEffect(() => setLive(true), []);
+
+  useEffect(() => {
+    if (!recording) return;
+    const started = Date.now();
+    const t = setInterval(() => {
+      const sec = Math.floor((Date.now() - started) / 1000);
+      setRecordSec(sec);
+      if (sec >= MAX_RECORD_SEC) stopRecording();
+    }, 500);
+    return () => clearInterval(t);
+  }, [recording]);
+
+  const closed = result?.status === "APPROVED";
+  const canRecord = live && typeof MediaRecorder !== "undefined" &&
+    !!navigator.mediaDevices?.getUserMedia;
+
+  function upload(blob: Blob) {
+    if (blob.size > p.maxMb * 1024 * 1024) {
+      setErrors({ video: labels.tooLarge });
+      return;
+    }
+    setErrors((e) => ({ ...e, video: "" }));
+    setVideoKey("");
+    setProgress(0);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", stepApi(p.id, "video"));
+    xhr.setRequestHeader("x-csrf-token", p.csrf);
+    xhr.setRequestHeader("content-type", blob.type || "application/octet-stream");
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) setProgress(Math.round((e.loaded / e.total) * 100));
+    };
+    xhr.onload = () => {
+      setProgress(null);
+      let body: { key?: string; message?: string } = {};
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch { /* not JSON */ }
+      if (xhr.status === 200 && body.key) setVideoKey(body.key);
+      else setErrors((e) => ({ ...e, video: body.message ?? labels.network }));
+    };
+    xhr.onerror = () => {
+      setProgress(null);
+      setErrors((e) => ({ ...e, video: labels.network }));
+    };
+    xhr.send(blob);
+  }
+
+  async function startRecording() {
+    try {
+      const { record } = await import("../components/training/recorder.ts");
+      const rec = await record(preview.current!);
+      setRecordSec(0);
+      setRecording(rec);
+    } catch {
+      setErrors((e) => ({ ...e, video: labels.noCamera }));
+    }
+  }
+
+  async function stopRecording() {
+    const rec = recording;
+    if (!rec) return;
+    setRecording(null);
+    upload(await rec.stop());
+  }
+
+  async function submit() {
+    setBusy(true);
+    setErrors({});
+    const r = await api<ActionJson & { exam: ExamResultJson }>(stepApi(p.id, "exam"), p.csrf, {
+      answers,
+      written,
+      videoKey: videoKey || undefined,
+    }, labels.network);
+    setBusy(false);
+    if (!r.ok) {
+      const fields = r.err.fields ?? {};
+      setErrors({
+        ...fields,
+        ...(r.err.error === "video_missing" ? { video: r.err.message } : {}),
+        _form: fields.answers || Object.keys(fields).length ? "" : r.err.message,
+      });
+      return;
+    }
+    setResult(r.data.exam);
+    setSent(true);
+    setVideoKey("");
+    reflect(p.sd, r.data.step, labels.statuses, { ...r.data, waiting: true });
+  }
+
+  const field = (name: string) => `exam-${p.id}-${name}`;
+  const questionError = (q: Question) => errors[`answers.${q.id}`] || errors.answers;
+  const verdict = (q: Question) => result?.perQuestion.find((x) => x.id === q.id);
+
+  return (
+    <div class="exam" data-live={live ? "1" : undefined}>
+      {result && (
+        <div class={`exam__status exam__status--${result.status.toLowerCase()}`} role="status">
+          <p>
+            <strong>
+              {result.status === "APPROVED"
+                ? labels.approved
+                : result.status === "RETURNED"
+                ? labels.returned
+                : sent
+                ? labels.sent
+                : labels.pending}
+            </strong>
+          </p>
+          {result.maxScore !== null && result.maxScore > 0 && (
+            <p>
+              {fill(labels.score, {
+                score: result.score ?? 0,
+                max: result.maxScore,
+                pct: result.percent ?? 0,
+              })} {fill(labels.passMark, { pct: p.passPercent })}
+            </p>
+          )}
+          {result.trainerComment && (
+            <blockquote class="exam__comment">
+              <p class="muted">{labels.comment}</p>
+              <p>{result.trainerComment}</p>
+            </blockquote>
+          )}
+        </div>
+      )}
+      <form
+        method="post"
+        action={p.action}
+        class="exam__form"
+        onSubmit={(e) => {
+          if (!live) return;
+          e.preventDefault();
+          if (!closed) submit();
+        }}
+      >
+        <input type="hidden" name="_csrf" value={p.csrf} />
+        <input type="hidden" name="_action" value="exam" />
+        <input type="hidden" name="step" value={p.id} />
+        {errors._form && <p class="field-error" role="alert">{errors._form}</p>}
+        {p.questions.length > 0 && (
+          <fieldset class="exam__test" disabled={closed}>
+            <legend>{labels.test}</legend>
+            {p.questions.map((q, n) => {
+              const err = questionError(q);
+              const v = verdict(q);
+              return (
+                <fieldset
+                  class="exam__question"
+                  key={q.id}
+                  aria-describedby={err ? field(`${q.id}-error`) : undefined}
+                >
+                  <legend>
+                    <span class="muted">
+                      {fill(labels.question, { n: n + 1, total: p.questions.length })}
+                    </span>{" "}
+                    {q.question}
+                  </legend>
+                  {q.options.map((o, i) => (
+                    <label class="exam__option" key={i}>
+                      <input
+                        type="radio"
+                        name={`answer_${q.id}`}
+                        value={String(i)}
+                        checked={answers[q.id] === i}
+                        onChange={() => setAnswers((a) => ({ ...a, [q.id]: i }))}
+                      />
+                      <span>{o}</span>
+                    </label>
+                  ))}
+                  {v && result && (
+                    <p class={v.correct ? "exam__verdict exam__verdict--ok" : "exam__verdict"}>
+                      {v.correct ? `✓ ${labels.correct}` : `✗ ${labels.wrong}`}
+                      {v.comment && <span class="muted">{v.comment}</span>}
+                    </p>
+                  )}
+                  {err && <p class="field-error" id={field(`${q.id}-error`)}>{err}</p>}
+                </fieldset>
+              );
+            })}
+          </fieldset>
+        )}
+        {p.requiresWritten && (
+          <div class="field">
+            <label for={field("written")}>{labels.written}</label>
+            <p class="field-hint" id={field("written-hint")}>{labels.writtenHint}</p>
+            <textarea
+              id={field("written")}
+              name="written"
+              rows={6}
+              maxLength={p.writtenMax}
+              value={written}
+              disabled={closed}
+              aria-invalid={errors.written ? "true" : undefined}
+              aria-describedby={field("written-hint") +
+                (errors.written ? ` ${field("written-error")}` : "")}
+              onInput={(e) => setWritten(e.currentTarget.value)}
+            />
+            {errors.written && (
+              <p class="field-error" id={field("written-error")}>{errors.written}</p>
+            )}
+          </div>
+        )}
+        {p.requiresVideo && (
+          <div class="field exam__video">
+            <p class="exam__label">{labels.video}</p>
+            {result?.videoUrl && (
+              <figure>
+                <video src={result.videoUrl} controls preload="metadata" class="exam__player" />
+                <figcaption class="muted">{labels.current}</figcaption>
+              </figure>
+            )}
+            {!closed && !live && <p class="field-hint">{labels.needsJs}</p>}
+            {!closed && live && (
+              <>
+                <p class="field-hint" id={field("video-hint")}>{labels.videoHint}</p>
+                <label for={field("video")}>{labels.videoFile}</label>
+                <input
+                  id={field("video")}
+                  type="file"
+                  name="video"
+                  accept="video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov"
+                  aria-describedby={field("video-hint")}
+                  disabled={!!recording || progress !== null}
+                  onChange={(e) => {
+                    const f = e.currentTarget.files?.[0];
+                    if (f) upload(f);
+                  }}
+                />
+                <input type="hidden" name="video_key" value={videoKey} />
+                {canRecord && (
+                  <div class="exam__recorder">
+                    <video
+                      ref={preview}
+                      muted
+                      playsInline
+                      class="exam__player"
+                      hidden={!recording}
+                    />
+                    {recording
+                      ? (
+                        <>
+                          <p role="status">
+                            {fill(labels.recording, {
+                              time: formatClock(recordSec * 1000),
+                              max: formatClock(MAX_RECORD_SEC * 1000),
+                            })}
+                          </p>
+                          <button type="button" class="button" onClick={stopRecording}>
+                            {labels.stop}
+                          </button>
+                        </>
+                      )
+                      : (
+                        <button
+                          type="button"
+                          class="button"
+                          disabled={progress !== null}
+                          onClick={startRecording}
+                        >
+                          {labels.record}
+                        </button>
+                      )}
+                  </div>
+                )}
+                {progress !== null && (
+                  <p>
+                    <label for={field("progress")}>
+                      {fill(labels.uploading, { pct: progress })}
+                    </label>
+                    <progress id={field("progress")} max={100} value={progress} />
+                  </p>
+                )}
+                {videoKey && <p class="exam__ready" role="status">✓ {labels.ready}</p>}
+                {errors.video && <p class="field-error" role="alert">{errors.video}</p>}
+              </>
+            )}
+          </div>
+        )}
+        {!closed && (
+          <div class="form-actions">
+            <button
+              type="submit"
+              class="button button--primary"
+              disabled={busy || progress !== null || !!recording}
+            >
+              {result ? labels.resubmit : labels.submit}
+            </button>
+          </div>
+        )}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * Marks a THEORY step read or a PRACTICE step done.
+ *
+ * - theory: the step is read the first time its `<details>` opens (the
+ *   server also marks the step it renders expanded). The "Read" button is a
+ *   plain form for browsers without JavaScript.
+ * - practice: the "I did it" button; once done, "Undo" resets it.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import {
+  type ActionJson,
+  api,
+  reflect,
+  type Status,
+  stepApi,
+} from "../components/training/client.ts";
+
+interface Props {
+  id: string;
+  sd: string;
+  mode: "theory" | "practice";
+  action: string;
+  csrf: string;
+  status: Status;
+  labels: {
+    done: string;
+    completed: string;
+    undo: string;
+    network: string;
+    statuses: Record<string, string>;
+  };
+}
+
+export default function StepCheck(p: Props) {
+  const { labels } = p;
+  const [status, setStatus] = useState<Status>(p.status);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+  const [live, setLive] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const sent = useRef(false);
+
+  async function run(kind: "complete" | "reset") {
+    setBusy(true);
+    setError("");
+    const r = await api<ActionJson>(stepApi(p.id, kind), p.csrf, {}, labels.network);
+    setBusy(false);
+    if (!r.ok) {
+      sent.current = false;
+      setError(r.err.message);
+      return;
+    }
+    setStatus(r.data.step.status);
+    reflect(p.sd, r.data.step, labels.statuses, r.data);
+  }
+
+  useEffect(() => {
+    setLive(true);
+    if (p.mode !== "theory" || p.status === "COMPLETED") return;
+    const details = root.current?.closest("details");
+    if (!details) return;
+    const onToggle = () => {
+      if (details.open && !sent.current) {
+        sent.current = true;
+        run("complete");
+      }
+    };
+    details.addEventListener("toggle", onToggle);
+    onToggle();
+    return () => details.removeEventListener("toggle", onToggle);
+  }, []);
+
+  const done = status === "COMPLETED";
+  const kind = done ? "reset" : "complete";
+  // Theory needs no button once JavaScript marks it on opening.
+  const showButton = p.mode === "practice" || (!done && !live);
+  return (
+    <div class="step-check" ref={root} data-live={live ? "1" : undefined}>
+      {done && <p class="step-check__done">✓ {labels.completed}</p>}
+      {showButton && (
+        <form
+          method="post"
+          action={p.action}
+          onSubmit={(e) => {
+            if (!live) return;
+            e.preventDefault();
+            run(kind);
+          }}
+        >
+          <input type="hidden" name="_csrf" value={p.csrf} />
+          <input type="hidden" name="_action" value={kind} />
+          <input type="hidden" name="step" value={p.id} />
+          <button
+            type="submit"
+            class={done ? "button button--ghost" : "button button--primary"}
+            disabled={busy}
+          >
+            {done ? labels.undo : labels.done}
+          </button>
+        </form>
+      )}
+      {error && <p class="field-error" role="alert">{error}</p>}
+    </div>
+  );
+}

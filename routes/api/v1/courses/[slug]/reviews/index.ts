@@ -1,0 +1,66 @@
+/**
+ * Reviews of a course.
+ *
+ * - `GET ?page=N` → `{ reviews, summary: { average, count, histogram }, page, pages, mine? }`
+ * - `POST { rating: 1..5, comment?: string ≤ 2000 }` → 201 `{ review }`. Only a
+ *   learner who completed the course (403 otherwise), once (409 when they
+ *   already have one: edit it with PATCH).
+ */
+import { z } from "zod";
+import { define } from "../../../../../../define.ts";
+import { readJson } from "../../../../../../http/forms.ts";
+import { jsonError } from "../../../../../../http/errors.ts";
+import { requireCourse } from "../../../../../../core/courses.ts";
+import { requireUser } from "../../../../../../core/auth/guards.ts";
+import {
+  createReview,
+  listReviews,
+  myReview,
+  type Review,
+  ReviewExistsError,
+} from "../../../../../../core/reviews.ts";
+
+export function reviewJson(r: Review) {
+  return {
+    id: r.id,
+    rating: r.rating,
+    comment: r.comment,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    edited: r.edited,
+    author: { username: r.author.username, name: r.author.name },
+  };
+}
+
+const pageSchema = z.coerce.number().int().min(1).max(10_000).catch(1);
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const { services, user } = ctx.state;
+    const course = await requireCourse(services, ctx.params.slug, user);
+    const page = pageSchema.parse(ctx.url.searchParams.get("page") ?? 1);
+    const [list, mine] = await Promise.all([
+      listReviews(services, course, { page }),
+      user ? myReview(services, user.id, course.id) : Promise.resolve(null),
+    ]);
+    return Response.json({
+      reviews: list.reviews.map(reviewJson),
+      summary: list.summary,
+      page: list.page,
+      pages: list.pages,
+      ...(user ? { mine: mine ? reviewJson(mine) : null } : {}),
+    }, { headers: { "cache-control": "private, no-store" } });
+  },
+  async POST(ctx) {
+    const { services, user, t } = ctx.state;
+    requireUser(user);
+    const body = await readJson(ctx);
+    try {
+      const review = await createReview(services, user, ctx.params.slug, body);
+      return Response.json({ review: reviewJson(review) }, { status: 201 });
+    } catch (e) {
+      if (e instanceof ReviewExistsError) return jsonError(409, "exists", t("reviews.exists"));
+      throw e;
+    }
+  },
+});

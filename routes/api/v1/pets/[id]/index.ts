@@ -1,0 +1,27 @@
+/**
+ * `GET|PATCH|DELETE /api/v1/pets/<id>`: the owner's pet. PATCH takes any
+ * subset of the fields (null or "" clears heightCm, weightKg, notes).
+ * Someone else's pet answers 404 exactly like a missing one.
+ */
+import { define } from "../../../../../define.ts";
+import { readJson } from "../../../../../http/forms.ts";
+import { deletePet, getOwnPet, petJson, updatePet } from "../../../../../core/pets.ts";
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const pet = await getOwnPet(ctx.state.services, ctx.state.user, ctx.params.id);
+    return Response.json({ pet: petJson(pet) }, { headers: { "cache-control": "no-store" } });
+  },
+  async PATCH(ctx) {
+    const s = ctx.state.services;
+    // 404 before reading the body: a stranger learns nothing from validation errors.
+    await getOwnPet(s, ctx.state.user, ctx.params.id);
+    const body = await readJson(ctx);
+    const pet = await updatePet(s, ctx.state.user, ctx.params.id, body);
+    return Response.json({ pet: petJson(pet) });
+  },
+  async DELETE(ctx) {
+    await deletePet(ctx.state.services, ctx.state.user, ctx.params.id);
+    return new Response(null, { status: 204 });
+  },
+});

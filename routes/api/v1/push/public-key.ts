@@ -1,0 +1,21 @@
+/**
+ * `GET /api/v1/push/public-key` → `{ publicKey }`: the VAPID key a browser
+ * subscribes with (`applicationServerKey`). 503 when push is not configured.
+ */
+import { define } from "../../../../define.ts";
+import { jsonError } from "../../../../http/errors.ts";
+
+export const handler = define.handlers({
+  GET(ctx) {
+    const vapid = ctx.state.services.config.secrets.vapid;
+    if (!vapid) {
+      return jsonError(503, "push_unavailable", ctx.state.t("push.unavailable"), undefined, {
+        "cache-control": "no-store",
+      });
+    }
+    // Short cache: a rotated key reaches browsers within minutes.
+    return Response.json({ publicKey: vapid.publicKey }, {
+      headers: { "cache-control": "public, max-age=300" },
+    });
+  },
+});

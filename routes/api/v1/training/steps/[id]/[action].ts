@@ -1,0 +1,64 @@
+/**
+ * `POST /api/v1/training/steps/<userStepId>/<action>` (JSON, `X-CSRF-Token`):
+ *
+ * - `start`, `resume` `{ pauseOther? }` — 409 `timer_running` names the
+ *   learner's other running timer (`runningStepId`, `title`, `url`);
+ * - `pause`, `reset`, `complete` `{}` — `complete` of a timer before its end
+ *   is 409 `too_early` (with `remainingMs`);
+ * - `diary` `{ content }`;
+ * - `exam` `{ answers: { <questionId>: optionIndex }, written?, videoKey? }`.
+ *
+ * 200 `{ step, day, course, celebrate }` (+ `exam` or `entry`). 400 invalid
+ * body (field messages), 404 not the learner's step, 403 locked day.
+ */
+import { z } from "zod";
+import { define } from "../../../../../../define.ts";
+import { NotFoundError, requireUser } from "../../../../../../core/auth/guards.ts";
+import {
+  completeStep,
+  pauseStep,
+  resetStep,
+  resumeStep,
+  startStep,
+} from "../../../../../../core/training/steps.ts";
+import { saveDiary } from "../../../../../../core/training/diary.ts";
+import { submitExam } from "../../../../../../core/training/exams.ts";
+import { actionJson, answer, jsonBody } from "../../(_lib)/respond.ts";
+
+const ACTIONS = ["start", "resume", "pause", "reset", "complete", "diary", "exam"] as const;
+const startSchema = z.object({ pauseOther: z.boolean().optional() });
+
+export const handler = define.handlers({
+  async POST(ctx) {
+    const user = requireUser(ctx.state.user);
+    const s = ctx.state.services;
+    const action = z.enum(ACTIONS).safeParse(ctx.params.action);
+    if (!action.success) throw new NotFoundError();
+    const id = ctx.params.id;
+    const body = await jsonBody(ctx.req);
+    return answer(ctx.state.t, async () => {
+      switch (action.data) {
+        case "start":
+        case "resume": {
+          const { pauseOther } = startSchema.parse(body);
+          const fn = action.data === "start" ? startStep : resumeStep;
+          return Response.json(actionJson(await fn(s, user, id, { pauseOther })));
+        }
+        case "pause":
+          return Response.json(actionJson(await pauseStep(s, user, id)));
+        case "reset":
+          return Response.json(actionJson(await resetStep(s, user, id)));
+        case "complete":
+          return Response.json(actionJson(await completeStep(s, user, id)));
+        case "diary": {
+          const r = await saveDiary(s, user, id, body);
+          return Response.json({ ...actionJson(r), entry: r.entry });
+        }
+        case "exam": {
+          const r = await submitExam(s, user, id, body);
+          return Response.json({ ...actionJson(r), exam: r.exam });
+        }
+      }
+    });
+  },
+});

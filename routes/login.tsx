@@ -1,0 +1,108 @@
+/** Sign-in with a username or email and a password; then back to `next` (same site only). */
+import { define } from "../define.ts";
+import { page } from "../framework/mod.ts";
+import { formObject } from "../http/forms.ts";
+import { redirect } from "../http/responses.ts";
+import { safeNext } from "../http/redirect.ts";
+import { startSession } from "../http/session.ts";
+import { clientIp } from "../http/rate_limit.ts";
+import { authenticate } from "../core/auth/login.ts";
+import { accountFailure } from "../core/auth/form_errors.ts";
+import type { FieldErrors } from "../core/validation.ts";
+import { PageTitle } from "../components/PageTitle.tsx";
+import { CsrfField } from "../components/CsrfField.tsx";
+import { ErrorSummary, Field, FormNotice } from "../components/forms.tsx";
+
+interface Data {
+  next: string;
+  login: string;
+  errors: FieldErrors;
+  notice?: "deleted";
+}
+
+export const handler = define.handlers<Data>({
+  GET(ctx) {
+    const next = safeNext(ctx.url.searchParams.get("next"), "");
+    if (ctx.state.user) return redirect(next || "/courses");
+    return page({
+      next,
+      login: "",
+      errors: {},
+      notice: ctx.url.searchParams.get("deleted") === "1" ? "deleted" : undefined,
+    });
+  },
+  async POST(ctx) {
+    const form = await formObject(ctx);
+    const str = (k: string) => (typeof form[k] === "string" ? form[k] as string : "");
+    const next = safeNext(str("next"), "");
+    const login = str("login");
+    const again = (errors: FieldErrors, status: number, headers?: HeadersInit) =>
+      page({ next, login: login.slice(0, 254), errors }, { status, headers });
+    try {
+      const result = await authenticate(ctx.state.services, {
+        login,
+        password: str("password"),
+      }, { ip: clientIp(ctx) });
+      if (!result.ok) {
+        return result.reason === "disabled"
+          ? again({ _form: ctx.state.t("auth.login.disabled") }, 403)
+          : again({ _form: ctx.state.t("auth.login.invalid") }, 401);
+      }
+      const headers = new Headers();
+      await startSession(ctx, headers, result.user);
+      return redirect(next || "/courses", 303, headers);
+    } catch (err) {
+      const failure = accountFailure(err, ctx.state.t);
+      if (!failure) throw err;
+      return again(failure.errors, failure.status, failure.headers);
+    }
+  },
+});
+
+export default define.page<typeof handler>(({ data, state }) => {
+  const { t } = state;
+  const { errors } = data;
+  const nextQuery = data.next ? `?next=${encodeURIComponent(data.next)}` : "";
+  return (
+    <div class="form-page">
+      <PageTitle t={t} title={t("auth.login.title")} />
+      <h1>{t("auth.login.title")}</h1>
+      {data.notice === "deleted" && <FormNotice>{t("auth.login.deleted")}</FormNotice>}
+      <form class="form" method="post" action="/login" novalidate>
+        <ErrorSummary
+          errors={errors}
+          title={t("form.errors.title")}
+          labels={{ login: t("auth.field.login"), password: t("auth.field.password") }}
+        />
+        <CsrfField state={state} />
+        {data.next && <input type="hidden" name="next" value={data.next} />}
+        <Field
+          name="login"
+          label={t("auth.field.login")}
+          error={errors.login}
+          value={data.login}
+          required
+          autocomplete="username"
+          input={{ maxLength: 254, autocapitalize: "none", spellcheck: false }}
+        />
+        <Field
+          name="password"
+          type="password"
+          label={t("auth.field.password")}
+          error={errors.password}
+          required
+          autocomplete="current-password"
+          input={{ maxLength: 100 }}
+        />
+        <div class="form-actions">
+          <button type="submit" class="button button--primary">{t("auth.login.submit")}</button>
+          <a href="/password-reset">{t("auth.login.forgot")}</a>
+        </div>
+      </form>
+      <p class="form-aside">
+        {t("auth.login.noAccount")}{" "}
+        <a href={`/register${nextQuery}`}>{t("auth.register.submit")}</a>
+      </p>
+    </div>
+  );
+});

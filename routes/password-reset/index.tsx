@@ -1,0 +1,89 @@
+/**
+ * "Forgot password": asks for a username or email and always gives the
+ * same answer, so the page cannot be used to find out who has an account.
+ */
+import { define } from "../../define.ts";
+import { page } from "../../framework/mod.ts";
+import { formObject } from "../../http/forms.ts";
+import { redirect } from "../../http/responses.ts";
+import { clientIp } from "../../http/rate_limit.ts";
+import { requestPasswordReset } from "../../core/auth/password_reset.ts";
+import { accountFailure } from "../../core/auth/form_errors.ts";
+import type { FieldErrors } from "../../core/validation.ts";
+import { PageTitle } from "../../components/PageTitle.tsx";
+import { CsrfField } from "../../components/CsrfField.tsx";
+import { ErrorSummary, Field, FormNotice } from "../../components/forms.tsx";
+
+interface Data {
+  sent: boolean;
+  login: string;
+  errors: FieldErrors;
+}
+
+export const handler = define.handlers<Data>({
+  GET(ctx) {
+    return page({ sent: ctx.url.searchParams.get("sent") === "1", login: "", errors: {} });
+  },
+  async POST(ctx) {
+    const form = await formObject(ctx);
+    const login = typeof form.login === "string" ? form.login : "";
+    try {
+      await requestPasswordReset(ctx.state.services, { login }, { ip: clientIp(ctx) });
+      return redirect("/password-reset?sent=1");
+    } catch (err) {
+      const failure = accountFailure(err, ctx.state.t);
+      if (!failure) throw err;
+      return page({ sent: false, login: login.slice(0, 254), errors: failure.errors }, {
+        status: failure.status,
+        headers: failure.headers,
+      });
+    }
+  },
+});
+
+export default define.page<typeof handler>(({ data, state }) => {
+  const { t } = state;
+  return (
+    <div class="form-page">
+      <PageTitle t={t} title={t("auth.reset.title")} />
+      <h1>{t("auth.reset.title")}</h1>
+      {data.sent
+        ? (
+          <>
+            <FormNotice>{t("auth.reset.sent")}</FormNotice>
+            <p>
+              <a href="/login">{t("auth.login.submit")}</a>
+            </p>
+          </>
+        )
+        : (
+          <>
+            <p class="lead">{t("auth.reset.lead")}</p>
+            <form class="form" method="post" action="/password-reset" novalidate>
+              <ErrorSummary
+                errors={data.errors}
+                title={t("form.errors.title")}
+                labels={{ login: t("auth.field.login") }}
+              />
+              <CsrfField state={state} />
+              <Field
+                name="login"
+                label={t("auth.field.login")}
+                error={data.errors.login}
+                value={data.login}
+                required
+                autocomplete="username"
+                input={{ maxLength: 254, autocapitalize: "none", spellcheck: false }}
+              />
+              <div class="form-actions">
+                <button type="submit" class="button button--primary">
+                  {t("auth.reset.submit")}
+                </button>
+                <a href="/login">{t("auth.login.submit")}</a>
+              </div>
+            </form>
+          </>
+        )}
+    </div>
+  );
+});

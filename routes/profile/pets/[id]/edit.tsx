@@ -1,0 +1,79 @@
+/**
+ * `/profile/pets/<id>/edit`: change a pet (fields, replace or remove the
+ * photo) and delete it. Only the owner: for anyone else the page, the save
+ * and the delete all answer 404, and nothing is stored for their attempt.
+ */
+import { define } from "../../../../define.ts";
+import { page } from "../../../../framework/mod.ts";
+import { redirect } from "../../../../http/responses.ts";
+import { getOwnPet, type PetView, receivePetForm, updatePet } from "../../../../core/pets.ts";
+import { UploadError, uploadFailure } from "../../../../core/uploads.ts";
+import type { FieldErrors } from "../../../../core/validation.ts";
+import { PageTitle } from "../../../../components/PageTitle.tsx";
+import { CsrfField } from "../../../../components/CsrfField.tsx";
+import { PetForm, type PetFormValues, petFormValues } from "../../(_parts)/parts.tsx";
+
+interface Data {
+  pet: PetView;
+  values: PetFormValues;
+  errors: FieldErrors;
+}
+
+export const handler = define.handlers<Data>({
+  async GET(ctx) {
+    const pet = await getOwnPet(ctx.state.services, ctx.state.user, ctx.params.id);
+    return page({ pet, values: petFormValues(pet), errors: {} });
+  },
+  async POST(ctx) {
+    const s = ctx.state.services;
+    const user = ctx.state.user;
+    // Ownership first: a stranger's upload is never read into storage.
+    const pet = await getOwnPet(s, user, ctx.params.id);
+    let values: Record<string, string> = {};
+    try {
+      const form = await receivePetForm(s, user, pet.id, ctx.req);
+      values = form.fields;
+      const { removePhoto, ...fields } = form.fields;
+      await updatePet(s, user, pet.id, fields, {
+        photo: form.file,
+        removePhoto: removePhoto === "on",
+      });
+      return redirect(`/profile/pets/${pet.id}?done=saved`);
+    } catch (err) {
+      const failure = uploadFailure(err, ctx.state.t, "photo");
+      if (!failure) throw err;
+      if (err instanceof UploadError) values = err.fields;
+      return page({ pet, values, errors: failure.errors }, { status: failure.status });
+    }
+  },
+});
+
+export default define.page<typeof handler>(({ data, state }) => {
+  const { t } = state;
+  const { pet } = data;
+  return (
+    <>
+      <PageTitle t={t} title={t("pet.edit.title", { name: pet.name })} />
+      <nav class="breadcrumbs" aria-label="breadcrumbs">
+        <a href={`/profile/pets/${pet.id}`}>{pet.name}</a>
+      </nav>
+      <h1>{t("pet.edit.title", { name: pet.name })}</h1>
+      <PetForm
+        state={state}
+        action={`/profile/pets/${pet.id}/edit`}
+        values={data.values}
+        errors={data.errors}
+        submit={t("pet.save")}
+        pet={pet}
+      />
+      <section class="danger-zone" aria-labelledby="delete-title">
+        <h2 id="delete-title">{t("pet.delete.title")}</h2>
+        <p>{t("pet.delete.text")}</p>
+        <form method="post" action={`/profile/pets/${pet.id}/delete`}>
+          <CsrfField state={state} />
+          <button type="submit" class="button button--danger">{t("pet.delete")}</button>
+        </form>
+      </section>
+    </>
+  );
+});

@@ -1,0 +1,87 @@
+/**
+ * `/profile/pets/<id>`: the owner's view of a pet. Anyone else (and a
+ * wrong id) gets the 404 page: the pet's existence is not revealed.
+ */
+import { define } from "../../../../define.ts";
+import { page } from "../../../../framework/mod.ts";
+import { getOwnPet, type PetView } from "../../../../core/pets.ts";
+import { PageTitle } from "../../../../components/PageTitle.tsx";
+import { FormNotice } from "../../../../components/forms.tsx";
+import { formatDate, petAgeText, PetPhoto } from "../../(_parts)/parts.tsx";
+
+const DONE = ["created", "saved"] as const;
+type Done = typeof DONE[number];
+
+export const handler = define.handlers<{ pet: PetView; done?: Done }>({
+  async GET(ctx) {
+    const pet = await getOwnPet(ctx.state.services, ctx.state.user, ctx.params.id);
+    const done = ctx.url.searchParams.get("done") ?? "";
+    return page({
+      pet,
+      done: (DONE as readonly string[]).includes(done) ? done as Done : undefined,
+    });
+  },
+});
+
+export default define.page<typeof handler>(({ data, state }) => {
+  const { t } = state;
+  const { pet } = data;
+  return (
+    <>
+      <PageTitle t={t} title={pet.name} />
+      <nav class="breadcrumbs" aria-label="breadcrumbs">
+        <a href="/profile">{t("pet.back")}</a>
+      </nav>
+      {data.done && (
+        <FormNotice>{data.done === "created" ? t("pet.created") : t("pet.saved")}</FormNotice>
+      )}
+      <article class="pet-view">
+        <PetPhoto pet={pet} t={t} size={240} />
+        <div>
+          <h1>{pet.name}</h1>
+          <dl class="facts">
+            <div>
+              <dt>{t("pet.type")}</dt>
+              <dd>{t(`pet.type.${pet.type}` as const)}</dd>
+            </div>
+            {pet.breed && (
+              <div>
+                <dt>{t("pet.breed")}</dt>
+                <dd>{pet.breed}</dd>
+              </div>
+            )}
+            {pet.birthDate && (
+              <div>
+                <dt>{t("pet.birthDate")}</dt>
+                <dd>
+                  {formatDate(t, pet.birthDate)} ({petAgeText(t, pet.birthDate)})
+                </dd>
+              </div>
+            )}
+            {pet.heightCm !== null && (
+              <div>
+                <dt>{t("pet.heightCm")}</dt>
+                <dd>{t.number(pet.heightCm)}</dd>
+              </div>
+            )}
+            {pet.weightKg !== null && (
+              <div>
+                <dt>{t("pet.weightKg")}</dt>
+                <dd>{t.number(pet.weightKg)}</dd>
+              </div>
+            )}
+          </dl>
+          {pet.notes && (
+            <section>
+              <h2>{t("pet.notes")}</h2>
+              <p class="pet-view__notes">{pet.notes}</p>
+            </section>
+          )}
+          <p>
+            <a class="button" href={`/profile/pets/${pet.id}/edit`}>{t("pet.edit")}</a>
+          </p>
+        </div>
+      </article>
+    </>
+  );
+});
