@@ -4,10 +4,11 @@
  * SIGTERM (stop accepting, finish requests, close the database).
  */
 import manifest from "./fresh.gen.ts";
-import { createApp, type FreshApp } from "./framework/mod.ts";
+import { type CachedPage, createApp, type FreshApp } from "./framework/mod.ts";
 import type { Config } from "./core/config.ts";
 import { openServices, type Services } from "./core/services.ts";
-import { log, logContext } from "./core/log.ts";
+import { flushLog, log, logContext } from "./core/log.ts";
+import { settleResetRequests } from "./core/auth/password_reset.ts";
 import { acquireLock, DataDirBusyError, updateLock } from "./core/instance_lock.ts";
 import { reportError } from "./core/errors.ts";
 import { type AdminChannel, startAdminChannel } from "./cli/channel.ts";
@@ -26,7 +27,7 @@ export async function buildApp(services: Services): Promise<FreshApp> {
     initState: () => ({ services, user: null }) satisfies Partial<State>,
     mapError,
     pageCache: {
-      get: (key) => services.cache.peek<string>(`page:${key}`),
+      get: (key) => services.cache.peek<CachedPage>(`page:${key}`),
       set: (key, html, tags) =>
         services.cache.put(`page:${key}`, html, { ttlMs: PAGE_TTL_MS, tags }),
     },
@@ -140,8 +141,11 @@ export async function startServer(
       await channel?.close();
       // Running jobs get a grace period; the rest KV delivers again after restart.
       await services.jobs.stop({ graceMs: 10_000 });
+      // Reset links are issued after their response was sent: let them finish.
+      await settleResetRequests();
       await services.close();
       await release?.();
+      flushLog();
     })();
 
   if (opts.signals !== false) {

@@ -14,105 +14,25 @@
  */
 import postgres from "postgres";
 import { sql } from "kysely";
-import { DEFAULTS, fmt, freePort, load, type LoadResult, type Options, spawnDeno } from "./lib.ts";
-import { openDatabase, postgresOptions } from "../db/connection.ts";
+import {
+  DEFAULTS,
+  fmt,
+  freePort,
+  load,
+  type LoadResult,
+  loadScript,
+  type Options,
+  spawnDeno,
+} from "./lib.ts";
+import { json, postgresOptions } from "../db/connection.ts";
 import { newId } from "../core/ids.ts";
-import { json } from "../db/connection.ts";
-import { hashPassword } from "../core/auth/password.ts";
-import { createSessionToken } from "../core/auth/session.ts";
-import { csrfTokenForUser } from "../http/csrf.ts";
-import { SESSION_COOKIE } from "../http/session.ts";
 import { progressQuery } from "../core/training/day.ts";
-import type { Services } from "../core/services.ts";
-import type { Kysely } from "kysely";
-import type { Database, StepType } from "../db/schema.ts";
+import { type AppEnv, withPostgresApp } from "./pg_app.ts";
+import type { StepType } from "../db/schema.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
-export interface LearnEnv {
-  /** Origin of the app under test. */
-  url: string;
-  databaseUrl: string;
-  db: Kysely<Database>;
-  secret: string;
-  /** A signed-in learner: cookie header value and CSRF token. */
-  sessionFor(userId: string): Promise<{ cookie: string; csrf: string }>;
-  createUsers(prefix: string, n: number): Promise<string[]>;
-}
-
-/** Runs `fn` against the app on a fresh PostgreSQL database on `serverUrl`'s server. */
-export async function withLearnApp<T>(
-  serverUrl: string,
-  fn: (env: LearnEnv) => Promise<T>,
-): Promise<T> {
-  const name = `gafus_learn_${Date.now()}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  const databaseUrl = u.href;
-  const dataDir = await Deno.makeTempDir({ prefix: "gafus-learn-" });
-  const secret = crypto.randomUUID() + crypto.randomUUID();
-  const port = freePort();
-  const app = await spawnDeno(`${root}main.ts`, ["serve"], {
-    ...Deno.env.toObject(),
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
-    GAFUS_ENV: "development",
-    SESSION_SECRET: secret,
-    LOG_REQUESTS: "false",
-    LOG_LEVEL: "warn",
-    AUTO_SEED: "true",
-  }, `http://127.0.0.1:${port}/health`);
-  const handle = await openDatabase({ databaseUrl, dataDir: "", databasePoolMax: 4 });
-  const fakeServices = { config: { secrets: { session: secret } } } as unknown as Services;
-  let hash: string | undefined;
-  const env: LearnEnv = {
-    url: app.url,
-    databaseUrl,
-    db: handle.db,
-    secret,
-    async sessionFor(userId) {
-      const token = await createSessionToken(fakeServices, { id: userId, sessionVersion: 1 });
-      return {
-        cookie: `${SESSION_COOKIE}=${token}`,
-        csrf: csrfTokenForUser(secret, { id: userId, sessionVersion: 1 }),
-      };
-    },
-    async createUsers(prefix, n) {
-      hash ??= await hashPassword("Bench-Password-1");
-      const ids = Array.from({ length: n }, () => newId());
-      await handle.db.insertInto("users").values(ids.map((id, i) => ({
-        id,
-        username: `${prefix}${i}`,
-        password_hash: hash!,
-      }))).execute();
-      await handle.db.insertInto("user_profiles").values(ids.map((id) => ({ user_id: id })))
-        .execute();
-      return ids;
-    },
-  };
-  try {
-    // The app seeds the demo courses on its first start; wait until they are there.
-    for (let i = 0; i < 100; i++) {
-      const r = await handle.db.selectFrom("courses").select("id").where("slug", "=", "eto-baza")
-        .executeTakeFirst();
-      if (r) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return await fn(env);
-  } finally {
-    await app.stop();
-    await handle.close();
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
-  }
-}
-
-async function dayOfDemo(env: LearnEnv, slug: string, position: number) {
+async function dayOfDemo(env: AppEnv, slug: string, position: number) {
   return await env.db.selectFrom("day_on_course as dc")
     .innerJoin("courses as c", "c.id", "dc.course_id")
     .select(["dc.id"]).where("c.slug", "=", slug).where("dc.position", "=", position)
@@ -128,7 +48,7 @@ async function get(url: string, cookie: string): Promise<string> {
 // ------------------------------------------------------------ day page vs SQL
 
 /** The same SQL a day page request runs once content is cached: session user, then progress. */
-function pageQueries(env: LearnEnv, userId: string, dayOnCourseId: string) {
+function pageQueries(env: AppEnv, userId: string, dayOnCourseId: string) {
   const user = env.db.selectFrom("users")
     .select(["id", "username", "role", "locale", "time_zone", "session_version", "disabled_at"])
     .where("id", "=", userId).compile();
@@ -158,7 +78,7 @@ export interface DayPageResult {
 }
 
 /** The authenticated day page of the demo course vs the same SQL served bare. */
-export async function benchDayPage(env: LearnEnv, o: Options = DEFAULTS): Promise<DayPageResult> {
+export async function benchDayPage(env: AppEnv, o: Options = DEFAULTS): Promise<DayPageResult> {
   const [userId] = await env.createUsers("bench_page_", 1);
   const { cookie } = await env.sessionFor(userId);
   const day = await dayOfDemo(env, "eto-baza", 1);
@@ -192,24 +112,6 @@ export async function benchDayPage(env: LearnEnv, o: Options = DEFAULTS): Promis
 
 // ----------------------------------------------------------- step completion
 
-function parseWrk(name: string, text: string): LoadResult {
-  const ms = (s: string) => {
-    const m = /^([\d.]+)(us|ms|s)$/.exec(s.trim());
-    if (!m) return NaN;
-    return Number(m[1]) * (m[2] === "us" ? 0.001 : m[2] === "ms" ? 1 : 1000);
-  };
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0);
-  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
-  return {
-    name,
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN),
-    p50ms: ms(/\s50%\s+(\S+)/.exec(text)?.[1] ?? ""),
-    p99ms: ms(/\s99%\s+(\S+)/.exec(text)?.[1] ?? ""),
-    errors: non2xx + (sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0),
-    tool: "wrk",
-  };
-}
-
 export interface CompletionResult extends LoadResult {
   /** Steps that really went to COMPLETED during the run (the rest were repeats, no-ops). */
   completed: number;
@@ -222,7 +124,7 @@ export interface CompletionResult extends LoadResult {
  * them), so requests are real completions with a day and course roll-up.
  */
 export async function benchStepCompletion(
-  env: LearnEnv,
+  env: AppEnv,
   o: Options = DEFAULTS,
 ): Promise<CompletionResult> {
   const learners = o.connections;
@@ -291,7 +193,6 @@ export async function benchStepCompletion(
     .sort((a, b) => (a.day - b.day) || (a.step - b.step) || (a.u - b.u))
     .map((r) => ({ path: `/api/v1/training/steps/${r.id}/complete`, ...sessions[r.u] }));
 
-  const script = await Deno.makeTempFile({ suffix: ".lua" });
   const lua = [
     "local entries = {",
     ...entries.map((e) =>
@@ -309,38 +210,14 @@ export async function benchStepCompletion(
     "    ['Content-Type'] = 'application/json' }, '{}')",
     "end",
   ].join("\n");
-  await Deno.writeTextFile(script, lua);
-  try {
-    const out = await new Deno.Command("wrk", {
-      args: [
-        "-t",
-        String(o.threads),
-        "-c",
-        String(o.connections),
-        "-d",
-        `${o.seconds}s`,
-        "--latency",
-        "-s",
-        script,
-        env.url,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-    const result = parseWrk("POST …/complete, 32 learners, distinct steps", text);
-    const { n } = await env.db.selectFrom("user_steps as us")
-      .innerJoin("user_trainings as ut", "ut.id", "us.user_training_id")
-      .innerJoin("day_on_course as dc", "dc.id", "ut.day_on_course_id")
-      .select(sql<number>`count(*)`.as("n"))
-      .where("dc.course_id", "=", courseId).where("us.status", "=", "COMPLETED")
-      .executeTakeFirstOrThrow();
-    const requests = Number(/(\d+) requests in/.exec(text)?.[1] ?? 0);
-    return { ...result, completed: Number(n), requests };
-  } finally {
-    await Deno.remove(script).catch(() => {});
-  }
+  const result = await loadScript("POST …/complete, 32 learners, distinct steps", env.url, lua, o);
+  const { n } = await env.db.selectFrom("user_steps as us")
+    .innerJoin("user_trainings as ut", "ut.id", "us.user_training_id")
+    .innerJoin("day_on_course as dc", "dc.id", "ut.day_on_course_id")
+    .select(sql<number>`count(*)`.as("n"))
+    .where("dc.course_id", "=", courseId).where("us.status", "=", "COMPLETED")
+    .executeTakeFirstOrThrow();
+  return { ...result, completed: Number(n) };
 }
 
 // ---------------------------------------------------------------- JavaScript
@@ -357,7 +234,7 @@ export async function pageJsBytes(url: string, cookie: string): Promise<number> 
 }
 
 /** JS of a demo day (timer, theory, diary) and of a day with every kind of step. */
-export async function benchDayPageJs(env: LearnEnv): Promise<{ typical: number; all: number }> {
+export async function benchDayPageJs(env: AppEnv): Promise<{ typical: number; all: number }> {
   const [userId] = await env.createUsers("bench_js_", 1);
   const { cookie } = await env.sessionFor(userId);
   const typical = await dayOfDemo(env, "eto-baza", 2);
@@ -412,7 +289,7 @@ export async function benchDayPageJs(env: LearnEnv): Promise<{ typical: number; 
 
 /** Runs the three benchmarks and returns Markdown lines for bench/RESULTS.md. */
 export async function runLearnBench(serverUrl: string, o: Options = DEFAULTS): Promise<string[]> {
-  return await withLearnApp(serverUrl, async (env) => {
+  return await withPostgresApp(serverUrl, async (env) => {
     const js = await benchDayPageJs(env);
     const day = await benchDayPage(env, o);
     const done = await benchStepCompletion(env, o);

@@ -37,8 +37,13 @@ function ms(text: string): number {
   return m[2] === "us" ? v / 1000 : m[2] === "ms" ? v : m[2] === "s" ? v * 1000 : v * 60000;
 }
 
-/** `wrk --latency` with an optional Lua script (for POST bodies and headers). */
-async function runWrk(name: string, url: string, o: Options, script?: string): Promise<LoadResult> {
+export interface WrkResult extends LoadResult {
+  /** Requests wrk completed in the run. */
+  requests: number;
+}
+
+/** `wrk --latency` with an optional Lua script file (for POST bodies, headers, per-request paths). */
+async function runWrk(name: string, url: string, o: Options, script?: string): Promise<WrkResult> {
   const args = [
     "-t",
     String(o.threads),
@@ -59,7 +64,28 @@ async function runWrk(name: string, url: string, o: Options, script?: string): P
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0);
   const sockErr = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
   const errors = non2xx + (sockErr ? sockErr.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
-  return { name, rps, p50ms: p50, p99ms: p99, errors, tool: "wrk" };
+  const requests = Number(/(\d+) requests in/.exec(text)?.[1] ?? 0);
+  return { name, rps, p50ms: p50, p99ms: p99, errors, tool: "wrk", requests };
+}
+
+/**
+ * wrk driven by a Lua script (e.g. a `request()` function that varies the
+ * path, cookie or forwarded address per request). Needs wrk.
+ */
+export async function loadScript(
+  name: string,
+  url: string,
+  lua: string,
+  o: Options = DEFAULTS,
+): Promise<WrkResult> {
+  if (!hasWrk()) throw new Error(`${name}: this scenario needs wrk (apt-get install wrk)`);
+  const script = await Deno.makeTempFile({ suffix: ".lua" });
+  await Deno.writeTextFile(script, lua);
+  try {
+    return await runWrk(name, url, o, script);
+  } finally {
+    await Deno.remove(script).catch(() => {});
+  }
 }
 
 async function runAutocannon(

@@ -2,6 +2,11 @@
  * `deno task bench`: one run, every figure beside its baseline from the same
  * run, written to bench/RESULTS.md. These machines are noisy, so read the
  * ratios rather than the absolute numbers.
+ *
+ * Sections: web (bare baseline, /health, /courses on PGlite and PostgreSQL,
+ * JS per page), accounts (login vs the bare KDF, signed-in /profile), jobs
+ * (runtime vs raw KV), learner training (day page vs bare SQL, completion p99).
+ * `BENCH_DATABASE_URL` names the PostgreSQL server (default: local `postgres`).
  */
 import {
   DEFAULTS,
@@ -13,19 +18,27 @@ import {
   spawnDeno,
   TABLE_HEAD,
 } from "./lib.ts";
+import { withPostgresApp } from "./pg_app.ts";
+import { authReport, benchAuth } from "./auth.ts";
+import { benchJobs, jobsReport } from "./jobs.ts";
+import { runLearnBench } from "./learn.ts";
 import postgres from "postgres";
 
 const root = new URL("..", import.meta.url).pathname;
 const DATABASE_URL = Deno.env.get("BENCH_DATABASE_URL") ??
   "postgres://postgres@127.0.0.1:5432/postgres";
+const only = Deno.args.length ? new Set(Deno.args) : null;
+const want = (section: string) => !only || only.has(section);
 
 const lines: string[] = [];
-const out = (s = "") => {
-  lines.push(s);
-  console.log(s);
+const out = (...s: string[]) => {
+  for (const l of s.length ? s : [""]) {
+    lines.push(l);
+    console.log(l);
+  }
 };
 
-async function startApp(env: Record<string, string>) {
+async function startPgliteApp() {
   const port = freePort();
   const dataDir = await Deno.makeTempDir({ prefix: "gafus-bench-" });
   const proc = await spawnDeno(`${root}main.ts`, ["serve"], {
@@ -34,7 +47,7 @@ async function startApp(env: Record<string, string>) {
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
     GAFUS_ENV: "development",
-    ...env,
+    DATABASE_URL: "",
   }, `http://127.0.0.1:${port}/health`);
   return {
     ...proc,
@@ -56,91 +69,96 @@ async function jsBytes(origin: string, path: string): Promise<number> {
   return total;
 }
 
-async function withBenchDb<T>(fn: (url: string) => Promise<T>): Promise<T | null> {
-  const name = `gafus_bench_${Date.now()}`;
-  let admin: postgres.Sql;
+async function postgresReachable(): Promise<boolean> {
+  const sql = postgres(DATABASE_URL, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
-    admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
-    await admin`select 1`;
+    await sql`select 1`;
+    return true;
   } catch (err) {
-    out(`PostgreSQL not reachable at ${DATABASE_URL} (${(err as Error).message}); skipped.`);
-    return null;
-  }
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(DATABASE_URL);
-    url.pathname = `/${name}`;
-    return await fn(url.href);
+    out(`PostgreSQL is not reachable at ${DATABASE_URL} (${(err as Error).message}): skipped.`, "");
+    return false;
   } finally {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await sql.end();
   }
 }
 
-const started = new Date();
-out("# Benchmarks");
-out();
+out("# Benchmarks", "");
 out(
-  `Run ${started.toISOString()} on ${Deno.build.os}/${Deno.build.arch}, ` +
+  `Run ${new Date().toISOString()} on ${Deno.build.os}/${Deno.build.arch}, ` +
     `${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}. ` +
-    `Load: ${DEFAULTS.connections} connections, ${DEFAULTS.threads} threads, ${DEFAULTS.seconds} s per scenario, on loopback.`,
+    `Load: wrk, ${DEFAULTS.connections} connections, ${DEFAULTS.threads} threads, ` +
+    `${DEFAULTS.seconds} s per scenario, on loopback; the server logs every request ` +
+    "(to /dev/null) as in production. Reproduce with `deno task bench` " +
+    "(or `deno task bench web accounts jobs learn` for some sections).",
+  "",
 );
-out();
+const pg = await postgresReachable();
 
-// --- Baseline -------------------------------------------------------------------
-const barePort = freePort();
-const bare = await spawnDeno(
-  `${root}bench/bare.ts`,
-  [String(barePort)],
-  Deno.env.toObject(),
-  `http://127.0.0.1:${barePort}/`,
-);
-const base1 = await load('bare Deno.serve "ok" (baseline)', `${bare.url}/`);
+if (want("web")) {
+  const barePort = freePort();
+  const bare = await spawnDeno(
+    `${root}bench/bare.ts`,
+    [String(barePort)],
+    Deno.env.toObject(),
+    `http://127.0.0.1:${barePort}/`,
+  );
+  const base1 = await load('bare Deno.serve "ok" (baseline)', `${bare.url}/`);
 
-// --- Web on PGlite ----------------------------------------------------------------
-const pglite = await startApp({});
-const health = await load("/health (full middleware stack)", `${pglite.url}/health`);
-const coursesPglite = await load("/courses anonymous, PGlite", `${pglite.url}/courses`);
-const jsHome = await jsBytes(pglite.url, "/");
-const jsCourses = await jsBytes(pglite.url, "/courses");
-await pglite.stop();
+  const app = await startPgliteApp();
+  const health = await load("/health (full middleware stack)", `${app.url}/health`);
+  const coursesPglite = await load("/courses anonymous, PGlite", `${app.url}/courses`);
+  const coursesQuery = await load(
+    "/courses?q=… anonymous, PGlite",
+    `${app.url}/courses?q=${encodeURIComponent("база")}`,
+  );
+  const jsHome = await jsBytes(app.url, "/");
+  const jsCourses = await jsBytes(app.url, "/courses");
+  const jsOutline = await jsBytes(app.url, "/courses/eto-baza");
+  await app.stop();
 
-// --- Web on PostgreSQL ------------------------------------------------------------
-const coursesPg = await withBenchDb(async (url) => {
-  const app = await startApp({ DATABASE_URL: url });
-  try {
-    return await load("/courses anonymous, PostgreSQL", `${app.url}/courses`);
-  } finally {
-    await app.stop();
+  let coursesPg: LoadResult | null = null;
+  if (pg) {
+    coursesPg = await withPostgresApp(
+      DATABASE_URL,
+      (env) => load("/courses anonymous, PostgreSQL", `${env.url}/courses`),
+      { LOG_REQUESTS: "true", LOG_LEVEL: "info" },
+    );
   }
-});
+  const base2 = await load('bare Deno.serve "ok" (baseline, again)', `${bare.url}/`);
+  await bare.stop();
+  const baseline: LoadResult = { ...base1, rps: (base1.rps + base2.rps) / 2 };
 
-const base2 = await load('bare Deno.serve "ok" (baseline, again)', `${bare.url}/`);
-await bare.stop();
+  out("## Web", "", "Ratios are to the mean of the two baseline runs.", "");
+  out(...TABLE_HEAD);
+  out(row(base1, baseline), row(base2, baseline));
+  out(row(health, baseline, "≥ 80 %"));
+  out(row(coursesPglite, baseline, "≥ 15 %"), row(coursesQuery, baseline, "≥ 15 %"));
+  if (coursesPg) out(row(coursesPg, baseline, "≥ 15 %"));
+  out("", "### JavaScript shipped (gzip)", "");
+  out("| page | bytes | target |", "|---|---:|---|");
+  out(`| / | ${jsHome} | 0 B |`);
+  out(`| /courses | ${jsCourses} (${fmt(jsCourses / 1024, 1)} KB) | ≤ 15 KB |`);
+  out(
+    `| /courses/eto-baza (outline, share button) | ${jsOutline} (${
+      fmt(jsOutline / 1024, 1)
+    } KB) | |`,
+  );
+  out("");
+}
 
-const baseline: LoadResult = {
-  ...base1,
-  name: "baseline (mean of two runs)",
-  rps: (base1.rps + base2.rps) / 2,
-};
+if (want("accounts") && pg) out(...authReport(await benchAuth(DATABASE_URL)));
 
-out("## Web");
-out();
-out(...[]);
-for (const l of TABLE_HEAD) out(l);
-out(row(base1, baseline));
-out(row(base2, baseline));
-out(row(health, baseline, "≥ 80 %"));
-out(row(coursesPglite, baseline, "≥ 15 %"));
-if (coursesPg) out(row(coursesPg, baseline, "≥ 15 %"));
-out();
-out("## JavaScript shipped (gzip)");
-out();
-out("| page | bytes | target |");
-out("|---|---:|---|");
-out(`| / | ${jsHome} | 0 B |`);
-out(`| /courses | ${jsCourses} (${fmt(jsCourses / 1024, 1)} KB) | ≤ 15 KB |`);
-out();
+if (want("jobs")) {
+  out("## Jobs (Deno KV queue)", "");
+  // tmpfs shows the runtime's own cost; a disk adds fsync on both sides.
+  const shm = await Deno.stat("/dev/shm").then((s) => s.isDirectory, () => false);
+  if (shm) out(...jobsReport(await benchJobs({ dir: "/dev/shm" })), "");
+  out(...jobsReport(await benchJobs({ jobs: 300, rounds: 3, latencySamples: 50 })), "");
+}
 
-await Deno.writeTextFile(`${root}bench/RESULTS.md`, lines.join("\n") + "\n");
-console.log(`\nwrote bench/RESULTS.md`);
+if (want("learn") && pg) out(...await runLearnBench(DATABASE_URL));
+
+if (!only) {
+  await Deno.writeTextFile(`${root}bench/RESULTS.md`, lines.join("\n") + "\n");
+  console.log("\nwrote bench/RESULTS.md");
+}

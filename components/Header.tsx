@@ -17,7 +17,7 @@ export function Header({ state, url }: { state: State; url: URL }) {
         <a class="brand" href="/" aria-label={t("app.name")}>
           <svg aria-hidden="true" width="28" height="28" viewBox="0 0 32 32">
             <circle cx="16" cy="16" r="15" fill="#8936FF" />
-            <path d="M10 20c2-6 10-6 12 0" stroke="#fff" stroke-width="2.5" fill="none" />
+            <path d="M10 18c2 4 10 4 12 0" stroke="#fff" stroke-width="2.5" fill="none" />
             <circle cx="12" cy="12" r="2" fill="#fff" />
             <circle cx="20" cy="12" r="2" fill="#fff" />
           </svg>
@@ -45,7 +45,15 @@ export function Header({ state, url }: { state: State; url: URL }) {
             ? (
               <>
                 <a href="/notifications" aria-current={current("/notifications")}>
-                  <span aria-hidden="true">🔔</span>
+                  <svg aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" class="icon">
+                    <path
+                      d="M12 3a6 6 0 0 0-6 6v3.5L4.5 16h15L18 12.5V9a6 6 0 0 0-6-6Zm-2 15a2 2 0 0 0 4 0"
+                      fill="none"
+                      stroke="currentColor"
+                      stroke-width="1.8"
+                      stroke-linejoin="round"
+                    />
+                  </svg>
                   <span class="visually-hidden">{t("nav.notifications")}</span>
                   {state.unreadNotifications
                     ? <span class="badge">{state.unreadNotifications}</span>

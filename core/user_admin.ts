@@ -11,7 +11,7 @@ import type { Role } from "../db/schema.ts";
 import { type OpsActor, requireOpsActor } from "./errors.ts";
 import { ForbiddenError, NotFoundError } from "./auth/guards.ts";
 import { bumpSessionVersion } from "./auth/session.ts";
-import { roleSchema } from "./users.ts";
+import { eraseUser, roleSchema } from "./users.ts";
 import { isId } from "./ids.ts";
 import { isReferencedError } from "../db/connection.ts";
 import { log } from "./log.ts";
@@ -190,20 +190,12 @@ export async function deleteUser(
   notSelf(actor, id);
   const row = await s.db.selectFrom("users").select("username").where("id", "=", id)
     .executeTakeFirstOrThrow();
+  let filesDeleted: number;
   try {
-    await s.db.deleteFrom("users").where("id", "=", id).execute();
+    ({ filesDeleted } = await eraseUser(s, id));
   } catch (err) {
     if (isReferencedError(err)) throw new UserOwnsContentError(row.username);
     throw err;
-  }
-  // The rows are gone; files have random names under the user's prefixes.
-  let filesDeleted = 0;
-  for (const prefix of [`users/${id}/`, `exams/${id}/`]) {
-    try {
-      filesDeleted += await s.storage.deletePrefix(prefix);
-    } catch (err) {
-      log.error("user deleted but some files were not", { userId: id, prefix, err });
-    }
   }
   log.info("user deleted", { userId: id, filesDeleted, by: by ?? "system" });
   return { id, username: row.username, filesDeleted };

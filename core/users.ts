@@ -4,10 +4,14 @@
  */
 import { z } from "zod";
 import type { Services } from "./services.ts";
-import { type Role, ROLES } from "../db/schema.ts";
+import type { Transaction } from "kysely";
+import { type Database, type Role, ROLES } from "../db/schema.ts";
 import { hashPassword } from "./auth/password.ts";
 import { newId } from "./ids.ts";
 import { isUniqueViolation } from "../db/connection.ts";
+import { invalidateCourses } from "./courses.ts";
+import { recomputeRating } from "./reviews.ts";
+import { log } from "./log.ts";
 
 export const usernameSchema = z.string().trim().toLowerCase()
   .regex(/^[a-z0-9_]{3,32}$/, { error: "validation.username" });
@@ -44,32 +48,43 @@ export class UserExistsError extends Error {
 /**
  * Creates a user with a profile. Throws a ZodError for bad input and
  * `UserExistsError` when the username or email is taken (callers show one
- * neutral message, so accounts cannot be enumerated).
+ * neutral message, so accounts cannot be enumerated). `opts.public` sets the
+ * profile's visibility; `opts.within` writes more rows in the same
+ * transaction (registration's consents), so the account never exists without them.
  */
 export async function createUser(
   s: Services,
   input: NewUserInput,
-): Promise<{ id: string; username: string; role: Role }> {
+  opts: {
+    public?: boolean;
+    within?: (trx: Transaction<Database>, userId: string) => Promise<void>;
+  } = {},
+): Promise<{ id: string; username: string; role: Role; sessionVersion: number }> {
   const data = newUserSchema.parse(input);
+  // Hashed before the insert whether or not the name is free: the answer takes as long either way.
   const passwordHash = await hashPassword(data.password);
   const id = newId();
+  let sessionVersion: number;
   try {
-    await s.db.transaction().execute(async (tx) => {
-      await tx.insertInto("users").values({
+    sessionVersion = await s.db.transaction().execute(async (tx) => {
+      const row = await tx.insertInto("users").values({
         id,
         username: data.username,
         email: data.email ?? null,
         password_hash: passwordHash,
         role: data.role,
         locale: data.locale,
-      }).execute();
-      await tx.insertInto("user_profiles").values({ user_id: id }).execute();
+      }).returning("session_version").executeTakeFirstOrThrow();
+      await tx.insertInto("user_profiles").values({ user_id: id, is_public: opts.public ?? false })
+        .execute();
+      await opts.within?.(tx, id);
+      return row.session_version;
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new UserExistsError();
     throw err;
   }
-  return { id, username: data.username, role: data.role };
+  return { id, username: data.username, role: data.role, sessionVersion };
 }
 
 export interface UserListItem {
@@ -106,4 +121,32 @@ export async function listUsers(
     lastLoginAt: r.last_login_at,
     disabled: r.disabled_at !== null,
   }));
+}
+
+/**
+ * Deletes a user and everything that is theirs: rows by CASCADE in one
+ * transaction (the ratings of courses they reviewed are recomputed in it),
+ * then their stored files by prefix. Throws the database's RESTRICT error
+ * when the user authors content (callers say so in their own words).
+ *
+ * A file failure is logged, not thrown: the account is gone and must not come
+ * back; the files have random names and the maintenance sweep removes them.
+ */
+export async function eraseUser(s: Services, userId: string): Promise<{ filesDeleted: number }> {
+  await s.db.transaction().execute(async (trx) => {
+    const reviewed = await trx.selectFrom("course_reviews").select("course_id")
+      .where("user_id", "=", userId).execute();
+    await trx.deleteFrom("users").where("id", "=", userId).execute();
+    for (const { course_id } of reviewed) await recomputeRating(trx, course_id);
+  });
+  invalidateCourses(s);
+  let filesDeleted = 0;
+  for (const prefix of [`users/${userId}/`, `exams/${userId}/`]) {
+    try {
+      filesDeleted += await s.storage.deletePrefix(prefix);
+    } catch (err) {
+      log.error("user deleted but some files were not", { userId, prefix, err });
+    }
+  }
+  return { filesDeleted };
 }

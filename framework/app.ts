@@ -16,6 +16,7 @@ import {
   type SpecialKind,
 } from "./router.ts";
 import type {
+  CachedPage,
   Context,
   Manifest,
   Method,
@@ -160,31 +161,33 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
     app: AnyComponent | undefined,
     init: { status?: number; headers?: HeadersInit; cache?: PageCacheHint } = {},
   ): Response => {
-    let html: string | undefined;
-    const cacheKey = init.cache && opts.pageCache ? `${ctx.route}\n${init.cache.key}` : undefined;
-    if (cacheKey) {
-      const cached = opts.pageCache!.get(cacheKey);
-      if (cached !== undefined) html = withNonce(cached, nonceOf(ctx));
-    }
-    if (html === undefined) {
-      const props: PageProps<unknown, unknown> = {
-        data,
-        params: ctx.params,
-        url: ctx.url,
-        state: ctx.state,
-        error: ctx.error,
-      };
-      if (cacheKey) {
-        const template = renderHtml({ app, layouts, page, props, nonce: () => NONCE_SLOT, assets });
-        opts.pageCache!.set(cacheKey, template, init.cache!.tags);
-        html = withNonce(template, nonceOf(ctx));
-      } else {
-        html = renderHtml({ app, layouts, page, props, nonce: () => nonceOf(ctx), assets });
-      }
-    }
     const headers = new Headers(init.headers);
     if (!headers.has("content-type")) headers.set("content-type", "text/html; charset=utf-8");
-    return new Response(html, { status: init.status ?? 200, headers });
+    const status = init.status ?? 200;
+    // Only successful pages are kept: an error page must not stand in for one.
+    const cacheKey = init.cache && opts.pageCache && status === 200
+      ? `${ctx.route}\n${init.cache.key}`
+      : undefined;
+    if (cacheKey) {
+      const cached = opts.pageCache!.get(cacheKey);
+      if (cached) return new Response(withNonce(cached, nonceOf(ctx)), { status, headers });
+    }
+    const props: PageProps<unknown, unknown> = {
+      data,
+      params: ctx.params,
+      url: ctx.url,
+      state: ctx.state,
+      error: ctx.error,
+    };
+    if (cacheKey) {
+      const template = cachedPage(
+        renderHtml({ app, layouts, page, props, nonce: () => NONCE_SLOT, assets }),
+      );
+      opts.pageCache!.set(cacheKey, template, init.cache!.tags);
+      return new Response(withNonce(template, nonceOf(ctx)), { status, headers });
+    }
+    const html = renderHtml({ app, layouts, page, props, nonce: () => nonceOf(ctx), assets });
+    return new Response(html, { status, headers });
   };
 
   const renderNotFound = (ctx: Context<unknown>): Response => {
@@ -287,6 +290,15 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
         headers: { allow: allowed.join(", ") },
       });
     }
+    if ((method === "GET" || method === "HEAD") && route.mod.pageCache && opts.pageCache) {
+      const hint = route.mod.pageCache(ctx as Context<never>);
+      const cached = hint && opts.pageCache.get(`${route.pattern}\n${hint.key}`);
+      if (cached) {
+        return new Response(withNonce(cached, nonceOf(ctx)), {
+          headers: { "content-type": "text/html; charset=utf-8" },
+        });
+      }
+    }
     const result = await handler(ctx);
     if (result instanceof Response) return result;
     if (isPageResponse(result)) {
@@ -330,10 +342,16 @@ const NONCE = Symbol("nonce");
 /** Stands for the nonce in a cached page; replaced on every use. */
 const NONCE_SLOT = "__frsh_nonce__";
 
-function withNonce(template: string, nonce: string): string {
+/** A rendered page split around its nonce slot, so a cache hit only joins three strings. */
+function cachedPage(html: string): CachedPage {
   // The only nonce is on the boot script at the end of the body.
-  const at = template.lastIndexOf(NONCE_SLOT);
-  return at < 0 ? template : template.slice(0, at) + nonce + template.slice(at + NONCE_SLOT.length);
+  const at = html.lastIndexOf(NONCE_SLOT);
+  if (at < 0) return { before: html, after: null };
+  return { before: html.slice(0, at), after: html.slice(at + NONCE_SLOT.length) };
+}
+
+function withNonce(page: CachedPage, nonce: string): string {
+  return page.after === null ? page.before : page.before + nonce + page.after;
 }
 
 /** The CSP nonce of this request, made on first use. */

@@ -3,6 +3,7 @@ export { createApp, type FreshApp, nonceOf } from "./app.ts";
 export { createDefine, HttpError, page } from "./page.ts";
 export { asset, Head } from "./render.ts";
 export type {
+  CachedPage,
   Context,
   LayoutProps,
   Manifest,

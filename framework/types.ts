@@ -54,10 +54,17 @@ export interface PageCacheHint {
   tags: string[];
 }
 
+/** A rendered page, split where this request's CSP nonce goes. */
+export interface CachedPage {
+  before: string;
+  /** Null when the page has no script (no nonce to put in). */
+  after: string | null;
+}
+
 /** Where rendered pages are kept (the app decides: memory, TTL, invalidation). */
 export interface PageCache {
-  get(key: string): string | undefined;
-  set(key: string, html: string, tags: string[]): void;
+  get(key: string): CachedPage | undefined;
+  set(key: string, page: CachedPage, tags: string[]): void;
 }
 
 export type HandlerResult<Data> = Response | PageResponse<Data>;
@@ -101,6 +108,13 @@ export interface RouteModule {
   handler?: unknown;
   handlers?: unknown;
   config?: RouteConfig;
+  /**
+   * For GET: the page-cache entry this request may be answered from before
+   * the handler runs (same key as the handler's `page(data, { cache })`).
+   * Only what a handler stored is ever found, so a handler that decides not
+   * to cache (e.g. a private course) simply never stores.
+   */
+  pageCache?: (ctx: Context<never>) => PageCacheHint | undefined;
 }
 
 export interface IslandModule {

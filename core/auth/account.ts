@@ -13,7 +13,7 @@ import { z } from "zod";
 import type { Services } from "../services.ts";
 import type { SessionUser } from "./session_user.ts";
 import { ForbiddenError, requireUser } from "./guards.ts";
-import { emailSchema, UserExistsError, usernameSchema } from "../users.ts";
+import { emailSchema, eraseUser, UserExistsError, usernameSchema } from "../users.ts";
 import { currentPassword, newPasswordFields, withMatchingRepeat } from "./schemas.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { bumpSessionVersion } from "./session.ts";
@@ -194,31 +194,14 @@ export async function deleteAccount(
   if (!canDeleteOwnAccount(user)) throw new ForbiddenError("only learners delete their account");
   const data = deleteAccountSchema.parse(input);
   await checkCurrentPassword(s, user, data.currentPassword);
+  let filesDeleted: number;
   try {
-    await s.db.deleteFrom("users").where("id", "=", user.id).execute();
+    ({ filesDeleted } = await eraseUser(s, user.id));
   } catch (err) {
     // Content (courses, videos) is RESTRICT towards its author, e.g. a former trainer's.
     if (isReferencedError(err)) throw new AccountHasContentError();
     throw err;
   }
-  const filesDeleted = await deleteUserFiles(s, user.id);
   log.info("account deleted", { userId: user.id, filesDeleted });
   return { filesDeleted };
-}
-
-/**
- * Removes a user's files after the rows are gone. A failure is logged, not
- * thrown: the account is already deleted and must not come back; the files
- * have random names under the user's prefix and can be swept later.
- */
-async function deleteUserFiles(s: Services, userId: string): Promise<number> {
-  let n = 0;
-  for (const prefix of [`users/${userId}/`, `exams/${userId}/`]) {
-    try {
-      n += await s.storage.deletePrefix(prefix);
-    } catch (err) {
-      log.error("account deleted but its files were not", { userId, prefix, err });
-    }
-  }
-  return n;
 }

@@ -6,11 +6,9 @@
 import { z } from "zod";
 import type { Services } from "../services.ts";
 import type { ConsentType, Role } from "../../db/schema.ts";
-import { emailSchema, UserExistsError, usernameSchema } from "../users.ts";
+import { createUser, emailSchema, usernameSchema } from "../users.ts";
 import { checkbox, newPasswordFields, withMatchingRepeat } from "./schemas.ts";
-import { hashPassword } from "./password.ts";
 import { newId } from "../ids.ts";
-import { isUniqueViolation } from "../../db/connection.ts";
 import { log } from "../log.ts";
 import { enforce, RATE_RULES } from "../rate_limit.ts";
 
@@ -68,39 +66,27 @@ export async function registerUser(
   const data = registerSchema.parse(input);
   // Counted after validation, so typos in the form do not use up attempts.
   await enforce(s.kv, RATE_RULES.registerIp, meta.ip);
-  const passwordHash = await hashPassword(data.password);
-  const id = newId();
   const consents: ConsentType[] = ["PERSONAL_DATA", "PRIVACY_POLICY"];
   if (data.consentPublicProfile) consents.push("PUBLIC_PROFILE");
-  let sessionVersion: number;
-  try {
-    sessionVersion = await s.db.transaction().execute(async (trx) => {
-      const row = await trx.insertInto("users").values({
-        id,
-        username: data.username,
-        email: data.email ?? null,
-        password_hash: passwordHash,
-        role: "USER",
-        locale: data.locale,
-      }).returning("session_version").executeTakeFirstOrThrow();
-      await trx.insertInto("user_profiles").values({
-        user_id: id,
-        is_public: data.consentPublicProfile,
-      }).execute();
+  const { id, sessionVersion } = await createUser(s, {
+    username: data.username,
+    password: data.password,
+    email: data.email,
+    role: "USER",
+    locale: data.locale,
+  }, {
+    public: data.consentPublicProfile,
+    within: async (trx, userId) => {
       await trx.insertInto("consents").values(consents.map((type) => ({
         id: newId(),
-        user_id: id,
+        user_id: userId,
         type,
         version: CONSENT_VERSION,
         ip: meta.ip.slice(0, 64) || null,
         user_agent: meta.userAgent?.slice(0, 1000) || null,
       }))).execute();
-      return row.session_version;
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new UserExistsError();
-    throw err;
-  }
+    },
+  });
   log.info("user registered", { userId: id, consents });
   return { id, username: data.username, role: "USER", sessionVersion };
 }

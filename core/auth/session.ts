@@ -13,13 +13,22 @@ export const SESSION_TTL_SEC = 30 * 24 * 3600;
 const ISSUER = "gafus";
 const AUDIENCE = "gafus-web";
 
-const keys = new Map<string, Uint8Array>();
+const keys = new Map<string, Promise<CryptoKey>>();
 
-/** The signing key for sessions, derived from SESSION_SECRET (kept per secret). */
-function sessionKey(secret: string): Uint8Array {
+/**
+ * The signing key for sessions, derived from SESSION_SECRET and imported
+ * once: handing jose raw bytes would import the key again on every request.
+ */
+function sessionKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = new TextEncoder().encode(`session:${secret}`);
+    key = crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(`session:${secret}`),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    );
     keys.set(secret, key);
   }
   return key;
@@ -44,7 +53,7 @@ export async function createSessionToken(
     .setAudience(AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(iat + SESSION_TTL_SEC)
-    .sign(sessionKey(s.config.secrets.session));
+    .sign(await sessionKey(s.config.secrets.session));
 }
 
 /** The claims of a valid, unexpired token, or null. */
@@ -53,7 +62,7 @@ export async function verifySessionToken(
   token: string,
 ): Promise<SessionClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, sessionKey(s.config.secrets.session), {
+    const { payload } = await jwtVerify(token, await sessionKey(s.config.secrets.session), {
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ["HS256"],

@@ -3,8 +3,8 @@
  * search as one GET form. Visitors share one cached page per URL; signed-in
  * learners get their progress and favourites (never cached).
  */
-import { define } from "../../define.ts";
-import { page } from "../../framework/mod.ts";
+import { define, type State } from "../../define.ts";
+import { type Context, page } from "../../framework/mod.ts";
 import {
   catalogueFor,
   type CatalogueQuery,
@@ -28,6 +28,9 @@ import { CourseCard } from "../../components/CourseCard.tsx";
 import { FavoriteToggle } from "../../components/FavoriteToggle.tsx";
 import { PageTitle } from "../../components/PageTitle.tsx";
 import CourseSearch from "../../islands/CourseSearch.tsx";
+
+/** Visitors are answered from the page cache before any data is loaded. */
+export const pageCache = (ctx: Context<State>) => anonymousPage(ctx, [COURSES_TAG]);
 
 export const handler = define.handlers<{
   query: CatalogueQuery;

@@ -5,8 +5,8 @@
  * tags. Visitors of a public course share one cached page; a signed-in
  * learner sees their own statuses.
  */
-import { define } from "../../../define.ts";
-import { Head, page } from "../../../framework/mod.ts";
+import { define, type State } from "../../../define.ts";
+import { type Context, Head, page } from "../../../framework/mod.ts";
 import {
   COURSES_TAG,
   type CourseView,
@@ -33,6 +33,9 @@ interface Data {
   hasReview: boolean;
   publicUrl: string;
 }
+
+/** Visitors are answered from the page cache before any data is loaded. */
+export const pageCache = (ctx: Context<State>) => anonymousPage(ctx, [COURSES_TAG]);
 
 export const handler = define.handlers<Data>({
   async GET(ctx) {

@@ -71,6 +71,9 @@ const EMPTY: Omit<Data, "course" | "flash"> = {
   access: { mine: null, canWrite: false, reason: null },
 };
 
+/** Visitors are answered from the page cache before any data is loaded. */
+export const pageCache = (ctx: Context<State>) => anonymousPage(ctx, [COURSES_TAG]);
+
 export const handler = define.handlers<Data>({
   async GET(ctx) {
     const { services, user } = ctx.state;

@@ -1,0 +1,106 @@
+/**
+ * The app as a subprocess on a fresh PostgreSQL database, for benchmarks that
+ * need to prepare rows directly (users, sessions minted with the app's
+ * SESSION_SECRET). Demo content is seeded on the app's first start.
+ */
+import postgres from "postgres";
+import type { Kysely } from "kysely";
+import { freePort, spawnDeno } from "./lib.ts";
+import { openDatabase } from "../db/connection.ts";
+import { newId } from "../core/ids.ts";
+import { hashPassword } from "../core/auth/password.ts";
+import { createSessionToken } from "../core/auth/session.ts";
+import { csrfTokenForUser } from "../http/csrf.ts";
+import { SESSION_COOKIE } from "../http/session.ts";
+import type { Services } from "../core/services.ts";
+import type { Database } from "../db/schema.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+
+/** The password of users made by `createUsers`. */
+export const BENCH_PASSWORD = "Bench-Password-1";
+
+export interface AppEnv {
+  /** Origin of the app under test. */
+  url: string;
+  databaseUrl: string;
+  db: Kysely<Database>;
+  secret: string;
+  /** A signed-in learner: cookie header value and CSRF token. */
+  sessionFor(userId: string): Promise<{ cookie: string; csrf: string }>;
+  createUsers(prefix: string, n: number): Promise<string[]>;
+}
+
+/** Runs `fn` against the app on a fresh PostgreSQL database on `serverUrl`'s server. */
+export async function withPostgresApp<T>(
+  serverUrl: string,
+  fn: (env: AppEnv) => Promise<T>,
+  extraEnv: Record<string, string> = {},
+): Promise<T> {
+  const name = `gafus_bench_${Date.now()}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  const databaseUrl = u.href;
+  const dataDir = await Deno.makeTempDir({ prefix: "gafus-bench-" });
+  const secret = crypto.randomUUID() + crypto.randomUUID();
+  const port = freePort();
+  const app = await spawnDeno(`${root}main.ts`, ["serve"], {
+    ...Deno.env.toObject(),
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    GAFUS_ENV: "development",
+    SESSION_SECRET: secret,
+    LOG_REQUESTS: "false",
+    LOG_LEVEL: "warn",
+    AUTO_SEED: "true",
+    ...extraEnv,
+  }, `http://127.0.0.1:${port}/health`);
+  const handle = await openDatabase({ databaseUrl, dataDir: "", databasePoolMax: 4 });
+  const fakeServices = { config: { secrets: { session: secret } } } as unknown as Services;
+  let hash: string | undefined;
+  const env: AppEnv = {
+    url: app.url,
+    databaseUrl,
+    db: handle.db,
+    secret,
+    async sessionFor(userId) {
+      const token = await createSessionToken(fakeServices, { id: userId, sessionVersion: 1 });
+      return {
+        cookie: `${SESSION_COOKIE}=${token}`,
+        csrf: csrfTokenForUser(secret, { id: userId, sessionVersion: 1 }),
+      };
+    },
+    async createUsers(prefix, n) {
+      hash ??= await hashPassword(BENCH_PASSWORD);
+      const ids = Array.from({ length: n }, () => newId());
+      await handle.db.insertInto("users").values(ids.map((id, i) => ({
+        id,
+        username: `${prefix}${i}`,
+        password_hash: hash!,
+      }))).execute();
+      await handle.db.insertInto("user_profiles").values(ids.map((id) => ({ user_id: id })))
+        .execute();
+      return ids;
+    },
+  };
+  try {
+    // The app seeds the demo courses on its first start; wait until they are there.
+    for (let i = 0; i < 100; i++) {
+      const r = await handle.db.selectFrom("courses").select("id").where("slug", "=", "eto-baza")
+        .executeTakeFirst();
+      if (r) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return await fn(env);
+  } finally {
+    await app.stop();
+    await handle.close();
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+}
