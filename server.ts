@@ -16,6 +16,7 @@ import { runAdmin } from "./cli/admin.ts";
 import { seedDemo } from "./db/seed.ts";
 import type { State } from "./define.ts";
 import { mapError } from "./http/errors.ts";
+import { loggedPath, loggedUrl } from "./http/redact.ts";
 import { startCron } from "./queues/cron.ts";
 
 /** Rendered pages for anonymous visitors live this long unless content changes first. */
@@ -36,7 +37,7 @@ export async function buildApp(services: Services): Promise<FreshApp> {
       log.error("unhandled error", {
         err,
         method: ctx.req.method,
-        path: ctx.url.pathname,
+        path: loggedPath(ctx),
         requestId,
       });
       const state = ctx.state as Partial<State>;
@@ -45,7 +46,7 @@ export async function buildApp(services: Services): Promise<FreshApp> {
         source: "server",
         error: err,
         context: {
-          url: ctx.url.pathname + ctx.url.search,
+          url: loggedUrl(ctx),
           method: ctx.req.method,
           route: ctx.route,
           userAgent: ctx.req.headers.get("user-agent"),

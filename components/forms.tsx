@@ -3,14 +3,17 @@
  * imports preact). The markup follows one pattern, styled by the "Forms"
  * section of static/styles.css:
  *
- *   <form class="form">
- *     <ErrorSummary …/>                      .form-errors (focusable, lists links to fields)
+ *   <form class="form">                      pages: <PostForm> (components/PostForm.tsx) adds
+ *     <ErrorSummary …/>                      the CSRF field, hidden fields and these two rows
  *     <Field name="email" label=… error=…/>  .field > label, .field-hint, .field-error, input
  *     <CheckboxField …/>                     .field.checkbox
- *     <div class="form-actions">…buttons…</div>
+ *     <FormActions submit=…/>                .form-actions > button
  *   </form>
  *
- * Every error is tied to its input with `aria-invalid` and
+ * Fields: Field, DateField, TextareaField, SelectField, FileField,
+ * CheckboxField, Fieldset (a group: radios, related checkboxes); account
+ * fields in components/AccountFields.tsx. After a redirect: FormNotice.
+ * Every error is tied to its control with `aria-invalid` and
  * `aria-describedby`, so screen readers read it with the field.
  */
 import type { ComponentChildren, JSX } from "preact";
@@ -39,6 +42,14 @@ function describedBy(
   return ids.length ? ids.join(" ") : undefined;
 }
 
+/** The attributes that tie a control to its hint and error. */
+function ariaOf(id: string, p: BaseProps, extra?: string) {
+  return {
+    "aria-invalid": p.error ? "true" as const : undefined,
+    "aria-describedby": describedBy(id, p.hint, p.error, extra),
+  };
+}
+
 function Label(
   { id, label, optionalLabel }: { id: string; label: ComponentChildren; optionalLabel?: string },
 ) {
@@ -47,6 +58,30 @@ function Label(
       {label}
       {optionalLabel && <span class="field-optional">({optionalLabel})</span>}
     </label>
+  );
+}
+
+function HintAndError(
+  { id, hint, error }: { id: string; hint?: ComponentChildren; error?: string },
+) {
+  return (
+    <>
+      {hint && <p class="field-hint" id={`${id}-hint`}>{hint}</p>}
+      {error && <p class="field-error" id={`${id}-error`}>{error}</p>}
+    </>
+  );
+}
+
+/** Label, hint and error above one control (`children`), the frame of every field. */
+function FieldFrame(
+  { id, p, children }: { id: string; p: BaseProps; children: ComponentChildren },
+) {
+  return (
+    <div class={p.error ? "field field--invalid" : "field"}>
+      <Label id={id} label={p.label} optionalLabel={p.optionalLabel} />
+      <HintAndError id={id} hint={p.hint} error={p.error} />
+      {children}
+    </div>
   );
 }
 
@@ -67,10 +102,7 @@ export interface FieldProps extends BaseProps {
 export function Field(p: FieldProps) {
   const id = p.id ?? p.name;
   return (
-    <div class={p.error ? "field field--invalid" : "field"}>
-      <Label id={id} label={p.label} optionalLabel={p.optionalLabel} />
-      {p.hint && <p class="field-hint" id={`${id}-hint`}>{p.hint}</p>}
-      {p.error && <p class="field-error" id={`${id}-error`}>{p.error}</p>}
+    <FieldFrame id={id} p={p}>
       <input
         {...p.input}
         id={id}
@@ -79,11 +111,72 @@ export function Field(p: FieldProps) {
         value={p.value ?? ""}
         required={p.required}
         autocomplete={p.autocomplete}
-        aria-invalid={p.error ? "true" : undefined}
-        aria-describedby={describedBy(id, p.hint, p.error, p.describedById)}
+        {...ariaOf(id, p, p.describedById)}
       />
       {p.children}
-    </div>
+    </FieldFrame>
+  );
+}
+
+/**
+ * A calendar date typed as ДД.ММ.ГГГГ (core/fields.ts `parseDateInput` reads
+ * it). The hint shows the format and doubles as the placeholder; phones get
+ * the digit keyboard.
+ */
+export function DateField(p: Omit<FieldProps, "type"> & { hint: string }) {
+  return (
+    <Field
+      {...p}
+      input={{ inputMode: "numeric", placeholder: p.hint, maxLength: 10, ...p.input }}
+    />
+  );
+}
+
+export interface TextareaFieldProps extends BaseProps {
+  value?: string;
+  rows?: number;
+  maxLength?: number;
+  required?: boolean;
+}
+
+/** A multi-line text field in the same markup as `Field`. */
+export function TextareaField(p: TextareaFieldProps) {
+  const id = p.id ?? p.name;
+  return (
+    <FieldFrame id={id} p={p}>
+      <textarea
+        id={id}
+        name={p.name}
+        rows={p.rows ?? 4}
+        maxLength={p.maxLength}
+        required={p.required}
+        {...ariaOf(id, p)}
+        value={p.value ?? ""}
+      />
+    </FieldFrame>
+  );
+}
+
+export interface FileFieldProps extends BaseProps {
+  /** MIME types the picker offers (the server checks the bytes anyway). */
+  accept?: string;
+  required?: boolean;
+}
+
+/** A file input; its form must be multipart (`<PostForm multipart>`). */
+export function FileField(p: FileFieldProps) {
+  const id = p.id ?? p.name;
+  return (
+    <FieldFrame id={id} p={p}>
+      <input
+        id={id}
+        name={p.name}
+        type="file"
+        accept={p.accept}
+        required={p.required}
+        {...ariaOf(id, p)}
+      />
+    </FieldFrame>
   );
 }
 
@@ -96,24 +189,15 @@ export interface SelectFieldProps extends BaseProps {
 export function SelectField(p: SelectFieldProps) {
   const id = p.id ?? p.name;
   return (
-    <div class={p.error ? "field field--invalid" : "field"}>
-      <Label id={id} label={p.label} optionalLabel={p.optionalLabel} />
-      {p.hint && <p class="field-hint" id={`${id}-hint`}>{p.hint}</p>}
-      {p.error && <p class="field-error" id={`${id}-error`}>{p.error}</p>}
-      <select
-        id={id}
-        name={p.name}
-        required={p.required}
-        aria-invalid={p.error ? "true" : undefined}
-        aria-describedby={describedBy(id, p.hint, p.error)}
-      >
+    <FieldFrame id={id} p={p}>
+      <select id={id} name={p.name} required={p.required} {...ariaOf(id, p)}>
         {p.options.map((o) => (
           <option key={o.value} value={o.value} lang={o.lang} selected={o.value === p.value}>
             {o.label}
           </option>
         ))}
       </select>
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -136,16 +220,72 @@ export function CheckboxField(p: CheckboxFieldProps) {
         value={p.value ?? "on"}
         checked={p.checked}
         required={p.required}
-        aria-invalid={p.error ? "true" : undefined}
-        aria-describedby={describedBy(id, p.hint, p.error)}
+        {...ariaOf(id, p)}
       />
       <div class="checkbox__text">
         <Label id={id} label={p.label} optionalLabel={p.optionalLabel} />
-        {p.hint && <p class="field-hint" id={`${id}-hint`}>{p.hint}</p>}
-        {p.error && <p class="field-error" id={`${id}-error`}>{p.error}</p>}
+        <HintAndError id={id} hint={p.hint} error={p.error} />
       </div>
     </div>
   );
+}
+
+/**
+ * A group of controls under one caption (radio buttons, related checkboxes).
+ * With an `id`, an error is shown under the legend and read with the group,
+ * and the error summary can link to it.
+ */
+export function Fieldset(
+  { legend, id, error, class: extra, children }: {
+    legend: ComponentChildren;
+    id?: string;
+    error?: string;
+    /** More classes (e.g. the look of a rating input). */
+    class?: string;
+    children: ComponentChildren;
+  },
+) {
+  const cls = ["fieldset", extra, error ? "field--invalid" : ""].filter(Boolean).join(" ");
+  return (
+    <fieldset
+      id={id}
+      class={cls}
+      aria-describedby={id && error ? `${id}-error` : undefined}
+    >
+      <legend>{legend}</legend>
+      {id && error && <p class="field-error" id={`${id}-error`}>{error}</p>}
+      {children}
+    </fieldset>
+  );
+}
+
+/**
+ * Ties a form's fields to its values, errors and labels, so each field is
+ * written once: `<Field {...field("breed")} required />`, and the error
+ * summary gets the same labels (`labels(["breed", …])`). Checkboxes take
+ * `checked`, not a value: give them only `name` and `label`.
+ */
+export function formBinding<K extends string>(
+  { values, errors, label, idPrefix = "" }: {
+    values: Partial<Record<K, string>>;
+    errors: FieldErrors;
+    label: (name: K) => string;
+    idPrefix?: string;
+  },
+) {
+  return {
+    field: (
+      name: K,
+    ): { id: string; name: K; label: string; value?: string; error?: string } => ({
+      id: idPrefix + name,
+      name,
+      label: label(name),
+      value: values[name],
+      error: errors[name],
+    }),
+    labels: (names: readonly K[]): Record<string, string> =>
+      Object.fromEntries(names.map((n) => [n, label(n)])),
+  };
 }
 
 /**
@@ -185,6 +325,41 @@ export function ErrorSummary(
         </>
       )}
     </div>
+  );
+}
+
+/** How a button looks: the default, the one main action, quiet, or destructive. */
+export type ButtonVariant = "default" | "primary" | "ghost" | "danger";
+
+export function buttonClass(variant: ButtonVariant = "default"): string {
+  return variant === "default" ? "button" : `button button--${variant}`;
+}
+
+/** The row under a form: its submit button, then anything else (a link, a second button). */
+export function FormActions(
+  { submit, variant = "primary", children }: {
+    submit: ComponentChildren;
+    variant?: ButtonVariant;
+    children?: ComponentChildren;
+  },
+) {
+  return (
+    <div class="form-actions">
+      <button type="submit" class={buttonClass(variant)}>{submit}</button>
+      {children}
+    </div>
+  );
+}
+
+/** Hidden inputs for the given fields; empty values are left out. */
+export function HiddenFields({ fields }: { fields?: Record<string, string | null | undefined> }) {
+  if (!fields) return null;
+  return (
+    <>
+      {Object.entries(fields).map(([name, value]) =>
+        value ? <input key={name} type="hidden" name={name} value={value} /> : null
+      )}
+    </>
   );
 }
 

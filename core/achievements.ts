@@ -209,56 +209,36 @@ interface Definition {
 
 const HOUR = 3600;
 
+/** Awards that count the same statistic, at rising targets: [id, icon, target]. */
+function ladder(
+  category: AchievementCategory,
+  value: (s: LearnerStats) => number,
+  steps: [AchievementId, string, number][],
+): Definition[] {
+  return steps.map(([id, icon, target]) => ({ id, category, icon, target, value }));
+}
+
+// The order here is the order on the page.
 const DEFINITIONS: Definition[] = [
-  { id: "firstStep", category: "courses", icon: "🎯", target: 1, value: (s) => s.coursesStarted },
-  { id: "finisher", category: "courses", icon: "🏁", target: 1, value: (s) => s.coursesCompleted },
-  {
-    id: "courseMaster",
-    category: "courses",
-    icon: "🎓",
-    target: 5,
-    value: (s) => s.coursesCompleted,
-  },
-  { id: "expert", category: "courses", icon: "👑", target: 10, value: (s) => s.coursesCompleted },
-  {
-    id: "progress25",
-    category: "progress",
-    icon: "🌱",
-    target: 25,
-    value: (s) => s.overallProgress,
-  },
-  {
-    id: "progress50",
-    category: "progress",
-    icon: "🌿",
-    target: 50,
-    value: (s) => s.overallProgress,
-  },
-  {
-    id: "progress75",
-    category: "progress",
-    icon: "🌳",
-    target: 75,
-    value: (s) => s.overallProgress,
-  },
-  {
-    id: "progress100",
-    category: "progress",
-    icon: "💎",
-    target: 100,
-    value: (s) => s.overallProgress,
-  },
-  { id: "streak3", category: "streaks", icon: "🔥", target: 3, value: (s) => s.longestStreak },
-  { id: "streak7", category: "streaks", icon: "⚡", target: 7, value: (s) => s.longestStreak },
-  { id: "streak30", category: "streaks", icon: "🌟", target: 30, value: (s) => s.longestStreak },
-  { id: "earlyBird", category: "special", icon: "🐦", target: 1, value: (s) => s.sameDayCourses },
-  {
-    id: "devoted",
-    category: "special",
-    icon: "❤️",
-    target: 100 * HOUR,
-    value: (s) => s.trainingSeconds,
-  },
+  ...ladder("courses", (s) => s.coursesStarted, [["firstStep", "🎯", 1]]),
+  ...ladder("courses", (s) => s.coursesCompleted, [
+    ["finisher", "🏁", 1],
+    ["courseMaster", "🎓", 5],
+    ["expert", "👑", 10],
+  ]),
+  ...ladder("progress", (s) => s.overallProgress, [
+    ["progress25", "🌱", 25],
+    ["progress50", "🌿", 50],
+    ["progress75", "🌳", 75],
+    ["progress100", "💎", 100],
+  ]),
+  ...ladder("streaks", (s) => s.longestStreak, [
+    ["streak3", "🔥", 3],
+    ["streak7", "⚡", 7],
+    ["streak30", "🌟", 30],
+  ]),
+  ...ladder("special", (s) => s.sameDayCourses, [["earlyBird", "🐦", 1]]),
+  ...ladder("special", (s) => s.trainingSeconds, [["devoted", "❤️", 100 * HOUR]]),
 ];
 
 export interface Achievement {

@@ -16,6 +16,8 @@ import type { Services } from "./services.ts";
 import { normalizeSearch } from "./search.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { NotFoundError } from "./auth/guards.ts";
+import { registerMediaAccess } from "./media_access.ts";
+import { isId } from "./ids.ts";
 import { dayStatuses } from "./training/progress.ts";
 import {
   CATALOGUE_LEVELS,
@@ -49,7 +51,8 @@ export function mediaPath(key: string): string {
   return `/media/${key.split("/").map(encodeURIComponent).join("/")}`;
 }
 
-export interface CatalogueCourse {
+/** What the catalogue card and the course outline both show of a course and its author. */
+export interface CourseSummary {
   id: string;
   slug: string;
   name: string;
@@ -64,6 +67,9 @@ export interface CatalogueCourse {
   authorUsername: string;
   authorName: string;
   authorAvatarKey: string | null;
+}
+
+export interface CatalogueCourse extends CourseSummary {
   dayCount: number;
   createdAt: Date;
   publishedAt: Date;
@@ -81,7 +87,8 @@ export function searchWords(parts: (string | null | undefined)[]): string {
   return [...new Set(words)].join(" ");
 }
 
-function catalogueSelect(db: Kysely<Database>) {
+/** A course with its author's name and avatar: what every view of a course starts from. */
+function courseWithAuthor(db: Kysely<Database>) {
   return db
     .selectFrom("courses as c")
     .innerJoin("users as u", "u.id", "c.author_id")
@@ -98,26 +105,20 @@ function catalogueSelect(db: Kysely<Database>) {
       "c.access",
       "c.avg_rating",
       "c.review_count",
-      "c.created_at",
       "c.published_at",
       "c.author_id",
       "u.username",
       "p.full_name",
       "p.avatar_key",
-      (eb) =>
-        eb.selectFrom("day_on_course as d")
-          .whereRef("d.course_id", "=", "c.id")
-          .where("d.archived_at", "is", null)
-          .select(eb.fn.countAll<number>().as("n"))
-          .as("day_count"),
     ])
-    .where("c.published_at", "is not", null)
     .where("c.archived_at", "is", null);
 }
 
-type CatalogueRow = Awaited<ReturnType<ReturnType<typeof catalogueSelect>["execute"]>>[number];
+type CourseWithAuthorRow = Awaited<
+  ReturnType<ReturnType<typeof courseWithAuthor>["execute"]>
+>[number];
 
-function toCatalogueCourse(r: CatalogueRow): CatalogueCourse {
+function courseSummary(r: CourseWithAuthorRow): CourseSummary {
   return {
     id: r.id,
     slug: r.slug,
@@ -133,6 +134,28 @@ function toCatalogueCourse(r: CatalogueRow): CatalogueCourse {
     authorUsername: r.username,
     authorName: r.full_name || r.username,
     authorAvatarKey: r.avatar_key,
+  };
+}
+
+function catalogueSelect(db: Kysely<Database>) {
+  return courseWithAuthor(db)
+    .select([
+      "c.created_at",
+      (eb) =>
+        eb.selectFrom("day_on_course as d")
+          .whereRef("d.course_id", "=", "c.id")
+          .where("d.archived_at", "is", null)
+          .select(eb.fn.countAll<number>().as("n"))
+          .as("day_count"),
+    ])
+    .where("c.published_at", "is not", null);
+}
+
+type CatalogueRow = Awaited<ReturnType<ReturnType<typeof catalogueSelect>["execute"]>>[number];
+
+function toCatalogueCourse(r: CatalogueRow): CatalogueCourse {
+  return {
+    ...courseSummary(r),
     dayCount: Number(r.day_count ?? 0),
     createdAt: r.created_at,
     publishedAt: r.published_at ?? r.created_at,
@@ -510,26 +533,12 @@ export interface OutlineDay {
   theoryMinutes: number;
 }
 
-export interface CourseOutline {
-  id: string;
-  slug: string;
-  name: string;
-  shortDescription: string;
+export interface CourseOutline extends CourseSummary {
   description: string;
   /** The description rendered from Markdown and sanitized. */
   descriptionHtml: string;
   equipment: string;
-  level: CourseLevel;
-  duration: string | null;
-  logoKey: string | null;
-  access: CourseAccessKind;
   published: boolean;
-  avgRating: number | null;
-  reviewCount: number;
-  authorId: string;
-  authorUsername: string;
-  authorName: string;
-  authorAvatarKey: string | null;
   days: OutlineDay[];
 }
 
@@ -547,31 +556,9 @@ export function dayMinutes(
 }
 
 async function loadOutline(s: Services, slug: string): Promise<CourseOutline | null> {
-  const c = await s.db
-    .selectFrom("courses as c")
-    .innerJoin("users as u", "u.id", "c.author_id")
-    .leftJoin("user_profiles as p", "p.user_id", "u.id")
-    .select([
-      "c.id",
-      "c.slug",
-      "c.name",
-      "c.short_description",
-      "c.description",
-      "c.equipment",
-      "c.level",
-      "c.duration",
-      "c.logo_key",
-      "c.access",
-      "c.published_at",
-      "c.avg_rating",
-      "c.review_count",
-      "c.author_id",
-      "u.username",
-      "p.full_name",
-      "p.avatar_key",
-    ])
+  const c = await courseWithAuthor(s.db)
+    .select("c.equipment")
     .where("c.slug", "=", slug)
-    .where("c.archived_at", "is", null)
     .executeTakeFirst();
   if (!c) return null;
 
@@ -638,24 +625,11 @@ async function loadOutline(s: Services, slug: string): Promise<CourseOutline | n
   }
 
   return {
-    id: c.id,
-    slug: c.slug,
-    name: c.name,
-    shortDescription: c.short_description,
+    ...courseSummary(c),
     description: c.description,
     descriptionHtml: renderMarkdown(c.description),
     equipment: c.equipment,
-    level: c.level,
-    duration: c.duration,
-    logoKey: c.logo_key,
-    access: c.access,
     published: c.published_at !== null,
-    avgRating: c.avg_rating,
-    reviewCount: c.review_count,
-    authorId: c.author_id,
-    authorUsername: c.username,
-    authorName: c.full_name || c.username,
-    authorAvatarKey: c.avatar_key,
     days,
   };
 }
@@ -794,3 +768,23 @@ export async function courseView(
 export function invalidateCourses(s: Services) {
   s.cache.invalidate(COURSES_TAG);
 }
+
+/**
+ * `courses/<courseId>/<file>` (logos, presentation images): whoever may view
+ * the course — everyone for a published public course, people with access
+ * for a private one, the author and staff always.
+ */
+registerMediaAccess("courses", async (s, viewer, parts) => {
+  const courseId = parts[1];
+  if (parts.length !== 3 || !isId(courseId)) return false;
+  const c = await s.db.selectFrom("courses")
+    .select(["id", "access", "published_at", "author_id"])
+    .where("id", "=", courseId).where("archived_at", "is", null)
+    .executeTakeFirst();
+  if (!c) return false;
+  return await canViewCourse(
+    s,
+    { id: c.id, access: c.access, published: c.published_at !== null, authorId: c.author_id },
+    viewer,
+  );
+});

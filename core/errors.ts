@@ -167,6 +167,16 @@ function clip(v: unknown, max: number): string | null {
 }
 
 /** JSON-safe copy of extra context, bounded so one report cannot be huge. */
+/**
+ * Browsers report `location.href`: a reset link in it is a live credential,
+ * so its token is cut out before anything is stored.
+ */
+export function redactSecrets(url: string | null | undefined): string | null | undefined {
+  if (!url) return url;
+  return url.replace(/\/password-reset\/[^/?#]+/g, "/password-reset/:token")
+    .replace(/([?&])_csrf=[^&#]*/g, "$1_csrf=redacted");
+}
+
 function extraContext(ctx: ErrorContext): JsonObject {
   const out: JsonObject = {};
   const skip = new Set(["url", "userAgent", "userId", "requestId", "release"]);
@@ -213,18 +223,28 @@ export const REPORTS_KEPT = 100;
  * Stores one occurrence and updates its group. Resolves to null (and logs)
  * when it cannot be stored; never rejects.
  */
-export async function reportError(
+export function reportError(
   services: Services,
   input: ReportInput,
 ): Promise<ReportResult | null> {
   // A job runtime without a database (its own unit tests) has nowhere to store it.
-  if (!services?.db) return null;
-  try {
-    return await record(services, input);
-  } catch (err) {
+  if (!services?.db) return Promise.resolve(null);
+  const p = record(services, input).catch((err) => {
     log.error("error tracking failed", { err, reported: describe(input.error).message });
     return null;
-  }
+  });
+  // Callers often do not wait (an error page must not wait for tracking):
+  // shutdown waits for these instead, so no report is cut off mid-write.
+  inFlight.add(p);
+  p.finally(() => inFlight.delete(p));
+  return p;
+}
+
+const inFlight = new Set<Promise<unknown>>();
+
+/** Waits for error reports still being written (before the database closes). */
+export async function settleErrorReports(): Promise<void> {
+  while (inFlight.size) await Promise.allSettled([...inFlight]);
 }
 
 async function record(services: Services, input: ReportInput): Promise<ReportResult> {
@@ -270,7 +290,7 @@ async function record(services: Services, input: ReportInput): Promise<ReportRes
         occurred_at: now,
         message,
         stack: clip(d.stack, 20000),
-        url: clip(ctx.url, 2000),
+        url: clip(redactSecrets(ctx.url), 2000),
         user_agent: clip(ctx.userAgent, 1000),
         user_id: clip(ctx.userId ?? lc?.userId, 100),
         request_id: clip(ctx.requestId ?? lc?.requestId, 100),
@@ -333,7 +353,12 @@ export type ClientErrorInput = z.input<typeof clientErrorSchema>;
 export const CLIENT_ERROR_MAX_BYTES = 16 * 1024;
 
 /** Reports per IP and minute; a page in an error loop must not flood the table. */
-export const CLIENT_ERROR_RULE = { name: "client-errors", limit: 20, windowMs: 60_000 } as const;
+export const CLIENT_ERROR_RULE = {
+  name: "client-errors",
+  limit: 20,
+  windowMs: 60_000,
+  perIp: true,
+} as const;
 
 /** Validates and stores a browser error. Throws a ZodError for a malformed report. */
 export async function reportClientError(

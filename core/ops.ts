@@ -9,6 +9,8 @@
 import { z } from "zod";
 import { sql } from "kysely";
 import type { Services } from "./services.ts";
+import type { SessionUser } from "./auth/session_user.ts";
+import { timingSafeEqual } from "node:crypto";
 import { errorGroupCounts, newErrorGroupsSince, type OpsActor, requireOpsActor } from "./errors.ts";
 import { NotFoundError } from "./auth/guards.ts";
 import { log } from "./log.ts";
@@ -342,7 +344,43 @@ export async function overview(services: Services, actor: OpsActor | null): Prom
  * errors reported) plus values read now (jobs by state, error groups,
  * memory). A part that cannot be read is left out and `gafus_up` says so.
  */
-export async function renderMetrics(services: Services): Promise<string> {
+export interface MetricsReader {
+  user: SessionUser | null;
+  /** The request's `Authorization` header. */
+  authorization: string | null;
+}
+
+/** Neither the metrics token nor an ADMIN session (→ 401). */
+export class MetricsAccessError extends Error {
+  readonly status = 401;
+  constructor() {
+    super("metrics need the token or an ADMIN session");
+    this.name = "MetricsAccessError";
+  }
+}
+
+const enc = new TextEncoder();
+
+/** Constant time for equal lengths; compares digests so the length does not leak either. */
+async function sameSecret(a: string, b: string): Promise<boolean> {
+  const [da, db] = await Promise.all([
+    crypto.subtle.digest("SHA-256", enc.encode(a)),
+    crypto.subtle.digest("SHA-256", enc.encode(b)),
+  ]);
+  return timingSafeEqual(new Uint8Array(da), new Uint8Array(db));
+}
+
+/** `Authorization: Bearer $METRICS_TOKEN`, or a signed-in ADMIN. */
+export async function canReadMetrics(services: Services, reader: MetricsReader): Promise<boolean> {
+  if (reader.user?.role === "ADMIN") return true;
+  const token = services.config.secrets.metricsToken;
+  const auth = reader.authorization;
+  if (!token || !auth?.startsWith("Bearer ")) return false;
+  return await sameSecret(auth.slice(7).trim(), token);
+}
+
+export async function renderMetrics(services: Services, reader: MetricsReader): Promise<string> {
+  if (!await canReadMetrics(services, reader)) throw new MetricsAccessError();
   const now = new Registry();
   const up = now.gauge("gafus_up", "Whether a part answered during this scrape (1) or not (0).", [
     "part",

@@ -12,19 +12,21 @@ export interface RateRule {
   /** Attempts allowed per window. */
   limit: number;
   windowMs: number;
+  /** The id is a client address: counted per network (see `ipKey`). */
+  perIp?: boolean;
 }
 
 const MIN = 60_000;
 
 /** The limits of the account flows (per IP and per account, 15-minute windows). */
 export const RATE_RULES = {
-  loginIp: { name: "login-ip", limit: 10, windowMs: 15 * MIN },
+  loginIp: { name: "login-ip", limit: 10, windowMs: 15 * MIN, perIp: true },
   loginAccount: { name: "login-account", limit: 10, windowMs: 15 * MIN },
-  registerIp: { name: "register-ip", limit: 5, windowMs: 15 * MIN },
-  resetIp: { name: "reset-ip", limit: 5, windowMs: 15 * MIN },
+  registerIp: { name: "register-ip", limit: 5, windowMs: 15 * MIN, perIp: true },
+  resetIp: { name: "reset-ip", limit: 5, windowMs: 15 * MIN, perIp: true },
   resetAccount: { name: "reset-account", limit: 5, windowMs: 15 * MIN },
   /** Setting a new password from a reset link (guessing tokens is hopeless, but cheap to cap). */
-  resetConfirmIp: { name: "reset-confirm-ip", limit: 10, windowMs: 15 * MIN },
+  resetConfirmIp: { name: "reset-confirm-ip", limit: 10, windowMs: 15 * MIN, perIp: true },
   /** Settings actions that check the current password (a stolen session must not guess it). */
   passwordCheck: { name: "password-check", limit: 10, windowMs: 15 * MIN },
   /** The live username check in settings (debounced typing). */
@@ -57,6 +59,25 @@ export class RateLimitedError extends Error {
 const MAX_TRIES = 20;
 
 /**
+ * The part of a client address that identifies one client for limits: an
+ * IPv6 client usually holds a whole /64 and could rotate through it, so IPv6
+ * counts per /64; an IPv4-mapped IPv6 address counts as its IPv4 address.
+ */
+export function ipKey(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1];
+  if (!ip.includes(":")) return ip;
+  const [head, tail = ""] = ip.toLowerCase().split("%")[0].split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = ip.includes("::")
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
+    : left;
+  return groups.slice(0, 4).map((g) => (parseInt(g || "0", 16) || 0).toString(16)).join(":") +
+    "::/64";
+}
+
+/**
  * Counts one attempt for `id` under `rule`. Over the limit, the attempt is
  * refused and not counted (a refused client cannot push the window further).
  */
@@ -66,6 +87,7 @@ export async function hit(
   id: string,
   now = Date.now(),
 ): Promise<RateResult> {
+  if (rule.perIp) id = ipKey(id);
   const windowStart = now - (now % rule.windowMs);
   const retryAfterSec = Math.max(1, Math.ceil((windowStart + rule.windowMs - now) / 1000));
   const key: Deno.KvKey = ["rate", rule.name, id, windowStart];

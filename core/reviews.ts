@@ -204,15 +204,15 @@ async function withCourseLocked<T>(
   return result;
 }
 
-/** Adds the acting learner's review. 403 unless they completed the course; 409 if one exists. */
-export async function createReview(
-  s: Services,
-  actor: SessionUser | null,
-  slug: string,
-  input: unknown,
-): Promise<Review> {
+/** The acting user and the course they act on (a course they may not see: 404). */
+async function reviewTarget(s: Services, actor: SessionUser | null, slug: string) {
   const user = requireUser(actor);
-  const course = await requireCourse(s, slug, user);
+  return { user, course: await requireCourse(s, slug, user) };
+}
+
+type Target = Awaited<ReturnType<typeof reviewTarget>>;
+
+async function insertReview(s: Services, { user, course }: Target, input: unknown) {
   if (!await hasCompleted(s, user.id, course.id)) {
     throw new ForbiddenError("only learners who completed the course may review it");
   }
@@ -235,24 +235,12 @@ export async function createReview(
   return (await myReview(s, user.id, course.id))!;
 }
 
-/** Loads a review of this course; a review of another course is not found. */
-async function reviewOf(s: Services, course: CourseOutline, reviewId: string) {
-  const row = await s.db.selectFrom("course_reviews").select(["id", "user_id"])
-    .where("id", "=", reviewId).where("course_id", "=", course.id).executeTakeFirst();
-  if (!row) throw new NotFoundError("review not found");
-  return row;
-}
-
-/** Changes the acting user's own review. Someone else's review: 403. */
-export async function updateReview(
+async function changeReview(
   s: Services,
-  actor: SessionUser | null,
-  slug: string,
+  { user, course }: Target,
   reviewId: string,
   input: unknown,
-): Promise<Review> {
-  const user = requireUser(actor);
-  const course = await requireCourse(s, slug, user);
+) {
   const row = await reviewOf(s, course, reviewId);
   if (row.user_id !== user.id) throw new ForbiddenError("not your review");
   const data = reviewInputSchema.parse(input);
@@ -265,6 +253,35 @@ export async function updateReview(
   return (await myReview(s, user.id, course.id))!;
 }
 
+/** Loads a review of this course; a review of another course is not found. */
+async function reviewOf(s: Services, course: CourseOutline, reviewId: string) {
+  const row = await s.db.selectFrom("course_reviews").select(["id", "user_id"])
+    .where("id", "=", reviewId).where("course_id", "=", course.id).executeTakeFirst();
+  if (!row) throw new NotFoundError("review not found");
+  return row;
+}
+
+/** Adds the acting learner's review. 403 unless they completed the course; 409 if one exists. */
+export async function createReview(
+  s: Services,
+  actor: SessionUser | null,
+  slug: string,
+  input: unknown,
+): Promise<Review> {
+  return await insertReview(s, await reviewTarget(s, actor, slug), input);
+}
+
+/** Changes the acting user's own review. Someone else's review: 403. */
+export async function updateReview(
+  s: Services,
+  actor: SessionUser | null,
+  slug: string,
+  reviewId: string,
+  input: unknown,
+): Promise<Review> {
+  return await changeReview(s, await reviewTarget(s, actor, slug), reviewId, input);
+}
+
 /** Deletes a review: its author, or a moderator/admin (moderation). Others: 403. */
 export async function deleteReview(
   s: Services,
@@ -272,8 +289,7 @@ export async function deleteReview(
   slug: string,
   reviewId: string,
 ): Promise<void> {
-  const user = requireUser(actor);
-  const course = await requireCourse(s, slug, user);
+  const { user, course } = await reviewTarget(s, actor, slug);
   const row = await reviewOf(s, course, reviewId);
   const staff = user.role === "ADMIN" || user.role === "MODERATOR";
   if (row.user_id !== user.id && !staff) throw new ForbiddenError("not your review");
@@ -289,10 +305,9 @@ export async function saveMyReview(
   slug: string,
   input: unknown,
 ): Promise<Review> {
-  const user = requireUser(actor);
-  const course = await requireCourse(s, slug, user);
-  const mine = await myReview(s, user.id, course.id);
+  const target = await reviewTarget(s, actor, slug);
+  const mine = await myReview(s, target.user.id, target.course.id);
   return mine
-    ? await updateReview(s, user, slug, mine.id, input)
-    : await createReview(s, user, slug, input);
+    ? await changeReview(s, target, mine.id, input)
+    : await insertReview(s, target, input);
 }

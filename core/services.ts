@@ -10,6 +10,7 @@ import type { Database } from "../db/schema.ts";
 import { type DbHandle, openDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { log } from "./log.ts";
+import { settleErrorReports } from "./errors.ts";
 import { Cache } from "./cache.ts";
 import { openStorage, type Storage } from "./storage/mod.ts";
 import type { Jobs } from "../queues/types.ts";
@@ -88,6 +89,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
     async close() {
       if (closed) return;
       closed = true;
+      await settleErrorReports();
       // Running handlers finish (or are abandoned to KV redelivery) before KV closes.
       await services.jobs.stop().catch((err) => log.error("stopping jobs failed", { err }));
       try {

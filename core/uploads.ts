@@ -1,15 +1,19 @@
 /**
- * Receiving uploaded files without holding them in memory.
+ * Receiving uploaded files without holding them in memory — the one way
+ * every upload (avatars, pet photos, exam videos) reaches storage.
  *
  * `receiveUpload` reads a request body as it arrives: a `multipart/form-data`
  * form (parsed here by a small streaming parser — `Request.formData()` would
- * buffer the whole body) or a raw body (API clients sending the file itself).
- * The file part is checked by its first bytes (magic numbers: JPEG, PNG or
- * WebP; the name and the declared type are ignored) and then piped straight
- * into storage under a random key, counting bytes on the way: past the limit
- * the stream is failed, the backend drops the partial object, and the key is
- * deleted again for good measure. Small text fields of the same form are
- * collected (bounded) so a no-JS form can send its fields and a photo at once.
+ * buffer the whole body) or a raw body (API clients and XHR/fetch uploads
+ * with progress send the file itself). The caller's `UploadPolicy` says what
+ * is accepted: a sniffer that proves the format from the first bytes (magic
+ * numbers; the name and the declared type are ignored) and a size limit —
+ * `IMAGE_UPLOAD` (JPEG, PNG, WebP; 10 MB) and `VIDEO_UPLOAD` (MP4, MOV,
+ * WebM; 100 MB). Both paths then pipe the file straight into storage under
+ * the caller's key, counting bytes on the way: past the limit the stream is
+ * failed, the backend drops the partial object, and the key is deleted again
+ * for good measure. Small text fields of the same form are collected
+ * (bounded) so a no-JS form can send its fields and a file at once.
  */
 import type { Storage } from "./storage/mod.ts";
 import type { MessageKey, Translator } from "./i18n/mod.ts";
@@ -17,15 +21,27 @@ import { z } from "zod";
 import { type FieldErrors, fieldErrors } from "./validation.ts";
 import { log } from "./log.ts";
 
-export const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+const MB = 1024 * 1024;
+export const IMAGE_MAX_BYTES = 10 * MB;
+export const VIDEO_MAX_BYTES = 100 * MB;
 
-export type UploadErrorCode = "notImage" | "tooLarge" | "required" | "malformed";
+export type UploadErrorCode = "notImage" | "notVideo" | "tooLarge" | "required" | "malformed";
 
 const STATUS: Record<UploadErrorCode, number> = {
   notImage: 415,
+  notVideo: 415,
   tooLarge: 413,
   required: 400,
   malformed: 400,
+};
+
+/** Stable codes for JSON clients. */
+const JSON_CODE: Record<UploadErrorCode, string> = {
+  notImage: "not_image",
+  notVideo: "not_video",
+  tooLarge: "too_large",
+  required: "required",
+  malformed: "malformed",
 };
 
 /** A refused upload; `messageKey`/`vars` give the user's-language text. */
@@ -55,11 +71,7 @@ export function uploadFailure(
   if (err instanceof UploadError) {
     return {
       status: err.status,
-      error: err.code === "notImage"
-        ? "not_image"
-        : err.code === "tooLarge"
-        ? "too_large"
-        : err.code,
+      error: JSON_CODE[err.code],
       errors: { [field]: t(err.messageKey, err.vars) },
     };
   }
@@ -69,10 +81,33 @@ export function uploadFailure(
   return undefined;
 }
 
-export interface ImageKind {
+// ------------------------------------------------------------- policies
+
+/** What the first bytes prove a file to be. */
+export interface FileKind {
+  contentType: string;
+  /** Extension for the storage key (never taken from the client's name). */
+  ext: string;
+}
+
+/** What a caller accepts. */
+export interface UploadPolicy {
+  /** The format the first bytes prove, or null (refused with `refusal`). */
+  sniff(head: Uint8Array): FileKind | null;
+  /** How many first bytes `sniff` needs (it gets fewer only when the file is shorter). */
+  headBytes: number;
+  maxBytes: number;
+  /** The refusal when `sniff` says no; its message names the accepted formats. */
+  refusal: "notImage" | "notVideo";
+}
+
+export interface ImageKind extends FileKind {
   contentType: "image/jpeg" | "image/png" | "image/webp";
   ext: "jpg" | "png" | "webp";
 }
+
+const ascii = (b: Uint8Array, from: number, to: number) =>
+  String.fromCharCode(...b.subarray(from, Math.min(to, b.length)));
 
 /** The image format the first bytes prove, or null. Needs at least 12 bytes. */
 export function sniffImage(head: Uint8Array): ImageKind | null {
@@ -84,11 +119,106 @@ export function sniffImage(head: Uint8Array): ImageKind | null {
   if (b.length >= 8 && png.every((v, i) => b[i] === v)) {
     return { contentType: "image/png", ext: "png" };
   }
-  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
-  if (b.length >= 12 && ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") {
+  if (b.length >= 12 && ascii(b, 0, 4) === "RIFF" && ascii(b, 8, 12) === "WEBP") {
     return { contentType: "image/webp", ext: "webp" };
   }
   return null;
+}
+
+export interface VideoKind extends FileKind {
+  contentType: "video/mp4" | "video/quicktime" | "video/webm";
+  ext: "mp4" | "mov" | "webm";
+}
+
+/** Bytes the video sniffer looks at (WebM names its doctype within the first few dozen). */
+export const VIDEO_HEAD_BYTES = 64;
+
+/**
+ * ISO-BMFF brands that are not videos: HEIF/AVIF photos and M4A audio share
+ * the `ftyp` box with MP4 and would otherwise pass as one.
+ */
+const NOT_VIDEO_BRANDS = new Set([
+  "heic",
+  "heix",
+  "heim",
+  "heis",
+  "hevc",
+  "hevx",
+  "mif1",
+  "msf1",
+  "avif",
+  "avis",
+  "M4A ",
+  "M4B ",
+  "M4P ",
+  "crx ",
+]);
+
+/** The video container the first bytes prove (MP4, QuickTime MOV or WebM), or null. */
+export function sniffVideo(head: Uint8Array): VideoKind | null {
+  if (head.length >= 12) {
+    const size = new DataView(head.buffer, head.byteOffset, 4).getUint32(0);
+    const box = ascii(head, 4, 8);
+    if (box === "ftyp") {
+      // major brand + minor version + whole compatible brands: 16… bytes, 4-aligned.
+      if (size < 16 || size > 4096 || size % 4 !== 0) return null;
+      const brand = ascii(head, 8, 12);
+      if (!/^[\x20-\x7e]{4}$/.test(brand) || NOT_VIDEO_BRANDS.has(brand)) return null;
+      return brand === "qt  "
+        ? { contentType: "video/quicktime", ext: "mov" }
+        : { contentType: "video/mp4", ext: "mp4" };
+    }
+    // Old QuickTime files start with another atom (size 1 = 64-bit size follows).
+    if (["moov", "mdat", "wide", "free", "skip"].includes(box) && (size === 1 || size >= 8)) {
+      return { contentType: "video/quicktime", ext: "mov" };
+    }
+  }
+  // EBML header; Matroska in general is not playable in browsers, WebM (its subset) is.
+  if (
+    head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf &&
+    head[3] === 0xa3 && ebmlDocType(head) === "webm"
+  ) {
+    return { contentType: "video/webm", ext: "webm" };
+  }
+  return null;
+}
+
+/** The DocType element (id 0x4282) of an EBML header within `head`, if there. */
+function ebmlDocType(head: Uint8Array): string | null {
+  for (let i = 4; i + 2 < head.length; i++) {
+    if (head[i] !== 0x42 || head[i + 1] !== 0x82) continue;
+    // Its size is an EBML variable-length integer: leading zero bits give its width.
+    const first = head[i + 2];
+    const width = Math.clz32(first) - 23;
+    if (width < 1 || width > 8 || i + 2 + width > head.length) continue;
+    let size = first & (0xff >> width);
+    for (let k = 1; k < width; k++) size = size * 256 + head[i + 2 + k];
+    const at = i + 2 + width;
+    if (size < 1 || size > 16 || at + size > head.length) continue;
+    return ascii(head, at, at + size).replace(/\0+$/, "");
+  }
+  return null;
+}
+
+/** Avatars and pet photos: JPEG, PNG or WebP up to 10 MB. */
+export const IMAGE_UPLOAD: UploadPolicy = {
+  sniff: sniffImage,
+  headBytes: 12,
+  maxBytes: IMAGE_MAX_BYTES,
+  refusal: "notImage",
+};
+
+/** Videos (exam reports): MP4, MOV or WebM up to 100 MB. */
+export const VIDEO_UPLOAD: UploadPolicy = {
+  sniff: sniffVideo,
+  headBytes: VIDEO_HEAD_BYTES,
+  maxBytes: VIDEO_MAX_BYTES,
+  refusal: "notVideo",
+};
+
+/** The limit in whole megabytes for messages (one decimal below 1 MB). */
+function megabytes(bytes: number): number {
+  return bytes >= MB ? Math.floor(bytes / MB) : Math.round((bytes / MB) * 10) / 10;
 }
 
 export interface StoredFile {
@@ -102,7 +232,8 @@ export interface StoredFile {
 export interface UploadOptions {
   /** The form field that carries the file (multipart). */
   field: string;
-  maxBytes?: number;
+  /** What is accepted (format and size). Default: `IMAGE_UPLOAD`. */
+  policy?: UploadPolicy;
   /** The storage key for the file, given the extension its bytes prove. */
   keyFor(ext: string): string;
   /** Text fields allowed alongside (multipart); others are refused. Default: none. */
@@ -116,8 +247,8 @@ export interface Upload {
   fields: Record<string, string>;
 }
 
-const MAX_FIELD_BYTES = 16 * 1024;
-const MAX_PARTS = 64;
+/** One text field: room for a 10 000-character answer in any script (UTF-8). */
+const MAX_FIELD_BYTES = 64 * 1024;
 const MAX_HEADER_BYTES = 8 * 1024;
 /** What a form may add around the file (boundaries, headers, text fields). */
 const FORM_OVERHEAD = 256 * 1024;
@@ -131,18 +262,22 @@ export async function receiveUpload(
   req: Request,
   opts: UploadOptions,
 ): Promise<Upload> {
-  const max = opts.maxBytes ?? IMAGE_MAX_BYTES;
+  const policy = opts.policy ?? IMAGE_UPLOAD;
+  const max = policy.maxBytes;
   const type = req.headers.get("content-type") ?? "";
   const length = Number(req.headers.get("content-length") ?? NaN);
   const multipart = /^multipart\/form-data\b/i.test(type);
-  // Refuse before reading anything when the size alone says no.
-  if (Number.isFinite(length) && length > max + (multipart ? FORM_OVERHEAD : 0)) {
+  // The declared size alone may say no: a raw body is refused before reading
+  // anything; a form only at its file part, so the fields before it come back.
+  const declaredTooLarge = Number.isFinite(length) &&
+    length > max + (multipart ? FORM_OVERHEAD : 0);
+  if (declaredTooLarge && !multipart) {
     await req.body?.cancel().catch(() => {});
-    throw new UploadError("tooLarge", { mb: Math.floor(max / (1024 * 1024)) });
+    throw new UploadError("tooLarge", { mb: megabytes(max) });
   }
   if (!req.body) throw new UploadError("required");
   if (!multipart) {
-    const file = await storeImage(storage, req.body, max, opts.keyFor, "");
+    const file = await storeFile(storage, req.body, policy, opts.keyFor, "");
     if (!file) throw new UploadError("required");
     return { file, fields: {} };
   }
@@ -151,19 +286,26 @@ export async function receiveUpload(
   const reader = new MultipartReader(req.body, boundary[1] ?? boundary[2]);
   const fields: Record<string, string> = {};
   let file: StoredFile | null = null;
+  // Each allowed field once, the file, `_csrf`, and a little slack.
+  const maxParts = (opts.fields?.length ?? 0) + 8;
+  let fieldBytes = 0;
   try {
     for (let parts = 0;; parts++) {
       const part = await reader.nextPart();
       if (!part) break;
-      if (parts >= MAX_PARTS) throw new UploadError("malformed");
+      if (parts >= maxParts) throw new UploadError("malformed");
       if (part.filename !== undefined) {
         if (part.name !== opts.field || file) throw new UploadError("malformed");
-        file = await storeImage(storage, reader.partStream(), max, opts.keyFor, part.filename);
+        if (declaredTooLarge) throw new UploadError("tooLarge", { mb: megabytes(max) });
+        file = await storeFile(storage, reader.partStream(), policy, opts.keyFor, part.filename);
       } else {
         if (!opts.fields?.includes(part.name) && part.name !== "_csrf") {
           throw new UploadError("malformed");
         }
-        fields[part.name] = await reader.readText(MAX_FIELD_BYTES);
+        const text = await reader.readText(MAX_FIELD_BYTES);
+        fieldBytes += text.length;
+        if (fieldBytes > FORM_OVERHEAD) throw new UploadError("malformed");
+        fields[part.name] = text;
       }
     }
   } catch (e) {
@@ -180,18 +322,19 @@ export async function receiveUpload(
  * Sniffs the first bytes, then streams the rest into storage with the size
  * limit. Returns null for an empty body (a form sent without a file).
  */
-async function storeImage(
+async function storeFile(
   storage: Storage,
   body: ReadableStream<Uint8Array>,
-  max: number,
+  policy: UploadPolicy,
   keyFor: (ext: string) => string,
   filename: string,
 ): Promise<StoredFile | null> {
+  const max = policy.maxBytes;
   const reader = body.getReader();
   const head: Uint8Array[] = [];
   let headBytes = 0;
   let done = false;
-  while (headBytes < 12) {
+  while (headBytes < policy.headBytes) {
     const r = await reader.read();
     if (r.done) {
       done = true;
@@ -202,12 +345,12 @@ async function storeImage(
   }
   if (headBytes === 0 && done) return null;
   const first = concat(head);
-  const kind = sniffImage(first);
+  const kind = policy.sniff(first);
   if (!kind) {
     await reader.cancel().catch(() => {});
-    throw new UploadError("notImage");
+    throw new UploadError(policy.refusal);
   }
-  const mb = Math.floor(max / (1024 * 1024));
+  const mb = megabytes(max);
   let seen = 0;
   let tooLarge = false;
   // Pull-based: storage asks for the next chunk only when it wrote the last,

@@ -244,7 +244,9 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
   async function dispatch(ctx: RequestContext): Promise<Response> {
     const path = ctx.path;
     if (path.length > 1 && path.endsWith("/")) {
-      const location = (path.replace(/\/+$/, "") || "/") + ctx.url.search;
+      // Leading slashes collapse too: `//evil.example/` must not become `//evil.example`,
+      // which a browser reads as another site.
+      const location = "/" + path.replace(/^\/+/, "").replace(/\/+$/, "") + ctx.url.search;
       return new Response(null, { status: 308, headers: { location } });
     }
     const method = ctx.req.method;

@@ -17,12 +17,13 @@ import { jsonError } from "./errors.ts";
 
 /**
  * The client's IP: the socket peer, or — only behind a proxy we trust
- * (`TRUST_PROXY=true`) — the first address of `X-Forwarded-For`.
+ * (`TRUST_PROXY=true`) — the last address of `X-Forwarded-For`, the one our
+ * proxy appended. Earlier entries are whatever the client sent and prove nothing.
  */
 export function clientIp(ctx: Context<State>): string {
   if (ctx.state.services.config.trustProxy) {
-    const first = ctx.req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-    if (first && first.length <= 64) return first;
+    const last = ctx.req.headers.get("x-forwarded-for")?.split(",").pop()?.trim();
+    if (last && last.length <= 64) return last;
   }
   return ctx.remoteAddr || "unknown";
 }

@@ -9,7 +9,9 @@ export function safeNext(next: string | null | undefined, fallback = "/"): strin
   try {
     const url = new URL(next, "http://x");
     if (url.host !== "x") return fallback;
-    return url.pathname + url.search + url.hash;
+    const out = url.pathname + url.search + url.hash;
+    // Normalising dot segments can produce `//host` again (`/.//evil.example`): check the result.
+    return out.startsWith("//") || out.startsWith("/\\") ? fallback : out;
   } catch {
     return fallback;
   }

@@ -8,6 +8,7 @@
 import type { Context } from "../framework/mod.ts";
 import type { State } from "../define.ts";
 import { log, withLogContext } from "../core/log.ts";
+import { loggedPath } from "./redact.ts";
 import { randomToken } from "../core/encoding.ts";
 import { httpRequestDuration } from "../core/metrics.ts";
 
@@ -38,8 +39,7 @@ export function requestLog(ctx: Context<State>): Promise<Response> {
       if (logRequests) {
         log.info("request", {
           method: ctx.req.method,
-          // A path that carries a secret (reset links) is logged as its pattern.
-          path: ctx.route?.includes(":token") ? ctx.route : ctx.path,
+          path: loggedPath(ctx),
           route: ctx.route,
           status: res.status,
           ms: Math.round(ms * 10) / 10,

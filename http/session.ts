@@ -5,8 +5,14 @@
  */
 import type { Context } from "../framework/mod.ts";
 import type { State } from "../define.ts";
-import { createSessionToken, loadSessionUser, SESSION_TTL_SEC } from "../core/auth/session.ts";
+import {
+  createSessionToken,
+  loadSessionUser,
+  revokeSessionToken,
+  SESSION_TTL_SEC,
+} from "../core/auth/session.ts";
 import { deleteCookie, getCookie, setCookie } from "./cookies.ts";
+import { logContext } from "../core/log.ts";
 
 export const SESSION_COOKIE = "gafus_session";
 
@@ -18,6 +24,9 @@ export async function sessionMiddleware(ctx: Context<State>): Promise<Response> 
   }
   const user = await loadSessionUser(ctx.state.services, token);
   ctx.state.user = user;
+  // Every log line of this request names the user from here on.
+  const logCtx = logContext();
+  if (user && logCtx) logCtx.userId = user.id;
   const res = await ctx.next();
   if (!user && !res.headers.has("set-cookie")) deleteCookie(res.headers, SESSION_COOKIE);
   return res;
@@ -38,6 +47,9 @@ export async function startSession(
   });
 }
 
-export function endSession(headers: Headers) {
+/** Signs this browser out: the session is revoked on the server and the cookie cleared. */
+export async function endSession(ctx: Context<State>, headers: Headers): Promise<void> {
+  const token = getCookie(ctx.req.headers, SESSION_COOKIE);
+  if (token) await revokeSessionToken(ctx.state.services, token);
   deleteCookie(headers, SESSION_COOKIE);
 }

@@ -2,9 +2,10 @@
  * An EXAMINATION step: test questions, a written answer and a video report,
  * in whatever mix the step asks for. With JavaScript the answers go to the
  * API as JSON and the video is uploaded first (XHR, with a progress bar) or
- * recorded in the browser (MediaRecorder, loaded only when asked for);
- * without it, the same form posts the test and written answers to the day
- * page (a video report needs JavaScript: it streams as the request body).
+ * recorded in the browser (MediaRecorder, loaded only when asked for).
+ * Without it the same form posts natively: to the day page (urlencoded), or —
+ * when the exam asks for a video — as one multipart form with the file to
+ * `uploadAction` (the day's `exam` route, CSRF token in its URL).
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { fill } from "../core/i18n/format.ts";
@@ -33,6 +34,8 @@ interface Props {
   id: string;
   sd: string;
   action: string;
+  /** The multipart target when the exam asks for a video (no-JavaScript path). */
+  uploadAction: string | null;
   csrf: string;
   questions: Question[];
   requiresWritten: boolean;
@@ -42,7 +45,7 @@ interface Props {
   maxMb: number;
   result: ExamResultJson | null;
   /** What the learner sent when a no-JavaScript submission came back with errors. */
-  values: { answers: Record<string, number>; written: string } | null;
+  values: { answers: Record<string, number>; written: string; videoKey: string } | null;
   errors: Record<string, string> | null;
   labels: {
     test: string;
@@ -52,7 +55,8 @@ interface Props {
     video: string;
     videoHint: string;
     videoFile: string;
-    needsJs: string;
+    videoHintFile: string;
+    keep: string;
     record: string;
     stop: string;
     recording: string;
@@ -95,7 +99,8 @@ export default function ExamForm(p: Props) {
   const [busy, setBusy] = useState(false);
   const [live, setLive] = useState(false);
   const [sent, setSent] = useState(false);
-  const [videoKey, setVideoKey] = useState("");
+  // Set by an XHR upload, or by a no-JS try whose answers were refused (its video is stored).
+  const [videoKey, setVideoKey] = useState(p.values?.videoKey ?? "");
   const [progress, setProgress] = useState<number | null>(null);
   const [recording, setRecording] = useState<Recording | null>(null);
   const [recordSec, setRecordSec] = useState(0);
@@ -229,7 +234,8 @@ export default function ExamForm(p: Props) {
       )}
       <form
         method="post"
-        action={p.action}
+        action={p.uploadAction ?? p.action}
+        enctype={p.uploadAction ? "multipart/form-data" : undefined}
         class="exam__form"
         onSubmit={(e) => {
           if (!live) return;
@@ -237,9 +243,13 @@ export default function ExamForm(p: Props) {
           if (!closed) submit();
         }}
       >
-        <input type="hidden" name="_csrf" value={p.csrf} />
-        <input type="hidden" name="_action" value="exam" />
-        <input type="hidden" name="step" value={p.id} />
+        {!p.uploadAction && (
+          <>
+            <input type="hidden" name="_csrf" value={p.csrf} />
+            <input type="hidden" name="_action" value="exam" />
+            <input type="hidden" name="step" value={p.id} />
+          </>
+        )}
         {errors._form && <p class="field-error" role="alert">{errors._form}</p>}
         {p.questions.length > 0 && (
           <fieldset class="exam__test" disabled={closed}>
@@ -313,24 +323,31 @@ export default function ExamForm(p: Props) {
                 <figcaption class="muted">{labels.current}</figcaption>
               </figure>
             )}
-            {!closed && !live && <p class="field-hint">{labels.needsJs}</p>}
-            {!closed && live && (
+            {!closed && (
               <>
-                <p class="field-hint" id={field("video-hint")}>{labels.videoHint}</p>
+                <p class="field-hint" id={field("video-hint")}>
+                  {canRecord ? labels.videoHint : labels.videoHintFile}
+                  {!live && result?.videoUrl && !videoKey && <>{" "}{labels.keep}</>}
+                </p>
+                {/* Before the file: a refused file must not lose the key of one stored earlier. */}
+                <input type="hidden" name="video_key" value={videoKey} />
                 <label for={field("video")}>{labels.videoFile}</label>
+                {/* Without JavaScript the file goes with the form; with it, XHR uploads it at once. */}
                 <input
                   id={field("video")}
                   type="file"
                   name="video"
                   accept="video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov"
-                  aria-describedby={field("video-hint")}
+                  required={!live && !videoKey && !result?.videoUrl}
+                  aria-invalid={errors.video ? "true" : undefined}
+                  aria-describedby={field("video-hint") +
+                    (errors.video ? ` ${field("video-error")}` : "")}
                   disabled={!!recording || progress !== null}
                   onChange={(e) => {
                     const f = e.currentTarget.files?.[0];
-                    if (f) upload(f);
+                    if (f && live) upload(f);
                   }}
                 />
-                <input type="hidden" name="video_key" value={videoKey} />
                 {canRecord && (
                   <div class="exam__recorder">
                     <video
@@ -375,7 +392,9 @@ export default function ExamForm(p: Props) {
                   </p>
                 )}
                 {videoKey && <p class="exam__ready" role="status">✓ {labels.ready}</p>}
-                {errors.video && <p class="field-error" role="alert">{errors.video}</p>}
+                {errors.video && (
+                  <p class="field-error" id={field("video-error")} role="alert">{errors.video}</p>
+                )}
               </>
             )}
           </div>

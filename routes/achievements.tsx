@@ -14,6 +14,7 @@ import {
 } from "../core/achievements.ts";
 import type { Translator } from "../core/i18n/mod.ts";
 import { PageTitle } from "../components/PageTitle.tsx";
+import { Section } from "../components/Section.tsx";
 import { ActivityCalendar } from "../components/ActivityCalendar.tsx";
 
 export const handler = define.handlers<AchievementsView>({
@@ -48,6 +49,14 @@ function achievementProgress(a: Achievement, t: Translator): string {
   });
 }
 
+/** The plain counts among the statistics: element id suffix and `LearnerStats` field. */
+const COUNTS = [
+  ["started", "coursesStarted"],
+  ["completed", "coursesCompleted"],
+  ["in-progress", "coursesInProgress"],
+  ["days", "daysCompleted"],
+] as const;
+
 function Stat(
   { label, value, hint, id }: { label: string; value: string; hint?: string; id: string },
 ) {
@@ -79,29 +88,16 @@ export default define.page<typeof handler>(({ data, state }) => {
       <h1>{t("achievements.title")}</h1>
       <p class="lead">{t("achievements.lead")}</p>
 
-      <section aria-labelledby="stats-title">
-        <h2 id="stats-title" class="visually-hidden">{t("achievements.stats")}</h2>
+      <Section id="stats-title" title={t("achievements.stats")} titleClass="visually-hidden">
         <dl class="stats">
-          <Stat
-            id="stat-started"
-            label={t("achievements.stat.coursesStarted")}
-            value={String(stats.coursesStarted)}
-          />
-          <Stat
-            id="stat-completed"
-            label={t("achievements.stat.coursesCompleted")}
-            value={String(stats.coursesCompleted)}
-          />
-          <Stat
-            id="stat-in-progress"
-            label={t("achievements.stat.coursesInProgress")}
-            value={String(stats.coursesInProgress)}
-          />
-          <Stat
-            id="stat-days"
-            label={t("achievements.stat.daysCompleted")}
-            value={String(stats.daysCompleted)}
-          />
+          {COUNTS.map(([id, key]) => (
+            <Stat
+              key={id}
+              id={`stat-${id}`}
+              label={t(`achievements.stat.${key}`)}
+              value={String(stats[key])}
+            />
+          ))}
           <Stat
             id="stat-overall"
             label={t("achievements.stat.overall")}
@@ -133,20 +129,23 @@ export default define.page<typeof handler>(({ data, state }) => {
           {t("achievements.timeZone", { tz: timeZone })}{" "}
           <a href="/settings">{t("achievements.timeZone.change")}</a>
         </p>
-      </section>
+      </Section>
 
-      <section aria-labelledby="calendar-heading">
-        <h2 id="calendar-heading">{t("achievements.calendar")}</h2>
+      <Section id="calendar-heading" title={t("achievements.calendar")}>
         <ActivityCalendar cal={calendar} t={t} />
-      </section>
+      </Section>
 
-      <section aria-labelledby="awards-title">
-        <h2 id="awards-title">
-          {t("achievements.list")}{" "}
-          <span class="muted small">
-            {t("achievements.earned", { count: earned, total: achievements.length })}
-          </span>
-        </h2>
+      <Section
+        id="awards-title"
+        title={
+          <>
+            {t("achievements.list")}{" "}
+            <span class="muted small">
+              {t("achievements.earned", { count: earned, total: achievements.length })}
+            </span>
+          </>
+        }
+      >
         {ACHIEVEMENT_CATEGORIES.map((cat) => (
           <section key={cat} class="award-group" aria-labelledby={`awards-${cat}`}>
             <h3 id={`awards-${cat}`}>{t(`achievements.category.${cat}` as const)}</h3>
@@ -195,10 +194,9 @@ export default define.page<typeof handler>(({ data, state }) => {
             </ul>
           </section>
         ))}
-      </section>
+      </Section>
 
-      <section aria-labelledby="by-course-title">
-        <h2 id="by-course-title">{t("achievements.courses")}</h2>
+      <Section id="by-course-title" title={t("achievements.courses")}>
         {courses.length === 0
           ? (
             <p class="empty">
@@ -243,7 +241,7 @@ export default define.page<typeof handler>(({ data, state }) => {
               </table>
             </div>
           )}
-      </section>
+      </Section>
     </>
   );
 });

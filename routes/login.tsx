@@ -10,8 +10,9 @@ import { authenticate } from "../core/auth/login.ts";
 import { accountFailure } from "../core/auth/form_errors.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import { PageTitle } from "../components/PageTitle.tsx";
-import { CsrfField } from "../components/CsrfField.tsx";
-import { ErrorSummary, Field, FormNotice } from "../components/forms.tsx";
+import { PostForm } from "../components/PostForm.tsx";
+import { FormNotice } from "../components/forms.tsx";
+import { CurrentPasswordField, LoginField } from "../components/AccountFields.tsx";
 
 interface Data {
   next: string;
@@ -68,37 +69,23 @@ export default define.page<typeof handler>(({ data, state }) => {
       <PageTitle t={t} title={t("auth.login.title")} />
       <h1>{t("auth.login.title")}</h1>
       {data.notice === "deleted" && <FormNotice>{t("auth.login.deleted")}</FormNotice>}
-      <form class="form" method="post" action="/login" novalidate>
-        <ErrorSummary
-          errors={errors}
-          title={t("form.errors.title")}
-          labels={{ login: t("auth.field.login"), password: t("auth.field.password") }}
-        />
-        <CsrfField state={state} />
-        {data.next && <input type="hidden" name="next" value={data.next} />}
-        <Field
-          name="login"
-          label={t("auth.field.login")}
-          error={errors.login}
-          value={data.login}
-          required
-          autocomplete="username"
-          input={{ maxLength: 254, autocapitalize: "none", spellcheck: false }}
-        />
-        <Field
+      <PostForm
+        state={state}
+        action="/login"
+        hidden={{ next: data.next }}
+        errors={errors}
+        labels={{ login: t("auth.field.login"), password: t("auth.field.password") }}
+        submit={t("auth.login.submit")}
+        aside={<a href="/password-reset">{t("auth.login.forgot")}</a>}
+      >
+        <LoginField t={t} value={data.login} error={errors.login} />
+        <CurrentPasswordField
+          t={t}
           name="password"
-          type="password"
           label={t("auth.field.password")}
           error={errors.password}
-          required
-          autocomplete="current-password"
-          input={{ maxLength: 100 }}
         />
-        <div class="form-actions">
-          <button type="submit" class="button button--primary">{t("auth.login.submit")}</button>
-          <a href="/password-reset">{t("auth.login.forgot")}</a>
-        </div>
-      </form>
+      </PostForm>
       <p class="form-aside">
         {t("auth.login.noAccount")}{" "}
         <a href={`/register${nextQuery}`}>{t("auth.register.submit")}</a>

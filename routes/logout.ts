@@ -8,9 +8,9 @@ import { redirect } from "../http/responses.ts";
 import { log } from "../core/log.ts";
 
 export const handler = define.handlers({
-  POST(ctx) {
+  async POST(ctx) {
     const headers = new Headers();
-    endSession(headers);
+    await endSession(ctx, headers);
     if (ctx.state.user) log.info("logout", { userId: ctx.state.user.id });
     return redirect("/", 303, headers);
   },

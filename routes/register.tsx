@@ -10,8 +10,9 @@ import { registerUser } from "../core/auth/register.ts";
 import { accountFailure } from "../core/auth/form_errors.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import { PageTitle } from "../components/PageTitle.tsx";
-import { CsrfField } from "../components/CsrfField.tsx";
-import { CheckboxField, ErrorSummary, Field } from "../components/forms.tsx";
+import { PostForm } from "../components/PostForm.tsx";
+import { CheckboxField, Field, Fieldset } from "../components/forms.tsx";
+import { EmailField, NewPasswordFields } from "../components/AccountFields.tsx";
 
 interface Data {
   next: string;
@@ -19,7 +20,12 @@ interface Data {
   errors: FieldErrors;
 }
 
-const CONSENTS = ["consentPersonalData", "consentPrivacyPolicy", "consentPublicProfile"] as const;
+/** The consent boxes: form field, i18n key, and whether registration needs it. */
+const CONSENTS = [
+  { name: "consentPersonalData", key: "personalData", required: true },
+  { name: "consentPrivacyPolicy", key: "privacyPolicy", required: true },
+  { name: "consentPublicProfile", key: "publicProfile", required: false },
+] as const;
 
 export const handler = define.handlers<Data>({
   GET(ctx) {
@@ -58,7 +64,7 @@ export const handler = define.handlers<Data>({
         values: {
           username: str("username").slice(0, 100),
           email: str("email").slice(0, 254),
-          consents: Object.fromEntries(CONSENTS.map((c) => [c, str(c) !== ""])),
+          consents: Object.fromEntries(CONSENTS.map((c) => [c.name, str(c.name) !== ""])),
         },
         errors: failure.errors,
       }, { status: failure.status, headers: failure.headers });
@@ -75,21 +81,20 @@ export default define.page<typeof handler>(({ data, state }) => {
       <PageTitle t={t} title={t("auth.register.title")} />
       <h1>{t("auth.register.title")}</h1>
       <p class="lead">{t("auth.register.lead")}</p>
-      <form class="form" method="post" action="/register" novalidate>
-        <ErrorSummary
-          errors={errors}
-          title={t("form.errors.title")}
-          labels={{
-            username: t("auth.field.username"),
-            email: t("auth.field.email"),
-            password: t("auth.field.password"),
-            passwordRepeat: t("auth.field.passwordRepeat"),
-            consentPersonalData: t("auth.consent.personalData"),
-            consentPrivacyPolicy: t("auth.consent.privacyPolicy"),
-          }}
-        />
-        <CsrfField state={state} />
-        {data.next && <input type="hidden" name="next" value={data.next} />}
+      <PostForm
+        state={state}
+        action="/register"
+        hidden={{ next: data.next }}
+        errors={errors}
+        labels={{
+          username: t("auth.field.username"),
+          email: t("auth.field.email"),
+          password: t("auth.field.password"),
+          passwordRepeat: t("auth.field.passwordRepeat"),
+          ...Object.fromEntries(CONSENTS.map((c) => [c.name, t(`auth.consent.${c.key}`)])),
+        }}
+        submit={t("auth.register.submit")}
+      >
         <Field
           name="username"
           label={t("auth.field.username")}
@@ -100,66 +105,28 @@ export default define.page<typeof handler>(({ data, state }) => {
           autocomplete="username"
           input={{ maxLength: 32, autocapitalize: "none", spellcheck: false }}
         />
-        <Field
-          name="email"
-          type="email"
-          label={t("auth.field.email")}
-          optionalLabel={t("form.optional")}
-          hint={t("auth.field.email.hint")}
-          error={errors.email}
+        <EmailField
+          t={t}
           value={values.email}
-          autocomplete="email"
-          input={{ maxLength: 254 }}
+          error={errors.email}
+          hint={t("auth.field.email.hint")}
         />
-        <Field
-          name="password"
-          type="password"
-          label={t("auth.field.password")}
-          hint={t("auth.field.password.hint")}
-          error={errors.password}
-          required
-          autocomplete="new-password"
-          input={{ maxLength: 100 }}
-        />
-        <Field
-          name="passwordRepeat"
-          type="password"
-          label={t("auth.field.passwordRepeat")}
-          error={errors.passwordRepeat}
-          required
-          autocomplete="new-password"
-          input={{ maxLength: 100 }}
-        />
-        <fieldset class="fieldset">
-          <legend>{t("auth.consent.legend")}</legend>
-          <CheckboxField
-            name="consentPersonalData"
-            label={t("auth.consent.personalData")}
-            hint={t("auth.consent.personalData.hint")}
-            error={errors.consentPersonalData}
-            checked={values.consents.consentPersonalData}
-            required
-          />
-          <CheckboxField
-            name="consentPrivacyPolicy"
-            label={t("auth.consent.privacyPolicy")}
-            hint={t("auth.consent.privacyPolicy.hint")}
-            error={errors.consentPrivacyPolicy}
-            checked={values.consents.consentPrivacyPolicy}
-            required
-          />
-          <CheckboxField
-            name="consentPublicProfile"
-            label={t("auth.consent.publicProfile")}
-            optionalLabel={t("form.optional")}
-            hint={t("auth.consent.publicProfile.hint")}
-            checked={values.consents.consentPublicProfile}
-          />
-        </fieldset>
-        <div class="form-actions">
-          <button type="submit" class="button button--primary">{t("auth.register.submit")}</button>
-        </div>
-      </form>
+        <NewPasswordFields t={t} errors={errors} label={t("auth.field.password")} />
+        <Fieldset legend={t("auth.consent.legend")}>
+          {CONSENTS.map((c) => (
+            <CheckboxField
+              key={c.name}
+              name={c.name}
+              label={t(`auth.consent.${c.key}`)}
+              optionalLabel={c.required ? undefined : t("form.optional")}
+              hint={t(`auth.consent.${c.key}.hint`)}
+              error={errors[c.name]}
+              checked={values.consents[c.name]}
+              required={c.required}
+            />
+          ))}
+        </Fieldset>
+      </PostForm>
       <p class="form-aside">
         {t("auth.register.haveAccount")} <a href={`/login${nextQuery}`}>{t("auth.login.submit")}</a>
       </p>

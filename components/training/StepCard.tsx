@@ -28,7 +28,13 @@ export interface StepFeedback {
   userStepId: string;
   /** Field errors (diary, exam) with what was sent. */
   errors?: Record<string, string>;
-  values?: { content?: string; answers?: Record<string, number>; written?: string };
+  values?: {
+    content?: string;
+    answers?: Record<string, number>;
+    written?: string;
+    /** A video stored by the no-JavaScript exam form whose answers were refused. */
+    videoKey?: string;
+  };
   conflict?: TimerConflict | null;
   message?: string;
 }
@@ -110,7 +116,8 @@ function buildLabels(t: Translator) {
       video: t("training.exam.video"),
       videoHint: t("training.exam.video.hint", { mb }),
       videoFile: t("training.exam.video.file"),
-      needsJs: t("training.exam.video.needsJs"),
+      videoHintFile: t("training.exam.video.hintFile", { mb }),
+      keep: t("training.exam.video.keep"),
       record: t("training.exam.video.record"),
       stop: t("training.exam.video.stop"),
       recording: t.raw("training.exam.video.recording") as string,
@@ -118,7 +125,7 @@ function buildLabels(t: Translator) {
       ready: t("training.exam.video.ready"),
       current: t("training.exam.video.current"),
       noCamera: t("training.exam.video.noCamera"),
-      tooLarge: t("training.error.videoTooLarge", { mb }),
+      tooLarge: t("upload.tooLarge", { mb }),
       submit: t("training.exam.submit"),
       resubmit: t("training.exam.resubmit"),
       sent: t("training.exam.sent"),
@@ -287,6 +294,7 @@ function Work(p: StepCardProps) {
           id={step.userStepId}
           sd={step.stepOnDayId}
           action={action}
+          uploadAction={step.requiresVideo ? examFormAction(action, step.userStepId, csrf) : null}
           csrf={csrf}
           questions={step.checklist.map((q) => ({
             id: q.id,
@@ -312,7 +320,11 @@ function Work(p: StepCardProps) {
             }
             : null}
           values={fb?.values
-            ? { answers: fb.values.answers ?? {}, written: fb.values.written ?? "" }
+            ? {
+              answers: fb.values.answers ?? {},
+              written: fb.values.written ?? "",
+              videoKey: fb.values.videoKey ?? "",
+            }
             : null}
           errors={fb?.errors ?? null}
           labels={L.exam}
@@ -320,6 +332,18 @@ function Work(p: StepCardProps) {
       );
     }
   }
+}
+
+/**
+ * Where an exam with a video posts without JavaScript: one multipart form
+ * (answers and file) to the day's `exam` route. The CSRF token goes in the
+ * URL because the middleware does not read streamed bodies.
+ */
+export function examFormAction(dayUrl: string, userStepId: string, csrf: string): string {
+  return `${dayUrl.replace(/\/+$/, "")}/exam?${new URLSearchParams({
+    step: userStepId,
+    _csrf: csrf,
+  })}`;
 }
 
 export function StepCard(p: StepCardProps) {

@@ -8,6 +8,7 @@ import { jwtVerify, SignJWT } from "jose";
 import type { Services } from "../services.ts";
 import type { SessionUser } from "./session_user.ts";
 import { isLocale } from "../i18n/mod.ts";
+import { randomToken, sha256Hex } from "../encoding.ts";
 
 export const SESSION_TTL_SEC = 30 * 24 * 3600;
 const ISSUER = "gafus";
@@ -38,6 +39,7 @@ export interface SessionClaims {
   userId: string;
   sessionVersion: number;
   issuedAt: number;
+  expiresAt: number;
 }
 
 export async function createSessionToken(
@@ -53,6 +55,9 @@ export async function createSessionToken(
     .setAudience(AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(iat + SESSION_TTL_SEC)
+    // Unique per sign-in: two sessions begun in the same second must differ,
+    // or signing one out (revocation by token) would end the other.
+    .setJti(randomToken(12))
     .sign(await sessionKey(s.config.secrets.session));
 }
 
@@ -68,7 +73,12 @@ export async function verifySessionToken(
       algorithms: ["HS256"],
     });
     if (typeof payload.sub !== "string" || typeof payload.sv !== "number") return null;
-    return { userId: payload.sub, sessionVersion: payload.sv, issuedAt: payload.iat ?? 0 };
+    return {
+      userId: payload.sub,
+      sessionVersion: payload.sv,
+      issuedAt: payload.iat ?? 0,
+      expiresAt: payload.exp ?? 0,
+    };
   } catch {
     return null;
   }
@@ -81,11 +91,17 @@ export async function verifySessionToken(
 export async function loadSessionUser(s: Services, token: string): Promise<SessionUser | null> {
   const claims = await verifySessionToken(s, token);
   if (!claims) return null;
-  const row = await s.db.selectFrom("users")
-    .select(["id", "username", "role", "locale", "time_zone", "session_version", "disabled_at"])
-    .where("id", "=", claims.userId)
-    .executeTakeFirst();
-  if (!row || row.disabled_at !== null || row.session_version !== claims.sessionVersion) {
+  // The revocation check runs beside the user lookup, so it adds no wait.
+  const [row, revoked] = await Promise.all([
+    s.db.selectFrom("users")
+      .select(["id", "username", "role", "locale", "time_zone", "session_version", "disabled_at"])
+      .where("id", "=", claims.userId)
+      .executeTakeFirst(),
+    isRevoked(s, token),
+  ]);
+  if (
+    !row || revoked || row.disabled_at !== null || row.session_version !== claims.sessionVersion
+  ) {
     return null;
   }
   return {
@@ -106,4 +122,25 @@ export async function bumpSessionVersion(s: Services, userId: string): Promise<n
     .returning("session_version")
     .executeTakeFirstOrThrow();
   return row.session_version;
+}
+
+/** KV key of a signed-out token: its hash (the token itself is a credential). */
+async function revokedKey(token: string): Promise<Deno.KvKey> {
+  return ["session_revoked", await sha256Hex(token)];
+}
+
+async function isRevoked(s: Services, token: string): Promise<boolean> {
+  return (await s.kv.get(await revokedKey(token))).value !== null;
+}
+
+/**
+ * Signing out ends this session on the server too: a copy of the cookie
+ * stops working. The mark expires with the token, so nothing piles up.
+ */
+export async function revokeSessionToken(s: Services, token: string): Promise<void> {
+  const claims = await verifySessionToken(s, token);
+  if (!claims) return;
+  const ttlMs = claims.expiresAt * 1000 - Date.now();
+  if (ttlMs <= 0) return;
+  await s.kv.set(await revokedKey(token), true, { expireIn: ttlMs + 60_000 });
 }

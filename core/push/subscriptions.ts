@@ -22,10 +22,15 @@ import { decodeBase64Url, isP256Point } from "./keys.ts";
 /** Devices per user; subscribing on one more drops the least recently renewed. */
 export const MAX_SUBSCRIPTIONS_PER_USER = 10;
 
-const PRIVATE_HOST =
-  /^(localhost|.*\.localhost|.*\.local|.*\.internal|.*\.lan|.*\.home\.arpa|\[.*\]|\d+\.\d+\.\d+\.\d+|\d+)$/i;
+/**
+ * The push services browsers use. In production only these are accepted: a
+ * name check alone cannot tell whether a host resolves into our own network
+ * (e.g. `127.0.0.1.nip.io`), and resolving it is open to DNS rebinding.
+ */
+const PUSH_SERVICE_HOST =
+  /^(fcm\.googleapis\.com|android\.googleapis\.com|[a-z0-9-]+\.push\.services\.mozilla\.com|(?:[a-z0-9-]+\.)*push\.apple\.com|[a-z0-9-]+\.notify\.windows\.com)$/i;
 
-/** The rule for an endpoint URL; `production` forbids plain http and local hosts. */
+/** The rule for an endpoint URL; `production` allows only https to the known push services. */
 export function isAllowedEndpoint(value: string, production: boolean): boolean {
   let url: URL;
   try {
@@ -36,8 +41,7 @@ export function isAllowedEndpoint(value: string, production: boolean): boolean {
   if (url.username || url.password || url.hash) return false;
   if (!production) return url.protocol === "https:" || url.protocol === "http:";
   if (url.protocol !== "https:" || url.port !== "") return false;
-  const host = url.hostname.replace(/\.$/, "");
-  return host.includes(".") && !PRIVATE_HOST.test(host);
+  return PUSH_SERVICE_HOST.test(url.hostname.replace(/\.$/, ""));
 }
 
 export function subscriptionSchema(production: boolean) {

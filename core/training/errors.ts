@@ -14,8 +14,6 @@ export type TrainingErrorCode =
   | "exam_closed"
   | "exam_not_pending"
   | "video_not_required"
-  | "video_type"
-  | "video_too_large"
   | "video_missing";
 
 const MESSAGES: Record<TrainingErrorCode, MessageKey> = {
@@ -27,8 +25,6 @@ const MESSAGES: Record<TrainingErrorCode, MessageKey> = {
   exam_closed: "training.error.examClosed",
   exam_not_pending: "training.error.examNotPending",
   video_not_required: "training.error.videoNotRequired",
-  video_type: "training.error.videoType",
-  video_too_large: "training.error.videoTooLarge",
   video_missing: "training.error.videoMissing",
 };
 

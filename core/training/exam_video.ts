@@ -1,58 +1,35 @@
 /**
- * The video report of an exam: the learner's browser sends the file (or
- * its in-browser recording) as the raw request body. Its container is
- * proven by its first bytes — MP4, QuickTime MOV or WebM; the name and the
- * declared type are ignored — and the rest streams into storage under
- * `exams/<userId>/<userStepId>/<random>.<ext>` with a 100 MB limit, never
- * held whole in memory. Sending a new video deletes the learner's earlier
- * unsent uploads of that exam; the sent one is replaced (and deleted) when
- * the answers are sent again.
+ * The video report of an exam. The bytes arrive through core/uploads.ts
+ * (the one upload path: streamed, the container proven by its first bytes —
+ * MP4, QuickTime MOV or WebM — and cut off past 100 MB) and are stored
+ * under `exams/<userId>/<userStepId>/<random>.<ext>`. Two ways in:
  *
- * core/uploads.ts streams images the same way but only sniffs images; this
- * receiver covers the video containers until it takes a sniffer option.
+ * - `uploadExamVideo`: the file alone (the exam island's XHR upload with a
+ *   progress bar, or its in-browser recording), sent as the raw body; the
+ *   answers follow as JSON with the returned key.
+ * - `receiveExamForm`: the no-JavaScript exam form, one `multipart/form-data`
+ *   POST carrying the answers and the file together.
+ *
+ * Either way the new file is "not yet sent" until `submitExam` records its
+ * key in `exam_results`, which deletes the video it replaces. Earlier unsent
+ * uploads of the same exam are deleted as soon as a new one is stored.
  */
 import type { Services } from "../services.ts";
 import type { Viewer } from "../courses.ts";
 import { mediaPath } from "../courses.ts";
 import { randomName } from "../storage/mod.ts";
+import { receiveUpload, UploadError, type UploadPolicy, VIDEO_UPLOAD } from "../uploads.ts";
 import { TrainingError } from "./errors.ts";
-import { runAfter, stepForLearner } from "./context.ts";
+import { runAfter, type StepContext, stepForLearner } from "./context.ts";
 import { EXAM_VIDEO_MAX_BYTES, examPrefix } from "./exams.ts";
 
-export interface VideoKind {
-  contentType: "video/mp4" | "video/quicktime" | "video/webm";
-  ext: "mp4" | "mov" | "webm";
-}
+// Kept for core/training/mod.ts, which other areas import from.
 
-/** Bytes the sniffer looks at (WebM names its doctype within the first few dozen). */
-export const VIDEO_HEAD_BYTES = 64;
+/** What an exam accepts as its video: the video policy with the exam's limit. */
+export const EXAM_VIDEO_UPLOAD: UploadPolicy = { ...VIDEO_UPLOAD, maxBytes: EXAM_VIDEO_MAX_BYTES };
 
-const ascii = (b: Uint8Array, from: number, to: number) =>
-  String.fromCharCode(...b.subarray(from, Math.min(to, b.length)));
-
-/** The video container the first bytes prove, or null. */
-export function sniffVideo(head: Uint8Array): VideoKind | null {
-  if (head.length >= 12) {
-    const box = ascii(head, 4, 8);
-    if (box === "ftyp") {
-      const brand = ascii(head, 8, 12);
-      return brand === "qt  "
-        ? { contentType: "video/quicktime", ext: "mov" }
-        : { contentType: "video/mp4", ext: "mp4" };
-    }
-    // Old QuickTime files start with another atom.
-    if (["moov", "mdat", "wide", "free", "skip"].includes(box)) {
-      return { contentType: "video/quicktime", ext: "mov" };
-    }
-  }
-  const ebml = head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf &&
-    head[3] === 0xa3;
-  // Matroska in general is not playable in browsers; WebM (its subset) is.
-  if (ebml && ascii(head, 4, VIDEO_HEAD_BYTES).includes("webm")) {
-    return { contentType: "video/webm", ext: "webm" };
-  }
-  return null;
-}
+/** The multipart field of the file. */
+export const EXAM_VIDEO_FIELD = "video";
 
 export interface UploadedVideo {
   key: string;
@@ -61,12 +38,67 @@ export interface UploadedVideo {
   url: string;
 }
 
-const MB = Math.floor(EXAM_VIDEO_MAX_BYTES / (1024 * 1024));
+interface Target {
+  ctx: StepContext;
+  /** The video of the answers already sent (kept until they are sent again). */
+  sentKey: string | null;
+}
 
 /**
- * Stores the request body as the learner's exam video (not yet sent: the
- * answers are sent with its key). Refused for exams without a video report
- * or already approved.
+ * The learner's exam step, if it takes a video now: someone else's step is
+ * not found; an exam without a video report, or already approved, is
+ * refused. Checked before a byte of the body is read.
+ */
+async function videoTarget(s: Services, user: Viewer, userStepId: string): Promise<Target> {
+  const ctx = await stepForLearner(s, user, userStepId);
+  if (ctx.stepType !== "EXAMINATION" || !ctx.requiresVideo) {
+    throw new TrainingError(409, "video_not_required");
+  }
+  const sent = await s.db.selectFrom("exam_results")
+    .select(["status", "video_key", "video_deleted_at"])
+    .where("user_step_id", "=", userStepId).executeTakeFirst();
+  if (sent?.status === "APPROVED" || ctx.row.status === "COMPLETED") {
+    throw new TrainingError(409, "exam_closed");
+  }
+  return { ctx, sentKey: sent?.video_key && !sent.video_deleted_at ? sent.video_key : null };
+}
+
+async function receive(
+  s: Services,
+  { ctx, sentKey }: Target,
+  req: Request,
+  fields: readonly string[],
+): Promise<{ video: UploadedVideo | null; fields: Record<string, string> }> {
+  const prefix = examPrefix(ctx.userId, ctx.userStepId);
+  const up = await receiveUpload(s.storage, req, {
+    field: EXAM_VIDEO_FIELD,
+    policy: EXAM_VIDEO_UPLOAD,
+    keyFor: (ext) => prefix + randomName(ext),
+    fields,
+  });
+  const file = up.file;
+  if (!file) return { video: null, fields: up.fields };
+  // Earlier uploads that were never sent go; the sent video stays until it is replaced.
+  await runAfter(async () => {
+    for (const f of await s.storage.list(prefix)) {
+      if (f.key !== file.key && f.key !== sentKey) await s.storage.delete(f.key);
+    }
+  });
+  return {
+    video: {
+      key: file.key,
+      size: file.size,
+      contentType: file.contentType,
+      url: mediaPath(file.key),
+    },
+    fields: up.fields,
+  };
+}
+
+/**
+ * Stores the request's video (raw body, or multipart field `video`) as the
+ * learner's exam video, not yet sent: the answers are sent with its key.
+ * Throws `UploadError` for a refused file (nothing of it is kept).
  */
 export async function uploadExamVideo(
   s: Services,
@@ -74,92 +106,49 @@ export async function uploadExamVideo(
   userStepId: string,
   req: Request,
 ): Promise<UploadedVideo> {
-  const ctx = await stepForLearner(s, user, userStepId);
-  if (ctx.stepType !== "EXAMINATION" || !ctx.requiresVideo) {
-    throw new TrainingError(409, "video_not_required");
-  }
-  const sent = await s.db.selectFrom("exam_results").select(["status", "video_key"])
-    .where("user_step_id", "=", userStepId).executeTakeFirst();
-  if (sent?.status === "APPROVED" || ctx.row.status === "COMPLETED") {
-    throw new TrainingError(409, "exam_closed");
-  }
-  const length = Number(req.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(length) && length > EXAM_VIDEO_MAX_BYTES) {
+  const target = await videoTarget(s, user, userStepId);
+  const { video } = await receive(s, target, req, []);
+  if (!video) throw new UploadError("required");
+  return video;
+}
+
+/** The text fields of an exam's no-JavaScript form (besides the file). */
+export function examFormFields(ctx: Pick<StepContext, "checklist">): string[] {
+  return ["written", "video_key", ...ctx.checklist.map((q) => `answer_${q.id}`)];
+}
+
+export interface ExamFormUpload {
+  /** The form's text fields (`answer_<questionId>`, `written`, `video_key`). */
+  fields: Record<string, string>;
+  /** The file stored from this form, if one was chosen. */
+  video: UploadedVideo | null;
+  /**
+   * The video to send with the answers: the file of this form, else one
+   * uploaded by an earlier try of the form (`video_key`), else the video
+   * already sent (answers sent again without a new file keep it).
+   */
+  videoKey: string | undefined;
+}
+
+/**
+ * Reads the no-JavaScript exam form (`multipart/form-data`: the answers and
+ * the file `video`), storing the file as `uploadExamVideo` does. The
+ * answers are not checked here: send them with `submitExam`, which checks
+ * them and the video key. Throws `UploadError` (with the fields read so far)
+ * for a refused file.
+ */
+export async function receiveExamForm(
+  s: Services,
+  user: Viewer,
+  userStepId: string,
+  req: Request,
+): Promise<ExamFormUpload> {
+  const target = await videoTarget(s, user, userStepId);
+  if (!/^multipart\/form-data\b/i.test(req.headers.get("content-type") ?? "")) {
     await req.body?.cancel().catch(() => {});
-    throw new TrainingError(413, "video_too_large", { mb: MB });
+    throw new UploadError("malformed");
   }
-  if (!req.body) throw new TrainingError(415, "video_type");
-
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let headBytes = 0;
-  let ended = false;
-  while (headBytes < VIDEO_HEAD_BYTES) {
-    const r = await reader.read();
-    if (r.done) {
-      ended = true;
-      break;
-    }
-    chunks.push(r.value);
-    headBytes += r.value.byteLength;
-  }
-  const head = new Uint8Array(headBytes);
-  let off = 0;
-  for (const c of chunks) {
-    head.set(c, off);
-    off += c.byteLength;
-  }
-  const kind = sniffVideo(head);
-  if (!kind) {
-    await reader.cancel().catch(() => {});
-    throw new TrainingError(415, "video_type");
-  }
-
-  let seen = 0;
-  let tooLarge = false;
-  // Pull-based, so a slow store slows the client instead of filling memory.
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      seen = head.byteLength;
-      if (seen > EXAM_VIDEO_MAX_BYTES) {
-        tooLarge = true;
-        c.error(new Error("too large"));
-        return;
-      }
-      c.enqueue(head);
-      if (ended) c.close();
-    },
-    async pull(c) {
-      const r = await reader.read();
-      if (r.done) return c.close();
-      seen += r.value.byteLength;
-      if (seen > EXAM_VIDEO_MAX_BYTES) {
-        tooLarge = true;
-        c.error(new Error("too large"));
-        return;
-      }
-      c.enqueue(r.value);
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-  const prefix = examPrefix(ctx.userId, ctx.userStepId);
-  const key = prefix + randomName(kind.ext);
-  let size: number;
-  try {
-    size = (await s.storage.put(key, body, { contentType: kind.contentType })).size;
-  } catch (err) {
-    await s.storage.delete(key).catch(() => {});
-    await reader.cancel().catch(() => {});
-    if (tooLarge) throw new TrainingError(413, "video_too_large", { mb: MB });
-    throw err;
-  }
-  // Earlier uploads that were never sent go; the sent video stays until it is replaced.
-  await runAfter(async () => {
-    for (const f of await s.storage.list(prefix)) {
-      if (f.key !== key && f.key !== sent?.video_key) await s.storage.delete(f.key);
-    }
-  });
-  return { key, size, contentType: kind.contentType, url: mediaPath(key) };
+  const { video, fields } = await receive(s, target, req, examFormFields(target.ctx));
+  const videoKey = video?.key ?? (fields.video_key || undefined) ?? target.sentKey ?? undefined;
+  return { fields, video, videoKey };
 }

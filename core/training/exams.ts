@@ -120,7 +120,9 @@ export function examResultView(
     trainerComment: row.trainer_comment,
     reviewedAt: row.reviewed_at,
     submittedAt: row.submitted_at,
-    perQuestion: checklist.map((q) => ({
+    // Which answers were right is shown once a trainer has reviewed the exam:
+    // shown at once, a learner could resend until every answer is right.
+    perQuestion: row.status === "PENDING" ? [] : checklist.map((q) => ({
       id: q.id,
       correct: row.test_answers[q.id] === q.correctIndex,
       comment: q.comment ?? null,
@@ -148,7 +150,11 @@ export async function submitExam(
 
   let videoKey: string | null = null;
   if (ctx.requiresVideo) {
-    const key = data.videoKey ?? "";
+    // A resubmission without a new video keeps the one already sent.
+    const sent = data.videoKey ? null : await s.db.selectFrom("exam_results")
+      .select("video_key").where("user_step_id", "=", userStepId)
+      .where("video_deleted_at", "is", null).executeTakeFirst();
+    const key = data.videoKey ?? sent?.video_key ?? "";
     const mine = key.startsWith(examPrefix(ctx.userId, ctx.userStepId)) && isValidKey(key);
     if (!mine || !(await s.storage.head(key))) throw new TrainingError(422, "video_missing");
     videoKey = key;

@@ -6,7 +6,8 @@ export { dayStatuses, type DayStatusMap, loadDayStatuses } from "./progress.ts";
 export { deriveCourseStatus, deriveStatus } from "./status.ts";
 export { TrainingError, type TrainingErrorCode } from "./errors.ts";
 export { type DayPage, openDay, progressQuery, type StepView } from "./day.ts";
-export { sniffVideo, uploadExamVideo } from "./exam_video.ts";
+export { uploadExamVideo } from "./exam_video.ts";
+export { sniffVideo } from "../uploads.ts";
 export {
   type ActionResult,
   completeStep,

@@ -18,8 +18,8 @@ import {
 import { accountFailure } from "../../core/auth/form_errors.ts";
 import type { FieldErrors } from "../../core/validation.ts";
 import { PageTitle } from "../../components/PageTitle.tsx";
-import { CsrfField } from "../../components/CsrfField.tsx";
-import { ErrorSummary, Field } from "../../components/forms.tsx";
+import { PostForm } from "../../components/PostForm.tsx";
+import { NewPasswordFields } from "../../components/AccountFields.tsx";
 
 interface Data {
   state: ResetTokenState;
@@ -81,46 +81,18 @@ export default define.page<typeof handler>(({ data, state, params }) => {
       <PageTitle t={t} title={t("auth.reset.new.title")} />
       <h1>{t("auth.reset.new.title")}</h1>
       <p class="lead">{t("auth.reset.new.lead")}</p>
-      <form
-        class="form"
-        method="post"
+      <PostForm
+        state={state}
         action={`/password-reset/${encodeURIComponent(params.token)}`}
-        novalidate
+        errors={data.errors}
+        labels={{
+          password: t("auth.field.newPassword"),
+          passwordRepeat: t("auth.field.passwordRepeat"),
+        }}
+        submit={t("auth.reset.new.submit")}
       >
-        <ErrorSummary
-          errors={data.errors}
-          title={t("form.errors.title")}
-          labels={{
-            password: t("auth.field.newPassword"),
-            passwordRepeat: t("auth.field.passwordRepeat"),
-          }}
-        />
-        <CsrfField state={state} />
-        <Field
-          name="password"
-          type="password"
-          label={t("auth.field.newPassword")}
-          hint={t("auth.field.password.hint")}
-          error={data.errors.password}
-          required
-          autocomplete="new-password"
-          input={{ maxLength: 100 }}
-        />
-        <Field
-          name="passwordRepeat"
-          type="password"
-          label={t("auth.field.passwordRepeat")}
-          error={data.errors.passwordRepeat}
-          required
-          autocomplete="new-password"
-          input={{ maxLength: 100 }}
-        />
-        <div class="form-actions">
-          <button type="submit" class="button button--primary">
-            {t("auth.reset.new.submit")}
-          </button>
-        </div>
-      </form>
+        <NewPasswordFields t={t} errors={data.errors} label={t("auth.field.newPassword")} />
+      </PostForm>
     </div>
   );
 });

@@ -11,8 +11,9 @@ import { requestPasswordReset } from "../../core/auth/password_reset.ts";
 import { accountFailure } from "../../core/auth/form_errors.ts";
 import type { FieldErrors } from "../../core/validation.ts";
 import { PageTitle } from "../../components/PageTitle.tsx";
-import { CsrfField } from "../../components/CsrfField.tsx";
-import { ErrorSummary, Field, FormNotice } from "../../components/forms.tsx";
+import { PostForm } from "../../components/PostForm.tsx";
+import { FormNotice } from "../../components/forms.tsx";
+import { LoginField } from "../../components/AccountFields.tsx";
 
 interface Data {
   sent: boolean;
@@ -59,29 +60,16 @@ export default define.page<typeof handler>(({ data, state }) => {
         : (
           <>
             <p class="lead">{t("auth.reset.lead")}</p>
-            <form class="form" method="post" action="/password-reset" novalidate>
-              <ErrorSummary
-                errors={data.errors}
-                title={t("form.errors.title")}
-                labels={{ login: t("auth.field.login") }}
-              />
-              <CsrfField state={state} />
-              <Field
-                name="login"
-                label={t("auth.field.login")}
-                error={data.errors.login}
-                value={data.login}
-                required
-                autocomplete="username"
-                input={{ maxLength: 254, autocapitalize: "none", spellcheck: false }}
-              />
-              <div class="form-actions">
-                <button type="submit" class="button button--primary">
-                  {t("auth.reset.submit")}
-                </button>
-                <a href="/login">{t("auth.login.submit")}</a>
-              </div>
-            </form>
+            <PostForm
+              state={state}
+              action="/password-reset"
+              errors={data.errors}
+              labels={{ login: t("auth.field.login") }}
+              submit={t("auth.reset.submit")}
+              aside={<a href="/login">{t("auth.login.submit")}</a>}
+            >
+              <LoginField t={t} value={data.login} error={data.errors.login} />
+            </PostForm>
           </>
         )}
     </div>

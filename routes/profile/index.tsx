@@ -21,16 +21,23 @@ import { listOwnPets, type PetView } from "../../core/pets.ts";
 import { uploadFailure } from "../../core/uploads.ts";
 import type { FieldErrors } from "../../core/validation.ts";
 import { PageTitle } from "../../components/PageTitle.tsx";
-import { CsrfField } from "../../components/CsrfField.tsx";
-import { CheckboxField, ErrorSummary, Field, FormNotice } from "../../components/forms.tsx";
+import { ButtonForm, PostForm } from "../../components/PostForm.tsx";
+import { Section } from "../../components/Section.tsx";
 import {
-  Avatar,
-  Contacts,
-  dateForInput,
+  CheckboxField,
+  DateField,
+  Field,
   FileField,
-  PetCard,
+  formBinding,
+  FormNotice,
   TextareaField,
-  uploadAction,
+} from "../../components/forms.tsx";
+import {
+  ContactsSection,
+  dateForInput,
+  IMAGE_ACCEPT,
+  PetsSection,
+  ProfileHead,
 } from "./(_parts)/parts.tsx";
 
 const DONE = ["saved", "avatar", "avatarRemoved", "petDeleted"] as const;
@@ -53,6 +60,11 @@ async function load(state: State) {
   return { profile, pets };
 }
 
+/** The page again after a refused form: its values and errors next to the fields. */
+async function refused(state: State, failed: NonNullable<Data["failed"]>, status: number) {
+  return page<Data>({ ...await load(state), failed }, { status });
+}
+
 export const handler = define.handlers<Data>({
   async GET(ctx) {
     requireUser(ctx.state.user);
@@ -73,10 +85,11 @@ export const handler = define.handlers<Data>({
       } catch (err) {
         const failure = uploadFailure(err, t, "avatar");
         if (!failure) throw err;
-        return page({
-          ...await load(ctx.state),
-          failed: { form: "avatar", values: {}, errors: failure.errors },
-        }, { status: failure.status });
+        return await refused(
+          ctx.state,
+          { form: "avatar", values: {}, errors: failure.errors },
+          failure.status,
+        );
       }
     }
     const form = await formObject(ctx);
@@ -93,14 +106,12 @@ export const handler = define.handlers<Data>({
         } catch (err) {
           const failure = uploadFailure(err, t, "_form");
           if (!failure) throw err;
-          return page({
-            ...await load(ctx.state),
-            failed: {
-              form: "profile",
-              values: { ...input, isPublic: str("isPublic") },
-              errors: failure.errors,
-            },
-          }, { status: failure.status });
+          const values = { ...input, isPublic: str("isPublic") };
+          return await refused(
+            ctx.state,
+            { form: "profile", values, errors: failure.errors },
+            failure.status,
+          );
         }
       }
       default:
@@ -112,7 +123,6 @@ export const handler = define.handlers<Data>({
 export default define.page<typeof handler>(({ data, state, url }) => {
   const { t } = state;
   const { profile: p, pets, failed } = data;
-  const name = p.fullName || p.username;
   const profileForm = failed?.form === "profile" ? failed : undefined;
   const avatarErrors = failed?.form === "avatar" ? failed.errors : {};
   const errors = profileForm?.errors ?? {};
@@ -127,6 +137,11 @@ export default define.page<typeof handler>(({ data, state, url }) => {
   };
   const publicUrl = `${url.origin}/u/${p.username}`;
   const opt = t("form.optional");
+  const { field, labels } = formBinding<typeof FIELDS[number]>({
+    values,
+    errors,
+    label: (name) => t(`profile.${name}`),
+  });
   const notices: Record<Done, string> = {
     saved: t("profile.saved"),
     avatar: t("profile.avatar.saved"),
@@ -139,30 +154,22 @@ export default define.page<typeof handler>(({ data, state, url }) => {
       <h1>{t("profile.title")}</h1>
       {data.done && <FormNotice>{notices[data.done]}</FormNotice>}
 
-      <section class="profile-head" aria-labelledby="profile-name">
-        <Avatar avatarKey={p.avatarKey} name={name} t={t} />
-        <div>
-          <h2 id="profile-name" class="profile-head__name">{name}</h2>
-          <p class="muted">
-            @{p.username} · <span class="role-badge">{t(`profile.role.${p.role}` as const)}</span>
-          </p>
-          <p class="profile-head__public">
-            {p.isPublic ? t("profile.public.on", { url: publicUrl }) : t("profile.public.off")}
-          </p>
-          <p>
-            <a href={`/u/${p.username}`}>{t("profile.public.link")}</a>
-          </p>
-        </div>
-      </section>
+      <ProfileHead profile={p} t={t} level={2}>
+        <p class="profile-head__public">
+          {p.isPublic ? t("profile.public.on", { url: publicUrl }) : t("profile.public.off")}
+        </p>
+        <p>
+          <a href={`/u/${p.username}`}>{t("profile.public.link")}</a>
+        </p>
+      </ProfileHead>
 
-      <section aria-labelledby="avatar-title" class="profile-section">
-        <h2 id="avatar-title">{t("profile.avatar")}</h2>
-        <form
-          class="form form--inline"
-          method="post"
-          action={uploadAction("/profile", state)}
-          enctype="multipart/form-data"
-          novalidate
+      <Section id="avatar-title" class="profile-section" title={t("profile.avatar")}>
+        <PostForm
+          state={state}
+          action="/profile"
+          multipart
+          class="form--inline"
+          submit={t("profile.avatar.upload")}
         >
           <FileField
             name="avatar"
@@ -170,96 +177,56 @@ export default define.page<typeof handler>(({ data, state, url }) => {
             hint={t("upload.hint")}
             error={avatarErrors.avatar}
             required
+            accept={IMAGE_ACCEPT}
           />
-          <div class="form-actions">
-            <button type="submit" class="button button--primary">
-              {t("profile.avatar.upload")}
-            </button>
-          </div>
-        </form>
+        </PostForm>
         {p.avatarKey && (
-          <form method="post" action="/profile" class="inline-form">
-            <CsrfField state={state} />
-            <input type="hidden" name="_action" value="avatar-remove" />
-            <button type="submit" class="button button--ghost">{t("profile.avatar.remove")}</button>
-          </form>
-        )}
-      </section>
-
-      <section aria-labelledby="about-title" class="profile-section">
-        <h2 id="about-title">{t("profile.edit")}</h2>
-        <form class="form" method="post" action="/profile" novalidate>
-          <CsrfField state={state} />
-          <input type="hidden" name="_action" value="profile" />
-          <ErrorSummary
-            errors={errors}
-            title={t("form.errors.title")}
-            labels={{
-              fullName: t("profile.fullName"),
-              about: t("profile.about"),
-              birthDate: t("profile.birthDate"),
-              telegram: t("profile.telegram"),
-              instagram: t("profile.instagram"),
-              website: t("profile.website"),
-            }}
+          <ButtonForm
+            state={state}
+            action="/profile"
+            hidden={{ _action: "avatar-remove" }}
+            label={t("profile.avatar.remove")}
+            variant="ghost"
+            class="inline-form"
           />
+        )}
+      </Section>
+
+      <Section id="about-title" class="profile-section" title={t("profile.edit")}>
+        <PostForm
+          state={state}
+          action="/profile"
+          hidden={{ _action: "profile" }}
+          errors={errors}
+          labels={labels(FIELDS)}
+          submit={t("profile.save")}
+        >
           <Field
-            name="fullName"
-            label={t("profile.fullName")}
+            {...field("fullName")}
             optionalLabel={opt}
-            value={values.fullName}
-            error={errors.fullName}
             autocomplete="name"
             input={{ maxLength: 120 }}
           />
-          <TextareaField
-            name="about"
-            label={t("profile.about")}
-            optionalLabel={opt}
-            value={values.about}
-            error={errors.about}
-            rows={5}
-            maxLength={2000}
-          />
-          <Field
-            name="birthDate"
-            label={t("profile.birthDate")}
+          <TextareaField {...field("about")} optionalLabel={opt} rows={5} maxLength={2000} />
+          <DateField
+            {...field("birthDate")}
             hint={t("profile.birthDate.hint")}
             optionalLabel={opt}
-            value={values.birthDate}
-            error={errors.birthDate}
             autocomplete="bday"
-            input={{
-              inputMode: "numeric",
-              placeholder: t("profile.birthDate.hint"),
-              maxLength: 10,
-            }}
           />
+          {(["telegram", "instagram"] as const).map((f) => (
+            <Field
+              key={f}
+              {...field(f)}
+              hint={t(`profile.${f}.hint`)}
+              optionalLabel={opt}
+              input={{ maxLength: 100 }}
+            />
+          ))}
           <Field
-            name="telegram"
-            label={t("profile.telegram")}
-            hint={t("profile.telegram.hint")}
-            optionalLabel={opt}
-            value={values.telegram}
-            error={errors.telegram}
-            input={{ maxLength: 100 }}
-          />
-          <Field
-            name="instagram"
-            label={t("profile.instagram")}
-            hint={t("profile.instagram.hint")}
-            optionalLabel={opt}
-            value={values.instagram}
-            error={errors.instagram}
-            input={{ maxLength: 100 }}
-          />
-          <Field
-            name="website"
-            label={t("profile.website")}
+            {...field("website")}
             hint={t("profile.website.hint")}
             optionalLabel={opt}
-            value={values.website}
-            error={errors.website}
             autocomplete="url"
             input={{ inputMode: "url", maxLength: 300 }}
           />
@@ -269,34 +236,16 @@ export default define.page<typeof handler>(({ data, state, url }) => {
             hint={t("profile.isPublic.hint")}
             checked={values.isPublic === "on"}
           />
-          <div class="form-actions">
-            <button type="submit" class="button button--primary">{t("profile.save")}</button>
-          </div>
-        </form>
-      </section>
+        </PostForm>
+      </Section>
 
-      <section aria-labelledby="pets-title" class="profile-section">
-        <h2 id="pets-title">{t("profile.pets")}</h2>
-        {pets.length
-          ? (
-            <ul class="pet-list">
-              {pets.map((pet) => (
-                <PetCard key={pet.id} pet={pet} t={t} href={`/profile/pets/${pet.id}`} />
-              ))}
-            </ul>
-          )
-          : <p class="muted">{t("profile.pets.empty")}</p>}
+      <PetsSection pets={pets} t={t} hrefOf={(pet) => `/profile/pets/${pet.id}`}>
         <p>
           <a class="button" href="/profile/pets/new">{t("profile.pets.add")}</a>
         </p>
-      </section>
+      </PetsSection>
 
-      {(p.telegram || p.instagram || p.website) && (
-        <section aria-labelledby="contacts-title" class="profile-section">
-          <h2 id="contacts-title">{t("profile.contacts")}</h2>
-          <Contacts profile={p} t={t} />
-        </section>
-      )}
+      <ContactsSection profile={p} t={t} />
     </>
   );
 });

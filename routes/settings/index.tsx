@@ -28,8 +28,14 @@ import type { FieldErrors } from "../../core/validation.ts";
 import type { Locale } from "../../core/i18n/mod.ts";
 import type { State } from "../../define.ts";
 import { PageTitle } from "../../components/PageTitle.tsx";
-import { CsrfField } from "../../components/CsrfField.tsx";
-import { ErrorSummary, Field, FormNotice, SelectField } from "../../components/forms.tsx";
+import { PostForm } from "../../components/PostForm.tsx";
+import { Section } from "../../components/Section.tsx";
+import { type ButtonVariant, FormNotice, SelectField } from "../../components/forms.tsx";
+import {
+  CurrentPasswordField,
+  EmailField,
+  NewPasswordFields,
+} from "../../components/AccountFields.tsx";
 import UsernameField from "../../islands/UsernameField.tsx";
 import { PushSettings } from "../../components/PushSettings.tsx";
 
@@ -116,7 +122,7 @@ export const handler = define.handlers<Data>({
         }
         case "delete":
           await deleteAccount(s, user, { currentPassword: str("currentPassword") });
-          endSession(headers);
+          await endSession(ctx, headers);
           return redirect("/login?deleted=1", 303, headers);
       }
     } catch (err) {
@@ -137,15 +143,48 @@ export const handler = define.handlers<Data>({
   },
 });
 
-function ActionForm(
-  { state, action, children }: { state: State; action: Action; children: ComponentChildren },
+/**
+ * One section of the page with its action's form: the form posts here with
+ * `_action`, and its field ids are prefixed by the action (the page has
+ * several password fields).
+ */
+function ActionSection(
+  { state, id, title, intro, danger, action, errors, labels = {}, submit, variant, children }: {
+    state: State;
+    /** The heading's id. */
+    id: string;
+    title: string;
+    /** A paragraph before the form. */
+    intro?: string;
+    danger?: boolean;
+    action: Action;
+    errors: FieldErrors;
+    labels?: Record<string, string>;
+    submit: string;
+    variant?: ButtonVariant;
+    children?: ComponentChildren;
+  },
 ) {
   return (
-    <form class="form" method="post" action="/settings" novalidate>
-      <CsrfField state={state} />
-      <input type="hidden" name="_action" value={action} />
-      {children}
-    </form>
+    <Section
+      id={id}
+      class={danger ? "settings-section settings-section--danger" : "settings-section"}
+      title={title}
+    >
+      {intro && <p>{intro}</p>}
+      <PostForm
+        state={state}
+        action="/settings"
+        hidden={{ _action: action }}
+        errors={errors}
+        idPrefix={`${action}-`}
+        labels={labels}
+        submit={submit}
+        variant={variant ?? "default"}
+      >
+        {children}
+      </PostForm>
+    </Section>
   );
 }
 
@@ -153,191 +192,158 @@ export default define.page<typeof handler>(({ data, state }) => {
   const { t } = state;
   const failed = data.failed;
   const errorsOf = (a: Action): FieldErrors => failed?.action === a ? failed.errors : {};
-  const summary = (a: Action, labels: Record<string, string>) => (
-    <ErrorSummary
-      errors={errorsOf(a)}
-      title={t("form.errors.title")}
-      idPrefix={`${a}-`}
-      labels={labels}
-    />
-  );
   const pw = errorsOf("password");
   const em = errorsOf("email");
   const un = errorsOf("username");
   const lo = errorsOf("locale");
   const del = errorsOf("delete");
-  const currentPasswordField = (a: Action, errors: FieldErrors) => (
-    <Field
-      id={`${a}-currentPassword`}
-      name="currentPassword"
-      type="password"
-      label={t("auth.field.currentPassword")}
-      error={errors.currentPassword}
-      required
-      autocomplete="current-password"
-      input={{ maxLength: 100 }}
-    />
-  );
+  const currentPassword = t("auth.field.currentPassword");
   return (
     <div class="settings">
       <PageTitle t={t} title={t("settings.title")} />
       <h1>{t("settings.title")}</h1>
       {data.done && <FormNotice>{t(`settings.done.${data.done}`)}</FormNotice>}
 
-      <section class="settings-section" aria-labelledby="h-password">
-        <h2 id="h-password">{t("settings.password.title")}</h2>
-        <ActionForm state={state} action="password">
-          {summary("password", {
-            currentPassword: t("auth.field.currentPassword"),
-            password: t("auth.field.newPassword"),
-            passwordRepeat: t("auth.field.passwordRepeat"),
-          })}
-          {/* Lets password managers tie the new password to this account. */}
-          <input
-            type="text"
-            name="username-hint"
-            value={data.username}
-            autocomplete="username"
-            hidden
-            readOnly
-            tabIndex={-1}
-            aria-hidden="true"
-          />
-          {currentPasswordField("password", pw)}
-          <Field
-            id="password-password"
-            name="password"
-            type="password"
-            label={t("auth.field.newPassword")}
-            hint={t("auth.field.password.hint")}
-            error={pw.password}
-            required
-            autocomplete="new-password"
-            input={{ maxLength: 100 }}
-          />
-          <Field
-            id="password-passwordRepeat"
-            name="passwordRepeat"
-            type="password"
-            label={t("auth.field.passwordRepeat")}
-            error={pw.passwordRepeat}
-            required
-            autocomplete="new-password"
-            input={{ maxLength: 100 }}
-          />
-          <div class="form-actions">
-            <button type="submit" class="button button--primary">
-              {t("settings.password.submit")}
-            </button>
-          </div>
-        </ActionForm>
-      </section>
+      <ActionSection
+        state={state}
+        id="h-password"
+        title={t("settings.password.title")}
+        action="password"
+        errors={pw}
+        labels={{
+          currentPassword,
+          password: t("auth.field.newPassword"),
+          passwordRepeat: t("auth.field.passwordRepeat"),
+        }}
+        submit={t("settings.password.submit")}
+        variant="primary"
+      >
+        {/* Lets password managers tie the new password to this account. */}
+        <input
+          type="text"
+          name="username-hint"
+          value={data.username}
+          autocomplete="username"
+          hidden
+          readOnly
+          tabIndex={-1}
+          aria-hidden="true"
+        />
+        <CurrentPasswordField t={t} id="password-currentPassword" error={pw.currentPassword} />
+        <NewPasswordFields
+          t={t}
+          errors={pw}
+          label={t("auth.field.newPassword")}
+          idPrefix="password-"
+        />
+      </ActionSection>
 
-      <section class="settings-section" aria-labelledby="h-email">
-        <h2 id="h-email">{t("settings.email.title")}</h2>
-        <ActionForm state={state} action="email">
-          {summary("email", {
-            email: t("auth.field.email"),
-            currentPassword: t("auth.field.currentPassword"),
-          })}
-          <Field
-            id="email-email"
-            name="email"
-            type="email"
-            label={t("auth.field.email")}
-            optionalLabel={t("form.optional")}
-            hint={t("settings.email.hint")}
-            error={em.email}
-            value={failed?.action === "email" ? failed.values.email : data.email ?? ""}
-            autocomplete="email"
-            input={{ maxLength: 254 }}
-          />
-          {currentPasswordField("email", em)}
-          <div class="form-actions">
-            <button type="submit" class="button">{t("settings.email.submit")}</button>
-          </div>
-        </ActionForm>
-      </section>
+      <ActionSection
+        state={state}
+        id="h-email"
+        title={t("settings.email.title")}
+        action="email"
+        errors={em}
+        labels={{ email: t("auth.field.email"), currentPassword }}
+        submit={t("settings.email.submit")}
+      >
+        <EmailField
+          t={t}
+          id="email-email"
+          value={failed?.action === "email" ? failed.values.email : data.email ?? ""}
+          error={em.email}
+          hint={t("settings.email.hint")}
+        />
+        <CurrentPasswordField t={t} id="email-currentPassword" error={em.currentPassword} />
+      </ActionSection>
 
-      <section class="settings-section" aria-labelledby="h-username">
-        <h2 id="h-username">{t("settings.username.title")}</h2>
-        <ActionForm state={state} action="username">
-          {summary("username", { username: t("auth.field.username") })}
-          <UsernameField
-            id="username-username"
-            value={failed?.action === "username" ? failed.values.username : data.username}
-            error={un.username}
-            current={data.username}
-            labels={{
-              label: t("auth.field.username"),
-              hint: t("auth.field.username.hint"),
-              checking: t("settings.username.checking"),
-              available: t("settings.username.available"),
-              taken: t("auth.username.taken"),
-              current: t("settings.username.current"),
-              checkFailed: t("settings.username.checkFailed"),
-              invalid: t("validation.username"),
-            }}
-          />
-          <div class="form-actions">
-            <button type="submit" class="button">{t("settings.username.submit")}</button>
-          </div>
-        </ActionForm>
-      </section>
+      <ActionSection
+        state={state}
+        id="h-username"
+        title={t("settings.username.title")}
+        action="username"
+        errors={un}
+        labels={{ username: t("auth.field.username") }}
+        submit={t("settings.username.submit")}
+      >
+        <UsernameField
+          id="username-username"
+          value={failed?.action === "username" ? failed.values.username : data.username}
+          error={un.username}
+          current={data.username}
+          labels={{
+            label: t("auth.field.username"),
+            hint: t("auth.field.username.hint"),
+            checking: t("settings.username.checking"),
+            available: t("settings.username.available"),
+            taken: t("auth.username.taken"),
+            current: t("settings.username.current"),
+            checkFailed: t("settings.username.checkFailed"),
+            invalid: t("validation.username"),
+          }}
+        />
+      </ActionSection>
 
-      <section class="settings-section" aria-labelledby="h-locale">
-        <h2 id="h-locale">{t("settings.locale.title")}</h2>
-        <ActionForm state={state} action="locale">
-          {summary("locale", { locale: t("settings.locale.label") })}
-          <SelectField
-            id="locale-locale"
-            name="locale"
-            label={t("settings.locale.label")}
-            value={data.locale}
-            error={lo.locale}
-            options={[
-              { value: "ru", label: t("locale.ru"), lang: "ru" },
-              { value: "en", label: t("locale.en"), lang: "en" },
-            ]}
-          />
-          <div class="form-actions">
-            <button type="submit" class="button">{t("settings.locale.submit")}</button>
-          </div>
-        </ActionForm>
-      </section>
+      <ActionSection
+        state={state}
+        id="h-locale"
+        title={t("settings.locale.title")}
+        action="locale"
+        errors={lo}
+        labels={{ locale: t("settings.locale.label") }}
+        submit={t("settings.locale.submit")}
+      >
+        <SelectField
+          id="locale-locale"
+          name="locale"
+          label={t("settings.locale.label")}
+          value={data.locale}
+          error={lo.locale}
+          options={[
+            { value: "ru", label: t("locale.ru"), lang: "ru" },
+            { value: "en", label: t("locale.en"), lang: "en" },
+          ]}
+        />
+      </ActionSection>
 
       <PushSettings state={state} />
 
-      <section class="settings-section" aria-labelledby="h-sessions">
-        <h2 id="h-sessions">{t("settings.sessions.title")}</h2>
-        <p>{t("settings.sessions.text")}</p>
-        <ActionForm state={state} action="logout-all">
-          {summary("logout-all", {})}
-          <div class="form-actions">
-            <button type="submit" class="button">{t("settings.sessions.submit")}</button>
-          </div>
-        </ActionForm>
-      </section>
+      <ActionSection
+        state={state}
+        id="h-sessions"
+        title={t("settings.sessions.title")}
+        intro={t("settings.sessions.text")}
+        action="logout-all"
+        errors={errorsOf("logout-all")}
+        submit={t("settings.sessions.submit")}
+      />
 
-      <section class="settings-section settings-section--danger" aria-labelledby="h-delete">
-        <h2 id="h-delete">{t("settings.delete.title")}</h2>
-        {data.canDelete
-          ? (
-            <>
-              <p>{t("settings.delete.text")}</p>
-              <ActionForm state={state} action="delete">
-                {summary("delete", { currentPassword: t("auth.field.currentPassword") })}
-                {currentPasswordField("delete", del)}
-                <div class="form-actions">
-                  <button type="submit" class="button button--danger">
-                    {t("settings.delete.submit")}
-                  </button>
-                </div>
-              </ActionForm>
-            </>
-          )
-          : <p class="muted">{t("settings.delete.staff")}</p>}
-      </section>
+      {data.canDelete
+        ? (
+          <ActionSection
+            state={state}
+            id="h-delete"
+            title={t("settings.delete.title")}
+            intro={t("settings.delete.text")}
+            danger
+            action="delete"
+            errors={del}
+            labels={{ currentPassword }}
+            submit={t("settings.delete.submit")}
+            variant="danger"
+          >
+            <CurrentPasswordField t={t} id="delete-currentPassword" error={del.currentPassword} />
+          </ActionSection>
+        )
+        : (
+          <Section
+            id="h-delete"
+            class="settings-section settings-section--danger"
+            title={t("settings.delete.title")}
+          >
+            <p class="muted">{t("settings.delete.staff")}</p>
+          </Section>
+        )}
     </div>
   );
 });

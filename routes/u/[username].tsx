@@ -10,7 +10,13 @@ import { type PublicProfile, publicProfile } from "../../core/profile.ts";
 import { PageTitle } from "../../components/PageTitle.tsx";
 import { CourseCard } from "../../components/CourseCard.tsx";
 import { FormNotice } from "../../components/forms.tsx";
-import { Avatar, Contacts, formatDate, PetCard } from "../profile/(_parts)/parts.tsx";
+import { Section } from "../../components/Section.tsx";
+import {
+  ContactsSection,
+  formatDate,
+  PetsSection,
+  ProfileHead,
+} from "../profile/(_parts)/parts.tsx";
 
 export const handler = define.handlers<{ view: PublicProfile | null }>({
   async GET(ctx) {
@@ -38,10 +44,9 @@ export default define.page<typeof handler>(({ data, state }) => {
     );
   }
   const { profile: p, pets, courses, isOwner } = view;
-  const name = p.fullName || p.username;
   return (
     <>
-      <PageTitle t={t} title={name} />
+      <PageTitle t={t} title={p.fullName || p.username} />
       {isOwner && (
         <FormNotice kind="info">
           {p.isPublic
@@ -49,50 +54,25 @@ export default define.page<typeof handler>(({ data, state }) => {
             : t("profile.public.off")} <a href="/profile">{t("profile.title")}</a>
         </FormNotice>
       )}
-      <header class="profile-head">
-        <Avatar avatarKey={p.avatarKey} name={name} t={t} size={112} />
-        <div>
-          <h1 class="profile-head__name">{name}</h1>
-          <p class="muted">
-            @{p.username} · <span class="role-badge">{t(`profile.role.${p.role}` as const)}</span>
-          </p>
-          {p.birthDate && (
-            <p class="muted">{t("profile.born", { date: formatDate(t, p.birthDate) })}</p>
-          )}
-        </div>
-      </header>
+      <ProfileHead profile={p} t={t} level={1} avatarSize={112}>
+        {p.birthDate && (
+          <p class="muted">{t("profile.born", { date: formatDate(t, p.birthDate) })}</p>
+        )}
+      </ProfileHead>
       {p.about && <p class="profile-about">{p.about}</p>}
-      {(p.telegram || p.instagram || p.website) && (
-        <section aria-labelledby="contacts-title" class="profile-section">
-          <h2 id="contacts-title">{t("profile.contacts")}</h2>
-          <Contacts profile={p} t={t} />
-        </section>
-      )}
+      <ContactsSection profile={p} t={t} />
       {courses.length > 0 && (
-        <section aria-labelledby="courses-title" class="profile-section">
-          <h2 id="courses-title">{t("profile.courses")}</h2>
+        <Section id="courses-title" class="profile-section" title={t("profile.courses")}>
           <ul class="course-list">
             {courses.map((c) => <CourseCard key={c.id} course={c} t={t} />)}
           </ul>
-        </section>
+        </Section>
       )}
-      <section aria-labelledby="pets-title" class="profile-section">
-        <h2 id="pets-title">{t("profile.pets")}</h2>
-        {pets.length
-          ? (
-            <ul class="pet-list">
-              {pets.map((pet) => (
-                <PetCard
-                  key={pet.id}
-                  pet={pet}
-                  t={t}
-                  href={isOwner ? `/profile/pets/${pet.id}` : undefined}
-                />
-              ))}
-            </ul>
-          )
-          : <p class="muted">{t("profile.pets.empty")}</p>}
-      </section>
+      <PetsSection
+        pets={pets}
+        t={t}
+        hrefOf={isOwner ? (pet) => `/profile/pets/${pet.id}` : undefined}
+      />
     </>
   );
 });

@@ -162,7 +162,8 @@ Deno.test("rate limit: one account is limited across IPs; an unknown one the sam
   await using t = await openTestApp({ TRUST_PROXY: "true" });
   await makeUser(t, "popular");
   const attempt = async (login: string, i: number, password = "Guess12345") => {
-    const c = new FormClient(t, { "x-forwarded-for": `203.0.113.${i}, 10.0.0.1` });
+    // The proxy appends the client's address last: that is the one counted.
+    const c = new FormClient(t, { "x-forwarded-for": `10.0.0.1, 203.0.113.${i}` });
     return await loginThroughForm(c, login, password);
   };
   for (let i = 0; i < 10; i++) assertEquals((await attempt("popular", i)).status, 401);

@@ -3,7 +3,7 @@
  * the size limit — and that a refused upload leaves nothing in storage.
  */
 import { LocalStorage } from "../../core/storage/local.ts";
-import { receiveUpload, sniffImage, UploadError } from "../../core/uploads.ts";
+import { IMAGE_UPLOAD, receiveUpload, sniffImage, UploadError } from "../../core/uploads.ts";
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { jpegLike, makePng, pngLikeStream, webpLike } from "./fixtures.ts";
 
@@ -144,7 +144,7 @@ Deno.test("a file over the limit is cut off while streaming and nothing is store
         receiveUpload(
           storage,
           request(pngLikeStream(max + 1), "image/png"),
-          opts({ maxBytes: max }),
+          opts({ policy: { ...IMAGE_UPLOAD, maxBytes: max } }),
         ),
       UploadError,
     ) as UploadError;
@@ -154,7 +154,7 @@ Deno.test("a file over the limit is cut off while streaming and nothing is store
     const ok = await receiveUpload(
       storage,
       request(pngLikeStream(max), "image/png"),
-      opts({ maxBytes: max }),
+      opts({ policy: { ...IMAGE_UPLOAD, maxBytes: max } }),
     );
     assertEquals(ok.file?.size, max);
     await storage.delete(ok.file!.key);
@@ -167,7 +167,7 @@ Deno.test("a file over the limit is cut off while streaming and nothing is store
         receiveUpload(
           storage,
           request(chunked(body, 4096), "multipart/form-data; boundary=b1"),
-          opts({ maxBytes: max }),
+          opts({ policy: { ...IMAGE_UPLOAD, maxBytes: max } }),
         ),
       UploadError,
     ) as UploadError;
@@ -198,6 +198,36 @@ Deno.test("a declared Content-Length over the limit is refused before reading th
     assertEquals(err.code, "tooLarge");
     assertEquals(err.vars, { mb: 10 });
     assert(pulled <= 1, `read ${pulled} chunks`);
+  });
+});
+
+Deno.test("a form declaring a size over the limit is refused at its file part, fields kept", async () => {
+  await withStorage(async (storage) => {
+    const head = enc.encode(
+      '--b9\r\nContent-Disposition: form-data; name="name"\r\n\r\nРекс\r\n' +
+        '--b9\r\nContent-Disposition: form-data; name="photo"; filename="big.png"\r\n\r\n',
+    );
+    let pulled = 0;
+    // The fields, then the file part's headers, then (never read) megabytes of "file".
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled++;
+        c.enqueue(pulled === 1 ? head : new Uint8Array(64 * 1024));
+      },
+    });
+    const err = await assertRejects(
+      () =>
+        receiveUpload(
+          storage,
+          request(body, "multipart/form-data; boundary=b9", 50 * 1024 * 1024),
+          opts(),
+        ),
+      UploadError,
+    ) as UploadError;
+    assertEquals([err.code, err.vars], ["tooLarge", { mb: 10 }]);
+    assertEquals(err.fields, { name: "Рекс" }, "the fields before the file come back");
+    assert(pulled <= 2, `read ${pulled} chunks`);
+    assertEquals(await storage.list(""), []);
   });
 });
 

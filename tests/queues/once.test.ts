@@ -8,7 +8,7 @@ import { sql } from "kysely";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { openTestDb } from "../helpers/db.ts";
 import { defineJob } from "../../queues/define.ts";
-import { runOnce } from "../../queues/runtime.ts";
+import { runOnce } from "../../queues/once.ts";
 import type { Services } from "../../core/services.ts";
 import { openRuntime, sleep } from "./helpers.ts";
 

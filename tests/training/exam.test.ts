@@ -11,6 +11,8 @@ import { ForbiddenError, NotFoundError } from "../../core/auth/guards.ts";
 import { TrainingError } from "../../core/training/errors.ts";
 import { z } from "zod";
 import { act, dayUrl, makeCourse, openDayAs, QUESTIONS, stepRow } from "./helpers.ts";
+import { makeJpeg, makeVideo } from "./videos.ts";
+import { sniffVideo } from "../../core/uploads.ts";
 
 Deno.test("test answers are scored against the checklist", () => {
   assertEquals(scoreTest(QUESTIONS, { q1: 1, q2: 0 }), { score: 2, max: 2 });
@@ -129,7 +131,13 @@ Deno.test("the author approves: step completed, day rolled up, learner notified,
 Deno.test("the author returns it with a comment; the learner fixes it and sends it again", async () => {
   const { t, c, learner, exam } = await examSetup();
   await using _ = t;
-  await act(learner, exam, "exam", { answers: { q1: 0, q2: 1 }, written: "Не уверен" });
+  const pending = await act(learner, exam, "exam", {
+    answers: { q1: 0, q2: 1 },
+    written: "Не уверен",
+  });
+  // While waiting for the trainer only the score shows: per-question verdicts
+  // would let a learner resend until every answer is right.
+  assertEquals((pending.json.exam as { perQuestion: unknown[] }).perQuestion, []);
   const examId = (await t.services.db.selectFrom("exam_results").select("id")
     .executeTakeFirstOrThrow()).id;
   const author = await signIn(t, "author1");
@@ -141,6 +149,8 @@ Deno.test("the author returns it with a comment; the learner fixes it and sends 
   });
   assertEquals(r.exam.status, "RETURNED");
   assertEquals(r.celebrate, null);
+  // Reviewed: now the learner sees which answers were right.
+  assertEquals(r.exam.perQuestion.map((q) => [q.id, q.correct]), [["q1", false], ["q2", false]]);
   assertEquals((await stepRow(t, exam)).status, "IN_PROGRESS");
   const n = await notes(t, learner.id);
   assertEquals(n.map((x) => [x.kind, x.title, x.body]), [[
@@ -222,14 +232,6 @@ const MP4 = new Uint8Array([
   ...new TextEncoder().encode("ftypmp42"),
   ...new Uint8Array(200).fill(7),
 ]);
-const WEBM = new Uint8Array([
-  0x1a,
-  0x45,
-  0xdf,
-  0xa3,
-  ...new TextEncoder().encode("\x9f\x42\x86\x81\x01\x42\x82\x84webm"),
-  ...new Uint8Array(300).fill(1),
-]);
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(80)]);
 
 Deno.test("video report: checked by its bytes, stored per learner and step, old files deleted", async () => {
@@ -250,7 +252,11 @@ Deno.test("video report: checked by its bytes, stored per learner and step, old 
 
   const png = await upload(learner, PNG, "video/mp4");
   assertEquals(png.status, 415);
-  assertEquals((await png.json()).message, "Нужен видеофайл MP4, WebM или MOV.");
+  const refused = await png.json();
+  assertEquals([refused.error, refused.message], [
+    "not_video",
+    "Это не видео (нужен MP4, WebM или MOV)",
+  ]);
   const theirs = await upload(other, MP4);
   assertEquals(theirs.status, 404);
   await theirs.body?.cancel();
@@ -260,7 +266,7 @@ Deno.test("video report: checked by its bytes, stored per learner and step, old 
   assert((first.key as string).startsWith(`exams/${learner.id}/${exam}/`));
   assert((first.key as string).endsWith(".mp4"));
   // A second upload before sending replaces the first file.
-  const second = await (await upload(learner, WEBM, "video/webm")).json();
+  const second = await (await upload(learner, await makeVideo("webm"), "video/webm")).json();
   assertEquals(second.contentType, "video/webm");
   assertEquals(await t.services.storage.head(first.key), null);
   assert(await t.services.storage.head(second.key));
@@ -291,6 +297,12 @@ Deno.test("video report: checked by its bytes, stored per learner and step, old 
   assertEquals(await t.services.storage.head(second.key), null);
   const files = await t.services.storage.list(`exams/${learner.id}/${exam}/`);
   assertEquals(files.map((f) => f.key), [third.key]);
+
+  // Sending the answers again without a new video keeps the video already sent.
+  const again = await act(learner, exam, "exam", { answers: { q1: 0, q2: 0 } });
+  assertEquals(again.status, 200);
+  assertEquals((again.json.exam as { videoUrl: string }).videoUrl, `/media/${third.key}`);
+  assert(await t.services.storage.head(third.key), "the kept video is not deleted");
 });
 
 Deno.test("video report: more than 100 MB is refused while streaming and nothing is kept", async () => {
@@ -316,7 +328,11 @@ Deno.test("video report: more than 100 MB is refused while streaming and nothing
     body,
   });
   assertEquals(r.status, 413);
-  assertEquals((await r.json()).message, "Видео больше 100 МБ.");
+  const refused = await r.json();
+  assertEquals([refused.error, refused.message], [
+    "too_large",
+    "Файл слишком большой (максимум 100 МБ)",
+  ]);
   assertEquals(await t.services.storage.list(`exams/${learner.id}/`), []);
 
   // A declared size over the limit is refused before reading.
@@ -330,18 +346,25 @@ Deno.test("video report: more than 100 MB is refused while streaming and nothing
 });
 
 Deno.test("video containers are recognised by their first bytes only", async () => {
-  const { sniffVideo } = await import("../../core/training/exam_video.ts");
   const enc = (s: string) => new TextEncoder().encode(s);
-  const box = (type: string, brand: string) =>
-    new Uint8Array([0, 0, 0, 0x14, ...enc(type), ...enc(brand), 0, 0, 0, 0]);
-  assertEquals(sniffVideo(box("ftyp", "isom"))?.ext, "mp4");
-  assertEquals(sniffVideo(box("ftyp", "qt  "))?.ext, "mov");
-  assertEquals(sniffVideo(box("moov", "xxxx"))?.ext, "mov");
-  assertEquals(sniffVideo(WEBM.subarray(0, 64))?.ext, "webm");
-  // Matroska that is not WebM, images and text are refused.
-  const mkv = new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, ...enc("\x42\x82\x88matroska"), 0, 0]);
+  // Real files as ffmpeg writes them.
+  assertEquals(sniffVideo(await makeVideo("mp4")), { contentType: "video/mp4", ext: "mp4" });
+  assertEquals(sniffVideo(await makeVideo("mov")), { contentType: "video/quicktime", ext: "mov" });
+  assertEquals(sniffVideo(await makeVideo("webm")), { contentType: "video/webm", ext: "webm" });
+  // Only the head is looked at: the first 64 bytes are enough.
+  assertEquals(sniffVideo((await makeVideo("webm")).subarray(0, 64))?.ext, "webm");
+  const box = (size: number, type: string, brand: string) =>
+    new Uint8Array([0, 0, 0, size, ...enc(type), ...enc(brand), 0, 0, 0, 0]);
+  assertEquals(sniffVideo(box(0x14, "moov", "xxxx"))?.ext, "mov", "old QuickTime atom");
+  // A text file renamed to .mp4, a JPEG photo, HEIC photos and M4A audio (also
+  // `ftyp` boxes), Matroska that is not WebM, and nothing at all are refused.
+  assertEquals(sniffVideo(enc("Это просто текст, переименованный в video.mp4\n")), null);
+  assertEquals(sniffVideo(await makeJpeg()), null);
+  assertEquals(sniffVideo(box(0x18, "ftyp", "heic")), null);
+  assertEquals(sniffVideo(box(0x18, "ftyp", "M4A ")), null);
+  assertEquals(sniffVideo(enc("abcdftypisom and more text")), null, "text that says ftyp");
+  const mkv = new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x88, ...enc("matroska")]);
   assertEquals(sniffVideo(mkv), null);
   assertEquals(sniffVideo(PNG), null);
-  assertEquals(sniffVideo(enc("<html><body>not a video</body></html>")), null);
   assertEquals(sniffVideo(new Uint8Array(0)), null);
 });

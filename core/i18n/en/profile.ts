@@ -3,6 +3,7 @@ import type { Message } from "../mod.ts";
 
 export const profile: { [K in keyof typeof ru]: Message } = {
   "upload.notImage": "This is not an image (JPEG, PNG or WebP)",
+  "upload.notVideo": "This is not a video (MP4, WebM or MOV)",
   "upload.tooLarge": "The file is too large (max {mb} MB)",
   "upload.required": "Choose a file",
   "upload.malformed": "The form could not be read. Please try again.",

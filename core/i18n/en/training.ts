@@ -25,6 +25,7 @@ export const training: { [K in keyof typeof ru]: Message } = {
   "training.day.prev": "Previous day",
   "training.day.next": "Next day",
   "training.day.toCourse": "Course outline",
+  "training.day.back": "Back to the day",
   "training.day.shared": "This day already counts: you completed it in another course.",
   "training.day.locked.title": "The summary is not open yet",
   "training.day.locked.text":
@@ -68,7 +69,9 @@ export const training: { [K in keyof typeof ru]: Message } = {
   "training.exam.video": "Video report",
   "training.exam.video.hint":
     "MP4, WebM or MOV, up to {mb} MB. Or record it right here — up to 2 minutes.",
-  "training.exam.video.needsJs": "Turn on JavaScript in your browser to attach a video.",
+  "training.exam.video.hintFile":
+    "MP4, WebM or MOV, up to {mb} MB. The video is sent with your answers — a large file may take a few minutes.",
+  "training.exam.video.keep": "If you choose no new file, the video you sent stays.",
   "training.exam.video.file": "Video file",
   "training.exam.video.record": "Record video",
   "training.exam.video.stop": "Stop recording",
@@ -80,6 +83,7 @@ export const training: { [K in keyof typeof ru]: Message } = {
   "training.exam.submit": "Send for review",
   "training.exam.resubmit": "Send again",
   "training.exam.sent": "Your answers were sent to the trainer",
+  "training.exam.notSent": "Your answers were not sent: fix what is marked below.",
   "training.exam.pending":
     "The exam is waiting for the trainer. Until it is reviewed you can change your answers and send them again.",
   "training.exam.approved": "Exam passed",
@@ -103,8 +107,6 @@ export const training: { [K in keyof typeof ru]: Message } = {
   "training.error.examClosed": "The exam has been passed; the answers can no longer change.",
   "training.error.examNotPending": "This exam has already been reviewed.",
   "training.error.videoNotRequired": "This exam does not ask for a video.",
-  "training.error.videoType": "Please send an MP4, WebM or MOV video file.",
-  "training.error.videoTooLarge": "The video is larger than {mb} MB.",
   "training.error.videoMissing": "Please add a video report.",
   "training.error.network": "Cannot reach the server. Please try again.",
 

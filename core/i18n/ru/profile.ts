@@ -1,6 +1,7 @@
 /** Profiles, pets, uploads and media. */
 export const profile = {
   "upload.notImage": "Это не изображение (нужен JPEG, PNG или WebP)",
+  "upload.notVideo": "Это не видео (нужен MP4, WebM или MOV)",
   "upload.tooLarge": "Файл слишком большой (максимум {mb} МБ)",
   "upload.required": "Выберите файл",
   "upload.malformed": "Не удалось прочитать отправленную форму. Попробуйте ещё раз.",

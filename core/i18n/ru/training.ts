@@ -22,6 +22,7 @@ export const training = {
   "training.day.prev": "Предыдущий день",
   "training.day.next": "Следующий день",
   "training.day.toCourse": "К содержанию курса",
+  "training.day.back": "Назад к дню",
   "training.day.shared": "Этот день уже засчитан: вы прошли его в другом курсе.",
   "training.day.locked.title": "Подведение итогов пока закрыто",
   "training.day.locked.text":
@@ -65,7 +66,9 @@ export const training = {
   "training.exam.video": "Видеоотчёт",
   "training.exam.video.hint":
     "MP4, WebM или MOV, до {mb} МБ. Или запишите видео прямо здесь — до 2 минут.",
-  "training.exam.video.needsJs": "Чтобы приложить видео, включите JavaScript в браузере.",
+  "training.exam.video.hintFile":
+    "MP4, WebM или MOV, до {mb} МБ. Видео отправится вместе с ответами — большой файл может загружаться несколько минут.",
+  "training.exam.video.keep": "Если не выбрать новый файл, останется отправленное видео.",
   "training.exam.video.file": "Файл с видео",
   "training.exam.video.record": "Записать видео",
   "training.exam.video.stop": "Остановить запись",
@@ -77,6 +80,7 @@ export const training = {
   "training.exam.submit": "Отправить на проверку",
   "training.exam.resubmit": "Отправить заново",
   "training.exam.sent": "Ответы отправлены тренеру",
+  "training.exam.notSent": "Ответы не отправлены: исправьте то, что отмечено ниже.",
   "training.exam.pending":
     "Экзамен ждёт проверки тренером. Пока он не проверен, ответы можно исправить и отправить заново.",
   "training.exam.approved": "Экзамен зачтён",
@@ -99,8 +103,6 @@ export const training = {
   "training.error.examClosed": "Экзамен уже зачтён: изменить ответы нельзя.",
   "training.error.examNotPending": "Этот экзамен уже проверен.",
   "training.error.videoNotRequired": "В этом экзамене видеоотчёт не нужен.",
-  "training.error.videoType": "Нужен видеофайл MP4, WebM или MOV.",
-  "training.error.videoTooLarge": "Видео больше {mb} МБ.",
   "training.error.videoMissing": "Добавьте видеоотчёт.",
   "training.error.network": "Нет связи с сервером. Попробуйте ещё раз.",
 

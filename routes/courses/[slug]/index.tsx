@@ -25,6 +25,8 @@ import { CourseProgressBar } from "../../../components/CourseProgressBar.tsx";
 import { FavoriteToggle } from "../../../components/FavoriteToggle.tsx";
 import { StarRating } from "../../../components/StarRating.tsx";
 import { PageTitle } from "../../../components/PageTitle.tsx";
+import { Facts } from "../../../components/Facts.tsx";
+import { Section } from "../../../components/Section.tsx";
 import { CourseNotAvailable } from "../../../components/CourseNotAvailable.tsx";
 import ShareCourse from "../../../islands/ShareCourse.tsx";
 
@@ -162,39 +164,27 @@ export default define.page<typeof handler>(({ data, state, url }) => {
           )}
       </section>
 
-      <dl class="facts">
-        <div>
-          <dt>{t("course.level")}</dt>
-          <dd>{t(`course.level.${course.level}` as const)}</dd>
-        </div>
-        {course.duration && (
-          <div>
-            <dt>{t("course.duration")}</dt>
-            <dd>{course.duration}</dd>
-          </div>
-        )}
-        <div>
-          <dt>{t("course.author.label")}</dt>
-          <dd>
-            <CourseAuthor
-              username={course.authorUsername}
-              name={course.authorName}
-              avatarKey={course.authorAvatarKey}
-              size={28}
-            />
-          </dd>
-        </div>
-        {course.equipment && (
-          <div class="facts__wide">
-            <dt>{t("course.equipment")}</dt>
-            <dd>{course.equipment}</dd>
-          </div>
-        )}
-      </dl>
+      <Facts
+        items={[
+          { label: t("course.level"), value: t(`course.level.${course.level}` as const) },
+          course.duration && { label: t("course.duration"), value: course.duration },
+          {
+            label: t("course.author.label"),
+            value: (
+              <CourseAuthor
+                username={course.authorUsername}
+                name={course.authorName}
+                avatarKey={course.authorAvatarKey}
+                size={28}
+              />
+            ),
+          },
+          course.equipment && { label: t("course.equipment"), value: course.equipment, wide: true },
+        ]}
+      />
       {/* Sanitized in core/markdown.ts: no raw HTML, only safe URLs. */}
       <section class="prose" dangerouslySetInnerHTML={{ __html: course.descriptionHtml }} />
-      <section aria-labelledby="outline-title">
-        <h2 id="outline-title">{t("course.outline")}</h2>
+      <Section id="outline-title" title={t("course.outline")}>
         <ol class="day-list">
           {days.map((d) => (
             <li
@@ -240,7 +230,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
             </li>
           ))}
         </ol>
-      </section>
+      </Section>
       <section class="course-share" aria-label={t("course.share")}>
         <ShareCourse
           url={absolute}

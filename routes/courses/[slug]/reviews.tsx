@@ -25,11 +25,12 @@ import { formObject } from "../../../http/forms.ts";
 import { redirect } from "../../../http/responses.ts";
 import { anonymousPage } from "../../../http/page_cache.ts";
 import { PageTitle } from "../../../components/PageTitle.tsx";
-import { CsrfField } from "../../../components/CsrfField.tsx";
 import { CourseNotAvailable } from "../../../components/CourseNotAvailable.tsx";
 import { CourseAuthor } from "../../../components/CourseAuthor.tsx";
 import { StarRating } from "../../../components/StarRating.tsx";
-import { ErrorSummary, FormNotice } from "../../../components/forms.tsx";
+import { Fieldset, FormNotice, TextareaField } from "../../../components/forms.tsx";
+import { ButtonForm, PostForm } from "../../../components/PostForm.tsx";
+import { Section } from "../../../components/Section.tsx";
 
 interface Data {
   course: CourseOutline | null;
@@ -153,12 +154,14 @@ function ReviewItem(
       </header>
       {review.comment && <p class="review__comment">{review.comment}</p>}
       {moderate && !mine && (
-        <form method="post" action={base} class="review__moderate">
-          <CsrfField state={state} />
-          <input type="hidden" name="_action" value="delete" />
-          <input type="hidden" name="reviewId" value={review.id} />
-          <button type="submit" class="button button--danger">{t("reviews.moderate")}</button>
-        </form>
+        <ButtonForm
+          state={state}
+          action={base}
+          hidden={{ _action: "delete", reviewId: review.id }}
+          label={t("reviews.moderate")}
+          variant="danger"
+          class="review__moderate"
+        />
       )}
     </article>
   );
@@ -188,8 +191,12 @@ export default define.page<typeof handler>(({ data, state, url }) => {
 
       {summary.average !== null
         ? (
-          <section class="rating-summary" aria-labelledby="rating-summary-title">
-            <h2 id="rating-summary-title" class="visually-hidden">{t("reviews.histogram")}</h2>
+          <Section
+            id="rating-summary-title"
+            class="rating-summary"
+            title={t("reviews.histogram")}
+            titleClass="visually-hidden"
+          >
             <p class="rating-summary__avg">
               <strong>{summary.average.toFixed(1)}</strong>
               <StarRating rating={summary.average} t={t} />
@@ -209,12 +216,15 @@ export default define.page<typeof handler>(({ data, state, url }) => {
                 );
               })}
             </dl>
-          </section>
+          </Section>
         )
         : <p class="empty">{t("reviews.none")}</p>}
 
-      <section class="review-form-box" aria-labelledby="my-review-title">
-        <h2 id="my-review-title">{mine ? t("reviews.mine") : t("reviews.write")}</h2>
+      <Section
+        id="my-review-title"
+        class="review-form-box"
+        title={mine ? t("reviews.mine") : t("reviews.write")}
+      >
         {access.reason === "signIn" && (
           <p>
             <a href={`/login?next=${encodeURIComponent(base)}`}>{t("reviews.signIn")}</a>
@@ -224,29 +234,25 @@ export default define.page<typeof handler>(({ data, state, url }) => {
         {access.canWrite && (
           <>
             {mine && <ReviewItem review={mine} t={t} mine state={state} base={base} />}
-            <form method="post" action={base} class="form review-form" noValidate>
-              {errors && (
-                <ErrorSummary
-                  errors={errors}
-                  title={t("error.400.text")}
-                  idPrefix="review-"
-                  labels={{
-                    rating: t("reviews.rating.label"),
-                    comment: t("reviews.comment.label"),
-                  }}
-                />
-              )}
-              <CsrfField state={state} />
-              <input type="hidden" name="_action" value="save" />
-              <fieldset
+            <PostForm
+              state={state}
+              action={base}
+              class="review-form"
+              hidden={{ _action: "save" }}
+              errors={errors}
+              idPrefix="review-"
+              labels={{
+                rating: t("reviews.rating.label"),
+                comment: t("reviews.comment.label"),
+              }}
+              submit={mine ? t("reviews.edit") : t("reviews.save")}
+            >
+              <Fieldset
                 id="review-rating"
-                class={`fieldset rating-input${errors?.rating ? " field--invalid" : ""}`}
-                aria-describedby={errors?.rating ? "review-rating-error" : undefined}
+                class="rating-input"
+                legend={t("reviews.rating.label")}
+                error={errors?.rating}
               >
-                <legend>{t("reviews.rating.label")}</legend>
-                {errors?.rating && (
-                  <p class="field-error" id="review-rating-error">{errors.rating}</p>
-                )}
                 <div class="rating-input__stars">
                   {[1, 2, 3, 4, 5].map((n) => (
                     <label key={n}>
@@ -262,47 +268,34 @@ export default define.page<typeof handler>(({ data, state, url }) => {
                     </label>
                   ))}
                 </div>
-              </fieldset>
-              <div class={`field${errors?.comment ? " field--invalid" : ""}`}>
-                <label for="review-comment">{t("reviews.comment.label")}</label>
-                <p class="field-hint" id="review-comment-hint">
-                  {t("reviews.comment.hint", { max: REVIEW_COMMENT_MAX })}
-                </p>
-                {errors?.comment && (
-                  <p class="field-error" id="review-comment-error">{errors.comment}</p>
-                )}
-                <textarea
-                  id="review-comment"
-                  name="comment"
-                  rows={5}
-                  maxLength={REVIEW_COMMENT_MAX}
-                  aria-describedby={`review-comment-hint${
-                    errors?.comment ? " review-comment-error" : ""
-                  }`}
-                  aria-invalid={errors?.comment ? "true" : undefined}
-                  value={values.comment}
-                />
-              </div>
-              <div class="form-actions">
-                <button type="submit" class="button button--primary">
-                  {mine ? t("reviews.edit") : t("reviews.save")}
-                </button>
-              </div>
-            </form>
+              </Fieldset>
+              <TextareaField
+                id="review-comment"
+                name="comment"
+                label={t("reviews.comment.label")}
+                hint={t("reviews.comment.hint", { max: REVIEW_COMMENT_MAX })}
+                error={errors?.comment}
+                value={values.comment}
+                rows={5}
+                maxLength={REVIEW_COMMENT_MAX}
+              />
+            </PostForm>
             {mine && (
-              <form method="post" action={base} class="review-delete">
-                <CsrfField state={state} />
-                <input type="hidden" name="_action" value="delete" />
-                <button type="submit" class="button button--danger">{t("reviews.delete")}</button>
-              </form>
+              <ButtonForm
+                state={state}
+                action={base}
+                hidden={{ _action: "delete" }}
+                label={t("reviews.delete")}
+                variant="danger"
+                class="review-delete"
+              />
             )}
           </>
         )}
-      </section>
+      </Section>
 
       {data.reviews.length > 0 && (
-        <section aria-labelledby="reviews-title">
-          <h2 id="reviews-title">{t("reviews.title")}</h2>
+        <Section id="reviews-title" title={t("reviews.title")}>
           <div class="review-list">
             {data.reviews.map((r) => (
               <ReviewItem
@@ -329,7 +322,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
               )}
             </nav>
           )}
-        </section>
+        </Section>
       )}
     </>
   );

@@ -1,21 +1,31 @@
 /**
- * Pieces shared by the profile, pet and public profile pages: avatar, pet
- * card and facts, the pet form (fields and photo in one multipart form,
- * so it works without JavaScript), and a textarea in the shared form markup.
+ * Pieces shared by the profile, pet and public profile pages: avatar, the
+ * profile head, contacts and pets sections (the same on /profile and
+ * /u/<name>), pet card and facts, and the pet form (fields and photo in one
+ * multipart form, so it works without JavaScript).
  */
+import type { ComponentChildren } from "preact";
 import type { State } from "../../../define.ts";
 import type { Translator } from "../../../core/i18n/mod.ts";
 import { mediaPath } from "../../../core/courses.ts";
-import { petAge, type PetView } from "../../../core/pets.ts";
+import { PET_FORM_FIELDS, petAge, type PetView } from "../../../core/pets.ts";
 import { instagramUrl, type Profile, telegramUrl } from "../../../core/profile.ts";
-import { CSRF_FIELD } from "../../../http/csrf.ts";
 import {
   CheckboxField,
-  ErrorSummary,
+  DateField,
   Field,
   type FieldErrors,
+  FileField,
+  formBinding,
   SelectField,
+  TextareaField,
 } from "../../../components/forms.tsx";
+import { PostForm } from "../../../components/PostForm.tsx";
+import { Section } from "../../../components/Section.tsx";
+import { type Fact, Facts } from "../../../components/Facts.tsx";
+
+/** What the photo pickers offer: the image types uploads accept (core/uploads.ts). */
+export const IMAGE_ACCEPT = "image/jpeg,image/png,image/webp";
 
 /** `YYYY-MM-DD` → `ДД.ММ.ГГГГ`, the way people type dates in the forms. */
 export function dateForInput(iso: string | null | undefined): string {
@@ -32,11 +42,6 @@ export function formatDate(t: Translator, iso: string): string {
     year: "numeric",
     timeZone: "UTC",
   });
-}
-
-/** A multipart form's action: the CSRF token travels in the URL (the body streams). */
-export function uploadAction(path: string, state: State): string {
-  return `${path}?${CSRF_FIELD}=${encodeURIComponent(state.csrf())}`;
 }
 
 export function Avatar(
@@ -66,72 +71,6 @@ export function Avatar(
     >
       {name.slice(0, 1).toUpperCase()}
     </span>
-  );
-}
-
-export function TextareaField(
-  { name, label, value, error, hint, rows = 4, maxLength, optionalLabel }: {
-    name: string;
-    label: string;
-    value?: string;
-    error?: string;
-    hint?: string;
-    rows?: number;
-    maxLength?: number;
-    optionalLabel?: string;
-  },
-) {
-  const describedBy = [hint ? `${name}-hint` : "", error ? `${name}-error` : ""].filter(Boolean)
-    .join(" ") || undefined;
-  return (
-    <div class={error ? "field field--invalid" : "field"}>
-      <label for={name}>
-        {label}
-        {optionalLabel && <span class="field-optional">({optionalLabel})</span>}
-      </label>
-      {hint && <p class="field-hint" id={`${name}-hint`}>{hint}</p>}
-      {error && <p class="field-error" id={`${name}-error`}>{error}</p>}
-      <textarea
-        id={name}
-        name={name}
-        rows={rows}
-        maxLength={maxLength}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy}
-      >
-        {value ?? ""}
-      </textarea>
-    </div>
-  );
-}
-
-/** A file input in the shared field markup. */
-export function FileField(
-  { name, label, error, hint, required }: {
-    name: string;
-    label: string;
-    error?: string;
-    hint?: string;
-    required?: boolean;
-  },
-) {
-  const describedBy = [hint ? `${name}-hint` : "", error ? `${name}-error` : ""].filter(Boolean)
-    .join(" ") || undefined;
-  return (
-    <div class={error ? "field field--invalid" : "field"}>
-      <label for={name}>{label}</label>
-      {hint && <p class="field-hint" id={`${name}-hint`}>{hint}</p>}
-      {error && <p class="field-error" id={`${name}-error`}>{error}</p>}
-      <input
-        id={name}
-        name={name}
-        type="file"
-        accept="image/jpeg,image/png,image/webp"
-        required={required}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy}
-      />
-    </div>
   );
 }
 
@@ -185,12 +124,16 @@ export function PetCard({ pet, t, href }: { pet: PetView; t: Translator; href?: 
   );
 }
 
-export type PetFormValues = Partial<
-  Record<
-    "name" | "type" | "breed" | "birthDate" | "heightCm" | "weightKg" | "notes",
-    string
-  >
->;
+type PetTextField = Exclude<typeof PET_FORM_FIELDS[number], "removePhoto">;
+type PetField = PetTextField | "photo";
+
+/** The pet form's fields in form order: core's text fields, then the photo (see `PetForm`). */
+const PET_FIELDS: PetField[] = [
+  ...PET_FORM_FIELDS.filter((f): f is PetTextField => f !== "removePhoto"),
+  "photo",
+];
+
+export type PetFormValues = Partial<Record<PetTextField, string>>;
 
 export function petFormValues(pet: PetView): PetFormValues {
   return {
@@ -221,90 +164,40 @@ export function PetForm(
 ) {
   const { t } = state;
   const opt = t("form.optional");
+  const { field, labels } = formBinding<PetField>({
+    values,
+    errors,
+    label: (name) => t(`pet.${name}`),
+  });
   return (
-    <form
-      class="form"
-      method="post"
-      action={uploadAction(action, state)}
-      enctype="multipart/form-data"
-      novalidate
+    <PostForm
+      state={state}
+      action={action}
+      multipart
+      errors={errors}
+      labels={labels(PET_FIELDS)}
+      submit={submit}
     >
-      <ErrorSummary
-        errors={errors}
-        title={t("form.errors.title")}
-        labels={{
-          name: t("pet.name"),
-          type: t("pet.type"),
-          breed: t("pet.breed"),
-          birthDate: t("pet.birthDate"),
-          heightCm: t("pet.heightCm"),
-          weightKg: t("pet.weightKg"),
-          notes: t("pet.notes"),
-          photo: t("pet.photo"),
-        }}
-      />
-      <Field
-        name="name"
-        label={t("pet.name")}
-        value={values.name}
-        error={errors.name}
-        required
-        autocomplete="off"
-        input={{ maxLength: 50 }}
-      />
+      <Field {...field("name")} required autocomplete="off" input={{ maxLength: 50 }} />
       <SelectField
-        name="type"
-        label={t("pet.type")}
+        {...field("type")}
         value={values.type ?? "DOG"}
-        error={errors.type}
         required
         options={[
           { value: "DOG", label: t("pet.type.DOG") },
           { value: "CAT", label: t("pet.type.CAT") },
         ]}
       />
-      <Field
-        name="breed"
-        label={t("pet.breed")}
-        value={values.breed}
-        error={errors.breed}
-        required
-        input={{ maxLength: 50 }}
-      />
-      <Field
-        name="birthDate"
-        label={t("pet.birthDate")}
-        hint={t("pet.birthDate.hint")}
-        value={values.birthDate}
-        error={errors.birthDate}
-        required
-        input={{ inputMode: "numeric", placeholder: t("pet.birthDate.hint"), maxLength: 10 }}
-      />
+      <Field {...field("breed")} required input={{ maxLength: 50 }} />
+      <DateField {...field("birthDate")} hint={t("pet.birthDate.hint")} required />
       <div class="field-row">
-        <Field
-          name="heightCm"
-          label={t("pet.heightCm")}
-          optionalLabel={opt}
-          value={values.heightCm}
-          error={errors.heightCm}
-          input={{ inputMode: "decimal" }}
-        />
-        <Field
-          name="weightKg"
-          label={t("pet.weightKg")}
-          optionalLabel={opt}
-          value={values.weightKg}
-          error={errors.weightKg}
-          input={{ inputMode: "decimal" }}
-        />
+        <Field {...field("heightCm")} optionalLabel={opt} input={{ inputMode: "decimal" }} />
+        <Field {...field("weightKg")} optionalLabel={opt} input={{ inputMode: "decimal" }} />
       </div>
       <TextareaField
-        name="notes"
-        label={t("pet.notes")}
+        {...field("notes")}
         hint={t("pet.notes.hint")}
         optionalLabel={opt}
-        value={values.notes}
-        error={errors.notes}
         maxLength={500}
       />
       {pet?.photoKey && (
@@ -314,39 +207,114 @@ export function PetForm(
         </div>
       )}
       <FileField
-        name="photo"
+        {...field("photo")}
         label={pet?.photoKey ? t("pet.photo.replace") : t("pet.photo")}
         hint={t("upload.hint")}
-        error={errors.photo}
+        accept={IMAGE_ACCEPT}
       />
-      <div class="form-actions">
-        <button type="submit" class="button button--primary">{submit}</button>
-      </div>
-    </form>
+    </PostForm>
   );
 }
 
-/** Telegram, Instagram and website as links (user content: nofollow). */
-export function Contacts({ profile: p, t }: { profile: Profile; t: Translator }) {
+/** A pet's details on its page; what was not given is left out. */
+export function PetFacts({ pet, t }: { pet: PetView; t: Translator }) {
+  const facts: (Fact | null)[] = [
+    { label: t("pet.type"), value: t(`pet.type.${pet.type}` as const) },
+    pet.breed ? { label: t("pet.breed"), value: pet.breed } : null,
+    pet.birthDate
+      ? {
+        label: t("pet.birthDate"),
+        value: `${formatDate(t, pet.birthDate)} (${petAgeText(t, pet.birthDate)})`,
+      }
+      : null,
+    pet.heightCm !== null ? { label: t("pet.heightCm"), value: t.number(pet.heightCm) } : null,
+    pet.weightKg !== null ? { label: t("pet.weightKg"), value: t.number(pet.weightKg) } : null,
+  ];
+  return <Facts items={facts} />;
+}
+
+/**
+ * The top of a profile: avatar, name, @username and role. The own profile
+ * shows it as a section under the page title (`h2`); a public profile is
+ * headed by it (`h1`). `children` adds lines under the name.
+ */
+export function ProfileHead(
+  { profile: p, t, level, avatarSize, children }: {
+    profile: Profile;
+    t: Translator;
+    level: 1 | 2;
+    avatarSize?: number;
+    children?: ComponentChildren;
+  },
+) {
+  const name = p.fullName || p.username;
+  const body = (
+    <>
+      <Avatar avatarKey={p.avatarKey} name={name} t={t} size={avatarSize} />
+      <div>
+        {level === 1
+          ? <h1 class="profile-head__name">{name}</h1>
+          : <h2 id="profile-name" class="profile-head__name">{name}</h2>}
+        <p class="muted">
+          @{p.username} · <span class="role-badge">{t(`profile.role.${p.role}` as const)}</span>
+        </p>
+        {children}
+      </div>
+    </>
+  );
+  return level === 1
+    ? <header class="profile-head">{body}</header>
+    : <section class="profile-head" aria-labelledby="profile-name">{body}</section>;
+}
+
+/** The pets section of a profile; `hrefOf` links each pet (its owner's view only). */
+export function PetsSection(
+  { pets, t, hrefOf, children }: {
+    pets: PetView[];
+    t: Translator;
+    hrefOf?: (pet: PetView) => string;
+    /** After the list (e.g. "add a pet"). */
+    children?: ComponentChildren;
+  },
+) {
   return (
-    <ul class="contact-list">
-      {p.telegram && (
-        <li>
-          {t("profile.telegram")}:{" "}
-          <a href={telegramUrl(p.telegram)} rel="noopener nofollow ugc">{p.telegram}</a>
-        </li>
-      )}
-      {p.instagram && (
-        <li>
-          {t("profile.instagram")}:{" "}
-          <a href={instagramUrl(p.instagram)} rel="noopener nofollow ugc">{p.instagram}</a>
-        </li>
-      )}
-      {p.website && (
-        <li>
-          {t("profile.website")}: <a href={p.website} rel="noopener nofollow ugc">{p.website}</a>
-        </li>
-      )}
-    </ul>
+    <Section id="pets-title" class="profile-section" title={t("profile.pets")}>
+      {pets.length
+        ? (
+          <ul class="pet-list">
+            {pets.map((pet) => <PetCard key={pet.id} pet={pet} t={t} href={hrefOf?.(pet)} />)}
+          </ul>
+        )
+        : <p class="muted">{t("profile.pets.empty")}</p>}
+      {children}
+    </Section>
+  );
+}
+
+/** Telegram, Instagram and website as links (user content: nofollow); nothing when none is set. */
+export function ContactsSection({ profile: p, t }: { profile: Profile; t: Translator }) {
+  if (!p.telegram && !p.instagram && !p.website) return null;
+  return (
+    <Section id="contacts-title" class="profile-section" title={t("profile.contacts")}>
+      <ul class="contact-list">
+        {p.telegram && (
+          <li>
+            {t("profile.telegram")}:{" "}
+            <a href={telegramUrl(p.telegram)} rel="noopener nofollow ugc">{p.telegram}</a>
+          </li>
+        )}
+        {p.instagram && (
+          <li>
+            {t("profile.instagram")}:{" "}
+            <a href={instagramUrl(p.instagram)} rel="noopener nofollow ugc">{p.instagram}</a>
+          </li>
+        )}
+        {p.website && (
+          <li>
+            {t("profile.website")}: <a href={p.website} rel="noopener nofollow ugc">{p.website}</a>
+          </li>
+        )}
+      </ul>
+    </Section>
   );
 }

@@ -4,9 +4,9 @@ import { endSession } from "../../../../http/session.ts";
 import { log } from "../../../../core/log.ts";
 
 export const handler = define.handlers({
-  POST(ctx) {
+  async POST(ctx) {
     const headers = new Headers({ "cache-control": "no-store" });
-    endSession(headers);
+    await endSession(ctx, headers);
     if (ctx.state.user) log.info("logout", { userId: ctx.state.user.id });
     return Response.json({ ok: true }, { headers });
   },

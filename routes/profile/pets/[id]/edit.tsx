@@ -10,7 +10,8 @@ import { getOwnPet, type PetView, receivePetForm, updatePet } from "../../../../
 import { UploadError, uploadFailure } from "../../../../core/uploads.ts";
 import type { FieldErrors } from "../../../../core/validation.ts";
 import { PageTitle } from "../../../../components/PageTitle.tsx";
-import { CsrfField } from "../../../../components/CsrfField.tsx";
+import { ButtonForm } from "../../../../components/PostForm.tsx";
+import { Section } from "../../../../components/Section.tsx";
 import { PetForm, type PetFormValues, petFormValues } from "../../(_parts)/parts.tsx";
 
 interface Data {
@@ -66,14 +67,15 @@ export default define.page<typeof handler>(({ data, state }) => {
         submit={t("pet.save")}
         pet={pet}
       />
-      <section class="danger-zone" aria-labelledby="delete-title">
-        <h2 id="delete-title">{t("pet.delete.title")}</h2>
+      <Section id="delete-title" class="danger-zone" title={t("pet.delete.title")}>
         <p>{t("pet.delete.text")}</p>
-        <form method="post" action={`/profile/pets/${pet.id}/delete`}>
-          <CsrfField state={state} />
-          <button type="submit" class="button button--danger">{t("pet.delete")}</button>
-        </form>
-      </section>
+        <ButtonForm
+          state={state}
+          action={`/profile/pets/${pet.id}/delete`}
+          label={t("pet.delete")}
+          variant="danger"
+        />
+      </Section>
     </>
   );
 });

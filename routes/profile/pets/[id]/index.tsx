@@ -7,7 +7,7 @@ import { page } from "../../../../framework/mod.ts";
 import { getOwnPet, type PetView } from "../../../../core/pets.ts";
 import { PageTitle } from "../../../../components/PageTitle.tsx";
 import { FormNotice } from "../../../../components/forms.tsx";
-import { formatDate, petAgeText, PetPhoto } from "../../(_parts)/parts.tsx";
+import { PetFacts, PetPhoto } from "../../(_parts)/parts.tsx";
 
 const DONE = ["created", "saved"] as const;
 type Done = typeof DONE[number];
@@ -39,38 +39,7 @@ export default define.page<typeof handler>(({ data, state }) => {
         <PetPhoto pet={pet} t={t} size={240} />
         <div>
           <h1>{pet.name}</h1>
-          <dl class="facts">
-            <div>
-              <dt>{t("pet.type")}</dt>
-              <dd>{t(`pet.type.${pet.type}` as const)}</dd>
-            </div>
-            {pet.breed && (
-              <div>
-                <dt>{t("pet.breed")}</dt>
-                <dd>{pet.breed}</dd>
-              </div>
-            )}
-            {pet.birthDate && (
-              <div>
-                <dt>{t("pet.birthDate")}</dt>
-                <dd>
-                  {formatDate(t, pet.birthDate)} ({petAgeText(t, pet.birthDate)})
-                </dd>
-              </div>
-            )}
-            {pet.heightCm !== null && (
-              <div>
-                <dt>{t("pet.heightCm")}</dt>
-                <dd>{t.number(pet.heightCm)}</dd>
-              </div>
-            )}
-            {pet.weightKg !== null && (
-              <div>
-                <dt>{t("pet.weightKg")}</dt>
-                <dd>{t.number(pet.weightKg)}</dd>
-              </div>
-            )}
-          </dl>
+          <PetFacts pet={pet} t={t} />
           {pet.notes && (
             <section>
               <h2>{t("pet.notes")}</h2>

@@ -67,8 +67,6 @@ const ERROR_CODES = new Set<TrainingErrorCode>([
   "exam_closed",
   "exam_not_pending",
   "video_not_required",
-  "video_type",
-  "video_too_large",
   "video_missing",
 ]);
 

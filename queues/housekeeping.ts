@@ -1,0 +1,75 @@
+/**
+ * The runtime's periodic chores, at start and every `housekeepingMs`:
+ * dead letters → `dead` (recovery.ts); parked jobs of running queues →
+ * back into KV's queue (parking.ts); finished jobs past their retention and
+ * rate buckets older than 2 h → deleted.
+ */
+import { log } from "../core/log.ts";
+import { QUEUE_NAMES } from "./define.ts";
+import type { Attempts } from "./attempt.ts";
+import type { Parking } from "./parking.ts";
+import { minuteOf } from "./records.ts";
+import { sweepDeadLetters } from "./recovery.ts";
+import { DAY, type Shared } from "./shared.ts";
+import type { JobState } from "./types.ts";
+
+export class Housekeeping {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private current: Promise<void> | null = null;
+
+  constructor(
+    private readonly s: Shared,
+    private readonly attempts: Attempts,
+    private readonly parking: Parking,
+  ) {}
+
+  /** One round now (tests call it through JobRuntime.housekeep). */
+  async run(): Promise<{ dead: number; unparked: number; pruned: number }> {
+    const dead = await sweepDeadLetters(this.s, this.attempts);
+    const { listening, stopping } = this.s.life;
+    const unparked = listening && !stopping ? await this.parking.unparkAll() : 0;
+    const pruned = await prune(this.s);
+    return { dead, unparked, pruned };
+  }
+
+  /** The next round in `ms`, then every `housekeepingMs` until stop. */
+  schedule(ms: number) {
+    if (this.s.life.stopping) return;
+    this.timer = setTimeout(async () => {
+      this.current = this.run().then(() => {}, (err) => {
+        log.error("job housekeeping failed", { err });
+      });
+      await this.current;
+      this.current = null;
+      this.schedule(this.s.settings.housekeepingMs);
+    }, ms);
+    Deno.unrefTimer(this.timer);
+  }
+
+  /** No further round; resolves when the one running (if any) ends. */
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.current;
+  }
+}
+
+/** Deletes finished jobs older than the retention, and rate buckets older than 2 h. */
+async function prune(s: Shared): Promise<number> {
+  const now = s.clock.now();
+  const { doneDays, failedDays } = s.settings.retention();
+  const cutoffs: [JobState, number][] = [
+    ["done", now - doneDays * DAY],
+    ["cancelled", now - doneDays * DAY],
+    ["failed", now - failedDays * DAY],
+    ["dead", now - failedDays * DAY],
+  ];
+  let n = 0;
+  for (const q of QUEUE_NAMES) {
+    for (const [state, cutoff] of cutoffs) n += await s.store.removeWhere(q, state, cutoff);
+  }
+  const oldMinute = minuteOf(now) - 120;
+  for await (const e of s.kv.list({ start: ["jobs_rate"], end: ["jobs_rate", oldMinute] })) {
+    await s.kv.delete(e.key);
+  }
+  return n;
+}
