@@ -38,7 +38,7 @@ const out = (...s: string[]) => {
   }
 };
 
-async function startPgliteApp() {
+async function startPgliteApp(env: Record<string, string> = {}) {
   const port = freePort();
   const dataDir = await Deno.makeTempDir({ prefix: "gafus-bench-" });
   const proc = await spawnDeno(`${root}main.ts`, ["serve"], {
@@ -48,6 +48,7 @@ async function startPgliteApp() {
     DATA_DIR: dataDir,
     GAFUS_ENV: "development",
     DATABASE_URL: "",
+    ...env,
   }, `http://127.0.0.1:${port}/health`);
   return {
     ...proc,
@@ -115,6 +116,13 @@ if (want("web")) {
   const jsCourses = await jsBytes(app.url, "/courses");
   const jsOutline = await jsBytes(app.url, "/courses/eto-baza");
   await app.stop();
+  // The same stack without the access log line, to show what logging costs.
+  const quiet = await startPgliteApp({ LOG_REQUESTS: "false" });
+  const healthQuiet = await load(
+    "/health, access log off (LOG_REQUESTS=false)",
+    `${quiet.url}/health`,
+  );
+  await quiet.stop();
 
   let coursesPg: LoadResult | null = null;
   if (pg) {
@@ -132,6 +140,7 @@ if (want("web")) {
   out(...TABLE_HEAD);
   out(row(base1, baseline), row(base2, baseline));
   out(row(health, baseline, "≥ 80 %"));
+  out(row(healthQuiet, baseline));
   out(row(coursesPglite, baseline, "≥ 15 %"), row(coursesQuery, baseline, "≥ 15 %"));
   if (coursesPg) out(row(coursesPg, baseline, "≥ 15 %"));
   out("", "### JavaScript shipped (gzip)", "");

@@ -368,8 +368,8 @@ export function StepCard(p: StepCardProps) {
             </span>
             <span class="step__meta">
               {t(`training.type.${step.type}`)}
-              {step.durationSec !== null && <>· {formatClock(step.durationSec * 1000)}</>}
-              {step.durationSec === null && minutes && <>· {minutes}</>}
+              {step.durationSec !== null && <>{" · "}{formatClock(step.durationSec * 1000)}</>}
+              {step.durationSec === null && minutes && <>{" · "}{minutes}</>}
             </span>
           </span>
           <span class="status-badge" data-step-status={step.stepOnDayId} data-status={key}>

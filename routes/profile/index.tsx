@@ -168,7 +168,6 @@ export default define.page<typeof handler>(({ data, state, url }) => {
           state={state}
           action="/profile"
           multipart
-          class="form--inline"
           submit={t("profile.avatar.upload")}
         >
           <FileField
