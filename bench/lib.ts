@@ -171,7 +171,16 @@ export async function spawnDeno(
   readyUrl: string,
 ): Promise<Proc> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", "--unstable-cron", script, ...args],
+    // BENCH_DENO_FLAGS (e.g. `--inspect=127.0.0.1:9229`) lets a profiler attach.
+    args: [
+      "run",
+      "-A",
+      "--unstable-kv",
+      "--unstable-cron",
+      ...(Deno.env.get("BENCH_DENO_FLAGS")?.split(" ").filter(Boolean) ?? []),
+      script,
+      ...args,
+    ],
     env,
     stdout: "null",
     stderr: "piped",

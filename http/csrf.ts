@@ -34,8 +34,23 @@ export function csrfTokenForUser(
   return tokenFor(secret, `u:${user.id}:${user.sessionVersion}`);
 }
 
+/**
+ * Tokens already computed, by secret and binding: a token is a pure function
+ * of both, and a signed-in user's pages all need the same one. Bounded,
+ * oldest first out.
+ */
+const tokens = new Map<string, string>();
+const MAX_TOKENS = 10_000;
+
 function tokenFor(secret: string, binding: string): string {
-  return toBase64Url(createHmac("sha256", `csrf:${secret}`).update(binding).digest());
+  const key = `${secret}\n${binding}`;
+  let token = tokens.get(key);
+  if (token === undefined) {
+    token = toBase64Url(createHmac("sha256", `csrf:${secret}`).update(binding).digest());
+    if (tokens.size >= MAX_TOKENS) tokens.delete(tokens.keys().next().value!);
+    tokens.set(key, token);
+  }
+  return token;
 }
 
 function timingSafeEqual(a: string, b: string): boolean {

@@ -66,8 +66,45 @@ export async function verifySessionToken(
   s: Services,
   token: string,
 ): Promise<SessionClaims | null> {
+  return (await verifiedToken(s, token))?.claims ?? null;
+}
+
+interface Verified {
+  claims: SessionClaims;
+  /** Where a sign-out of this token is recorded (hashing it costs as much as the check). */
+  revokedKey: Deno.KvKey;
+}
+
+/**
+ * Tokens whose signature checked out, per secret. A signature check is a pure
+ * function of the token and the secret, so a browser's next request skips the
+ * HMAC and the hash; what can change (version, revocation, a disabled
+ * account) is still read on every request. Oldest entries leave first.
+ */
+const verifiedTokens = new Map<string, Map<string, Verified>>();
+const MAX_VERIFIED = 10_000;
+
+async function verifiedToken(s: Services, token: string): Promise<Verified | null> {
+  const secret = s.config.secrets.session;
+  let known = verifiedTokens.get(secret);
+  if (!known) verifiedTokens.set(secret, known = new Map());
+  const hit = known.get(token);
+  if (hit) {
+    if (hit.claims.expiresAt * 1000 > Date.now()) return hit;
+    known.delete(token);
+    return null;
+  }
+  const claims = await verifyJwt(secret, token);
+  if (!claims) return null;
+  const entry: Verified = { claims, revokedKey: await revokedKey(token) };
+  if (known.size >= MAX_VERIFIED) known.delete(known.keys().next().value!);
+  known.set(token, entry);
+  return entry;
+}
+
+async function verifyJwt(secret: string, token: string): Promise<SessionClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, await sessionKey(s.config.secrets.session), {
+    const { payload } = await jwtVerify(token, await sessionKey(secret), {
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ["HS256"],
@@ -89,15 +126,16 @@ export async function verifySessionToken(
  * account exists and is not disabled, and the token's version is current.
  */
 export async function loadSessionUser(s: Services, token: string): Promise<SessionUser | null> {
-  const claims = await verifySessionToken(s, token);
-  if (!claims) return null;
+  const verified = await verifiedToken(s, token);
+  if (!verified) return null;
+  const { claims } = verified;
   // The revocation check runs beside the user lookup, so it adds no wait.
   const [row, revoked] = await Promise.all([
     s.db.selectFrom("users")
       .select(["id", "username", "role", "locale", "time_zone", "session_version", "disabled_at"])
       .where("id", "=", claims.userId)
       .executeTakeFirst(),
-    isRevoked(s, token),
+    s.kv.get(verified.revokedKey).then((r) => r.value !== null),
   ]);
   if (
     !row || revoked || row.disabled_at !== null || row.session_version !== claims.sessionVersion
@@ -129,18 +167,14 @@ async function revokedKey(token: string): Promise<Deno.KvKey> {
   return ["session_revoked", await sha256Hex(token)];
 }
 
-async function isRevoked(s: Services, token: string): Promise<boolean> {
-  return (await s.kv.get(await revokedKey(token))).value !== null;
-}
-
 /**
  * Signing out ends this session on the server too: a copy of the cookie
  * stops working. The mark expires with the token, so nothing piles up.
  */
 export async function revokeSessionToken(s: Services, token: string): Promise<void> {
-  const claims = await verifySessionToken(s, token);
-  if (!claims) return;
-  const ttlMs = claims.expiresAt * 1000 - Date.now();
+  const verified = await verifiedToken(s, token);
+  if (!verified) return;
+  const ttlMs = verified.claims.expiresAt * 1000 - Date.now();
   if (ttlMs <= 0) return;
-  await s.kv.set(await revokedKey(token), true, { expireIn: ttlMs + 60_000 });
+  await s.kv.set(verified.revokedKey, true, { expireIn: ttlMs + 60_000 });
 }

@@ -2,6 +2,8 @@ import { assert, assertEquals, assertNotEquals, assertStringIncludes } from "../
 import { openTestApp } from "../helpers/app.ts";
 import { FormClient, loginThroughForm, makeUser, PASSWORD, text } from "./helpers.ts";
 import { verifyPassword } from "../../core/auth/password.ts";
+import { createSessionToken, SESSION_TTL_SEC } from "../../core/auth/session.ts";
+import { SESSION_COOKIE } from "../../http/session.ts";
 
 Deno.test("changing the password revokes every other session; this browser stays in", async () => {
   await using t = await openTestApp();
@@ -174,4 +176,19 @@ Deno.test("JSON API: a disabled account gets 403", async () => {
     error: "account_disabled",
     message: "This account is disabled. Please contact an administrator.",
   });
+});
+
+Deno.test("a session that worked a moment ago stops working the second it expires", async () => {
+  // Signature checks are remembered per token; expiry must still be enforced.
+  await using t = await openTestApp();
+  const id = await makeUser(t, "shortlived");
+  const issuedAt = Date.now() - SESSION_TTL_SEC * 1000 + 1500;
+  const token = await createSessionToken(t.services, { id, sessionVersion: 1 }, issuedAt);
+  const cookie = `${SESSION_COOKIE}=${token}`;
+  assertEquals((await t.fetch("/settings", { headers: { cookie } })).status, 200);
+  const expiresAt = (Math.floor(issuedAt / 1000) + SESSION_TTL_SEC) * 1000;
+  await new Promise((r) => setTimeout(r, expiresAt - Date.now() + 50));
+  const late = await t.fetch("/settings", { headers: { cookie } });
+  assertEquals(late.status, 303);
+  assertEquals(late.headers.get("location"), "/login?next=%2Fsettings");
 });
