@@ -1,6 +1,7 @@
 # Gafus: build the client bundle, compile one binary, run it on slim Debian with ffmpeg.
 # Build:  docker build -t gafus .
-# Run:    docker run -p 8000:8000 -v gafus-data:/data gafus
+# Run:    docker run -p 8000:8000 -v gafus-data:/data -e SESSION_SECRET=… -e VIDEO_SECRET=… \
+#           -e PUBLIC_URL=https://gafus.example gafus   (production needs these; see README)
 
 # --- 1. install: Deno from npm and the npm dependencies (cached layer) ------------
 FROM node:20-bookworm-slim AS install

@@ -1,4 +1,4 @@
-/** Byte and text encodings shared across core (base64url, hex, random tokens). */
+/** Byte and text encodings shared across core (base64url, hex, random tokens, joined bytes). */
 
 export function toBase64Url(bytes: Uint8Array): string {
   let bin = "";
@@ -28,4 +28,15 @@ export function randomToken(bytes = 32): string {
 export async function sha256Hex(text: string | Uint8Array<ArrayBuffer>): Promise<string> {
   const data = typeof text === "string" ? new TextEncoder().encode(text) : text;
   return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", data)));
+}
+
+/** The parts one after another in a new array. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -12,7 +12,8 @@
  * WebM; 100 MB). Both paths then pipe the file straight into storage under
  * the caller's key, counting bytes on the way: past the limit the stream is
  * failed, the backend drops the partial object, and the key is deleted again
- * for good measure. Small text fields of the same form are collected
+ * for good measure. Images lose their EXIF and XMP on the way
+ * (core/image_metadata.ts): a phone photo knows where its owner lives. Small text fields of the same form are collected
  * (bounded) so a no-JS form can send its fields and a file at once.
  */
 import type { Storage } from "./storage/mod.ts";
@@ -20,6 +21,8 @@ import type { MessageKey, Translator } from "./i18n/mod.ts";
 import { z } from "zod";
 import { type FieldErrors, fieldErrors } from "./validation.ts";
 import { log } from "./log.ts";
+import { stripImageMetadata } from "./image_metadata.ts";
+import { concatBytes } from "./encoding.ts";
 
 const MB = 1024 * 1024;
 export const IMAGE_MAX_BYTES = 10 * MB;
@@ -99,6 +102,8 @@ export interface UploadPolicy {
   maxBytes: number;
   /** The refusal when `sniff` says no; its message names the accepted formats. */
   refusal: "notImage" | "notVideo";
+  /** Rewrites the file on its way to storage (e.g. removes a photo's location). */
+  clean?(kind: FileKind, body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
 }
 
 export interface ImageKind extends FileKind {
@@ -200,12 +205,13 @@ function ebmlDocType(head: Uint8Array): string | null {
   return null;
 }
 
-/** Avatars and pet photos: JPEG, PNG or WebP up to 10 MB. */
+/** Avatars and pet photos: JPEG, PNG or WebP up to 10 MB, stored without EXIF/XMP. */
 export const IMAGE_UPLOAD: UploadPolicy = {
   sniff: sniffImage,
   headBytes: 12,
   maxBytes: IMAGE_MAX_BYTES,
   refusal: "notImage",
+  clean: (kind, body) => stripImageMetadata(kind.contentType as ImageKind["contentType"], body),
 };
 
 /** Videos (exam reports): MP4, MOV or WebM up to 100 MB. */
@@ -344,7 +350,7 @@ async function storeFile(
     headBytes += r.value.byteLength;
   }
   if (headBytes === 0 && done) return null;
-  const first = concat(head);
+  const first = head.length === 1 ? head[0] : concatBytes(...head);
   const kind = policy.sniff(first);
   if (!kind) {
     await reader.cancel().catch(() => {});
@@ -382,8 +388,9 @@ async function storeFile(
     },
   });
   const key = keyFor(kind.ext);
+  const cleaned = policy.clean ? policy.clean(kind, limited) : limited;
   try {
-    const { size } = await storage.put(key, limited, { contentType: kind.contentType });
+    const { size } = await storage.put(key, cleaned, { contentType: kind.contentType });
     return { key, size, contentType: kind.contentType, filename: filename.slice(0, 200) };
   } catch (e) {
     await storage.delete(key).catch(() => {});
@@ -402,17 +409,6 @@ export async function deleteReplaced(storage: Storage, key: string): Promise<voi
   } catch (err) {
     log.warn("could not delete a replaced file", { key, err });
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.byteLength;
-  }
-  return out;
 }
 
 // ------------------------------------------------------ multipart parsing
@@ -565,7 +561,7 @@ class MultipartReader {
       if (n > max) throw new UploadError("malformed");
       chunks.push(c);
     }
-    return new TextDecoder().decode(concat(chunks));
+    return new TextDecoder().decode(concatBytes(...chunks));
   }
 
   async cancel(): Promise<void> {

@@ -103,9 +103,13 @@ export class Assets {
     if (req.headers.get("if-none-match") === etag) {
       return new Response(null, { status: 304, headers });
     }
-    headers.set("content-length", String(entry.size));
-    if (req.method === "HEAD") return new Response(null, { headers });
+    if (req.method === "HEAD") {
+      headers.set("content-length", String(entry.size));
+      return new Response(null, { headers });
+    }
     const file = await Deno.open(join(this.staticDir, path));
+    // The file's own size: one edited since the build must not be cut off.
+    headers.set("content-length", String((await file.stat()).size));
     return new Response(file.readable, { headers });
   }
 

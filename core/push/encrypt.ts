@@ -17,6 +17,7 @@
  * push services accept.
  */
 import { decodeBase64Url, importP256Public, isP256Point } from "./keys.ts";
+import { concatBytes } from "../encoding.ts";
 
 /** The record size written in the header (the usual value; we only send one record). */
 export const RECORD_SIZE = 4096;
@@ -67,16 +68,6 @@ export interface EncryptOptions {
   senderKeys?: CryptoKeyPair;
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** HKDF-SHA-256 (extract and expand) → `length` bytes. */
 export async function hkdf(
   salt: Uint8Array<ArrayBuffer>,
@@ -124,7 +115,12 @@ export async function encryptPayload(
   const ecdhSecret = new Uint8Array(
     await crypto.subtle.deriveBits({ name: "ECDH", public: uaKey }, sender.privateKey, 256),
   );
-  const ikm = await hkdf(authSecret, ecdhSecret, concat(KEY_INFO_PREFIX, uaPublic, asPublic), 32);
+  const ikm = await hkdf(
+    authSecret,
+    ecdhSecret,
+    concatBytes(KEY_INFO_PREFIX, uaPublic, asPublic),
+    32,
+  );
   const salt = opts.salt ?? crypto.getRandomValues(new Uint8Array(16));
   const cek = await hkdf(salt, ikm, CEK_INFO, 16);
   const nonce = await hkdf(salt, ikm, NONCE_INFO, 12);
@@ -149,5 +145,5 @@ export async function encryptPayload(
   new DataView(header.buffer).setUint32(16, RECORD_SIZE);
   header[20] = asPublic.length;
   header.set(asPublic, 21);
-  return concat(header, sealed);
+  return concatBytes(header, sealed);
 }

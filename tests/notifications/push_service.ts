@@ -9,7 +9,7 @@
  *   request and answers with the status set per path (201 by default).
  */
 import { importJWK, jwtVerify } from "jose";
-import { fromBase64Url, toBase64Url } from "../../core/encoding.ts";
+import { concatBytes, fromBase64Url, toBase64Url } from "../../core/encoding.ts";
 
 const enc = new TextEncoder();
 
@@ -23,16 +23,6 @@ async function hkdf(
   return new Uint8Array(
     await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt, info }, key, bytes * 8),
   );
-}
-
-function join(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 export interface BrowserSubscription {
@@ -71,7 +61,7 @@ export async function decryptAes128gcm(
   const ikm = await hkdf(
     authSecret,
     ecdh,
-    join(enc.encode("WebPush: info\0"), uaPublicRaw, asPublic),
+    concatBytes(enc.encode("WebPush: info\0"), uaPublicRaw, asPublic),
     32,
   );
   const cek = await hkdf(salt, ikm, enc.encode("Content-Encoding: aes128gcm\0"), 16);

@@ -3,6 +3,7 @@
  * PNG any browser decodes, a JPEG/WebP header good enough for magic-byte
  * checks, and multipart helpers.
  */
+import { concatBytes } from "../../core/encoding.ts";
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -57,13 +58,7 @@ export async function makePng(
     chunk("IDAT", await zlib(raw)),
     chunk("IEND", new Uint8Array(0)),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 /** Bytes that start like a JPEG (SOI + APP0 JFIF); enough for a magic-byte check. */

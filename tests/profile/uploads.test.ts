@@ -6,6 +6,7 @@ import { LocalStorage } from "../../core/storage/local.ts";
 import { IMAGE_UPLOAD, receiveUpload, sniffImage, UploadError } from "../../core/uploads.ts";
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { jpegLike, makePng, pngLikeStream, webpLike } from "./fixtures.ts";
+import { concatBytes } from "../../core/encoding.ts";
 
 const enc = new TextEncoder();
 
@@ -44,13 +45,7 @@ function multipartBytes(
     chunks.push(enc.encode(head + "\r\n"), p.body, enc.encode("\r\n"));
   }
   chunks.push(enc.encode(`--${boundary}--\r\n`));
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 function request(body: BodyInit | ReadableStream<Uint8Array>, type: string, length?: number) {

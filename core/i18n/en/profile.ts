@@ -7,7 +7,7 @@ export const profile: { [K in keyof typeof ru]: Message } = {
   "upload.tooLarge": "The file is too large (max {mb} MB)",
   "upload.required": "Choose a file",
   "upload.malformed": "The form could not be read. Please try again.",
-  "upload.hint": "JPEG, PNG or WebP, up to 10 MB",
+  "upload.hint": "JPEG, PNG or WebP, up to 10 MB. Location and camera details are removed.",
 
   "profile.title": "My profile",
   "profile.edit": "About me",

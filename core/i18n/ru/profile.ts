@@ -5,7 +5,7 @@ export const profile = {
   "upload.tooLarge": "Файл слишком большой (максимум {mb} МБ)",
   "upload.required": "Выберите файл",
   "upload.malformed": "Не удалось прочитать отправленную форму. Попробуйте ещё раз.",
-  "upload.hint": "JPEG, PNG или WebP, до 10 МБ",
+  "upload.hint": "JPEG, PNG или WebP, до 10 МБ. Место съёмки и данные камеры удаляются.",
 
   "profile.title": "Мой профиль",
   "profile.edit": "О себе",
