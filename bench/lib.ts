@@ -17,6 +17,8 @@ export interface Options {
   connections: number;
   threads: number;
   seconds: number;
+  /** Per-request timeout (wrk's default is 2 s; a slow request past it counts as an error). */
+  timeoutSec?: number;
 }
 
 export const DEFAULTS: Options = { connections: 32, threads: 2, seconds: 8 };
@@ -53,6 +55,7 @@ async function runWrk(name: string, url: string, o: Options, script?: string): P
     `${o.seconds}s`,
     "--latency",
   ];
+  if (o.timeoutSec) args.push("--timeout", `${o.timeoutSec}s`);
   if (script) args.push("-s", script);
   args.push(url);
   const out = await new Deno.Command("wrk", { args, stdout: "piped", stderr: "piped" }).output();
