@@ -13,8 +13,9 @@
  * the caller's key, counting bytes on the way: past the limit the stream is
  * failed, the backend drops the partial object, and the key is deleted again
  * for good measure. Images lose their EXIF and XMP on the way
- * (core/image_metadata.ts): a phone photo knows where its owner lives. Small text fields of the same form are collected
- * (bounded) so a no-JS form can send its fields and a file at once.
+ * (core/image_metadata.ts): a phone photo knows where its owner lives.
+ * Small text fields of the same form are collected (bounded) so a no-JS
+ * form can send its fields and a file at once.
  */
 import type { Storage } from "./storage/mod.ts";
 import type { MessageKey, Translator } from "./i18n/mod.ts";

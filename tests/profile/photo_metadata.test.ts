@@ -36,12 +36,9 @@ function phoneExif(): Uint8Array {
     ...be32(count),
     ...value,
   ];
+  // deno-fmt-ignore
   return new Uint8Array([
-    0x4d,
-    0x4d,
-    0x00,
-    0x2a,
-    ...be32(ifd0),
+    0x4d, 0x4d, 0x00, 0x2a, ...be32(ifd0), // "MM", 42, IFD0
     ...be16(3),
     ...entry(0x010f, 2, make.length, be32(makeAt)), // Make
     ...entry(0x0112, 3, 1, [0, 6, 0, 0]), // Orientation
@@ -52,12 +49,7 @@ function phoneExif(): Uint8Array {
     ...entry(0x0002, 5, 3, be32(latAt)), // GPSLatitude
     ...be32(0),
     ...make,
-    ...be32(55),
-    ...be32(1),
-    ...be32(45),
-    ...be32(1),
-    ...be32(2112),
-    ...be32(100),
+    ...be32(55), ...be32(1), ...be32(45), ...be32(1), ...be32(2112), ...be32(100), // 55° 45' 21.12"
   ]);
 }
 
