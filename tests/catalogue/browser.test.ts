@@ -81,6 +81,10 @@ Deno.test("browser: the favourite star toggles in place and stays after a reload
   // And off again.
   await page.getByRole("button", { name: "Убрать «Щенок дома» из избранного" }).click();
   await page.getByRole("button", { name: "Добавить «Щенок дома» в избранное" }).waitFor();
+  // The star turns at once; the server's answer is what the status line reports.
+  await page.locator(".fav [role=status]", { hasText: "Убрано из избранного" }).waitFor({
+    state: "attached",
+  });
   await page.reload();
   assertEquals(await page.locator("[data-course-card]").count(), 0);
   assertEquals(env.consoleErrors, []);
