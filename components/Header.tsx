@@ -1,6 +1,6 @@
 import type { State } from "../define.ts";
 import { LOCALES } from "../core/i18n/mod.ts";
-import { STAFF_ROLES, STUDIO_ROLES } from "../core/auth/guards.ts";
+import { isStaff, STUDIO_ROLES } from "../core/auth/guards.ts";
 import { CsrfField } from "./CsrfField.tsx";
 
 export function Header({ state, url }: { state: State; url: URL }) {
@@ -34,9 +34,7 @@ export function Header({ state, url }: { state: State; url: URL }) {
               {STUDIO_ROLES.includes(user.role) && (
                 <a href="/studio" aria-current={current("/studio")}>{t("nav.studio")}</a>
               )}
-              {STAFF_ROLES.includes(user.role) && (
-                <a href="/ops" aria-current={current("/ops")}>{t("nav.ops")}</a>
-              )}
+              {isStaff(user) && <a href="/ops" aria-current={current("/ops")}>{t("nav.ops")}</a>}
             </>
           )}
         </nav>

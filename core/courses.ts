@@ -15,7 +15,7 @@ import { z } from "zod";
 import type { Services } from "./services.ts";
 import { normalizeSearch } from "./search.ts";
 import { renderMarkdown } from "./markdown.ts";
-import { NotFoundError } from "./auth/guards.ts";
+import { isStaff, NotFoundError } from "./auth/guards.ts";
 import { registerMediaAccess } from "./media_access.ts";
 import { isId } from "./ids.ts";
 import { dayStatuses } from "./training/progress.ts";
@@ -187,10 +187,6 @@ export function publicCatalogue(s: Services): Promise<CatalogueCourse[]> {
 export interface Viewer {
   id: string;
   role: Role;
-}
-
-function isStaff(viewer: Viewer | null): boolean {
-  return viewer?.role === "ADMIN" || viewer?.role === "MODERATOR";
 }
 
 /** Published private courses this viewer may see (access row, authorship or staff). */

@@ -12,7 +12,7 @@
  */
 import type { Services } from "./services.ts";
 import type { SessionUser } from "./auth/session_user.ts";
-import { STAFF_ROLES } from "./auth/guards.ts";
+import { isStaff } from "./auth/guards.ts";
 import { isValidKey } from "./storage/mod.ts";
 
 export type MediaAccessRule = (
@@ -21,8 +21,6 @@ export type MediaAccessRule = (
   /** The key split at "/", the prefix included: `["users", "<id>", "avatar", "x.png"]`. */
   parts: string[],
 ) => Promise<boolean>;
-
-const isStaff = (u: SessionUser | null) => !!u && STAFF_ROLES.includes(u.role);
 
 /**
  * `users/<userId>/avatar/<file>` and `users/<userId>/pets/<petId>/<file>`:

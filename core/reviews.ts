@@ -11,7 +11,7 @@ import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import type { Services } from "./services.ts";
 import type { SessionUser } from "./auth/session_user.ts";
-import { ForbiddenError, NotFoundError, requireUser } from "./auth/guards.ts";
+import { ForbiddenError, isStaff, NotFoundError, requireUser } from "./auth/guards.ts";
 import { type CourseOutline, invalidateCourses, requireCourse } from "./courses.ts";
 import { newId } from "./ids.ts";
 import { isUniqueViolation } from "../db/connection.ts";
@@ -291,8 +291,7 @@ export async function deleteReview(
 ): Promise<void> {
   const { user, course } = await reviewTarget(s, actor, slug);
   const row = await reviewOf(s, course, reviewId);
-  const staff = user.role === "ADMIN" || user.role === "MODERATOR";
-  if (row.user_id !== user.id && !staff) throw new ForbiddenError("not your review");
+  if (row.user_id !== user.id && !isStaff(user)) throw new ForbiddenError("not your review");
   await withCourseLocked(s, course.id, async (trx) => {
     await trx.deleteFrom("course_reviews").where("id", "=", reviewId).execute();
   });

@@ -40,6 +40,11 @@ export class NotFoundError extends Error {
 export const STUDIO_ROLES: readonly Role[] = ["TRAINER", "MODERATOR", "ADMIN"];
 export const STAFF_ROLES: readonly Role[] = ["MODERATOR", "ADMIN"];
 
+/** Moderators and admins: they see everything and may moderate. */
+export function isStaff(user: { role: Role } | null | undefined): boolean {
+  return !!user && STAFF_ROLES.includes(user.role);
+}
+
 export function requireUser(user: SessionUser | null): SessionUser {
   if (!user) throw new UnauthenticatedError();
   return user;
@@ -63,5 +68,5 @@ export function requireOps(user: SessionUser | null, opts: { write: boolean }): 
 
 /** Staff see and edit every trainer's content; a trainer only their own. */
 export function canEditContent(user: SessionUser, authorId: string): boolean {
-  return user.id === authorId || user.role === "ADMIN" || user.role === "MODERATOR";
+  return user.id === authorId || isStaff(user);
 }

@@ -9,7 +9,7 @@ import type { Viewer } from "../courses.ts";
 import { newId } from "../ids.ts";
 import { TrainingError } from "./errors.ts";
 import { mutateStep, stepForLearner } from "./context.ts";
-import type { ActionResult } from "./steps.ts";
+import { type ActionResult, completeUntimed } from "./steps.ts";
 
 export const DIARY_MAX = 10_000;
 
@@ -52,12 +52,7 @@ export async function saveDiary(
       .executeTakeFirstOrThrow();
     entry = { content: saved.content, updatedAt: saved.updated_at };
     if (row.status === "COMPLETED") return { row, changed: false };
-    const updated = await trx.updateTable("user_steps")
-      .set({ status: "COMPLETED", paused: false, completed_at: now })
-      .where("id", "=", row.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { row: updated, changed: true };
+    return { row: await completeUntimed(trx, row.id, now), changed: true };
   });
   return { ...result, ctx, entry };
 }

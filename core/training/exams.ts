@@ -12,7 +12,7 @@ import { z } from "zod";
 import type { Services } from "../services.ts";
 import type { Viewer } from "../courses.ts";
 import { mediaPath } from "../courses.ts";
-import { ForbiddenError, NotFoundError, STAFF_ROLES } from "../auth/guards.ts";
+import { ForbiddenError, isStaff, NotFoundError } from "../auth/guards.ts";
 import { isId, newId } from "../ids.ts";
 import { json } from "../../db/connection.ts";
 import type { ChecklistQuestion, ExamStatus, TestAnswers } from "../../db/schema.ts";
@@ -20,7 +20,7 @@ import { NOTIFICATIONS, notify } from "../notifications.ts";
 import { isValidKey } from "../storage/mod.ts";
 import { TrainingError } from "./errors.ts";
 import { mutateStep, resolveStep, runAfter, type StepContext, stepForLearner } from "./context.ts";
-import { type ActionResult, stepUrl } from "./steps.ts";
+import { type ActionResult, completeUntimed, stepUrl } from "./steps.ts";
 
 export const WRITTEN_MAX = 10_000;
 export const COMMENT_MAX = 2_000;
@@ -250,7 +250,7 @@ async function examForReviewer(s: Services, actor: Viewer, examId: string) {
     .where("er.id", "=", examId)
     .executeTakeFirst();
   if (!exam) throw new NotFoundError();
-  const allowed = actor.id === exam.author_id || STAFF_ROLES.includes(actor.role);
+  const allowed = actor.id === exam.author_id || isStaff(actor);
   if (!allowed) {
     // The learner knows their exam exists; anyone else learns nothing.
     if (actor.id === exam.user_id) throw new ForbiddenError();
@@ -286,12 +286,7 @@ async function review(
       .returningAll()
       .executeTakeFirstOrThrow();
     if (!approve) return { row, changed: false };
-    const step = await trx.updateTable("user_steps")
-      .set({ status: "COMPLETED", paused: false, completed_at: now })
-      .where("id", "=", row.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { row: step, changed: true };
+    return { row: await completeUntimed(trx, row.id, now), changed: true };
   });
   const url = stepUrl(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId);
   await runAfter(async () => {

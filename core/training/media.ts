@@ -6,13 +6,13 @@
  */
 import { registerMediaAccess } from "../media_access.ts";
 import { canViewCourse } from "../courses.ts";
-import { STAFF_ROLES } from "../auth/guards.ts";
+import { isStaff } from "../auth/guards.ts";
 import { isId } from "../ids.ts";
 
 registerMediaAccess("steps", async (s, viewer, parts) => {
   const stepId = parts[1];
   if (parts.length !== 3 || !isId(stepId)) return false;
-  if (viewer && STAFF_ROLES.includes(viewer.role)) return true;
+  if (isStaff(viewer)) return true;
   const rows = await s.db.selectFrom("steps as st")
     .leftJoin(
       "step_on_day as sd",

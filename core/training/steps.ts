@@ -91,6 +91,15 @@ async function cancelJob(s: Services, jobId: string | null): Promise<void> {
 }
 
 /** The update that completes a timer step (running or paused) at `now`. */
+/** Marks an untimed step (theory, practice, diary, approved exam) completed now. */
+export function completeUntimed(trx: Kysely<Database>, rowId: string, now: Date) {
+  return trx.updateTable("user_steps")
+    .set({ status: "COMPLETED", paused: false, completed_at: now })
+    .where("id", "=", rowId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 function completeTimer(trx: Kysely<Database>, row: UserStepRow, now: Date) {
   const until = row.timer_ends_at && row.timer_ends_at < now ? row.timer_ends_at : now;
   const ran = isRunning(row) ? seconds(row.timer_started_at, until) : 0;
@@ -344,12 +353,7 @@ export async function completeStep(
   const result = await mutateStep(s, ctx, now, async (trx, row) => {
     if (row.status === "COMPLETED") return { row, changed: false };
     if (!isTimerStep(ctx.stepType)) {
-      const updated = await trx.updateTable("user_steps")
-        .set({ status: "COMPLETED", paused: false, completed_at: now })
-        .where("id", "=", row.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return { row: updated, changed: true };
+      return { row: await completeUntimed(trx, row.id, now), changed: true };
     }
     const left = remainingMs(row, ctx.durationSec, now)!;
     const started = isRunning(row) || row.paused;

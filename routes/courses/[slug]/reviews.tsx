@@ -8,7 +8,7 @@ import { z } from "zod";
 import { define, type State } from "../../../define.ts";
 import { type Context, page } from "../../../framework/mod.ts";
 import { type CourseOutline, courseOutline, COURSES_TAG } from "../../../core/courses.ts";
-import { requireUser } from "../../../core/auth/guards.ts";
+import { isStaff, requireUser } from "../../../core/auth/guards.ts";
 import {
   deleteReview,
   listReviews,
@@ -177,7 +177,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
   const mine = access.mine;
   const values = data.values ??
     { rating: mine ? String(mine.rating) : "", comment: mine?.comment ?? "" };
-  const staff = user?.role === "ADMIN" || user?.role === "MODERATOR";
+  const staff = isStaff(user);
   return (
     <>
       <PageTitle t={t} title={t("reviews.heading", { name: course.name })} />
