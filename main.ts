@@ -8,8 +8,8 @@
  */
 import { type Command, dispatch, noPositionals } from "./cli/mod.ts";
 import { migrateCommand, runAdmin, seedCommand } from "./cli/admin.ts";
-import { loadConfig } from "./core/config.ts";
-import { configureLog, flushLog } from "./core/log.ts";
+import { loadConfig } from "./platform/config.ts";
+import { configureLog, flushLog } from "./platform/log.ts";
 
 const serveCommand: Command = {
   name: "serve",

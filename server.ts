@@ -5,15 +5,15 @@
  */
 import manifest from "./fresh.gen.ts";
 import { type CachedPage, createApp, type FreshApp } from "./framework/mod.ts";
-import type { Config } from "./core/config.ts";
+import type { Config } from "./platform/config.ts";
 import { openServices, type Services } from "./core/services.ts";
-import { flushLog, log, logContext } from "./core/log.ts";
+import { flushLog, log, logContext } from "./platform/log.ts";
 import { settleResetRequests } from "./core/auth/password_reset.ts";
-import { acquireLock, DataDirBusyError, updateLock } from "./core/instance_lock.ts";
-import { reportError } from "./core/errors.ts";
+import { acquireLock, DataDirBusyError, updateLock } from "./platform/instance_lock.ts";
+import { reportError } from "./core/error_tracking.ts";
 import { type AdminChannel, startAdminChannel } from "./cli/channel.ts";
 import { runAdmin } from "./cli/admin.ts";
-import { seedDemo } from "./db/seed.ts";
+import { seedDemo } from "./core/demo/seed.ts";
 import type { State } from "./define.ts";
 import { mapError } from "./http/errors.ts";
 import { loggedPath, loggedUrl } from "./http/redact.ts";

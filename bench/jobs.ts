@@ -10,10 +10,10 @@
  * `deno run -A --unstable-kv bench/jobs.ts`.
  */
 import { z } from "zod";
-import { defineJob } from "../queues/define.ts";
-import { JobRuntime } from "../queues/runtime.ts";
-import type { Services } from "../core/services.ts";
-import { configureLog } from "../core/log.ts";
+import { defineJob } from "@/queues/define.ts";
+import { JobRuntime } from "@/queues/runtime.ts";
+import type { Services } from "@/core/services.ts";
+import { configureLog } from "@/platform/log.ts";
 
 export interface JobsBenchResult {
   /** Where the KV files were. */

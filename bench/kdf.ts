@@ -10,7 +10,7 @@
  *   deno run -A bench/kdf.ts [--seconds 5] [--concurrency 32]
  */
 import { parseArgs } from "node:util";
-import { hashPassword, verifyPassword } from "../core/auth/password.ts";
+import { hashPassword, verifyPassword } from "@/core/auth/password.ts";
 import type { LoadResult } from "./lib.ts";
 
 export interface KdfOptions {

@@ -24,11 +24,11 @@ import {
   type Options,
   spawnDeno,
 } from "./lib.ts";
-import { json, postgresOptions } from "../db/connection.ts";
-import { newId } from "../core/ids.ts";
-import { progressQuery } from "../core/training/day.ts";
+import { json, postgresOptions } from "@/db/connection.ts";
+import { newId } from "@/platform/ids.ts";
+import { progressQuery } from "@/core/training/day.ts";
 import { type AppEnv, withPostgresApp } from "./pg_app.ts";
-import type { StepType } from "../db/schema.ts";
+import type { StepType } from "@/db/schema.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 

@@ -6,14 +6,14 @@
 import postgres from "postgres";
 import type { Kysely } from "kysely";
 import { freePort, spawnDeno } from "./lib.ts";
-import { openDatabase } from "../db/connection.ts";
-import { newId } from "../core/ids.ts";
-import { hashPassword } from "../core/auth/password.ts";
-import { createSessionToken } from "../core/auth/session.ts";
-import { csrfTokenForUser } from "../http/csrf.ts";
-import { SESSION_COOKIE } from "../http/session.ts";
-import type { Services } from "../core/services.ts";
-import type { Database } from "../db/schema.ts";
+import { openDatabase } from "@/db/connection.ts";
+import { newId } from "@/platform/ids.ts";
+import { hashPassword } from "@/core/auth/password.ts";
+import { createSessionToken } from "@/core/auth/session.ts";
+import { csrfTokenForUser } from "@/http/csrf.ts";
+import { SESSION_COOKIE } from "@/http/session.ts";
+import type { Services } from "@/core/services.ts";
+import type { Database } from "@/db/schema.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 

@@ -13,9 +13,9 @@ import { userCommands } from "./users.ts";
 import { queueCommands } from "./queues.ts";
 import { errorCommands } from "./errors.ts";
 import { exportCommands } from "./export.ts";
-import { migrateToLatest } from "../db/migrate.ts";
-import { seedDemo } from "../db/seed.ts";
-import { invalidateCourses } from "../core/courses.ts";
+import { migrateToLatest } from "@/db/migrate.ts";
+import { seedDemo } from "@/core/demo/seed.ts";
+import { invalidateCourses } from "@/core/courses.ts";
 
 export const migrateCommand: Command = {
   name: "migrate",

@@ -21,10 +21,10 @@
  */
 import { join } from "node:path";
 import { timingSafeEqual } from "node:crypto";
-import type { Services } from "../core/services.ts";
-import { randomToken } from "../core/encoding.ts";
-import { log } from "../core/log.ts";
-import type { LockInfo } from "../core/instance_lock.ts";
+import type { Services } from "@/core/services.ts";
+import { randomToken } from "@/platform/encoding.ts";
+import { log } from "@/platform/log.ts";
+import type { LockInfo } from "@/platform/instance_lock.ts";
 import type { CliIO, OutputSink } from "./io.ts";
 
 export const TOKEN_FILE = "admin.token";

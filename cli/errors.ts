@@ -6,10 +6,10 @@ import {
   type GroupAction,
   listErrorGroups,
   setErrorGroupStatus,
-  SYSTEM,
-} from "../core/errors.ts";
-import { NotFoundError } from "../core/auth/guards.ts";
-import { ERROR_GROUP_STATUSES, ERROR_SOURCES } from "../db/schema.ts";
+} from "@/core/error_tracking.ts";
+import { SYSTEM } from "@/core/auth/guards.ts";
+import { NotFoundError } from "@/core/auth/guards.ts";
+import { ERROR_GROUP_STATUSES, ERROR_SOURCES } from "@/db/schema.ts";
 
 const errorsList: Command = {
   name: "errors:list",

@@ -1,9 +1,9 @@
 /** `gafus admin export:*`: users and course progress as CSV or JSON. */
 import { type Command, noPositionals, oneOf, optional, required } from "./mod.ts";
 import type { CliIO } from "./io.ts";
-import { csvLine, type Export, exportCourseProgress, exportUsers } from "../core/exports.ts";
-import { SYSTEM } from "../core/errors.ts";
-import { NotFoundError } from "../core/auth/guards.ts";
+import { csvLine, type Export, exportCourseProgress, exportUsers } from "@/core/exports.ts";
+import { SYSTEM } from "@/core/auth/guards.ts";
+import { NotFoundError } from "@/core/auth/guards.ts";
 
 const FORMATS = ["csv", "json"] as const;
 type Format = typeof FORMATS[number];

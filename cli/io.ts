@@ -8,7 +8,7 @@
  * the admin channel (cli/channel.ts), where it runs with the server's own
  * services and sends its output back.
  */
-import type { Services } from "../core/services.ts";
+import type { Services } from "@/core/services.ts";
 
 /** Where an export goes: a file or standard output. */
 export interface OutputSink {

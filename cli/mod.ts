@@ -6,7 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { CliIO } from "./io.ts";
 import { consoleIO } from "./services.ts";
-import { ConfigError } from "../core/config.ts";
+import { ConfigError } from "@/platform/config.ts";
 
 export class UsageError extends Error {
   constructor(message: string) {

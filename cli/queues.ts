@@ -9,11 +9,11 @@ import {
   queueAction,
   queueStats,
   RETRYABLE_STATES,
-} from "../core/ops.ts";
-import { SYSTEM } from "../core/errors.ts";
-import { NotFoundError } from "../core/auth/guards.ts";
-import { QUEUE_NAMES } from "../queues/define.ts";
-import { JOB_STATES, type JobInfo } from "../queues/types.ts";
+} from "@/core/ops.ts";
+import { SYSTEM } from "@/core/auth/guards.ts";
+import { NotFoundError } from "@/core/auth/guards.ts";
+import { QUEUE_NAMES } from "@/queues/define.ts";
+import { JOB_STATES, type JobInfo } from "@/queues/types.ts";
 
 /** "1.2 s", "3 min", "2 h" for a latency or duration. */
 export function humanMs(ms: number | null): string {

@@ -2,10 +2,10 @@
  * Running a command in the `gafus` process: hand it to a running server
  * (`forwardToServer`), or open the app's services for it (`withServices`).
  */
-import { loadConfig } from "../core/config.ts";
-import { openServices, type Services } from "../core/services.ts";
-import { acquireLock, DataDirBusyError, lockHolder } from "../core/instance_lock.ts";
-import { configureLog } from "../core/log.ts";
+import { loadConfig } from "@/platform/config.ts";
+import { openServices, type Services } from "@/core/services.ts";
+import { acquireLock, DataDirBusyError, lockHolder } from "@/platform/instance_lock.ts";
+import { configureLog } from "@/platform/log.ts";
 import { type CliIO, openOutput, terminalProgress } from "./io.ts";
 import { runThroughServer } from "./channel.ts";
 

@@ -9,22 +9,22 @@ import {
   UsageError,
 } from "./mod.ts";
 import { details, table } from "./io.ts";
-import { createUser, listUsers, roleSchema, UserExistsError } from "../core/users.ts";
+import { createUser, listUsers, roleSchema, UserExistsError } from "@/core/users.ts";
 import {
   deleteUser,
   setUserDisabled,
   setUserRole,
   userDetail,
   UserOwnsContentError,
-} from "../core/user_admin.ts";
-import { SYSTEM } from "../core/errors.ts";
-import { findAccount } from "../core/auth/login.ts";
-import { issueResetToken, RESET_TTL_MS, resetUrl } from "../core/auth/password_reset.ts";
-import { NotFoundError } from "../core/auth/guards.ts";
-import { translator } from "../core/i18n/mod.ts";
-import { plainErrors } from "../core/validation.ts";
+} from "@/core/user_admin.ts";
+import { SYSTEM } from "@/core/auth/guards.ts";
+import { findAccount } from "@/core/auth/login.ts";
+import { issueResetToken, RESET_TTL_MS, resetUrl } from "@/core/auth/password_reset.ts";
+import { NotFoundError } from "@/core/auth/guards.ts";
+import { translator } from "@/core/i18n/mod.ts";
+import { plainErrors } from "@/core/validation.ts";
 import { z } from "zod";
-import type { Role } from "../db/schema.ts";
+import type { Role } from "@/db/schema.ts";
 
 const en = translator("en");
 const ROLE_HELP = "--role must be one of USER, TRAINER, MODERATOR, ADMIN";

@@ -3,7 +3,7 @@
  * email, current password, new password twice. Limits match the schemas in
  * core/users.ts and core/auth/ (the server checks again).
  */
-import type { Translator } from "../core/i18n/mod.ts";
+import type { Translator } from "@/core/i18n/mod.ts";
 import { Field, type FieldErrors } from "./forms.tsx";
 
 const PASSWORD_INPUT = { maxLength: 100 };

@@ -4,8 +4,8 @@
  * steps, with a `<title>` tooltip per day and a text summary for screen
  * readers (the picture itself is one image to them).
  */
-import type { ActivityCalendar as Calendar } from "../core/achievements.ts";
-import type { Translator } from "../core/i18n/mod.ts";
+import type { ActivityCalendar as Calendar } from "@/core/achievements.ts";
+import type { Translator } from "@/core/i18n/mod.ts";
 
 const CELL = 12;
 const PITCH = 15;

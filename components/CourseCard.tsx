@@ -5,8 +5,8 @@
  * sorts on in `data-*` attributes.
  */
 import type { ComponentChildren } from "preact";
-import { type CatalogueCourse, type CourseProgress, progressRatio } from "../core/courses.ts";
-import type { Translator } from "../core/i18n/mod.ts";
+import { type CatalogueCourse, type CourseProgress, progressRatio } from "@/core/courses.ts";
+import type { Translator } from "@/core/i18n/mod.ts";
 import { CourseLogo } from "./CourseLogo.tsx";
 import { CourseAuthor } from "./CourseAuthor.tsx";
 import { CourseProgressBar } from "./CourseProgressBar.tsx";

@@ -1,5 +1,5 @@
 /** The one answer for a course that is missing, private without access, or a draft (404). */
-import type { State } from "../define.ts";
+import type { State } from "@/define.ts";
 import { PageTitle } from "./PageTitle.tsx";
 
 export function CourseNotAvailable({ state, path }: { state: State; path: string }) {

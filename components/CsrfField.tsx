@@ -1,5 +1,5 @@
-import type { State } from "../define.ts";
-import { CSRF_FIELD } from "../http/csrf.ts";
+import type { State } from "@/define.ts";
+import { CSRF_FIELD } from "@/http/csrf.ts";
 
 /** The hidden CSRF field every POST form carries. */
 export function CsrfField({ state }: { state: State }) {

@@ -4,10 +4,10 @@
  * FavoriteStar island (with JavaScript: fetch, in place). Visitors: a link to
  * sign in — no form, so pages for visitors stay cacheable.
  */
-import type { State } from "../define.ts";
-import type { Translator } from "../core/i18n/mod.ts";
+import type { State } from "@/define.ts";
+import type { Translator } from "@/core/i18n/mod.ts";
 import { CsrfField } from "./CsrfField.tsx";
-import FavoriteStar from "../islands/FavoriteStar.tsx";
+import FavoriteStar from "@/islands/FavoriteStar.tsx";
 
 type StarLabels = {
   add: string;

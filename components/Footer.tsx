@@ -1,4 +1,4 @@
-import type { State } from "../define.ts";
+import type { State } from "@/define.ts";
 
 export function Footer({ state }: { state: State }) {
   return (

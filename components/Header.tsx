@@ -1,6 +1,6 @@
-import type { State } from "../define.ts";
-import { LOCALES } from "../core/i18n/mod.ts";
-import { isStaff, STUDIO_ROLES } from "../core/auth/guards.ts";
+import type { State } from "@/define.ts";
+import { LOCALES } from "@/core/i18n/mod.ts";
+import { isStaff, STUDIO_ROLES } from "@/core/auth/guards.ts";
 import { CsrfField } from "./CsrfField.tsx";
 
 export function Header({ state, url }: { state: State; url: URL }) {

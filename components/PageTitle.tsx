@@ -1,5 +1,5 @@
-import { Head } from "../framework/mod.ts";
-import type { Translator } from "../core/i18n/mod.ts";
+import { Head } from "@/framework/mod.ts";
+import type { Translator } from "@/core/i18n/mod.ts";
 
 /** The document title ("Page — Gafus") and, optionally, a description for search and sharing. */
 export function PageTitle(

@@ -5,8 +5,8 @@
  * bundled into islands.
  */
 import type { ComponentChildren } from "preact";
-import type { State } from "../define.ts";
-import { CSRF_FIELD } from "../http/csrf.ts";
+import type { State } from "@/define.ts";
+import { CSRF_FIELD } from "@/http/csrf.ts";
 import { CsrfField } from "./CsrfField.tsx";
 import {
   buttonClass,

@@ -1,5 +1,5 @@
-import type { State } from "../define.ts";
-import PushToggle from "../islands/PushToggle.tsx";
+import type { State } from "@/define.ts";
+import PushToggle from "@/islands/PushToggle.tsx";
 
 /** The "Push notifications" section of /settings (anchor #push). */
 export function PushSettings({ state }: { state: State }) {

@@ -1,5 +1,5 @@
 /** A rating as five stars, with the number for screen readers. */
-import type { Translator } from "../core/i18n/mod.ts";
+import type { Translator } from "@/core/i18n/mod.ts";
 
 export function StarRating({ rating, t }: { rating: number; t: Translator }) {
   const full = Math.round(rating);

@@ -17,7 +17,7 @@
  * `aria-describedby`, so screen readers read it with the field.
  */
 import type { ComponentChildren, JSX } from "preact";
-import type { FieldErrors } from "../core/validation.ts";
+import type { FieldErrors } from "@/core/validation.ts";
 
 export type { FieldErrors };
 

@@ -17,7 +17,7 @@ import { normalizeSearch } from "./search.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { isStaff, NotFoundError } from "./auth/guards.ts";
 import { registerMediaAccess } from "./media_access.ts";
-import { isId } from "./ids.ts";
+import { isId } from "@/platform/ids.ts";
 import { dayStatuses } from "./training/progress.ts";
 import {
   CATALOGUE_LEVELS,
@@ -41,7 +41,7 @@ import type {
   Role,
   StepType,
   TrainingStatus,
-} from "../db/schema.ts";
+} from "@/db/schema.ts";
 
 export const COURSES_TAG = "courses";
 const CATALOGUE_TTL_MS = 60_000;

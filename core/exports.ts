@@ -6,7 +6,7 @@
  * hashes, no tokens).
  */
 import type { Services } from "./services.ts";
-import { type OpsActor, requireOpsActor } from "./errors.ts";
+import { type OpsActor, requireOpsActor } from "./auth/guards.ts";
 import { NotFoundError } from "./auth/guards.ts";
 
 export type ExportRow = Record<string, string | number | boolean | null>;

@@ -16,13 +16,13 @@ import { sql } from "kysely";
 import type { Services } from "./services.ts";
 import type { SessionUser } from "./auth/session_user.ts";
 import { NotFoundError, requireUser } from "./auth/guards.ts";
-import { Cache } from "./cache.ts";
-import { isId, newId } from "./ids.ts";
+import { Cache } from "@/platform/cache.ts";
+import { isId, newId } from "@/platform/ids.ts";
 import { isLocale, type MessageKey, type Translator, translator } from "./i18n/mod.ts";
 import { ru } from "./i18n/ru.ts";
-import { json } from "../db/connection.ts";
-import type { JsonObject } from "../db/schema.ts";
-import { log } from "./log.ts";
+import { json } from "@/db/connection.ts";
+import type { JsonObject } from "@/db/schema.ts";
+import { log } from "@/platform/log.ts";
 import { URGENCIES, type Urgency } from "./push/send.ts";
 
 /** Ready-made texts: `notify(s, userId, { ...NOTIFICATIONS.stepFinished, vars: { step }, url })`. */

@@ -11,18 +11,19 @@ import { sql } from "kysely";
 import type { Services } from "./services.ts";
 import type { SessionUser } from "./auth/session_user.ts";
 import { timingSafeEqual } from "node:crypto";
-import { errorGroupCounts, newErrorGroupsSince, type OpsActor, requireOpsActor } from "./errors.ts";
+import { errorGroupCounts, newErrorGroupsSince } from "./error_tracking.ts";
+import { type OpsActor, requireOpsActor } from "./auth/guards.ts";
 import { NotFoundError } from "./auth/guards.ts";
-import { log } from "./log.ts";
-import { metrics, Registry } from "./metrics.ts";
-import { isQueueName, type QueueName } from "../queues/define.ts";
+import { log } from "@/platform/log.ts";
+import { metrics, Registry } from "@/platform/metrics.ts";
+import { isQueueName, type QueueName } from "@/queues/define.ts";
 import {
   JOB_STATES,
   type JobInfo,
   type JobPage,
   type JobState,
   type JobStats,
-} from "../queues/types.ts";
+} from "@/queues/types.ts";
 
 // ---------------------------------------------------------------- queues
 

@@ -11,9 +11,9 @@ import { z } from "zod";
 import type { Services } from "./services.ts";
 import type { SessionUser } from "./auth/session_user.ts";
 import { NotFoundError, requireUser } from "./auth/guards.ts";
-import { isId, newId } from "./ids.ts";
-import { PET_TYPES, type PetType } from "../db/schema.ts";
-import { type Pet } from "../db/schema.ts";
+import { isId, newId } from "@/platform/ids.ts";
+import { PET_TYPES, type PetType } from "@/db/schema.ts";
+import { type Pet } from "@/db/schema.ts";
 import { randomName } from "./storage/mod.ts";
 import {
   deleteReplaced,
@@ -24,7 +24,7 @@ import {
 } from "./uploads.ts";
 import { clearable, line, paragraph, pastDate } from "./fields.ts";
 import { mediaPath } from "./courses.ts";
-import { log } from "./log.ts";
+import { log } from "@/platform/log.ts";
 
 // ------------------------------------------------------------- validation
 

@@ -13,9 +13,9 @@ import type { Services } from "./services.ts";
 import type { SessionUser } from "./auth/session_user.ts";
 import { ForbiddenError, isStaff, NotFoundError, requireUser } from "./auth/guards.ts";
 import { type CourseOutline, invalidateCourses, requireCourse } from "./courses.ts";
-import { newId } from "./ids.ts";
-import { isUniqueViolation } from "../db/connection.ts";
-import type { Database } from "../db/schema.ts";
+import { newId } from "@/platform/ids.ts";
+import { isUniqueViolation } from "@/db/connection.ts";
+import type { Database } from "@/db/schema.ts";
 
 export const REVIEW_COMMENT_MAX = 2000;
 export const REVIEWS_PAGE_SIZE = 20;

@@ -5,16 +5,16 @@
  * calls core/ the same way.
  */
 import type { Kysely } from "kysely";
-import type { Config } from "./config.ts";
-import type { Database } from "../db/schema.ts";
-import { type DbHandle, openDatabase } from "../db/connection.ts";
-import { migrateToLatest } from "../db/migrate.ts";
-import { log } from "./log.ts";
-import { settleErrorReports } from "./errors.ts";
-import { Cache } from "./cache.ts";
+import type { Config } from "@/platform/config.ts";
+import type { Database } from "@/db/schema.ts";
+import { type DbHandle, openDatabase } from "@/db/connection.ts";
+import { migrateToLatest } from "@/db/migrate.ts";
+import { log } from "@/platform/log.ts";
+import { settleErrorReports } from "./error_tracking.ts";
+import { Cache } from "@/platform/cache.ts";
 import { openStorage, type Storage } from "./storage/mod.ts";
-import type { Jobs } from "../queues/types.ts";
-import { createJobs } from "../queues/mod.ts";
+import type { Jobs } from "@/queues/types.ts";
+import { createJobs } from "@/queues/mod.ts";
 
 export interface Services {
   config: Config;

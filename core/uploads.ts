@@ -21,9 +21,9 @@ import type { Storage } from "./storage/mod.ts";
 import type { MessageKey, Translator } from "./i18n/mod.ts";
 import { z } from "zod";
 import { type FieldErrors, fieldErrors } from "./validation.ts";
-import { log } from "./log.ts";
-import { stripImageMetadata } from "./image_metadata.ts";
-import { concatBytes } from "./encoding.ts";
+import { log } from "@/platform/log.ts";
+import { stripImageMetadata } from "@/platform/image_metadata.ts";
+import { concatBytes } from "@/platform/encoding.ts";
 
 const MB = 1024 * 1024;
 export const IMAGE_MAX_BYTES = 10 * MB;

@@ -7,14 +7,14 @@
  */
 import { z } from "zod";
 import type { Services } from "./services.ts";
-import type { Role } from "../db/schema.ts";
-import { type OpsActor, requireOpsActor } from "./errors.ts";
+import type { Role } from "@/db/schema.ts";
+import { type OpsActor, requireOpsActor } from "./auth/guards.ts";
 import { ForbiddenError, NotFoundError } from "./auth/guards.ts";
 import { bumpSessionVersion } from "./auth/session.ts";
 import { eraseUser, roleSchema } from "./users.ts";
-import { isId } from "./ids.ts";
-import { isReferencedError } from "../db/connection.ts";
-import { log } from "./log.ts";
+import { isId } from "@/platform/ids.ts";
+import { isReferencedError } from "@/db/connection.ts";
+import { log } from "@/platform/log.ts";
 
 export interface UserDetail {
   id: string;

@@ -5,13 +5,13 @@
 import { z } from "zod";
 import type { Services } from "./services.ts";
 import type { Transaction } from "kysely";
-import { type Database, type Role, ROLES } from "../db/schema.ts";
+import { type Database, type Role, ROLES } from "@/db/schema.ts";
 import { hashPassword } from "./auth/password.ts";
-import { newId } from "./ids.ts";
-import { isUniqueViolation } from "../db/connection.ts";
+import { newId } from "@/platform/ids.ts";
+import { isUniqueViolation } from "@/db/connection.ts";
 import { invalidateCourses } from "./courses.ts";
 import { recomputeRating } from "./reviews.ts";
-import { log } from "./log.ts";
+import { log } from "@/platform/log.ts";
 
 export const usernameSchema = z.string().trim().toLowerCase()
   .regex(/^[a-z0-9_]{3,32}$/, { error: "validation.username" });

@@ -33,8 +33,8 @@ import { PostgresJSDialect } from "kysely-postgres-js";
 import postgres from "postgres";
 import { PGlite } from "@electric-sql/pglite";
 import { join } from "node:path";
-import type { Config } from "../core/config.ts";
-import { log } from "../core/log.ts";
+import type { Config } from "@/platform/config.ts";
+import { log } from "@/platform/log.ts";
 import type { Database } from "./schema.ts";
 import { PGliteDialect } from "./pglite_dialect.ts";
 

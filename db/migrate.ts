@@ -13,7 +13,7 @@
  */
 import type { Kysely } from "kysely";
 import { type MigrationResult, Migrator, NO_MIGRATIONS } from "kysely/migration";
-import { log } from "../core/log.ts";
+import { log } from "@/platform/log.ts";
 import { migrationProvider, migrations } from "./migrations/mod.ts";
 
 export class MigrationError extends Error {

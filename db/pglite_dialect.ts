@@ -33,7 +33,7 @@ import {
   type TransactionSettings,
 } from "kysely";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
-import { log } from "../core/log.ts";
+import { log } from "@/platform/log.ts";
 
 export interface PGliteDialectConfig {
   /** A PGlite instance (ready or not yet ready). */

@@ -153,6 +153,40 @@ async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuf
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/**
+ * Import-map prefixes that point into the project (`"@/": "./"` in deno.json),
+ * so islands bundle with the same specifiers Deno resolves on the server.
+ */
+async function projectAliases(root: string): Promise<Record<string, string>> {
+  let imports: Record<string, string> = {};
+  try {
+    imports = JSON.parse(await Deno.readTextFile(join(root, "deno.json"))).imports ?? {};
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  const out: Record<string, string> = {};
+  for (const [prefix, target] of Object.entries(imports)) {
+    if (prefix.endsWith("/") && target.startsWith("./")) out[prefix] = join(root, target);
+  }
+  return out;
+}
+
+function localAliases(aliases: Record<string, string>): esbuild.Plugin {
+  const prefixes = Object.keys(aliases);
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return {
+    name: "local-aliases",
+    setup(build) {
+      if (!prefixes.length) return;
+      const filter = new RegExp(`^(${prefixes.map(escape).join("|")})`);
+      build.onResolve({ filter }, (args) => {
+        const prefix = prefixes.find((p) => args.path.startsWith(p))!;
+        return { path: join(aliases[prefix], args.path.slice(prefix.length)) };
+      });
+    },
+  };
+}
+
 /** Bundles the islands and lists static files; writes `<outDir>/meta.json` and `<outDir>/js/*`. */
 export async function bundle(opts: BuildOptions, islands: string[]): Promise<BuildMeta> {
   const outDir = opts.outDir ?? join(opts.root, "_fresh");
@@ -184,6 +218,7 @@ export async function bundle(opts: BuildOptions, islands: string[]): Promise<Bui
     chunkNames: "chunk-[hash]",
     define: { "process.env.NODE_ENV": '"production"' },
     logLevel: "silent",
+    plugins: [localAliases(await projectAliases(opts.root))],
   });
   await esbuild.stop();
 

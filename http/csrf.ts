@@ -9,13 +9,13 @@
  * Independently, a request whose `Origin` is another site, or whose
  * `Sec-Fetch-Site` says cross-site, is refused.
  */
-import type { Context } from "../framework/mod.ts";
-import type { State } from "../define.ts";
+import type { Context } from "@/framework/mod.ts";
+import type { State } from "@/define.ts";
 import { getCookie, setCookie } from "./cookies.ts";
 import { isUrlencoded, readForm } from "./forms.ts";
-import { randomToken, toBase64Url } from "../core/encoding.ts";
+import { randomToken, toBase64Url } from "@/platform/encoding.ts";
 import { createHmac } from "node:crypto";
-import { HttpError } from "../framework/mod.ts";
+import { HttpError } from "@/framework/mod.ts";
 
 export const CSRF_FIELD = "_csrf";
 export const CSRF_HEADER = "x-csrf-token";

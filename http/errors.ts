@@ -3,13 +3,13 @@
  * to the login page (and back afterwards); the JSON API answers with a JSON
  * error in the user's language; everything else falls to the error pages.
  */
-import type { Context } from "../framework/mod.ts";
-import type { State } from "../define.ts";
+import type { Context } from "@/framework/mod.ts";
+import type { State } from "@/define.ts";
 import { z } from "zod";
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from "../core/auth/guards.ts";
-import { fieldErrors } from "../core/validation.ts";
-import { translator } from "../core/i18n/mod.ts";
-import { RateLimitedError, rateLimitMessage } from "../core/rate_limit.ts";
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from "@/core/auth/guards.ts";
+import { fieldErrors } from "@/core/validation.ts";
+import { translator } from "@/core/i18n/mod.ts";
+import { RateLimitedError, rateLimitMessage } from "@/core/rate_limit.ts";
 
 export function isApi(ctx: Context<unknown>): boolean {
   return ctx.path.startsWith("/api/");

@@ -5,7 +5,7 @@
  * stream (see the upload handlers), and carry their CSRF token in a header or
  * in the form's action URL.
  */
-import type { Context } from "../framework/mod.ts";
+import type { Context } from "@/framework/mod.ts";
 
 const FORM = Symbol("form");
 const MAX_FORM_BYTES = 256 * 1024;

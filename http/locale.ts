@@ -2,9 +2,9 @@
  * Picks the request's language: the `lang` cookie, then the signed-in user's
  * setting, then Accept-Language, then Russian.
  */
-import type { Context } from "../framework/mod.ts";
-import type { State } from "../define.ts";
-import { isLocale, negotiateLocale, translator } from "../core/i18n/mod.ts";
+import type { Context } from "@/framework/mod.ts";
+import type { State } from "@/define.ts";
+import { isLocale, negotiateLocale, translator } from "@/core/i18n/mod.ts";
 import { getCookie } from "./cookies.ts";
 
 export const LOCALE_COOKIE = "lang";

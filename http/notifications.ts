@@ -12,10 +12,10 @@
  *   (`default-src 'none'`) would block the notification icon. Set here,
  *   before the security headers run, it is kept as it is.
  */
-import type { Context } from "../framework/mod.ts";
-import type { State } from "../define.ts";
-import { unreadCount } from "../core/notifications.ts";
-import { log } from "../core/log.ts";
+import type { Context } from "@/framework/mod.ts";
+import type { State } from "@/define.ts";
+import { unreadCount } from "@/core/notifications.ts";
+import { log } from "@/platform/log.ts";
 
 export const SERVICE_WORKER_PATH = "/sw.js";
 export const SERVICE_WORKER_CSP = "default-src 'self'; object-src 'none'; base-uri 'none'";

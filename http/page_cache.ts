@@ -5,8 +5,8 @@
  * render, since their pages carry their own state. A page with a POST form
  * carries a CSRF token bound to the visitor and must not use this.
  */
-import type { Context, PageCacheHint } from "../framework/mod.ts";
-import type { State } from "../define.ts";
+import type { Context, PageCacheHint } from "@/framework/mod.ts";
+import type { State } from "@/define.ts";
 
 export function anonymousPage(ctx: Context<State>, tags: string[]): PageCacheHint | undefined {
   if (ctx.state.user) return undefined;

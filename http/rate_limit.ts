@@ -4,15 +4,15 @@
  * The counting is `core/rate_limit.ts`; pages show the same message in
  * their form (see `core/auth/form_errors.ts`).
  */
-import type { Context } from "../framework/mod.ts";
-import type { State } from "../define.ts";
+import type { Context } from "@/framework/mod.ts";
+import type { State } from "@/define.ts";
 import {
   enforce,
   type RateLimitedError,
   rateLimitMessage,
   type RateRule,
-} from "../core/rate_limit.ts";
-import type { RequestMeta } from "../core/auth/register.ts";
+} from "@/core/rate_limit.ts";
+import type { RequestMeta } from "@/core/auth/register.ts";
 import { jsonError } from "./errors.ts";
 
 /**

@@ -3,7 +3,7 @@
  * a secret (a password-reset link) is replaced by its route pattern, and the
  * CSRF token that multipart forms carry in their query is dropped.
  */
-import type { Context } from "../framework/mod.ts";
+import type { Context } from "@/framework/mod.ts";
 
 /** The path for logs: the route pattern when the path itself is a secret. */
 export function loggedPath(ctx: Context<unknown>): string {

@@ -5,12 +5,12 @@
  * duration. It also counts the request in the HTTP duration histogram of
  * `/metrics` (by route pattern, not path, so the series stay few).
  */
-import type { Context } from "../framework/mod.ts";
-import type { State } from "../define.ts";
-import { log, withLogContext } from "../core/log.ts";
+import type { Context } from "@/framework/mod.ts";
+import type { State } from "@/define.ts";
+import { log, withLogContext } from "@/platform/log.ts";
 import { loggedPath } from "./redact.ts";
-import { randomToken } from "../core/encoding.ts";
-import { httpRequestDuration } from "../core/metrics.ts";
+import { randomToken } from "@/platform/encoding.ts";
+import { httpRequestDuration } from "@/platform/metrics.ts";
 
 const SANE_ID = /^[A-Za-z0-9._-]{8,64}$/;
 

@@ -4,8 +4,8 @@
  * video hosts steps may embed; camera and microphone are allowed for our own
  * origin because learners record exam videos in the browser.
  */
-import { type Context, nonceOf } from "../framework/mod.ts";
-import type { State } from "../define.ts";
+import { type Context, nonceOf } from "@/framework/mod.ts";
+import type { State } from "@/define.ts";
 
 export const EMBED_HOSTS = [
   "https://www.youtube-nocookie.com",

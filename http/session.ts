@@ -3,16 +3,16 @@
  * cookie that no longer works (expired, revoked by a newer session version,
  * disabled account) is cleared on the response.
  */
-import type { Context } from "../framework/mod.ts";
-import type { State } from "../define.ts";
+import type { Context } from "@/framework/mod.ts";
+import type { State } from "@/define.ts";
 import {
   createSessionToken,
   loadSessionUser,
   revokeSessionToken,
   SESSION_TTL_SEC,
-} from "../core/auth/session.ts";
+} from "@/core/auth/session.ts";
 import { deleteCookie, getCookie, setCookie } from "./cookies.ts";
-import { logContext } from "../core/log.ts";
+import { logContext } from "@/platform/log.ts";
 
 export const SESSION_COOKIE = "gafus_session";
 

@@ -19,8 +19,8 @@ import {
   type ProgressStatus,
   type StatusLabels,
   statusMessage,
-} from "../core/catalogue_filter.ts";
-import type { Locale } from "../core/i18n/format.ts";
+} from "@/core/catalogue_filter.ts";
+import type { Locale } from "@/core/i18n/format.ts";
 
 interface Option {
   value: string;

@@ -4,8 +4,8 @@
  * same form posts to the day page.
  */
 import { useEffect, useState } from "preact/hooks";
-import { fill } from "../core/i18n/format.ts";
-import { type ActionJson, api, reflect, stepApi } from "../components/training/client.ts";
+import { fill } from "@/core/i18n/format.ts";
+import { type ActionJson, api, reflect, stepApi } from "@/components/training/client.ts";
 
 interface Props {
   id: string;

@@ -8,9 +8,9 @@
  * `uploadAction` (the day's `exam` route, CSRF token in its URL).
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { fill } from "../core/i18n/format.ts";
-import { formatClock } from "../core/training/clock.ts";
-import { type ActionJson, api, reflect, stepApi } from "../components/training/client.ts";
+import { fill } from "@/core/i18n/format.ts";
+import { formatClock } from "@/core/training/clock.ts";
+import { type ActionJson, api, reflect, stepApi } from "@/components/training/client.ts";
 
 interface Question {
   id: string;
@@ -156,7 +156,7 @@ export default function ExamForm(p: Props) {
 
   async function startRecording() {
     try {
-      const { record } = await import("../components/training/recorder.ts");
+      const { record } = await import("@/components/training/recorder.ts");
       const rec = await record(preview.current!);
       setRecordSec(0);
       setRecording(rec);

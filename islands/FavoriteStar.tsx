@@ -5,7 +5,7 @@
  * star, DELETE to unstar, both idempotent) and the star changes in place.
  */
 import { useState } from "preact/hooks";
-import { fill } from "../core/i18n/format.ts";
+import { fill } from "@/core/i18n/format.ts";
 
 interface Props {
   slug: string;

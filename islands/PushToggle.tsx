@@ -14,8 +14,8 @@
  * no support (e.g. iOS outside the Home Screen), not https, blocked.
  */
 import { useEffect, useState } from "preact/hooks";
-import { fill } from "../core/i18n/format.ts";
-import { fromBase64Url, toBase64Url } from "../core/encoding.ts";
+import { fill } from "@/core/i18n/format.ts";
+import { fromBase64Url, toBase64Url } from "@/platform/encoding.ts";
 
 export interface PushToggleLabels {
   enable: string;

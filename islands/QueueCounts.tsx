@@ -5,7 +5,7 @@
  * page shows the counts of when it was loaded (and the forms still work).
  */
 import { useEffect, useState } from "preact/hooks";
-import { fill, type Locale } from "../core/i18n/format.ts";
+import { fill, type Locale } from "@/core/i18n/format.ts";
 
 export interface QueueRowData {
   queue: string;

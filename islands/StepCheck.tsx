@@ -13,7 +13,7 @@ import {
   reflect,
   type Status,
   stepApi,
-} from "../components/training/client.ts";
+} from "@/components/training/client.ts";
 
 interface Props {
   id: string;

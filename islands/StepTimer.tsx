@@ -10,8 +10,8 @@
  * which shows the end time.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { formatClock, formatTimeOfDay } from "../core/training/clock.ts";
-import { fill } from "../core/i18n/format.ts";
+import { formatClock, formatTimeOfDay } from "@/core/training/clock.ts";
+import { fill } from "@/core/i18n/format.ts";
 import {
   type ActionJson,
   api,
@@ -19,7 +19,7 @@ import {
   type Status,
   stepApi,
   type StepStateJson,
-} from "../components/training/client.ts";
+} from "@/components/training/client.ts";
 
 interface Conflict {
   runningStepId: string;

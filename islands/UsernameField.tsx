@@ -5,7 +5,7 @@
  * earlier requests cancelled) and shows the answer under the field.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { Field } from "../components/forms.tsx";
+import { Field } from "@/components/forms.tsx";
 
 interface Props {
   id: string;

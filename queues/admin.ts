@@ -3,7 +3,7 @@
  * clean jobs, and run a job type's sweeper. Pause and resume live with
  * the parked jobs they concern (parking.ts); reads in inspect.ts.
  */
-import { withLogContext } from "../core/log.ts";
+import { withLogContext } from "@/platform/log.ts";
 import { QUEUE_NAMES, type QueueName } from "./define.ts";
 import { type JobRecord, K, newToken } from "./records.ts";
 import type { Shared } from "./shared.ts";

@@ -15,8 +15,8 @@
  * active. The concurrency slot is held from the start either way.
  */
 import type { Transaction } from "kysely";
-import type { Database } from "../db/schema.ts";
-import { withLogContext } from "../core/log.ts";
+import type { Database } from "@/db/schema.ts";
+import { withLogContext } from "@/platform/log.ts";
 import { type JobContext, PermanentJobError, type QueueName, type ResolvedJob } from "./define.ts";
 import { parsePayload } from "./enqueue.ts";
 import { runOnce } from "./once.ts";

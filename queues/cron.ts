@@ -8,10 +8,10 @@
  *
  * **Append point:** one entry in `SCHEDULES` per schedule.
  */
-import type { Services } from "../core/services.ts";
-import { log } from "../core/log.ts";
-import { reportError } from "../core/errors.ts";
-import { toUtcCron, zoneOffsetMinutes } from "./cron_tz.ts";
+import type { Services } from "@/core/services.ts";
+import { log } from "@/platform/log.ts";
+import { reportError } from "@/core/error_tracking.ts";
+import { toUtcCron, zoneOffsetMinutes } from "@/platform/cron_tz.ts";
 
 export interface Schedule {
   /** Letters, digits, "-" and "_" (it names the Deno.cron too). */

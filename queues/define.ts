@@ -20,8 +20,8 @@
  */
 import type { z } from "zod";
 import type { Kysely, Transaction } from "kysely";
-import type { Database } from "../db/schema.ts";
-import type { Services } from "../core/services.ts";
+import type { Database } from "@/db/schema.ts";
+import type { Services } from "@/core/services.ts";
 
 /** Every queue, with how many of its jobs one process runs at the same time. */
 export const QUEUES = {

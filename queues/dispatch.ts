@@ -10,7 +10,7 @@
  * A throw from here makes KV deliver the message again (its crash backoff):
  * only failures of the runtime itself (e.g. KV closing), never a handler's.
  */
-import { log } from "../core/log.ts";
+import { log } from "@/platform/log.ts";
 import type { QueueName } from "./define.ts";
 import type { Attempts } from "./attempt.ts";
 import type { Parking } from "./parking.ts";

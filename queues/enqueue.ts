@@ -8,7 +8,7 @@
  * its handler, which then ends `cancelled` instead of being retried.
  */
 import type { ResolvedJob } from "./define.ts";
-import { newId } from "../core/ids.ts";
+import { newId } from "@/platform/ids.ts";
 import {
   type EnqueueOptions,
   InvalidJobPayloadError,

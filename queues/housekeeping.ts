@@ -4,7 +4,7 @@
  * back into KV's queue (parking.ts); finished jobs past their retention and
  * rate buckets older than 2 h → deleted.
  */
-import { log } from "../core/log.ts";
+import { log } from "@/platform/log.ts";
 import { QUEUE_NAMES } from "./define.ts";
 import type { Attempts } from "./attempt.ts";
 import type { Parking } from "./parking.ts";

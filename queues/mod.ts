@@ -3,7 +3,7 @@
  * `services.jobs` with it) and the public types. Job types live in
  * queues/jobs/, schedules in queues/cron.ts.
  */
-import type { Services } from "../core/services.ts";
+import type { Services } from "@/core/services.ts";
 import { jobs as registry } from "./jobs/mod.ts";
 import type { ResolvedJob } from "./define.ts";
 import { JobRuntime, type RuntimeOptions } from "./runtime.ts";

@@ -4,9 +4,9 @@
  * job may be delivered more than once (see JobContext.once in define.ts).
  */
 import type { Transaction } from "kysely";
-import type { Services } from "../core/services.ts";
-import type { Database } from "../db/schema.ts";
-import { json } from "../db/connection.ts";
+import type { Services } from "@/core/services.ts";
+import type { Database } from "@/db/schema.ts";
+import { json } from "@/db/connection.ts";
 import type { OnceResult } from "./define.ts";
 import { keepResult } from "./records.ts";
 

@@ -9,9 +9,9 @@
  * sees: a process that died during a handler, see recovery.ts). So `failed`
  * means "the handler failed every attempt".
  */
-import { log } from "../core/log.ts";
-import { observeJob } from "../core/metrics.ts";
-import { reportError } from "../core/errors.ts";
+import { log } from "@/platform/log.ts";
+import { observeJob } from "@/platform/metrics.ts";
+import { reportError } from "@/core/error_tracking.ts";
 import { PermanentJobError, type ResolvedJob } from "./define.ts";
 import {
   countRate,

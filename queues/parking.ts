@@ -9,7 +9,7 @@
  * A paused queue starts no job in any process on the same KV: the flag is a
  * KV key, and every running process watches it.
  */
-import { log } from "../core/log.ts";
+import { log } from "@/platform/log.ts";
 import { isQueueName, QUEUE_NAMES, type QueueName } from "./define.ts";
 import { isWaiting, type JobRecord, K, newToken } from "./records.ts";
 import type { Shared } from "./shared.ts";

@@ -20,8 +20,8 @@
  * the message that may run it; a message with another token (an older copy
  * after a retry, an unpark or an admin action) is stale and skipped.
  */
-import type { JsonValue } from "../db/schema.ts";
-import { randomToken } from "../core/encoding.ts";
+import type { JsonValue } from "@/db/schema.ts";
+import { randomToken } from "@/platform/encoding.ts";
 import type { QueueName } from "./define.ts";
 import { type JobErrorInfo, type JobState, TERMINAL_STATES } from "./types.ts";
 

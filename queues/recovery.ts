@@ -11,8 +11,8 @@
  * and the sweep marks the job `dead`: "the delivery machinery gave up", as
  * against `failed`, "the handler failed every attempt".
  */
-import { log } from "../core/log.ts";
-import { reportError } from "../core/errors.ts";
+import { log } from "@/platform/log.ts";
+import { reportError } from "@/core/error_tracking.ts";
 import type { Attempts } from "./attempt.ts";
 import { errorEntry, finished, isTerminal, type JobRecord, K, pushError } from "./records.ts";
 import type { Shared } from "./shared.ts";

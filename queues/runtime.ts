@@ -12,7 +12,7 @@
  * - housekeeping.ts — periodic dead-letter sweep, unpark and retention;
  * - inspect.ts, admin.ts — the read and write sides of the admin API.
  */
-import { log } from "../core/log.ts";
+import { log } from "@/platform/log.ts";
 import { QUEUE_NAMES, type QueueName, type ResolvedJob } from "./define.ts";
 import { cleanJobs, definitionsOf, retryAll, retryJob, sweepJob } from "./admin.ts";
 import { Attempts } from "./attempt.ts";

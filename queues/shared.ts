@@ -5,7 +5,7 @@
  * running jobs. JobRuntime (runtime.ts) builds it once and hands it to each
  * module, so the modules need no back-reference to the runtime.
  */
-import type { Services } from "../core/services.ts";
+import type { Services } from "@/core/services.ts";
 import type { QueueName, ResolvedJob } from "./define.ts";
 import type { JobStore } from "./store.ts";
 

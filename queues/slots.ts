@@ -8,7 +8,7 @@
  * its line full is parked instead (parking.ts), so one busy queue cannot
  * hold every delivery and starve the others.
  */
-import { log } from "../core/log.ts";
+import { log } from "@/platform/log.ts";
 import { QUEUE_NAMES, type QueueName, QUEUES } from "./define.ts";
 
 /** KV hands a process at most 100 messages at once; keep some room for new arrivals. */

@@ -1,5 +1,5 @@
-import { define } from "../define.ts";
-import { PageTitle } from "../components/PageTitle.tsx";
+import { define } from "@/define.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
 
 export default define.page(({ state }) => {
   const { t } = state;

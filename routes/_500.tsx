@@ -1,7 +1,7 @@
-import { define } from "../define.ts";
-import { PageTitle } from "../components/PageTitle.tsx";
-import { type MessageKey, translator } from "../core/i18n/mod.ts";
-import { HttpError } from "../framework/mod.ts";
+import { define } from "@/define.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { type MessageKey, translator } from "@/core/i18n/mod.ts";
+import { HttpError } from "@/framework/mod.ts";
 
 function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;

@@ -1,7 +1,7 @@
-import { asset } from "../framework/mod.ts";
-import { define } from "../define.ts";
-import { Header } from "../components/Header.tsx";
-import { Footer } from "../components/Footer.tsx";
+import { asset } from "@/framework/mod.ts";
+import { define } from "@/define.ts";
+import { Header } from "@/components/Header.tsx";
+import { Footer } from "@/components/Footer.tsx";
 
 export default define.layout(({ Component, state, url }) => (
   <html lang={state.locale}>

@@ -3,19 +3,19 @@
  * the activity calendar (SVG, no JavaScript), the 13 awards with progress,
  * and a per-course breakdown. Per user, so never cached as a page.
  */
-import { define } from "../define.ts";
-import { page } from "../framework/mod.ts";
-import { requireUser } from "../core/auth/guards.ts";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { requireUser } from "@/core/auth/guards.ts";
 import {
   type Achievement,
   ACHIEVEMENT_CATEGORIES,
   type AchievementsView,
   loadAchievements,
-} from "../core/achievements.ts";
-import type { Translator } from "../core/i18n/mod.ts";
-import { PageTitle } from "../components/PageTitle.tsx";
-import { Section } from "../components/Section.tsx";
-import { ActivityCalendar } from "../components/ActivityCalendar.tsx";
+} from "@/core/achievements.ts";
+import type { Translator } from "@/core/i18n/mod.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { Section } from "@/components/Section.tsx";
+import { ActivityCalendar } from "@/components/ActivityCalendar.tsx";
 
 export const handler = define.handlers<AchievementsView>({
   async GET(ctx) {

@@ -4,11 +4,11 @@
  * of the star: it sets the state and returns to the page it came from.
  */
 import { z } from "zod";
-import { define } from "../define.ts";
-import { redirect } from "../http/responses.ts";
-import { formObject } from "../http/forms.ts";
-import { safeNext } from "../http/redirect.ts";
-import { setFavorite } from "../core/favorites.ts";
+import { define } from "@/define.ts";
+import { redirect } from "@/http/responses.ts";
+import { formObject } from "@/http/forms.ts";
+import { safeNext } from "@/http/redirect.ts";
+import { setFavorite } from "@/core/favorites.ts";
 
 const formSchema = z.object({
   slug: z.string().min(1).max(64),

@@ -1,5 +1,5 @@
 /** Liveness: the process answers. No database call, so it stays cheap for load balancers. */
-import { define } from "../define.ts";
+import { define } from "@/define.ts";
 
 export const handler = define.handlers({
   GET(ctx) {

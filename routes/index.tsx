@@ -1,9 +1,9 @@
-import { define, type State } from "../define.ts";
-import { type Context, page } from "../framework/mod.ts";
-import { COURSES_TAG, publicCatalogue } from "../core/courses.ts";
-import { anonymousPage } from "../http/page_cache.ts";
-import { CourseCard } from "../components/CourseCard.tsx";
-import { PageTitle } from "../components/PageTitle.tsx";
+import { define, type State } from "@/define.ts";
+import { type Context, page } from "@/framework/mod.ts";
+import { COURSES_TAG, publicCatalogue } from "@/core/courses.ts";
+import { anonymousPage } from "@/http/page_cache.ts";
+import { CourseCard } from "@/components/CourseCard.tsx";
+import { PageTitle } from "@/components/PageTitle.tsx";
 
 /** Visitors are answered from the page cache before any data is loaded. */
 export const pageCache = (ctx: Context<State>) => anonymousPage(ctx, [COURSES_TAG]);

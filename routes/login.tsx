@@ -1,18 +1,18 @@
 /** Sign-in with a username or email and a password; then back to `next` (same site only). */
-import { define } from "../define.ts";
-import { page } from "../framework/mod.ts";
-import { formObject } from "../http/forms.ts";
-import { redirect } from "../http/responses.ts";
-import { safeNext } from "../http/redirect.ts";
-import { startSession } from "../http/session.ts";
-import { clientIp } from "../http/rate_limit.ts";
-import { authenticate } from "../core/auth/login.ts";
-import { accountFailure } from "../core/auth/form_errors.ts";
-import type { FieldErrors } from "../core/validation.ts";
-import { PageTitle } from "../components/PageTitle.tsx";
-import { PostForm } from "../components/PostForm.tsx";
-import { FormNotice } from "../components/forms.tsx";
-import { CurrentPasswordField, LoginField } from "../components/AccountFields.tsx";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { safeNext } from "@/http/redirect.ts";
+import { startSession } from "@/http/session.ts";
+import { clientIp } from "@/http/rate_limit.ts";
+import { authenticate } from "@/core/auth/login.ts";
+import { accountFailure } from "@/core/auth/form_errors.ts";
+import type { FieldErrors } from "@/core/validation.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { PostForm } from "@/components/PostForm.tsx";
+import { FormNotice } from "@/components/forms.tsx";
+import { CurrentPasswordField, LoginField } from "@/components/AccountFields.tsx";
 
 interface Data {
   next: string;

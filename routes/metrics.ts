@@ -3,8 +3,8 @@
  * or by a signed-in ADMIN (decided in core/ops.ts); 401 otherwise, with no
  * hint which part was wrong.
  */
-import { define } from "../define.ts";
-import { MetricsAccessError, renderMetrics } from "../core/ops.ts";
+import { define } from "@/define.ts";
+import { MetricsAccessError, renderMetrics } from "@/core/ops.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

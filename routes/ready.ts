@@ -1,6 +1,6 @@
 /** Readiness: the database and Deno KV both answer; 503 with the failing part otherwise. */
-import { define } from "../define.ts";
-import { log } from "../core/log.ts";
+import { define } from "@/define.ts";
+import { log } from "@/platform/log.ts";
 
 async function timed(check: () => Promise<unknown>): Promise<{ ok: boolean; ms: number }> {
   const t0 = performance.now();

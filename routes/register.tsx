@@ -1,18 +1,18 @@
 /** Registration: a plain form (POST-redirect-GET); success signs the new user in. */
-import { define } from "../define.ts";
-import { page } from "../framework/mod.ts";
-import { formObject } from "../http/forms.ts";
-import { redirect } from "../http/responses.ts";
-import { safeNext } from "../http/redirect.ts";
-import { startSession } from "../http/session.ts";
-import { requestMeta } from "../http/rate_limit.ts";
-import { registerUser } from "../core/auth/register.ts";
-import { accountFailure } from "../core/auth/form_errors.ts";
-import type { FieldErrors } from "../core/validation.ts";
-import { PageTitle } from "../components/PageTitle.tsx";
-import { PostForm } from "../components/PostForm.tsx";
-import { CheckboxField, Field, Fieldset } from "../components/forms.tsx";
-import { EmailField, NewPasswordFields } from "../components/AccountFields.tsx";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { safeNext } from "@/http/redirect.ts";
+import { startSession } from "@/http/session.ts";
+import { requestMeta } from "@/http/rate_limit.ts";
+import { registerUser } from "@/core/auth/register.ts";
+import { accountFailure } from "@/core/auth/form_errors.ts";
+import type { FieldErrors } from "@/core/validation.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { PostForm } from "@/components/PostForm.tsx";
+import { CheckboxField, Field, Fieldset } from "@/components/forms.tsx";
+import { EmailField, NewPasswordFields } from "@/components/AccountFields.tsx";
 
 interface Data {
   next: string;

@@ -5,17 +5,17 @@
  * part the learner works with — a timer, a "read"/"done" button, the diary
  * or the exam (islands that are plain forms without JavaScript).
  */
-import type { Translator } from "../../core/i18n/mod.ts";
-import type { StepView } from "../../core/training/day.ts";
-import type { DiaryEntryView } from "../../core/training/diary.ts";
-import { DIARY_MAX } from "../../core/training/diary.ts";
-import { EXAM_VIDEO_MAX_BYTES, WRITTEN_MAX } from "../../core/training/exams.ts";
-import { formatClock, formatTimeOfDay } from "../../core/training/clock.ts";
-import { dayPath } from "../../core/courses.ts";
-import StepTimer from "../../islands/StepTimer.tsx";
-import StepCheck from "../../islands/StepCheck.tsx";
-import DiaryForm from "../../islands/DiaryForm.tsx";
-import ExamForm from "../../islands/ExamForm.tsx";
+import type { Translator } from "@/core/i18n/mod.ts";
+import type { StepView } from "@/core/training/day.ts";
+import type { DiaryEntryView } from "@/core/training/diary.ts";
+import { DIARY_MAX } from "@/core/training/diary.ts";
+import { EXAM_VIDEO_MAX_BYTES, WRITTEN_MAX } from "@/core/training/exams.ts";
+import { formatClock, formatTimeOfDay } from "@/core/training/clock.ts";
+import { dayPath } from "@/core/courses.ts";
+import StepTimer from "@/islands/StepTimer.tsx";
+import StepCheck from "@/islands/StepCheck.tsx";
+import DiaryForm from "@/islands/DiaryForm.tsx";
+import ExamForm from "@/islands/ExamForm.tsx";
 
 export interface TimerConflict {
   runningStepId: string;

@@ -18,10 +18,10 @@ import { currentPassword, newPasswordFields, withMatchingRepeat } from "./schema
 import { hashPassword, verifyPassword } from "./password.ts";
 import { bumpSessionVersion } from "./session.ts";
 import { enforce, RATE_RULES } from "../rate_limit.ts";
-import { isReferencedError, isUniqueViolation } from "../../db/connection.ts";
+import { isReferencedError, isUniqueViolation } from "@/db/connection.ts";
 import { LOCALES } from "../i18n/mod.ts";
 import type { Locale } from "../i18n/format.ts";
-import { log } from "../log.ts";
+import { log } from "@/platform/log.ts";
 
 /** The current password was wrong (shown next to the "current password" field). */
 export class WrongPasswordError extends Error {

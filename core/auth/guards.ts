@@ -3,7 +3,7 @@
  * bot, CLI) applies the same rules. Routes turn these errors into a redirect
  * to the login page, a 403 page or a JSON error.
  */
-import type { Role } from "../../db/schema.ts";
+import type { Role } from "@/db/schema.ts";
 import type { SessionUser } from "./session_user.ts";
 
 /** No session where one is needed (→ login). */
@@ -69,4 +69,16 @@ export function requireOps(user: SessionUser | null, opts: { write: boolean }): 
 /** Staff see and edit every trainer's content; a trainer only their own. */
 export function canEditContent(user: SessionUser, authorId: string): boolean {
   return user.id === authorId || isStaff(user);
+}
+
+// ------------------------------------------------------------ who acts
+
+/** The command line and internal callers act as the system (no user to blame or check). */
+export const SYSTEM = Object.freeze({ system: true as const });
+export type OpsActor = SessionUser | typeof SYSTEM;
+
+/** Ops rule: admins act, moderators look; the system does both. Returns the user id to record. */
+export function requireOpsActor(actor: OpsActor | null, opts: { write: boolean }): string | null {
+  if (actor && "system" in actor) return null;
+  return requireOps(actor, opts).id;
 }

@@ -10,11 +10,11 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import type { Services } from "../services.ts";
-import type { Role } from "../../db/schema.ts";
+import type { Role } from "@/db/schema.ts";
 import { type Locale } from "../i18n/mod.ts";
 import { hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from "./password.ts";
 import { enforce, RATE_RULES } from "../rate_limit.ts";
-import { log } from "../log.ts";
+import { log } from "@/platform/log.ts";
 
 export const loginSchema = z.object({
   login: z.string().trim().toLowerCase().min(1, { error: "validation.required" })

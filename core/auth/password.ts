@@ -21,7 +21,7 @@
  * different keyboards (composed or decomposed «й», «ё») gives the same hash.
  */
 import { scrypt, timingSafeEqual } from "node:crypto";
-import { fromBase64Url, toBase64Url } from "../encoding.ts";
+import { fromBase64Url, toBase64Url } from "@/platform/encoding.ts";
 
 export interface ScryptParams {
   /** log2 of N (CPU/memory cost). */

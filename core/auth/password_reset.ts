@@ -14,14 +14,14 @@
  */
 import { z } from "zod";
 import type { Services } from "../services.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "@/platform/config.ts";
 import { newPasswordFields, withMatchingRepeat } from "./schemas.ts";
-import { randomToken, sha256Hex } from "../encoding.ts";
-import { newId } from "../ids.ts";
+import { randomToken, sha256Hex } from "@/platform/encoding.ts";
+import { newId } from "@/platform/ids.ts";
 import { hashPassword } from "./password.ts";
 import { type AccountRow, findAccount } from "./login.ts";
 import { enforce, hit, RATE_RULES } from "../rate_limit.ts";
-import { log } from "../log.ts";
+import { log } from "@/platform/log.ts";
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
 

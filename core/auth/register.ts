@@ -5,11 +5,11 @@
  */
 import { z } from "zod";
 import type { Services } from "../services.ts";
-import type { ConsentType, Role } from "../../db/schema.ts";
+import type { ConsentType, Role } from "@/db/schema.ts";
 import { createUser, emailSchema, usernameSchema } from "../users.ts";
 import { checkbox, newPasswordFields, withMatchingRepeat } from "./schemas.ts";
-import { newId } from "../ids.ts";
-import { log } from "../log.ts";
+import { newId } from "@/platform/ids.ts";
+import { log } from "@/platform/log.ts";
 import { enforce, RATE_RULES } from "../rate_limit.ts";
 
 /**

@@ -8,7 +8,7 @@ import { jwtVerify, SignJWT } from "jose";
 import type { Services } from "../services.ts";
 import type { SessionUser } from "./session_user.ts";
 import { isLocale } from "../i18n/mod.ts";
-import { randomToken, sha256Hex } from "../encoding.ts";
+import { randomToken, sha256Hex } from "@/platform/encoding.ts";
 
 export const SESSION_TTL_SEC = 30 * 24 * 3600;
 const ISSUER = "gafus";

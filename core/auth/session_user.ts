@@ -1,4 +1,4 @@
-import type { Role } from "../../db/schema.ts";
+import type { Role } from "@/db/schema.ts";
 import type { Locale } from "../i18n/mod.ts";
 
 /** Who is making the request, as the session middleware resolved it. */

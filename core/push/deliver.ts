@@ -14,7 +14,7 @@
  */
 import type { Services } from "../services.ts";
 import type { PushJob } from "../notifications.ts";
-import { log } from "../log.ts";
+import { log } from "@/platform/log.ts";
 import { type SendOutcome, sendPush } from "./send.ts";
 import { MAX_PLAINTEXT_BYTES } from "./encrypt.ts";
 

@@ -17,7 +17,7 @@
  * push services accept.
  */
 import { decodeBase64Url, importP256Public, isP256Point } from "./keys.ts";
-import { concatBytes } from "../encoding.ts";
+import { concatBytes } from "@/platform/encoding.ts";
 
 /** The record size written in the header (the usual value; we only send one record). */
 export const RECORD_SIZE = 4096;

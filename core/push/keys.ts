@@ -4,7 +4,7 @@
  * base64url. WebCrypto imports a private EC key only as JWK or PKCS#8, so the
  * JWK is assembled from the two.
  */
-import { fromBase64Url, toBase64Url } from "../encoding.ts";
+import { fromBase64Url, toBase64Url } from "@/platform/encoding.ts";
 
 export type P256Use = "ECDH" | "ECDSA";
 

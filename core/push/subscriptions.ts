@@ -16,7 +16,7 @@ import { sql } from "kysely";
 import type { Services } from "../services.ts";
 import type { SessionUser } from "../auth/session_user.ts";
 import { NotFoundError, requireUser } from "../auth/guards.ts";
-import { newId } from "../ids.ts";
+import { newId } from "@/platform/ids.ts";
 import { decodeBase64Url, isP256Point } from "./keys.ts";
 
 /** Devices per user; subscribing on one more drops the least recently renewed. */

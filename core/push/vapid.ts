@@ -10,7 +10,7 @@
  * Tokens are cached per push-service origin and reused while at least an
  * hour of validity remains: a burst of pushes to one service signs once.
  */
-import { toBase64Url } from "../encoding.ts";
+import { toBase64Url } from "@/platform/encoding.ts";
 import { decodeBase64Url, importP256Private, isUncompressedPoint } from "./keys.ts";
 
 export interface VapidKeys {

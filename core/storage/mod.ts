@@ -13,7 +13,7 @@
  * Nothing here is ever public: files are read only through the app
  * (`/media/<key>`, see core/media_access.ts) which checks who may see them.
  */
-import type { Config } from "../config.ts";
+import type { Config } from "@/platform/config.ts";
 import { join } from "node:path";
 import { LocalStorage } from "./local.ts";
 import type { Storage } from "./types.ts";

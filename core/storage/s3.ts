@@ -23,7 +23,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import type { Config } from "../config.ts";
+import type { Config } from "@/platform/config.ts";
 import {
   assertKey,
   assertPrefix,

@@ -9,12 +9,12 @@ import type {
   DayType,
   StepType,
   UserStepsTable,
-} from "../../db/schema.ts";
+} from "@/db/schema.ts";
 import type { Services } from "../services.ts";
 import { NotFoundError } from "../auth/guards.ts";
 import { canViewCourse, type Viewer } from "../courses.ts";
-import { isId } from "../ids.ts";
-import { log } from "../log.ts";
+import { isId } from "@/platform/ids.ts";
+import { log } from "@/platform/log.ts";
 import { TrainingError } from "./errors.ts";
 import {
   affectedCourses,

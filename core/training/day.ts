@@ -10,7 +10,7 @@ import type { Kysely } from "kysely";
 import type { Services } from "../services.ts";
 import { courseOutline, COURSES_TAG, mediaPath, type OutlineDay, type Viewer } from "../courses.ts";
 import { NotFoundError } from "../auth/guards.ts";
-import { isId, newId } from "../ids.ts";
+import { isId, newId } from "@/platform/ids.ts";
 import { renderMarkdown } from "../markdown.ts";
 import { type VideoEmbed, videoEmbed } from "../embeds.ts";
 import type {
@@ -19,7 +19,7 @@ import type {
   DayType,
   StepType,
   TrainingStatus,
-} from "../../db/schema.ts";
+} from "@/db/schema.ts";
 import {
   affectedCourses,
   daysLeftBeforeSummary,

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { Services } from "../services.ts";
 import type { Viewer } from "../courses.ts";
-import { newId } from "../ids.ts";
+import { newId } from "@/platform/ids.ts";
 import { TrainingError } from "./errors.ts";
 import { mutateStep, stepForLearner } from "./context.ts";
 import { type ActionResult, completeUntimed } from "./steps.ts";

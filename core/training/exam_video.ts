@@ -23,8 +23,6 @@ import { TrainingError } from "./errors.ts";
 import { runAfter, type StepContext, stepForLearner } from "./context.ts";
 import { EXAM_VIDEO_MAX_BYTES, examPrefix } from "./exams.ts";
 
-// Kept for core/training/mod.ts, which other areas import from.
-
 /** What an exam accepts as its video: the video policy with the exam's limit. */
 export const EXAM_VIDEO_UPLOAD: UploadPolicy = { ...VIDEO_UPLOAD, maxBytes: EXAM_VIDEO_MAX_BYTES };
 

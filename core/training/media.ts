@@ -7,7 +7,7 @@
 import { registerMediaAccess } from "../media_access.ts";
 import { canViewCourse } from "../courses.ts";
 import { isStaff } from "../auth/guards.ts";
-import { isId } from "../ids.ts";
+import { isId } from "@/platform/ids.ts";
 
 registerMediaAccess("steps", async (s, viewer, parts) => {
   const stepId = parts[1];

@@ -16,7 +16,7 @@
  * has started that use the day are rolled up in the same transaction.
  */
 import { type Kysely, sql } from "kysely";
-import type { Database, DayType, TrainingStatus } from "../../db/schema.ts";
+import type { Database, DayType, TrainingStatus } from "@/db/schema.ts";
 import type { Services } from "../services.ts";
 import { currentStepIndex, deriveCourseStatus, deriveStatus, stampDates } from "./status.ts";
 

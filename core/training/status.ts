@@ -3,7 +3,7 @@
  * its steps, a course's from its days. Pure functions (no database), so the
  * engine, the day page and tests apply one rule.
  */
-import type { TrainingStatus } from "../../db/schema.ts";
+import type { TrainingStatus } from "@/db/schema.ts";
 
 export interface StepStatusInput {
   status: TrainingStatus;

@@ -13,8 +13,8 @@
  * `active_seconds` adds up the time the timer really ran.
  */
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema.ts";
-import { isUniqueViolation } from "../../db/connection.ts";
+import type { Database } from "@/db/schema.ts";
+import { isUniqueViolation } from "@/db/connection.ts";
 import type { Services } from "../services.ts";
 import type { Viewer } from "../courses.ts";
 import { TrainingError } from "./errors.ts";

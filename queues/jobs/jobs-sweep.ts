@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { defineJob } from "../define.ts";
-import { log } from "../../core/log.ts";
+import { log } from "@/platform/log.ts";
 
 export default defineJob({
   name: "jobs-sweep",

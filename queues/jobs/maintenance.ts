@@ -15,8 +15,8 @@
 import { z } from "zod";
 import { sql } from "kysely";
 import { defineJob } from "../define.ts";
-import type { Services } from "../../core/services.ts";
-import { log } from "../../core/log.ts";
+import type { Services } from "@/core/services.ts";
+import { log } from "@/platform/log.ts";
 
 const DAY = 24 * 3600_000;
 

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { defineJob } from "../define.ts";
-import { log } from "../../core/log.ts";
+import { log } from "@/platform/log.ts";
 
 const plainAlert = z.object({
   level: z.enum(["info", "warning", "critical"]).default("warning"),

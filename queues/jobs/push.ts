@@ -6,8 +6,8 @@
  * that will not change (400, 403, 413…) → fail at once.
  */
 import { defineJob, PermanentJobError } from "../define.ts";
-import { pushJobSchema, sweepPushes } from "../../core/notifications.ts";
-import { deliverPush } from "../../core/push/deliver.ts";
+import { pushJobSchema, sweepPushes } from "@/core/notifications.ts";
+import { deliverPush } from "@/core/push/deliver.ts";
 
 export default defineJob({
   name: "push",

@@ -8,8 +8,8 @@
  */
 import { z } from "zod";
 import { defineJob } from "../define.ts";
-import { finishTimer, STEP_FINISHED_JOB } from "../../core/training/steps.ts";
-import { isId } from "../../core/ids.ts";
+import { finishTimer, STEP_FINISHED_JOB } from "@/core/training/steps.ts";
+import { isId } from "@/platform/ids.ts";
 
 export const stepFinishedSchema = z.object({
   userStepId: z.string().refine(isId, { error: "not an id" }),

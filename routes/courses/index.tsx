@@ -3,8 +3,8 @@
  * search as one GET form. Visitors share one cached page per URL; signed-in
  * learners get their progress and favourites (never cached).
  */
-import { define, type State } from "../../define.ts";
-import { type Context, page } from "../../framework/mod.ts";
+import { define, type State } from "@/define.ts";
+import { type Context, page } from "@/framework/mod.ts";
 import {
   catalogueFor,
   type CatalogueQuery,
@@ -12,7 +12,7 @@ import {
   COURSES_TAG,
   readCatalogueQuery,
   viewCatalogue,
-} from "../../core/courses.ts";
+} from "@/core/courses.ts";
 import {
   CATALOGUE_LEVELS,
   CATALOGUE_SORTS,
@@ -22,12 +22,12 @@ import {
   PROGRESS_FILTERS,
   RATING_FILTERS,
   statusMessage,
-} from "../../core/catalogue_filter.ts";
-import { anonymousPage } from "../../http/page_cache.ts";
-import { CourseCard } from "../../components/CourseCard.tsx";
-import { FavoriteToggle } from "../../components/FavoriteToggle.tsx";
-import { PageTitle } from "../../components/PageTitle.tsx";
-import CourseSearch from "../../islands/CourseSearch.tsx";
+} from "@/core/catalogue_filter.ts";
+import { anonymousPage } from "@/http/page_cache.ts";
+import { CourseCard } from "@/components/CourseCard.tsx";
+import { FavoriteToggle } from "@/components/FavoriteToggle.tsx";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import CourseSearch from "@/islands/CourseSearch.tsx";
 
 /** Visitors are answered from the page cache before any data is loaded. */
 export const pageCache = (ctx: Context<State>) => anonymousPage(ctx, [COURSES_TAG]);

@@ -1,9 +1,9 @@
 /** Switches the language (a cookie for a year) and goes back to where the visitor was. */
-import { define } from "../../define.ts";
-import { isLocale } from "../../core/i18n/mod.ts";
-import { setCookie } from "../../http/cookies.ts";
-import { LOCALE_COOKIE } from "../../http/locale.ts";
-import { safeNext } from "../../http/redirect.ts";
+import { define } from "@/define.ts";
+import { isLocale } from "@/core/i18n/mod.ts";
+import { setCookie } from "@/http/cookies.ts";
+import { LOCALE_COOKIE } from "@/http/locale.ts";
+import { safeNext } from "@/http/redirect.ts";
 
 export const handler = define.handlers({
   GET(ctx) {

@@ -3,10 +3,10 @@
  * (core/media_access.ts). Missing and forbidden look the same — 404 — so a
  * key does not reveal that a private file exists.
  */
-import { define, type State } from "../../define.ts";
-import type { Context } from "../../framework/mod.ts";
-import { canReadMedia } from "../../core/media_access.ts";
-import { serveObject } from "../../core/storage/serve.ts";
+import { define, type State } from "@/define.ts";
+import type { Context } from "@/framework/mod.ts";
+import { canReadMedia } from "@/core/media_access.ts";
+import { serveObject } from "@/core/storage/serve.ts";
 
 const notFound = () =>
   new Response("Not found", {

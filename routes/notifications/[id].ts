@@ -3,9 +3,9 @@
  * push) marks it read and goes to what it is about. Someone else's
  * notification is a 404. Only paths on this site are followed.
  */
-import { define } from "../../define.ts";
-import { redirect } from "../../http/responses.ts";
-import { openNotification } from "../../core/notifications.ts";
+import { define } from "@/define.ts";
+import { redirect } from "@/http/responses.ts";
+import { openNotification } from "@/core/notifications.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -6,21 +6,21 @@
  * notification the page showed, so one arriving meanwhile stays unread.
  * Ships no JavaScript.
  */
-import { define } from "../../define.ts";
-import { page } from "../../framework/mod.ts";
-import { formObject } from "../../http/forms.ts";
-import { redirect } from "../../http/responses.ts";
-import { requireUser } from "../../core/auth/guards.ts";
-import { isId } from "../../core/ids.ts";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { requireUser } from "@/core/auth/guards.ts";
+import { isId } from "@/platform/ids.ts";
 import {
   listNotifications,
   markRead,
   newestNotificationId,
   type NotificationItem,
   unreadCount,
-} from "../../core/notifications.ts";
-import { PageTitle } from "../../components/PageTitle.tsx";
-import { CsrfField } from "../../components/CsrfField.tsx";
+} from "@/core/notifications.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { CsrfField } from "@/components/CsrfField.tsx";
 
 interface Data {
   items: NotificationItem[];

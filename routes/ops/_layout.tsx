@@ -1,6 +1,6 @@
 /** Every ops page: the section navigation above the page. */
-import { define } from "../../define.ts";
-import { OpsNav } from "./(_shared)/ui.tsx";
+import { define } from "@/define.ts";
+import { OpsNav } from "./(_lib)/ui.tsx";
 
 export default define.layout(({ Component, state, url }) => (
   <div class="ops">

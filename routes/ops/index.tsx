@@ -1,11 +1,11 @@
 /** Ops overview: the process, the database, KV, storage, ffmpeg, queues and errors at a glance. */
 import { Fragment } from "preact";
-import { define } from "../../define.ts";
-import { page } from "../../framework/mod.ts";
-import { PageTitle } from "../../components/PageTitle.tsx";
-import { overview } from "../../core/ops.ts";
-import { JOB_STATES } from "../../queues/types.ts";
-import { formatBytes, formatDuration, when } from "./(_shared)/ui.tsx";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { overview } from "@/core/ops.ts";
+import { JOB_STATES } from "@/queues/types.ts";
+import { formatBytes, formatDuration, when } from "./(_lib)/ui.tsx";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -3,23 +3,23 @@
  * expired, already used) says which it is and offers a new one. Success
  * signs out every other session and signs this browser in.
  */
-import { define } from "../../define.ts";
-import { page } from "../../framework/mod.ts";
-import { formObject } from "../../http/forms.ts";
-import { redirect } from "../../http/responses.ts";
-import { startSession } from "../../http/session.ts";
-import { clientIp } from "../../http/rate_limit.ts";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { startSession } from "@/http/session.ts";
+import { clientIp } from "@/http/rate_limit.ts";
 import {
   inspectResetToken,
   resetPasswordWithToken,
   ResetTokenError,
   type ResetTokenState,
-} from "../../core/auth/password_reset.ts";
-import { accountFailure } from "../../core/auth/form_errors.ts";
-import type { FieldErrors } from "../../core/validation.ts";
-import { PageTitle } from "../../components/PageTitle.tsx";
-import { PostForm } from "../../components/PostForm.tsx";
-import { NewPasswordFields } from "../../components/AccountFields.tsx";
+} from "@/core/auth/password_reset.ts";
+import { accountFailure } from "@/core/auth/form_errors.ts";
+import type { FieldErrors } from "@/core/validation.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { PostForm } from "@/components/PostForm.tsx";
+import { NewPasswordFields } from "@/components/AccountFields.tsx";
 
 interface Data {
   state: ResetTokenState;

@@ -2,18 +2,18 @@
  * "Forgot password": asks for a username or email and always gives the
  * same answer, so the page cannot be used to find out who has an account.
  */
-import { define } from "../../define.ts";
-import { page } from "../../framework/mod.ts";
-import { formObject } from "../../http/forms.ts";
-import { redirect } from "../../http/responses.ts";
-import { clientIp } from "../../http/rate_limit.ts";
-import { requestPasswordReset } from "../../core/auth/password_reset.ts";
-import { accountFailure } from "../../core/auth/form_errors.ts";
-import type { FieldErrors } from "../../core/validation.ts";
-import { PageTitle } from "../../components/PageTitle.tsx";
-import { PostForm } from "../../components/PostForm.tsx";
-import { FormNotice } from "../../components/forms.tsx";
-import { LoginField } from "../../components/AccountFields.tsx";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { clientIp } from "@/http/rate_limit.ts";
+import { requestPasswordReset } from "@/core/auth/password_reset.ts";
+import { accountFailure } from "@/core/auth/form_errors.ts";
+import type { FieldErrors } from "@/core/validation.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { PostForm } from "@/components/PostForm.tsx";
+import { FormNotice } from "@/components/forms.tsx";
+import { LoginField } from "@/components/AccountFields.tsx";
 
 interface Data {
   sent: boolean;

@@ -5,24 +5,24 @@
  * is multipart. POST-redirect-GET with a notice; a refused form comes back
  * with its values and the errors next to the fields.
  */
-import { define, type State } from "../../define.ts";
-import { HttpError, page } from "../../framework/mod.ts";
-import { formObject } from "../../http/forms.ts";
-import { redirect } from "../../http/responses.ts";
-import { requireUser } from "../../core/auth/guards.ts";
+import { define, type State } from "@/define.ts";
+import { HttpError, page } from "@/framework/mod.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { requireUser } from "@/core/auth/guards.ts";
 import {
   ownProfile,
   type Profile,
   removeAvatar,
   replaceAvatar,
   updateProfile,
-} from "../../core/profile.ts";
-import { listOwnPets, type PetView } from "../../core/pets.ts";
-import { uploadFailure } from "../../core/uploads.ts";
-import type { FieldErrors } from "../../core/validation.ts";
-import { PageTitle } from "../../components/PageTitle.tsx";
-import { ButtonForm, PostForm } from "../../components/PostForm.tsx";
-import { Section } from "../../components/Section.tsx";
+} from "@/core/profile.ts";
+import { listOwnPets, type PetView } from "@/core/pets.ts";
+import { uploadFailure } from "@/core/uploads.ts";
+import type { FieldErrors } from "@/core/validation.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { ButtonForm, PostForm } from "@/components/PostForm.tsx";
+import { Section } from "@/components/Section.tsx";
 import {
   CheckboxField,
   DateField,
@@ -31,14 +31,14 @@ import {
   formBinding,
   FormNotice,
   TextareaField,
-} from "../../components/forms.tsx";
+} from "@/components/forms.tsx";
 import {
   ContactsSection,
   dateForInput,
   IMAGE_ACCEPT,
   PetsSection,
   ProfileHead,
-} from "./(_parts)/parts.tsx";
+} from "./(_lib)/parts.tsx";
 
 const DONE = ["saved", "avatar", "avatarRemoved", "petDeleted"] as const;
 type Done = typeof DONE[number];

@@ -5,14 +5,14 @@
  * username field gets a live availability check when scripts run.
  */
 import type { ComponentChildren } from "preact";
-import { define } from "../../define.ts";
-import { HttpError, page } from "../../framework/mod.ts";
-import { formObject } from "../../http/forms.ts";
-import { redirect } from "../../http/responses.ts";
-import { endSession, startSession } from "../../http/session.ts";
-import { setCookie } from "../../http/cookies.ts";
-import { LOCALE_COOKIE } from "../../http/locale.ts";
-import { requireUser } from "../../core/auth/guards.ts";
+import { define } from "@/define.ts";
+import { HttpError, page } from "@/framework/mod.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { endSession, startSession } from "@/http/session.ts";
+import { setCookie } from "@/http/cookies.ts";
+import { LOCALE_COOKIE } from "@/http/locale.ts";
+import { requireUser } from "@/core/auth/guards.ts";
 import {
   canDeleteOwnAccount,
   changeEmail,
@@ -21,23 +21,23 @@ import {
   changeUsername,
   deleteAccount,
   logoutEverywhere,
-} from "../../core/auth/account.ts";
-import { accountFailure } from "../../core/auth/form_errors.ts";
-import { UserExistsError } from "../../core/users.ts";
-import type { FieldErrors } from "../../core/validation.ts";
-import type { Locale } from "../../core/i18n/mod.ts";
-import type { State } from "../../define.ts";
-import { PageTitle } from "../../components/PageTitle.tsx";
-import { PostForm } from "../../components/PostForm.tsx";
-import { Section } from "../../components/Section.tsx";
-import { type ButtonVariant, FormNotice, SelectField } from "../../components/forms.tsx";
+} from "@/core/auth/account.ts";
+import { accountFailure } from "@/core/auth/form_errors.ts";
+import { UserExistsError } from "@/core/users.ts";
+import type { FieldErrors } from "@/core/validation.ts";
+import type { Locale } from "@/core/i18n/mod.ts";
+import type { State } from "@/define.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { PostForm } from "@/components/PostForm.tsx";
+import { Section } from "@/components/Section.tsx";
+import { type ButtonVariant, FormNotice, SelectField } from "@/components/forms.tsx";
 import {
   CurrentPasswordField,
   EmailField,
   NewPasswordFields,
-} from "../../components/AccountFields.tsx";
-import UsernameField from "../../islands/UsernameField.tsx";
-import { PushSettings } from "../../components/PushSettings.tsx";
+} from "@/components/AccountFields.tsx";
+import UsernameField from "@/islands/UsernameField.tsx";
+import { PushSettings } from "@/components/PushSettings.tsx";
 
 const ACTIONS = ["password", "email", "username", "locale", "logout-all", "delete"] as const;
 type Action = typeof ACTIONS[number];

@@ -1,6 +1,6 @@
 /** Studio home (the course builder replaces this page). */
-import { define } from "../../define.ts";
-import { PageTitle } from "../../components/PageTitle.tsx";
+import { define } from "@/define.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
 
 export default define.page(({ state }) => {
   const { t } = state;

@@ -4,19 +4,14 @@
  * published courses marked "show in profile". A hidden or missing profile
  * gets the same "not available" page (404); the owner always sees theirs.
  */
-import { define } from "../../define.ts";
-import { page } from "../../framework/mod.ts";
-import { type PublicProfile, publicProfile } from "../../core/profile.ts";
-import { PageTitle } from "../../components/PageTitle.tsx";
-import { CourseCard } from "../../components/CourseCard.tsx";
-import { FormNotice } from "../../components/forms.tsx";
-import { Section } from "../../components/Section.tsx";
-import {
-  ContactsSection,
-  formatDate,
-  PetsSection,
-  ProfileHead,
-} from "../profile/(_parts)/parts.tsx";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { type PublicProfile, publicProfile } from "@/core/profile.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { CourseCard } from "@/components/CourseCard.tsx";
+import { FormNotice } from "@/components/forms.tsx";
+import { Section } from "@/components/Section.tsx";
+import { ContactsSection, formatDate, PetsSection, ProfileHead } from "../profile/(_lib)/parts.tsx";
 
 export const handler = define.handlers<{ view: PublicProfile | null }>({
   async GET(ctx) {

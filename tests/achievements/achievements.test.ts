@@ -20,7 +20,7 @@ import {
   streaks,
   weekday,
   zonedDay,
-} from "../../core/achievements.ts";
+} from "@/core/achievements.ts";
 
 const MSK = "Europe/Moscow"; // UTC+3, no DST
 const NY = "America/New_York"; // UTC-5 in winter

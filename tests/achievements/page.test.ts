@@ -6,7 +6,7 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "../help
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import { completeDay, makeCourse, setCourseStatus } from "../catalogue/fixtures.ts";
-import { addDays, loadAchievements, weekday, zonedDay } from "../../core/achievements.ts";
+import { addDays, loadAchievements, weekday, zonedDay } from "@/core/achievements.ts";
 
 const t = await openTestApp();
 globalThis.addEventListener("unload", () => t.close());

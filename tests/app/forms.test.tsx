@@ -6,8 +6,8 @@
  */
 import { renderToString } from "preact-render-to-string";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
-import type { State } from "../../define.ts";
-import { translator } from "../../core/i18n/mod.ts";
+import type { State } from "@/define.ts";
+import { translator } from "@/core/i18n/mod.ts";
 import {
   CheckboxField,
   DateField,
@@ -17,9 +17,9 @@ import {
   formBinding,
   HiddenFields,
   TextareaField,
-} from "../../components/forms.tsx";
-import { ButtonForm, PostForm } from "../../components/PostForm.tsx";
-import { NewPasswordFields } from "../../components/AccountFields.tsx";
+} from "@/components/forms.tsx";
+import { ButtonForm, PostForm } from "@/components/PostForm.tsx";
+import { NewPasswordFields } from "@/components/AccountFields.tsx";
 
 const t = translator("ru");
 const state = { t, csrf: () => "tok+/=" } as unknown as State;

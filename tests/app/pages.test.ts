@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
-import { seedDemo } from "../../db/seed.ts";
+import { seedDemo } from "@/core/demo/seed.ts";
 
 const t = await openTestApp();
 await seedDemo(t.services.db, { print: () => {} });
@@ -132,7 +132,7 @@ Deno.test("anonymous pages are cached, get a fresh nonce each time, and drop whe
   assertStringIncludes(await a.text(), `nonce="${nonceA}"`);
   assertStringIncludes(await b.text(), `nonce="${nonceB}"`);
 
-  const { invalidateCourses } = await import("../../core/courses.ts");
+  const { invalidateCourses } = await import("@/core/courses.ts");
   await t.services.db.updateTable("courses").set({ name: "Это база 2.0" }).where(
     "slug",
     "=",

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { openBrowserEnv } from "../helpers/browser.ts";
-import { createUser } from "../../core/users.ts";
+import { createUser } from "@/core/users.ts";
 
 Deno.test("browser: register through the form and land signed in", async () => {
   await using env = await openBrowserEnv();

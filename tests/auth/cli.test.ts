@@ -1,9 +1,9 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { cliEnv } from "../helpers/cli.ts";
-import { loadConfig } from "../../core/config.ts";
-import { openServices } from "../../core/services.ts";
-import { inspectResetToken } from "../../core/auth/password_reset.ts";
-import { configureLog } from "../../core/log.ts";
+import { loadConfig } from "@/platform/config.ts";
+import { openServices } from "@/core/services.ts";
+import { inspectResetToken } from "@/core/auth/password_reset.ts";
+import { configureLog } from "@/platform/log.ts";
 
 Deno.test("CLI: admin user:reset-link prints a working link; bad usage exits 2", async (t) => {
   await using cli = await cliEnv({ PUBLIC_URL: "https://gafus.example" });

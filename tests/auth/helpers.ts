@@ -4,8 +4,8 @@
  * browser would. Redirects are not followed, so tests see each 303.
  */
 import type { TestApp } from "../helpers/app.ts";
-import { createUser } from "../../core/users.ts";
-import type { Role } from "../../db/schema.ts";
+import { createUser } from "@/core/users.ts";
+import type { Role } from "@/db/schema.ts";
 
 export const PASSWORD = "Secret123";
 

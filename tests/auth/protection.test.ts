@@ -9,8 +9,8 @@ import {
   text,
   validRegistration,
 } from "./helpers.ts";
-import { verifyPassword } from "../../core/auth/password.ts";
-import { settleResetRequests } from "../../core/auth/password_reset.ts";
+import { verifyPassword } from "@/core/auth/password.ts";
+import { settleResetRequests } from "@/core/auth/password_reset.ts";
 
 Deno.test("CSRF: a missing or wrong token is refused with 403 and nothing changes", async () => {
   await using t = await openTestApp();

@@ -1,6 +1,6 @@
 import { assertEquals } from "../helpers/assert.ts";
 import { assertRejects } from "../helpers/assert.ts";
-import { enforce, hit, RateLimitedError, type RateRule } from "../../core/rate_limit.ts";
+import { enforce, hit, RateLimitedError, type RateRule } from "@/core/rate_limit.ts";
 
 const rule: RateRule = { name: "test", limit: 3, windowMs: 60_000 };
 

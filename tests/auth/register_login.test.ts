@@ -8,9 +8,9 @@ import {
   text,
   validRegistration,
 } from "./helpers.ts";
-import { CONSENT_VERSION } from "../../core/auth/register.ts";
-import { verifyPassword } from "../../core/auth/password.ts";
-import { toBase64Url } from "../../core/encoding.ts";
+import { CONSENT_VERSION } from "@/core/auth/register.ts";
+import { verifyPassword } from "@/core/auth/password.ts";
+import { toBase64Url } from "@/platform/encoding.ts";
 import { scryptSync } from "node:crypto";
 
 Deno.test("register → signed in → logout → login again, through the real forms", async () => {

@@ -1,14 +1,14 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { FormClient, loginThroughForm, makeUser, PASSWORD, text } from "./helpers.ts";
-import { configureLog } from "../../core/log.ts";
+import { configureLog } from "@/platform/log.ts";
 import {
   issueResetToken,
   resetPasswordWithToken,
   ResetTokenError,
   settleResetRequests,
-} from "../../core/auth/password_reset.ts";
-import { sha256Hex } from "../../core/encoding.ts";
+} from "@/core/auth/password_reset.ts";
+import { sha256Hex } from "@/platform/encoding.ts";
 import { assertRejects } from "../helpers/assert.ts";
 
 async function tokensOf(t: TestApp, userId: string) {

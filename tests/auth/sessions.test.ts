@@ -1,9 +1,9 @@
 import { assert, assertEquals, assertNotEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
 import { FormClient, loginThroughForm, makeUser, PASSWORD, text } from "./helpers.ts";
-import { verifyPassword } from "../../core/auth/password.ts";
-import { createSessionToken, SESSION_TTL_SEC } from "../../core/auth/session.ts";
-import { SESSION_COOKIE } from "../../http/session.ts";
+import { verifyPassword } from "@/core/auth/password.ts";
+import { createSessionToken, SESSION_TTL_SEC } from "@/core/auth/session.ts";
+import { SESSION_COOKIE } from "@/http/session.ts";
 
 Deno.test("changing the password revokes every other session; this browser stays in", async () => {
   await using t = await openTestApp();

@@ -2,12 +2,12 @@ import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import { FormClient, loginThroughForm, makeUser, PASSWORD, text } from "./helpers.ts";
-import { deleteAccount } from "../../core/auth/account.ts";
-import { ForbiddenError } from "../../core/auth/guards.ts";
+import { deleteAccount } from "@/core/auth/account.ts";
+import { ForbiddenError } from "@/core/auth/guards.ts";
 import { assertRejects } from "../helpers/assert.ts";
-import { loadSessionUser } from "../../core/auth/session.ts";
-import { hashPassword } from "../../core/auth/password.ts";
-import { seedDemo } from "../../db/seed.ts";
+import { loadSessionUser } from "@/core/auth/session.ts";
+import { hashPassword } from "@/core/auth/password.ts";
+import { seedDemo } from "@/core/demo/seed.ts";
 
 async function signedIn(t: Parameters<typeof makeUser>[0], username: string, email?: string) {
   await makeUser(t, username, { email });

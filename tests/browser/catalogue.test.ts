@@ -1,6 +1,6 @@
 import { assertEquals } from "../helpers/assert.ts";
 import { openBrowserEnv } from "../helpers/browser.ts";
-import { seedDemo } from "../../db/seed.ts";
+import { seedDemo } from "@/core/demo/seed.ts";
 
 Deno.test("browser: the catalogue island filters the list as you type", async () => {
   await using env = await openBrowserEnv((t) =>

@@ -7,7 +7,7 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "../help
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import { completeDay, makeCourse, setCourseStatus } from "./fixtures.ts";
-import { courseView, dayViews } from "../../core/courses.ts";
+import { courseView, dayViews } from "@/core/courses.ts";
 
 const t = await openTestApp({ PUBLIC_URL: "https://gafus.example" });
 globalThis.addEventListener("unload", () => t.close());

@@ -4,8 +4,8 @@
  * (histories with exact timestamps, independent of the timers).
  */
 import type { Kysely } from "kysely";
-import type { CourseLevel, Database, DayType, StepType, TrainingStatus } from "../../db/schema.ts";
-import { newId } from "../../core/ids.ts";
+import type { CourseLevel, Database, DayType, StepType, TrainingStatus } from "@/db/schema.ts";
+import { newId } from "@/platform/ids.ts";
 
 export interface StepSpec {
   type: StepType;

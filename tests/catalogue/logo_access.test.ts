@@ -1,7 +1,7 @@
 import { assertEquals } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
-import { seedDemo } from "../../db/seed.ts";
+import { seedDemo } from "@/core/demo/seed.ts";
 import { makePng } from "../profile/fixtures.ts";
 
 Deno.test("course logos are served to whoever may view the course, and to nobody else", async () => {

@@ -6,8 +6,8 @@
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { cliEnv, startServerProcess } from "../helpers/cli.ts";
 import { openTestApp } from "../helpers/app.ts";
-import { channelHandler, TOKEN_FILE } from "../../cli/channel.ts";
-import { runAdmin } from "../../cli/admin.ts";
+import { channelHandler, TOKEN_FILE } from "@/cli/channel.ts";
+import { runAdmin } from "@/cli/admin.ts";
 
 Deno.test("the CLI works while a server runs: commands run inside the server, exports land here", async () => {
   await using cli = await cliEnv();

@@ -7,10 +7,10 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { runAdminIn } from "../helpers/cli.ts";
-import { seedDemo } from "../../db/seed.ts";
-import { newId } from "../../core/ids.ts";
-import { reportError } from "../../core/errors.ts";
-import { adminCommands } from "../../cli/admin.ts";
+import { seedDemo } from "@/core/demo/seed.ts";
+import { newId } from "@/platform/ids.ts";
+import { reportError } from "@/core/error_tracking.ts";
+import { adminCommands } from "@/cli/admin.ts";
 import { makeJobMix } from "../ops/helpers.ts";
 
 async function usage(t: TestApp, message: string, ...argv: string[]) {

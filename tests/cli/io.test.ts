@@ -1,6 +1,6 @@
 import { assertEquals } from "../helpers/assert.ts";
-import { details, progressLine, table } from "../../cli/io.ts";
-import { csvField, csvLine } from "../../core/exports.ts";
+import { details, progressLine, table } from "@/cli/io.ts";
+import { csvField, csvLine } from "@/core/exports.ts";
 
 Deno.test("CLI output: aligned tables, key/value details, a progress line", () => {
   assertEquals(

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertNotEquals, assertRejects } from "../helpers/assert.ts";
-import { ConfigError, loadConfig } from "../../core/config.ts";
+import { ConfigError, loadConfig } from "@/platform/config.ts";
 
 Deno.test("bad values stop start-up with one line per variable naming it and the rule", async () => {
   const err = await assertRejects(

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
-import { renderMarkdown } from "../../core/markdown.ts";
+import { renderMarkdown } from "@/core/markdown.ts";
 
 Deno.test("markdown renders emphasis, lists and links", () => {
   const html = renderMarkdown("**Важно:** шаги\n\n- раз\n- два\n\n[курс](/courses/x)");

@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { type Kysely, sql } from "kysely";
-import { isReferencedError, isUniqueViolation, json, pgError } from "../../db/connection.ts";
-import type { Database, Role, StepType } from "../../db/schema.ts";
-import { newId } from "../../core/ids.ts";
+import { isReferencedError, isUniqueViolation, json, pgError } from "@/db/connection.ts";
+import type { Database, Role, StepType } from "@/db/schema.ts";
+import { newId } from "@/platform/ids.ts";
 import { openTestDb } from "../helpers/db.ts";
 
 async function addUser(db: Kysely<Database>, username: string, role: Role = "USER") {

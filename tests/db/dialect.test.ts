@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { AbortedTransactionError, sql } from "kysely";
 import { join } from "node:path";
-import { openDatabase } from "../../db/connection.ts";
-import { migrateToLatest } from "../../db/migrate.ts";
-import { newId } from "../../core/ids.ts";
+import { openDatabase } from "@/db/connection.ts";
+import { migrateToLatest } from "@/db/migrate.ts";
+import { newId } from "@/platform/ids.ts";
 import { openTestDb } from "../helpers/db.ts";
 
 const meta = (key: string, value: unknown = 1) => ({ key, value: JSON.stringify(value) });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import type { DbHandle } from "../../db/connection.ts";
-import { migrateTo, migrateToLatest, MigrationError, migrationStatus } from "../../db/migrate.ts";
-import { TABLES } from "../../db/migrations/0001_core.ts";
-import { migrations } from "../../db/migrations/mod.ts";
+import type { DbHandle } from "@/db/connection.ts";
+import { migrateTo, migrateToLatest, MigrationError, migrationStatus } from "@/db/migrate.ts";
+import { TABLES } from "@/db/migrations/0001_core.ts";
+import { migrations } from "@/db/migrations/mod.ts";
 import { openSecondHandle, openTestDb, testDatabaseUrl } from "../helpers/db.ts";
 
 /** Every migration, in order (the list grows with each area's migration). */

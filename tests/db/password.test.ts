@@ -6,8 +6,8 @@ import {
   needsRehash,
   verifyAgainstNothing,
   verifyPassword,
-} from "../../core/auth/password.ts";
-import { toBase64Url } from "../../core/encoding.ts";
+} from "@/core/auth/password.ts";
+import { toBase64Url } from "@/platform/encoding.ts";
 
 Deno.test("password hash: round trip, wrong password, parameters in the string", async () => {
   const hash = await hashPassword("Щенок-2024!");

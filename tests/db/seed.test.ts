@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import type { DbHandle } from "../../db/connection.ts";
-import { TABLES } from "../../db/migrations/0001_core.ts";
-import { SEED_MARKER, seedDemo } from "../../db/seed.ts";
-import { STEP_TYPES } from "../../db/schema.ts";
-import { verifyPassword } from "../../core/auth/password.ts";
-import { newId } from "../../core/ids.ts";
+import type { DbHandle } from "@/db/connection.ts";
+import { TABLES } from "@/db/migrations/0001_core.ts";
+import { SEED_MARKER, seedDemo } from "@/core/demo/seed.ts";
+import { STEP_TYPES } from "@/db/schema.ts";
+import { verifyPassword } from "@/core/auth/password.ts";
+import { newId } from "@/platform/ids.ts";
 import { openSecondHandle, openTestDb } from "../helpers/db.ts";
 
 async function rowCounts(h: DbHandle): Promise<Record<string, number>> {

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import { type DbHandle, json } from "../../db/connection.ts";
-import { newId } from "../../core/ids.ts";
+import { type DbHandle, json } from "@/db/connection.ts";
+import { newId } from "@/platform/ids.ts";
 import { openTestDb, testDatabaseUrl } from "../helpers/db.ts";
 
 const KINDS: ("pglite" | "postgres")[] = testDatabaseUrl() ? ["pglite", "postgres"] : ["pglite"];

@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
-import { build } from "../../framework/build.ts";
-import { createApp } from "../../framework/mod.ts";
-import type { Manifest } from "../../framework/types.ts";
-import { boot, parseProps } from "../../framework/client/boot.ts";
+import { build } from "@/framework/build.ts";
+import { createApp } from "@/framework/mod.ts";
+import type { Manifest } from "@/framework/types.ts";
+import { boot, parseProps } from "@/framework/client/boot.ts";
 import { DOMParser } from "linkedom";
 import Counter from "./fixture/islands/Counter.tsx";
 import { Greeting } from "./fixture/islands/Greeting.tsx";

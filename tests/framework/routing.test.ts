@@ -5,9 +5,9 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "../helpers/assert.ts";
-import { build, checkManifest } from "../../framework/build.ts";
-import { createApp, type FreshApp } from "../../framework/mod.ts";
-import type { Manifest } from "../../framework/types.ts";
+import { build, checkManifest } from "@/framework/build.ts";
+import { createApp, type FreshApp } from "@/framework/mod.ts";
+import type { Manifest } from "@/framework/types.ts";
 
 const root = new URL("./fixture", import.meta.url).pathname;
 
@@ -136,7 +136,7 @@ Deno.test("a stale manifest is detected", async () => {
 });
 
 Deno.test("route syntax errors are named", async () => {
-  const { parseRouteFile } = await import("../../framework/router.ts");
+  const { parseRouteFile } = await import("@/framework/router.ts");
   await assertRejects(
     () => Promise.resolve().then(() => parseRouteFile("./routes/[a][b].tsx")),
     Error,

@@ -3,13 +3,13 @@
  * database on DATABASE_URL's server), KV in memory, a temporary DATA_DIR, and
  * `fetch(path)` straight into the app without a socket.
  */
-import { type Config, loadConfig } from "../../core/config.ts";
-import { openServices, type Services } from "../../core/services.ts";
-import { buildApp } from "../../server.ts";
-import type { FreshApp } from "../../framework/mod.ts";
+import { type Config, loadConfig } from "@/platform/config.ts";
+import { openServices, type Services } from "@/core/services.ts";
+import { buildApp } from "@/server.ts";
+import type { FreshApp } from "@/framework/mod.ts";
 import { openTestDb } from "./db.ts";
-import type { DbHandle } from "../../db/connection.ts";
-import { configureLog } from "../../core/log.ts";
+import type { DbHandle } from "@/db/connection.ts";
+import { configureLog } from "@/platform/log.ts";
 
 export interface TestApp {
   config: Config;

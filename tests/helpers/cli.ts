@@ -1,10 +1,10 @@
 /** Running the real CLI (`main.ts`) in a subprocess, against a temporary DATA_DIR or database. */
 import postgres from "postgres";
-import { toHex } from "../../core/encoding.ts";
+import { toHex } from "@/platform/encoding.ts";
 import { testDatabaseUrl } from "./db.ts";
-import type { Services } from "../../core/services.ts";
-import type { CliIO } from "../../cli/io.ts";
-import { runAdmin } from "../../cli/admin.ts";
+import type { Services } from "@/core/services.ts";
+import type { CliIO } from "@/cli/io.ts";
+import { runAdmin } from "@/cli/admin.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 

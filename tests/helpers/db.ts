@@ -17,9 +17,9 @@
  */
 import postgres from "postgres";
 import { sql } from "kysely";
-import { type DbHandle, openDatabase, openPglite } from "../../db/connection.ts";
-import { migrateToLatest } from "../../db/migrate.ts";
-import { toHex } from "../../core/encoding.ts";
+import { type DbHandle, openDatabase, openPglite } from "@/db/connection.ts";
+import { migrateToLatest } from "@/db/migrate.ts";
+import { toHex } from "@/platform/encoding.ts";
 
 export type TestDb = DbHandle & { [Symbol.asyncDispose](): Promise<void> };
 

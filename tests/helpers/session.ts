@@ -3,11 +3,11 @@
  * gives the cookie and CSRF token a browser would have after logging in.
  */
 import type { TestApp } from "./app.ts";
-import { createUser } from "../../core/users.ts";
-import { createSessionToken } from "../../core/auth/session.ts";
-import { csrfTokenForUser } from "../../http/csrf.ts";
-import { SESSION_COOKIE } from "../../http/session.ts";
-import type { Role } from "../../db/schema.ts";
+import { createUser } from "@/core/users.ts";
+import { createSessionToken } from "@/core/auth/session.ts";
+import { csrfTokenForUser } from "@/http/csrf.ts";
+import { SESSION_COOKIE } from "@/http/session.ts";
+import type { Role } from "@/db/schema.ts";
 
 export const TEST_PASSWORD = "Secret123";
 

@@ -16,7 +16,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { openBrowserEnv } from "../helpers/browser.ts";
 import { signIn } from "../helpers/session.ts";
-import { NOTIFICATIONS, notify } from "../../core/notifications.ts";
+import { NOTIFICATIONS, notify } from "@/core/notifications.ts";
 import { newBrowserSubscription, startPushService } from "./push_service.ts";
 import type { BrowserContext } from "playwright-core";
 

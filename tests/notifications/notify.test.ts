@@ -7,17 +7,11 @@ import { z } from "zod";
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
-import { newId } from "../../core/ids.ts";
-import {
-  NOTIFICATIONS,
-  notify,
-  sweepPushes,
-  unreadCount,
-  VAR_MAX,
-} from "../../core/notifications.ts";
-import { json } from "../../db/connection.ts";
-import type { PushJob } from "../../core/notifications.ts";
-import pushJob from "../../queues/jobs/push.ts";
+import { newId } from "@/platform/ids.ts";
+import { NOTIFICATIONS, notify, sweepPushes, unreadCount, VAR_MAX } from "@/core/notifications.ts";
+import { json } from "@/db/connection.ts";
+import type { PushJob } from "@/core/notifications.ts";
+import pushJob from "@/queues/jobs/push.ts";
 import { newBrowserSubscription, startPushService, verifyVapid } from "./push_service.ts";
 
 async function subscribe(t: TestApp, userId: string, endpoint: string) {

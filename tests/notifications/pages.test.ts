@@ -6,10 +6,10 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
-import { NOTIFICATIONS, notify, unreadCount } from "../../core/notifications.ts";
-import { notificationsMiddleware, SERVICE_WORKER_CSP } from "../../http/notifications.ts";
-import type { Context } from "../../framework/mod.ts";
-import type { State } from "../../define.ts";
+import { NOTIFICATIONS, notify, unreadCount } from "@/core/notifications.ts";
+import { notificationsMiddleware, SERVICE_WORKER_CSP } from "@/http/notifications.ts";
+import type { Context } from "@/framework/mod.ts";
+import type { State } from "@/define.ts";
 
 async function remind(t: TestApp, userId: string, step: string, url = "/courses/eto-baza") {
   const r = await notify(t.services, userId, {

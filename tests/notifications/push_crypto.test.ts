@@ -4,17 +4,17 @@
  * limits, and VAPID tokens a push service accepts (RFC 8292).
  */
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
-import { fromBase64Url, toBase64Url } from "../../core/encoding.ts";
+import { fromBase64Url, toBase64Url } from "@/platform/encoding.ts";
 import {
   encryptPayload,
   InvalidPushKeysError,
   MAX_BODY_BYTES,
   MAX_PLAINTEXT_BYTES,
   PayloadTooLargeError,
-} from "../../core/push/encrypt.ts";
-import { importP256Private, importP256Public } from "../../core/push/keys.ts";
-import { VAPID_TOKEN_TTL_SEC, vapidAuthorization } from "../../core/push/vapid.ts";
-import { generateVapidKeys } from "../../core/config.ts";
+} from "@/core/push/encrypt.ts";
+import { importP256Private, importP256Public } from "@/core/push/keys.ts";
+import { VAPID_TOKEN_TTL_SEC, vapidAuthorization } from "@/core/push/vapid.ts";
+import { generateVapidKeys } from "@/platform/config.ts";
 import { decryptAes128gcm, newBrowserSubscription, verifyVapid } from "./push_service.ts";
 
 // RFC 8291, Section 5 and Appendix A.

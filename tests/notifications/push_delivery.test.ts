@@ -7,13 +7,13 @@
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
-import { newId } from "../../core/ids.ts";
-import { json } from "../../db/connection.ts";
-import { deliverPush } from "../../core/push/deliver.ts";
-import type { PushJob } from "../../core/notifications.ts";
-import pushJob from "../../queues/jobs/push.ts";
-import { PermanentJobError } from "../../queues/define.ts";
-import type { JobContext } from "../../queues/define.ts";
+import { newId } from "@/platform/ids.ts";
+import { json } from "@/db/connection.ts";
+import { deliverPush } from "@/core/push/deliver.ts";
+import type { PushJob } from "@/core/notifications.ts";
+import pushJob from "@/queues/jobs/push.ts";
+import { PermanentJobError } from "@/queues/define.ts";
+import type { JobContext } from "@/queues/define.ts";
 import {
   type BrowserSubscription,
   newBrowserSubscription,

@@ -9,7 +9,7 @@
  *   request and answers with the status set per path (201 by default).
  */
 import { importJWK, jwtVerify } from "jose";
-import { concatBytes, fromBase64Url, toBase64Url } from "../../core/encoding.ts";
+import { concatBytes, fromBase64Url, toBase64Url } from "@/platform/encoding.ts";
 
 const enc = new TextEncoder();
 

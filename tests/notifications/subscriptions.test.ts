@@ -6,13 +6,13 @@
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
-import { toBase64Url } from "../../core/encoding.ts";
+import { toBase64Url } from "@/platform/encoding.ts";
 import {
   isAllowedEndpoint,
   MAX_SUBSCRIPTIONS_PER_USER,
   saveSubscription,
-} from "../../core/push/subscriptions.ts";
-import type { Services } from "../../core/services.ts";
+} from "@/core/push/subscriptions.ts";
+import type { Services } from "@/core/services.ts";
 import { newBrowserSubscription } from "./push_service.ts";
 import { z } from "zod";
 

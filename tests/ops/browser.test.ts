@@ -1,8 +1,9 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { openBrowserEnv } from "../helpers/browser.ts";
 import { signIn } from "../helpers/session.ts";
-import { listErrorGroups, SYSTEM } from "../../core/errors.ts";
-import { seedDemo } from "../../db/seed.ts";
+import { listErrorGroups } from "@/core/error_tracking.ts";
+import { SYSTEM } from "@/core/auth/guards.ts";
+import { seedDemo } from "@/core/demo/seed.ts";
 import type { TestApp } from "../helpers/app.ts";
 
 async function until<T>(fn: () => Promise<T | undefined | null | false>, what: string): Promise<T> {

@@ -9,10 +9,10 @@ import {
   normalizeMessage,
   reportError,
   setErrorGroupStatus,
-  SYSTEM,
   topFrame,
-} from "../../core/errors.ts";
-import { ForbiddenError } from "../../core/auth/guards.ts";
+} from "@/core/error_tracking.ts";
+import { SYSTEM } from "@/core/auth/guards.ts";
+import { ForbiddenError } from "@/core/auth/guards.ts";
 import { makeJobMix } from "./helpers.ts";
 
 async function groups(t: TestApp) {

@@ -5,11 +5,11 @@
  */
 import { z } from "zod";
 import type { TestApp } from "../helpers/app.ts";
-import { createJobs } from "../../queues/mod.ts";
-import { defineJob } from "../../queues/define.ts";
-import { jobs as registry } from "../../queues/jobs/mod.ts";
-import type { Jobs } from "../../queues/types.ts";
-import { configureLog } from "../../core/log.ts";
+import { createJobs } from "@/queues/mod.ts";
+import { defineJob } from "@/queues/define.ts";
+import { jobs as registry } from "@/queues/jobs/mod.ts";
+import type { Jobs } from "@/queues/types.ts";
+import { configureLog } from "@/platform/log.ts";
 
 export const okJob = defineJob({
   name: "test-ok",

@@ -3,8 +3,8 @@ import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import { parsePrometheus } from "./prometheus.ts";
 import { makeJobMix } from "./helpers.ts";
-import { reportError } from "../../core/errors.ts";
-import { escapeLabelValue, Registry } from "../../core/metrics.ts";
+import { reportError } from "@/core/error_tracking.ts";
+import { escapeLabelValue, Registry } from "@/platform/metrics.ts";
 
 const TOKEN = "metrics-token-for-tests-0123456789";
 

@@ -3,9 +3,10 @@ import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import { runAdminIn } from "../helpers/cli.ts";
 import { makeJobMix } from "./helpers.ts";
-import { getErrorGroup, reportError, SYSTEM } from "../../core/errors.ts";
-import type { JobStats } from "../../queues/types.ts";
-import { JOB_STATES } from "../../queues/types.ts";
+import { getErrorGroup, reportError } from "@/core/error_tracking.ts";
+import { SYSTEM } from "@/core/auth/guards.ts";
+import type { JobStats } from "@/queues/types.ts";
+import { JOB_STATES } from "@/queues/types.ts";
 
 async function fixture(t: TestApp) {
   const mix = await makeJobMix(t);

@@ -3,7 +3,7 @@
  * PNG any browser decodes, a JPEG/WebP header good enough for magic-byte
  * checks, and multipart helpers.
  */
-import { concatBytes } from "../../core/encoding.ts";
+import { concatBytes } from "@/platform/encoding.ts";
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);

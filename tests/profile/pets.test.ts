@@ -7,7 +7,7 @@ import { openTestApp } from "../helpers/app.ts";
 import { type Session, signIn } from "../helpers/session.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { form, makePng, pngLikeStream } from "./fixtures.ts";
-import { petCreateSchema } from "../../core/pets.ts";
+import { petCreateSchema } from "@/core/pets.ts";
 
 const t = await openTestApp();
 globalThis.addEventListener("unload", () => t.close());

@@ -8,12 +8,12 @@ import {
   exifOrientation,
   jpegOrientationSegment,
   stripImageMetadata,
-} from "../../core/image_metadata.ts";
+} from "@/platform/image_metadata.ts";
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { makePng } from "./fixtures.ts";
-import { concatBytes } from "../../core/encoding.ts";
+import { concatBytes } from "@/platform/encoding.ts";
 
 const enc = new TextEncoder();
 const SECRETS = ["Phone-Model-X", "geo:lat", "secret comment", "photoshop-iptc"];

@@ -7,8 +7,8 @@ import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { type Session, signIn } from "../helpers/session.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { form, jpegLike, makePng, pngLikeStream } from "./fixtures.ts";
-import { newId } from "../../core/ids.ts";
-import { invalidateCourses } from "../../core/courses.ts";
+import { newId } from "@/platform/ids.ts";
+import { invalidateCourses } from "@/core/courses.ts";
 import { startS3 } from "../storage/s3_server.ts";
 
 const t = await openTestApp();

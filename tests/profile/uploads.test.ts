@@ -2,11 +2,11 @@
  * core/uploads.ts: the streaming multipart reader, the magic-byte check and
  * the size limit — and that a refused upload leaves nothing in storage.
  */
-import { LocalStorage } from "../../core/storage/local.ts";
-import { IMAGE_UPLOAD, receiveUpload, sniffImage, UploadError } from "../../core/uploads.ts";
+import { LocalStorage } from "@/core/storage/local.ts";
+import { IMAGE_UPLOAD, receiveUpload, sniffImage, UploadError } from "@/core/uploads.ts";
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { jpegLike, makePng, pngLikeStream, webpLike } from "./fixtures.ts";
-import { concatBytes } from "../../core/encoding.ts";
+import { concatBytes } from "@/platform/encoding.ts";
 
 const enc = new TextEncoder();
 

@@ -16,9 +16,9 @@
 import { sql } from "kysely";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { openTestDb, testDatabaseUrl } from "../helpers/db.ts";
-import { JobRuntime } from "../../queues/runtime.ts";
-import type { Services } from "../../core/services.ts";
-import type { JobInfo } from "../../queues/types.ts";
+import { JobRuntime } from "@/queues/runtime.ts";
+import type { Services } from "@/core/services.ts";
+import type { JobInfo } from "@/queues/types.ts";
 
 const CHILD = new URL("./crash_child.ts", import.meta.url).pathname;
 

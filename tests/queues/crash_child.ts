@@ -12,12 +12,12 @@
  */
 import { z } from "zod";
 import { sql } from "kysely";
-import { openDatabase } from "../../db/connection.ts";
-import { migrateToLatest } from "../../db/migrate.ts";
-import { configureLog } from "../../core/log.ts";
-import { defineJob } from "../../queues/define.ts";
-import { JobRuntime } from "../../queues/runtime.ts";
-import type { Services } from "../../core/services.ts";
+import { openDatabase } from "@/db/connection.ts";
+import { migrateToLatest } from "@/db/migrate.ts";
+import { configureLog } from "@/platform/log.ts";
+import { defineJob } from "@/queues/define.ts";
+import { JobRuntime } from "@/queues/runtime.ts";
+import type { Services } from "@/core/services.ts";
 
 configureLog({ level: "error" });
 const env = (k: string) => Deno.env.get(k) ?? "";

@@ -4,10 +4,10 @@
  * registry enqueueing its jobs.
  */
 import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
-import { toUtcCron, utcMatcher, zoneOffsetMinutes } from "../../queues/cron_tz.ts";
-import { SCHEDULES, startCron } from "../../queues/cron.ts";
-import { jobs as registry } from "../../queues/jobs/mod.ts";
-import type { Services } from "../../core/services.ts";
+import { toUtcCron, utcMatcher, zoneOffsetMinutes } from "@/platform/cron_tz.ts";
+import { SCHEDULES, startCron } from "@/queues/cron.ts";
+import { jobs as registry } from "@/queues/jobs/mod.ts";
+import type { Services } from "@/core/services.ts";
 import { openRuntime } from "./helpers.ts";
 
 const WINTER = new Date("2026-01-12T00:00:00Z"); // a Monday

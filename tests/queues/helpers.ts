@@ -2,10 +2,10 @@
  * A job runtime on `Deno.openKv(":memory:")` with the test's own job types,
  * no cron, no database unless given, and a clock the test may move.
  */
-import { JobRuntime, type RuntimeOptions } from "../../queues/runtime.ts";
-import type { ResolvedJob } from "../../queues/define.ts";
-import type { Services } from "../../core/services.ts";
-import { configureLog } from "../../core/log.ts";
+import { JobRuntime, type RuntimeOptions } from "@/queues/runtime.ts";
+import type { ResolvedJob } from "@/queues/define.ts";
+import type { Services } from "@/core/services.ts";
+import { configureLog } from "@/platform/log.ts";
 
 export class ManualClock {
   constructor(public ms = Date.now()) {}

@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
-import { json } from "../../db/connection.ts";
-import { newId } from "../../core/ids.ts";
-import type { MaintenanceResult } from "../../queues/jobs/maintenance.ts";
+import { json } from "@/db/connection.ts";
+import { newId } from "@/platform/ids.ts";
+import type { MaintenanceResult } from "@/queues/jobs/maintenance.ts";
 
 const DAY = 24 * 3600_000;
 

@@ -7,9 +7,9 @@ import { z } from "zod";
 import { sql } from "kysely";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { openTestDb } from "../helpers/db.ts";
-import { defineJob } from "../../queues/define.ts";
-import { runOnce } from "../../queues/once.ts";
-import type { Services } from "../../core/services.ts";
+import { defineJob } from "@/queues/define.ts";
+import { runOnce } from "@/queues/once.ts";
+import type { Services } from "@/core/services.ts";
 import { openRuntime, sleep } from "./helpers.ts";
 
 async function effectCount(db: Services["db"], jobId: string): Promise<number> {

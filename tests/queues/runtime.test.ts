@@ -5,8 +5,8 @@
  */
 import { z } from "zod";
 import { assert, assertEquals, assertMatch, assertRejects } from "../helpers/assert.ts";
-import { defineJob, PermanentJobError } from "../../queues/define.ts";
-import { InvalidJobPayloadError, UnknownJobError } from "../../queues/types.ts";
+import { defineJob, PermanentJobError } from "@/queues/define.ts";
+import { InvalidJobPayloadError, UnknownJobError } from "@/queues/types.ts";
 import { counterValues, indexCounts, ManualClock, openRuntime, sleep, until } from "./helpers.ts";
 
 const DAY = 24 * 3600_000;

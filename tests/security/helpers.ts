@@ -4,7 +4,7 @@
  * log sink that keeps every line written while a test runs.
  */
 import type { TestApp } from "../helpers/app.ts";
-import { configureLog } from "../../core/log.ts";
+import { configureLog } from "@/platform/log.ts";
 
 /** A browser without a session: keeps cookies, never follows redirects. */
 export class Visitor {

@@ -6,7 +6,7 @@
  * resolve to 127.0.0.1 and to the cloud metadata address.
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { isAllowedEndpoint, subscriptionSchema } from "../../core/push/subscriptions.ts";
+import { isAllowedEndpoint, subscriptionSchema } from "@/core/push/subscriptions.ts";
 
 const KEYS = {
   // A valid P-256 point and a 16-byte auth secret (base64url).

@@ -6,7 +6,7 @@
  */
 import { assertEquals } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
-import { RATE_RULES } from "../../core/rate_limit.ts";
+import { RATE_RULES } from "@/core/rate_limit.ts";
 import { Visitor } from "./helpers.ts";
 
 const LIMIT = RATE_RULES.loginIp.limit;

@@ -6,8 +6,8 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
 import { signIn, TEST_PASSWORD } from "../helpers/session.ts";
-import { seedDemo } from "../../db/seed.ts";
-import { safeNext } from "../../http/redirect.ts";
+import { seedDemo } from "@/core/demo/seed.ts";
+import { safeNext } from "@/http/redirect.ts";
 import { Visitor } from "./helpers.ts";
 
 const ORIGIN = "http://localhost:8000";

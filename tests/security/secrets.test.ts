@@ -7,7 +7,7 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
-import { issueResetToken } from "../../core/auth/password_reset.ts";
+import { issueResetToken } from "@/core/auth/password_reset.ts";
 import { captureLog, Visitor } from "./helpers.ts";
 
 Deno.test("a server error on a reset link keeps the token out of logs, error reports and the ops console", async () => {

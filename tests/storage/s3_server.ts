@@ -6,7 +6,7 @@
  */
 import S3rver from "s3rver";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import type { Config } from "../../core/config.ts";
+import type { Config } from "@/platform/config.ts";
 
 export interface TestS3 {
   /** What `Config.s3` would hold for this server. */

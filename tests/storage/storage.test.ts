@@ -2,10 +2,10 @@
  * The storage contract, run against both backends: the local directory
  * (the embedded default) and S3 through an s3rver on loopback.
  */
-import { LocalStorage } from "../../core/storage/local.ts";
-import { S3Storage } from "../../core/storage/s3.ts";
-import { openStorage } from "../../core/storage/mod.ts";
-import { loadConfig } from "../../core/config.ts";
+import { LocalStorage } from "@/core/storage/local.ts";
+import { S3Storage } from "@/core/storage/s3.ts";
+import { openStorage } from "@/core/storage/mod.ts";
+import { loadConfig } from "@/platform/config.ts";
 import { storageSuite } from "./suite.ts";
 import { startS3 } from "./s3_server.ts";
 import { assert, assertEquals } from "../helpers/assert.ts";

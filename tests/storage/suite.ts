@@ -3,7 +3,7 @@
  * against the local directory and against S3 (s3rver on loopback), so both
  * keep the same contract (core/storage/types.ts).
  */
-import { InvalidKeyError, InvalidRangeError, type Storage } from "../../core/storage/mod.ts";
+import { InvalidKeyError, InvalidRangeError, type Storage } from "@/core/storage/mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "../helpers/assert.ts";
 
 const enc = new TextEncoder();

@@ -6,7 +6,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
-import { dayStatuses } from "../../core/training/progress.ts";
+import { dayStatuses } from "@/core/training/progress.ts";
 import { act, courseRow, dayUrl, makeCourse, openDayAs, QUESTIONS, stepRow } from "./helpers.ts";
 
 Deno.test("a learner cannot see or change another learner's steps, diary or exam (404)", async () => {

@@ -7,7 +7,7 @@
 import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
 import { openBrowserEnv } from "../helpers/browser.ts";
 import { signIn } from "../helpers/session.ts";
-import { SESSION_COOKIE } from "../../http/session.ts";
+import { SESSION_COOKIE } from "@/http/session.ts";
 import { Buffer } from "node:buffer";
 import { type CourseFixture, dayUrl, makeCourse, QUESTIONS, userStepIds } from "./helpers.ts";
 

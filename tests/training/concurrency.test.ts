@@ -9,10 +9,10 @@ import { assertEquals } from "../helpers/assert.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { openSecondHandle } from "../helpers/db.ts";
 import { signIn } from "../helpers/session.ts";
-import type { Services } from "../../core/services.ts";
-import type { DbHandle } from "../../db/connection.ts";
-import { completeStep, startStep } from "../../core/training/steps.ts";
-import { TrainingError } from "../../core/training/errors.ts";
+import type { Services } from "@/core/services.ts";
+import type { DbHandle } from "@/db/connection.ts";
+import { completeStep, startStep } from "@/core/training/steps.ts";
+import { TrainingError } from "@/core/training/errors.ts";
 import { courseRow, dayStatus, makeCourse, openDayAs, stepRow } from "./helpers.ts";
 
 async function twoServices(t: TestApp): Promise<[Services, Services, DbHandle | null]> {

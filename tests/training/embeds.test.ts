@@ -4,8 +4,8 @@
  * (or nothing, for non-web URLs).
  */
 import { assertEquals } from "../helpers/assert.ts";
-import { videoEmbed } from "../../core/embeds.ts";
-import { EMBED_HOSTS } from "../../http/security_headers.ts";
+import { videoEmbed } from "@/core/embeds.ts";
+import { EMBED_HOSTS } from "@/http/security_headers.ts";
 
 const src = (url: string) => {
   const e = videoEmbed(url);

@@ -5,8 +5,8 @@
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
-import { deriveCourseStatus, deriveStatus } from "../../core/training/status.ts";
-import { dayStatuses } from "../../core/training/progress.ts";
+import { deriveCourseStatus, deriveStatus } from "@/core/training/status.ts";
+import { dayStatuses } from "@/core/training/progress.ts";
 import {
   act,
   age,

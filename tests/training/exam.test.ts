@@ -6,13 +6,13 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
-import { approveExam, returnExam, scoreTest } from "../../core/training/exams.ts";
-import { ForbiddenError, NotFoundError } from "../../core/auth/guards.ts";
-import { TrainingError } from "../../core/training/errors.ts";
+import { approveExam, returnExam, scoreTest } from "@/core/training/exams.ts";
+import { ForbiddenError, NotFoundError } from "@/core/auth/guards.ts";
+import { TrainingError } from "@/core/training/errors.ts";
 import { z } from "zod";
 import { act, dayUrl, makeCourse, openDayAs, QUESTIONS, stepRow } from "./helpers.ts";
 import { makeJpeg, makeVideo } from "./videos.ts";
-import { sniffVideo } from "../../core/uploads.ts";
+import { sniffVideo } from "@/core/uploads.ts";
 
 Deno.test("test answers are scored against the checklist", () => {
   assertEquals(scoreTest(QUESTIONS, { q1: 1, q2: 0 }), { score: 2, max: 2 });

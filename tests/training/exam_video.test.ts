@@ -8,9 +8,9 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { type Session, signIn } from "../helpers/session.ts";
-import { LocalStorage } from "../../core/storage/local.ts";
-import { receiveUpload, UploadError, VIDEO_UPLOAD } from "../../core/uploads.ts";
-import { approveExam } from "../../core/training/exams.ts";
+import { LocalStorage } from "@/core/storage/local.ts";
+import { receiveUpload, UploadError, VIDEO_UPLOAD } from "@/core/uploads.ts";
+import { approveExam } from "@/core/training/exams.ts";
 import {
   type CourseFixture,
   dayUrl,

@@ -3,13 +3,13 @@
  * database (short timers, every step type), and shortcuts to open a day and
  * read a learner's rows.
  */
-import { newId } from "../../core/ids.ts";
-import { json } from "../../db/connection.ts";
-import type { ChecklistQuestion, DayType, StepType, TrainingStatus } from "../../db/schema.ts";
+import { newId } from "@/platform/ids.ts";
+import { json } from "@/db/connection.ts";
+import type { ChecklistQuestion, DayType, StepType, TrainingStatus } from "@/db/schema.ts";
 import type { TestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import type { Session } from "../helpers/session.ts";
-import { invalidateCourses } from "../../core/courses.ts";
+import { invalidateCourses } from "@/core/courses.ts";
 
 export interface StepSpec {
   type: StepType;

@@ -5,7 +5,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
-import { seedDemo } from "../../db/seed.ts";
+import { seedDemo } from "@/core/demo/seed.ts";
 import { act, dayUrl, makeCourse, openDayAs, QUESTIONS, stepRow } from "./helpers.ts";
 
 Deno.test("the day page lists the steps in order with type, status and media", async () => {

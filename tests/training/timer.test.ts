@@ -6,10 +6,10 @@
 import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
-import stepFinished from "../../queues/jobs/step_finished.ts";
-import type { JobContext } from "../../queues/define.ts";
-import type { Services } from "../../core/services.ts";
-import { isUniqueViolation } from "../../db/connection.ts";
+import stepFinished from "@/queues/jobs/step_finished.ts";
+import type { JobContext } from "@/queues/define.ts";
+import type { Services } from "@/core/services.ts";
+import { isUniqueViolation } from "@/db/connection.ts";
 import { act, age, dayUrl, makeCourse, openDayAs, stepRow } from "./helpers.ts";
 
 function jobCtx(services: Services, id: string): JobContext {

@@ -8,16 +8,16 @@
  * Answers 204 when stored, 400 malformed, 403 cross-site, 413 too large,
  * 429 flooding.
  */
-import { define } from "../../../define.ts";
-import { sameSiteRequest } from "../../../http/csrf.ts";
-import { clientIp, rateLimitedJson } from "../../../http/rate_limit.ts";
-import { jsonError } from "../../../http/errors.ts";
-import { hit, RateLimitedError } from "../../../core/rate_limit.ts";
+import { define } from "@/define.ts";
+import { sameSiteRequest } from "@/http/csrf.ts";
+import { clientIp, rateLimitedJson } from "@/http/rate_limit.ts";
+import { jsonError } from "@/http/errors.ts";
+import { hit, RateLimitedError } from "@/core/rate_limit.ts";
 import {
   CLIENT_ERROR_MAX_BYTES,
   CLIENT_ERROR_RULE,
   reportClientError,
-} from "../../../core/errors.ts";
+} from "@/core/error_tracking.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
 

@@ -5,8 +5,8 @@
  * tags. Visitors of a public course share one cached page; a signed-in
  * learner sees their own statuses.
  */
-import { define, type State } from "../../../define.ts";
-import { type Context, Head, page } from "../../../framework/mod.ts";
+import { define, type State } from "@/define.ts";
+import { type Context, Head, page } from "@/framework/mod.ts";
 import {
   COURSES_TAG,
   type CourseView,
@@ -14,21 +14,21 @@ import {
   dayPath,
   type DayView,
   mediaPath,
-} from "../../../core/courses.ts";
-import { NotFoundError } from "../../../core/auth/guards.ts";
-import { myReview } from "../../../core/reviews.ts";
-import type { Translator } from "../../../core/i18n/mod.ts";
-import { anonymousPage } from "../../../http/page_cache.ts";
-import { CourseLogo } from "../../../components/CourseLogo.tsx";
-import { CourseAuthor } from "../../../components/CourseAuthor.tsx";
-import { CourseProgressBar } from "../../../components/CourseProgressBar.tsx";
-import { FavoriteToggle } from "../../../components/FavoriteToggle.tsx";
-import { StarRating } from "../../../components/StarRating.tsx";
-import { PageTitle } from "../../../components/PageTitle.tsx";
-import { Facts } from "../../../components/Facts.tsx";
-import { Section } from "../../../components/Section.tsx";
-import { CourseNotAvailable } from "../../../components/CourseNotAvailable.tsx";
-import ShareCourse from "../../../islands/ShareCourse.tsx";
+} from "@/core/courses.ts";
+import { NotFoundError } from "@/core/auth/guards.ts";
+import { myReview } from "@/core/reviews.ts";
+import type { Translator } from "@/core/i18n/mod.ts";
+import { anonymousPage } from "@/http/page_cache.ts";
+import { CourseLogo } from "@/components/CourseLogo.tsx";
+import { CourseAuthor } from "@/components/CourseAuthor.tsx";
+import { CourseProgressBar } from "@/components/CourseProgressBar.tsx";
+import { FavoriteToggle } from "@/components/FavoriteToggle.tsx";
+import { StarRating } from "@/components/StarRating.tsx";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { Facts } from "@/components/Facts.tsx";
+import { Section } from "@/components/Section.tsx";
+import { CourseNotAvailable } from "@/components/CourseNotAvailable.tsx";
+import ShareCourse from "@/islands/ShareCourse.tsx";
 
 interface Data {
   view: CourseView | null;

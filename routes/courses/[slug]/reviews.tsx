@@ -5,10 +5,10 @@
  * back with the messages next to the fields (422).
  */
 import { z } from "zod";
-import { define, type State } from "../../../define.ts";
-import { type Context, page } from "../../../framework/mod.ts";
-import { type CourseOutline, courseOutline, COURSES_TAG } from "../../../core/courses.ts";
-import { isStaff, requireUser } from "../../../core/auth/guards.ts";
+import { define, type State } from "@/define.ts";
+import { type Context, page } from "@/framework/mod.ts";
+import { type CourseOutline, courseOutline, COURSES_TAG } from "@/core/courses.ts";
+import { isStaff, requireUser } from "@/core/auth/guards.ts";
 import {
   deleteReview,
   listReviews,
@@ -18,19 +18,19 @@ import {
   type ReviewAccess,
   reviewAccess,
   saveMyReview,
-} from "../../../core/reviews.ts";
-import { type FieldErrors, fieldErrors } from "../../../core/validation.ts";
-import type { Translator } from "../../../core/i18n/mod.ts";
-import { formObject } from "../../../http/forms.ts";
-import { redirect } from "../../../http/responses.ts";
-import { anonymousPage } from "../../../http/page_cache.ts";
-import { PageTitle } from "../../../components/PageTitle.tsx";
-import { CourseNotAvailable } from "../../../components/CourseNotAvailable.tsx";
-import { CourseAuthor } from "../../../components/CourseAuthor.tsx";
-import { StarRating } from "../../../components/StarRating.tsx";
-import { Fieldset, FormNotice, TextareaField } from "../../../components/forms.tsx";
-import { ButtonForm, PostForm } from "../../../components/PostForm.tsx";
-import { Section } from "../../../components/Section.tsx";
+} from "@/core/reviews.ts";
+import { type FieldErrors, fieldErrors } from "@/core/validation.ts";
+import type { Translator } from "@/core/i18n/mod.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { anonymousPage } from "@/http/page_cache.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { CourseNotAvailable } from "@/components/CourseNotAvailable.tsx";
+import { CourseAuthor } from "@/components/CourseAuthor.tsx";
+import { StarRating } from "@/components/StarRating.tsx";
+import { Fieldset, FormNotice, TextareaField } from "@/components/forms.tsx";
+import { ButtonForm, PostForm } from "@/components/PostForm.tsx";
+import { Section } from "@/components/Section.tsx";
 
 interface Data {
   course: CourseOutline | null;

@@ -1,11 +1,11 @@
 /** One error group: the stack, its recent occurrences with context; resolve, ignore or reopen it. */
-import { define } from "../../../define.ts";
-import { HttpError, page } from "../../../framework/mod.ts";
-import { PageTitle } from "../../../components/PageTitle.tsx";
-import { getErrorGroup, groupActionSchema, setErrorGroupStatus } from "../../../core/errors.ts";
-import { formObject } from "../../../http/forms.ts";
-import { redirect } from "../../../http/responses.ts";
-import { ActionButton, Badge, canWrite, Flash, prettyJson, when } from "../(_shared)/ui.tsx";
+import { define } from "@/define.ts";
+import { HttpError, page } from "@/framework/mod.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { getErrorGroup, groupActionSchema, setErrorGroupStatus } from "@/core/error_tracking.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { ActionButton, Badge, canWrite, Flash, prettyJson, when } from "../(_lib)/ui.tsx";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -1,15 +1,15 @@
 /** Tracked errors: groups with filters (status, source, text), most recently seen first. */
-import { define } from "../../../define.ts";
-import { page } from "../../../framework/mod.ts";
-import { PageTitle } from "../../../components/PageTitle.tsx";
-import { listErrorGroups } from "../../../core/errors.ts";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { listErrorGroups } from "@/core/error_tracking.ts";
 import {
   ERROR_GROUP_STATUSES,
   ERROR_SOURCES,
   type ErrorGroupStatus,
   type ErrorSource,
-} from "../../../db/schema.ts";
-import { Badge, when } from "../(_shared)/ui.tsx";
+} from "@/db/schema.ts";
+import { Badge, when } from "../(_lib)/ui.tsx";
 
 const PAGE = 50;
 

@@ -4,20 +4,20 @@
  * and resume. Bulk actions ask first (`?confirm=…`), without JavaScript.
  */
 import { z } from "zod";
-import { define } from "../../../define.ts";
-import { HttpError, page } from "../../../framework/mod.ts";
-import { PageTitle } from "../../../components/PageTitle.tsx";
+import { define } from "@/define.ts";
+import { HttpError, page } from "@/framework/mod.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
 import {
   CLEANABLE_STATES,
   listJobs,
   queueAction,
   queueStats,
   RETRYABLE_STATES,
-} from "../../../core/ops.ts";
-import { isQueueName, type QueueName } from "../../../queues/define.ts";
-import { isJobState, JOB_STATES, type JobState } from "../../../queues/types.ts";
-import { formObject } from "../../../http/forms.ts";
-import { redirect } from "../../../http/responses.ts";
+} from "@/core/ops.ts";
+import { isQueueName, type QueueName } from "@/queues/define.ts";
+import { isJobState, JOB_STATES, type JobState } from "@/queues/types.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
 import {
   ActionButton,
   Badge,
@@ -26,7 +26,7 @@ import {
   Flash,
   formatDuration,
   when,
-} from "../(_shared)/ui.tsx";
+} from "../(_lib)/ui.tsx";
 
 /** "all" lists every queue; anything else must be a queue name (404 otherwise). */
 function queueParam(raw: string): QueueName | undefined {

@@ -1,12 +1,12 @@
 /** Queues: jobs by state per queue (kept current by an island), latency, the last hour. */
-import { define } from "../../../define.ts";
-import { page } from "../../../framework/mod.ts";
-import { PageTitle } from "../../../components/PageTitle.tsx";
-import { queueStats } from "../../../core/ops.ts";
-import { JOB_STATES } from "../../../queues/types.ts";
-import QueueCounts from "../../../islands/QueueCounts.tsx";
-import { canWrite, Flash } from "../(_shared)/ui.tsx";
-import { queueRows, stateLabels, unitLabels } from "../(_shared)/queues.ts";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { queueStats } from "@/core/ops.ts";
+import { JOB_STATES } from "@/queues/types.ts";
+import QueueCounts from "@/islands/QueueCounts.tsx";
+import { canWrite, Flash } from "../(_lib)/ui.tsx";
+import { queueRows, stateLabels, unitLabels } from "../(_lib)/queues.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -3,15 +3,15 @@
  * an optional photo (streamed to storage under the new pet's folder; if the
  * data turns out invalid the photo is deleted again).
  */
-import { define } from "../../../define.ts";
-import { page } from "../../../framework/mod.ts";
-import { redirect } from "../../../http/responses.ts";
-import { requireUser } from "../../../core/auth/guards.ts";
-import { createPet, newPetId, receivePetForm } from "../../../core/pets.ts";
-import { UploadError, uploadFailure } from "../../../core/uploads.ts";
-import type { FieldErrors } from "../../../core/validation.ts";
-import { PageTitle } from "../../../components/PageTitle.tsx";
-import { PetForm, type PetFormValues } from "../(_parts)/parts.tsx";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { redirect } from "@/http/responses.ts";
+import { requireUser } from "@/core/auth/guards.ts";
+import { createPet, newPetId, receivePetForm } from "@/core/pets.ts";
+import { UploadError, uploadFailure } from "@/core/uploads.ts";
+import type { FieldErrors } from "@/core/validation.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { PetForm, type PetFormValues } from "../(_lib)/parts.tsx";
 
 interface Data {
   values: PetFormValues;

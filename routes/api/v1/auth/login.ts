@@ -5,14 +5,14 @@
  * credentials, 403 disabled account (or missing CSRF token), 429 too many
  * attempts (with Retry-After).
  */
-import { define } from "../../../../define.ts";
-import { readJson } from "../../../../http/forms.ts";
-import { jsonError } from "../../../../http/errors.ts";
-import { startSession } from "../../../../http/session.ts";
-import { clientIp } from "../../../../http/rate_limit.ts";
-import { csrfTokenForUser } from "../../../../http/csrf.ts";
-import { authenticate, type LoginInput } from "../../../../core/auth/login.ts";
-import { accountFailure } from "../../../../core/auth/form_errors.ts";
+import { define } from "@/define.ts";
+import { readJson } from "@/http/forms.ts";
+import { jsonError } from "@/http/errors.ts";
+import { startSession } from "@/http/session.ts";
+import { clientIp } from "@/http/rate_limit.ts";
+import { csrfTokenForUser } from "@/http/csrf.ts";
+import { authenticate, type LoginInput } from "@/core/auth/login.ts";
+import { accountFailure } from "@/core/auth/form_errors.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {

@@ -1,7 +1,7 @@
 /** `POST /api/v1/auth/logout` → 200 `{ok: true}`; clears the session cookie. */
-import { define } from "../../../../define.ts";
-import { endSession } from "../../../../http/session.ts";
-import { log } from "../../../../core/log.ts";
+import { define } from "@/define.ts";
+import { endSession } from "@/http/session.ts";
+import { log } from "@/platform/log.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {

@@ -4,7 +4,7 @@
  * before `POST /api/v1/auth/login` (a visitor gets a pre-session cookie
  * that the token is bound to).
  */
-import { define } from "../../../../define.ts";
+import { define } from "@/define.ts";
 
 export const handler = define.handlers({
   GET(ctx) {

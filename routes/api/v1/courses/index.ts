@@ -5,15 +5,15 @@
  * (newest | rating | name | progress). Unknown values are a 400 naming the
  * parameter. Private courses appear only for users allowed to see them.
  */
-import { define } from "../../../../define.ts";
+import { define } from "@/define.ts";
 import {
   type CatalogueEntry,
   catalogueFor,
   mediaPath,
   parseCatalogueQuery,
   viewCatalogue,
-} from "../../../../core/courses.ts";
-import { requireUser } from "../../../../core/auth/guards.ts";
+} from "@/core/courses.ts";
+import { requireUser } from "@/core/auth/guards.ts";
 
 export function courseSummaryJson(e: CatalogueEntry, signedIn: boolean) {
   const c = e.course;

@@ -4,9 +4,9 @@
  * `{ items: [{id, kind, title, body, url, read, createdAt}], next, unread }`.
  * `next` is the `before` of the following page (null at the end).
  */
-import { define } from "../../../../define.ts";
-import { listNotifications, unreadCount } from "../../../../core/notifications.ts";
-import { requireUser } from "../../../../core/auth/guards.ts";
+import { define } from "@/define.ts";
+import { listNotifications, unreadCount } from "@/core/notifications.ts";
+import { requireUser } from "@/core/auth/guards.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -3,10 +3,10 @@
  * `{ ids: [...] }` or `{ all: true, until?: <id> }` → `{ updated, unread }`.
  * Only the user's own notifications change; other ids are ignored.
  */
-import { define } from "../../../../define.ts";
-import { readJson } from "../../../../http/forms.ts";
-import { markRead, unreadCount } from "../../../../core/notifications.ts";
-import { requireUser } from "../../../../core/auth/guards.ts";
+import { define } from "@/define.ts";
+import { readJson } from "@/http/forms.ts";
+import { markRead, unreadCount } from "@/core/notifications.ts";
+import { requireUser } from "@/core/auth/guards.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {

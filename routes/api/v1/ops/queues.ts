@@ -3,8 +3,8 @@
  * per queue, jobs by state, latency, done and failed in the last hour.
  * Moderators and admins; 401 for visitors, 403 for everyone else.
  */
-import { define } from "../../../../define.ts";
-import { queueStats } from "../../../../core/ops.ts";
+import { define } from "@/define.ts";
+import { queueStats } from "@/core/ops.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

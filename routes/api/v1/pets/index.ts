@@ -4,9 +4,9 @@
  * → 201 `{pet}`; 400 `{error, message, fields}` for invalid data.
  * The photo is sent afterwards: `PUT /api/v1/pets/<id>/photo`.
  */
-import { define } from "../../../../define.ts";
-import { readJson } from "../../../../http/forms.ts";
-import { createPet, listOwnPets, petJson } from "../../../../core/pets.ts";
+import { define } from "@/define.ts";
+import { readJson } from "@/http/forms.ts";
+import { createPet, listOwnPets, petJson } from "@/core/pets.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

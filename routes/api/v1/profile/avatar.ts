@@ -3,10 +3,10 @@
  * image body or multipart field `avatar` (JPEG, PNG or WebP by its bytes,
  * ≤ 10 MB) → `{profile}`; the old file is deleted. `DELETE` removes it.
  */
-import { define } from "../../../../define.ts";
-import { jsonError } from "../../../../http/errors.ts";
-import { profileJson, removeAvatar, replaceAvatar } from "../../../../core/profile.ts";
-import { uploadFailure } from "../../../../core/uploads.ts";
+import { define } from "@/define.ts";
+import { jsonError } from "@/http/errors.ts";
+import { profileJson, removeAvatar, replaceAvatar } from "@/core/profile.ts";
+import { uploadFailure } from "@/core/uploads.ts";
 
 export const handler = define.handlers({
   async PUT(ctx) {

@@ -5,9 +5,9 @@
  * field; contacts come back normalised, e.g. "@name"). Only one's own:
  * there is no way to name another user here.
  */
-import { define } from "../../../../define.ts";
-import { readJson } from "../../../../http/forms.ts";
-import { ownProfile, profileJson, updateProfile } from "../../../../core/profile.ts";
+import { define } from "@/define.ts";
+import { readJson } from "@/http/forms.ts";
+import { ownProfile, profileJson, updateProfile } from "@/core/profile.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

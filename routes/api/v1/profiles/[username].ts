@@ -3,10 +3,10 @@
  * profile, as `/u/<username>` shows it. 404 when it is hidden (except for
  * its owner) or missing — one answer for both.
  */
-import { define } from "../../../../define.ts";
-import { jsonError } from "../../../../http/errors.ts";
-import { profileJson, publicProfile } from "../../../../core/profile.ts";
-import { petJson } from "../../../../core/pets.ts";
+import { define } from "@/define.ts";
+import { jsonError } from "@/http/errors.ts";
+import { profileJson, publicProfile } from "@/core/profile.ts";
+import { petJson } from "@/core/pets.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

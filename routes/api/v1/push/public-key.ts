@@ -2,8 +2,8 @@
  * `GET /api/v1/push/public-key` → `{ publicKey }`: the VAPID key a browser
  * subscribes with (`applicationServerKey`). 503 when push is not configured.
  */
-import { define } from "../../../../define.ts";
-import { jsonError } from "../../../../http/errors.ts";
+import { define } from "@/define.ts";
+import { jsonError } from "@/http/errors.ts";
 
 export const handler = define.handlers({
   GET(ctx) {

@@ -6,9 +6,9 @@
  * - `DELETE` body: `{endpoint}` → 204; 404 when the user has no such
  *   subscription (someone else's included).
  */
-import { define } from "../../../../define.ts";
-import { readJson } from "../../../../http/forms.ts";
-import { deleteSubscription, saveSubscription } from "../../../../core/push/subscriptions.ts";
+import { define } from "@/define.ts";
+import { readJson } from "@/http/forms.ts";
+import { deleteSubscription, saveSubscription } from "@/core/push/subscriptions.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
 

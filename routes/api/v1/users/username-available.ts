@@ -3,10 +3,10 @@
  * current}` for the live check in settings. Signed-in users only (401),
  * bad format → 400 with `fields.u`, over the limit → 429.
  */
-import { define } from "../../../../define.ts";
-import { rateLimitedJson } from "../../../../http/rate_limit.ts";
-import { usernameAvailability } from "../../../../core/auth/account.ts";
-import { RateLimitedError } from "../../../../core/rate_limit.ts";
+import { define } from "@/define.ts";
+import { rateLimitedJson } from "@/http/rate_limit.ts";
+import { usernameAvailability } from "@/core/auth/account.ts";
+import { RateLimitedError } from "@/core/rate_limit.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -1,11 +1,11 @@
 /** One job: payload, attempts, errors with stacks, timings, progress; retry or delete it. */
 import { z } from "zod";
-import { define } from "../../../../define.ts";
-import { HttpError, page } from "../../../../framework/mod.ts";
-import { PageTitle } from "../../../../components/PageTitle.tsx";
-import { getJob, jobAction } from "../../../../core/ops.ts";
-import { formObject } from "../../../../http/forms.ts";
-import { redirect } from "../../../../http/responses.ts";
+import { define } from "@/define.ts";
+import { HttpError, page } from "@/framework/mod.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { getJob, jobAction } from "@/core/ops.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
 import {
   ActionButton,
   Badge,
@@ -15,7 +15,7 @@ import {
   formatDuration,
   prettyJson,
   when,
-} from "../../(_shared)/ui.tsx";
+} from "@/routes/ops/(_lib)/ui.tsx";
 
 const RETRYABLE = new Set(["failed", "dead", "cancelled", "delayed"]);
 

@@ -3,16 +3,16 @@
  * photo) and delete it. Only the owner: for anyone else the page, the save
  * and the delete all answer 404, and nothing is stored for their attempt.
  */
-import { define } from "../../../../define.ts";
-import { page } from "../../../../framework/mod.ts";
-import { redirect } from "../../../../http/responses.ts";
-import { getOwnPet, type PetView, receivePetForm, updatePet } from "../../../../core/pets.ts";
-import { UploadError, uploadFailure } from "../../../../core/uploads.ts";
-import type { FieldErrors } from "../../../../core/validation.ts";
-import { PageTitle } from "../../../../components/PageTitle.tsx";
-import { ButtonForm } from "../../../../components/PostForm.tsx";
-import { Section } from "../../../../components/Section.tsx";
-import { PetForm, type PetFormValues, petFormValues } from "../../(_parts)/parts.tsx";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { redirect } from "@/http/responses.ts";
+import { getOwnPet, type PetView, receivePetForm, updatePet } from "@/core/pets.ts";
+import { UploadError, uploadFailure } from "@/core/uploads.ts";
+import type { FieldErrors } from "@/core/validation.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { ButtonForm } from "@/components/PostForm.tsx";
+import { Section } from "@/components/Section.tsx";
+import { PetForm, type PetFormValues, petFormValues } from "@/routes/profile/(_lib)/parts.tsx";
 
 interface Data {
   pet: PetView;

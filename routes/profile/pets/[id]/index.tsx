@@ -2,12 +2,12 @@
  * `/profile/pets/<id>`: the owner's view of a pet. Anyone else (and a
  * wrong id) gets the 404 page: the pet's existence is not revealed.
  */
-import { define } from "../../../../define.ts";
-import { page } from "../../../../framework/mod.ts";
-import { getOwnPet, type PetView } from "../../../../core/pets.ts";
-import { PageTitle } from "../../../../components/PageTitle.tsx";
-import { FormNotice } from "../../../../components/forms.tsx";
-import { PetFacts, PetPhoto } from "../../(_parts)/parts.tsx";
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { getOwnPet, type PetView } from "@/core/pets.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { FormNotice } from "@/components/forms.tsx";
+import { PetFacts, PetPhoto } from "@/routes/profile/(_lib)/parts.tsx";
 
 const DONE = ["created", "saved"] as const;
 type Done = typeof DONE[number];

@@ -10,10 +10,10 @@
  * Needs a session (401) and the CSRF header for writes (403); a course the
  * caller may not see is a 404.
  */
-import { define } from "../../../../../define.ts";
-import { readJson } from "../../../../../http/forms.ts";
-import { requireUser } from "../../../../../core/auth/guards.ts";
-import { favoriteInputSchema, isFavorite, setFavorite } from "../../../../../core/favorites.ts";
+import { define } from "@/define.ts";
+import { readJson } from "@/http/forms.ts";
+import { requireUser } from "@/core/auth/guards.ts";
+import { favoriteInputSchema, isFavorite, setFavorite } from "@/core/favorites.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
 

@@ -4,8 +4,8 @@
  * and lock, their progress, the next day and the favourite flag. A course
  * the caller may not see is a 404, exactly like one that does not exist.
  */
-import { define } from "../../../../../define.ts";
-import { courseView, dayPath, mediaPath } from "../../../../../core/courses.ts";
+import { define } from "@/define.ts";
+import { courseView, dayPath, mediaPath } from "@/core/courses.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

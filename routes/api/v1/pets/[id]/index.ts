@@ -3,9 +3,9 @@
  * subset of the fields (null or "" clears heightCm, weightKg, notes).
  * Someone else's pet answers 404 exactly like a missing one.
  */
-import { define } from "../../../../../define.ts";
-import { readJson } from "../../../../../http/forms.ts";
-import { deletePet, getOwnPet, petJson, updatePet } from "../../../../../core/pets.ts";
+import { define } from "@/define.ts";
+import { readJson } from "@/http/forms.ts";
+import { deletePet, getOwnPet, petJson, updatePet } from "@/core/pets.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -5,10 +5,10 @@
  * kept), 404 not the caller's pet. The old photo is deleted.
  * `DELETE` removes the photo → `{pet}`.
  */
-import { define } from "../../../../../define.ts";
-import { jsonError } from "../../../../../http/errors.ts";
-import { petJson, replacePetPhoto, updatePet } from "../../../../../core/pets.ts";
-import { uploadFailure } from "../../../../../core/uploads.ts";
+import { define } from "@/define.ts";
+import { jsonError } from "@/http/errors.ts";
+import { petJson, replacePetPhoto, updatePet } from "@/core/pets.ts";
+import { uploadFailure } from "@/core/uploads.ts";
 
 export const handler = define.handlers({
   async PUT(ctx) {

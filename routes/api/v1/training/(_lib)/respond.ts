@@ -3,10 +3,10 @@
  * refused action (in the user's language).
  */
 import { z } from "zod";
-import type { Translator } from "../../../../../core/i18n/mod.ts";
-import { TrainingError } from "../../../../../core/training/errors.ts";
-import { type ActionResult, stepState } from "../../../../../core/training/steps.ts";
-import { jsonError } from "../../../../../http/errors.ts";
+import type { Translator } from "@/core/i18n/mod.ts";
+import { TrainingError } from "@/core/training/errors.ts";
+import { type ActionResult, stepState } from "@/core/training/steps.ts";
+import { jsonError } from "@/http/errors.ts";
 
 /** `{ step, day, course, celebrate }` after an action (day/course null when nothing changed). */
 export function actionJson(r: ActionResult, now = new Date()) {

@@ -13,18 +13,18 @@
  * with the reason. GET (a reload of that page) goes back to the day.
  */
 import { z } from "zod";
-import { define, type State } from "../../../../../define.ts";
-import { type Context, page } from "../../../../../framework/mod.ts";
-import { NotFoundError, requireUser } from "../../../../../core/auth/guards.ts";
-import { dayPath } from "../../../../../core/courses.ts";
-import { type DayPage, openDay, type StepView } from "../../../../../core/training/day.ts";
-import { TrainingError } from "../../../../../core/training/errors.ts";
-import { submitExam } from "../../../../../core/training/exams.ts";
-import { EXAM_VIDEO_FIELD, receiveExamForm } from "../../../../../core/training/exam_video.ts";
-import { UploadError, uploadFailure } from "../../../../../core/uploads.ts";
-import { redirect } from "../../../../../http/responses.ts";
-import { PageTitle } from "../../../../../components/PageTitle.tsx";
-import { StepCard, type StepFeedback } from "../../../../../components/training/StepCard.tsx";
+import { define, type State } from "@/define.ts";
+import { type Context, page } from "@/framework/mod.ts";
+import { NotFoundError, requireUser } from "@/core/auth/guards.ts";
+import { dayPath } from "@/core/courses.ts";
+import { type DayPage, openDay, type StepView } from "@/core/training/day.ts";
+import { TrainingError } from "@/core/training/errors.ts";
+import { submitExam } from "@/core/training/exams.ts";
+import { EXAM_VIDEO_FIELD, receiveExamForm } from "@/core/training/exam_video.ts";
+import { UploadError, uploadFailure } from "@/core/uploads.ts";
+import { redirect } from "@/http/responses.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { StepCard, type StepFeedback } from "@/components/training/StepCard.tsx";
 
 interface Data {
   day: DayPage;

@@ -15,13 +15,13 @@
  * with the messages next to the fields (422).
  */
 import { z } from "zod";
-import { define, type State } from "../../../../../define.ts";
-import { type Context, page } from "../../../../../framework/mod.ts";
-import { requireUser } from "../../../../../core/auth/guards.ts";
-import { dayPath } from "../../../../../core/courses.ts";
-import { fieldErrors } from "../../../../../core/validation.ts";
-import { type DayPage, openDay } from "../../../../../core/training/day.ts";
-import { TrainingError, type TrainingErrorCode } from "../../../../../core/training/errors.ts";
+import { define, type State } from "@/define.ts";
+import { type Context, page } from "@/framework/mod.ts";
+import { requireUser } from "@/core/auth/guards.ts";
+import { dayPath } from "@/core/courses.ts";
+import { fieldErrors } from "@/core/validation.ts";
+import { type DayPage, openDay } from "@/core/training/day.ts";
+import { TrainingError, type TrainingErrorCode } from "@/core/training/errors.ts";
 import {
   type ActionResult,
   completeStep,
@@ -30,17 +30,13 @@ import {
   resumeStep,
   runningTimer,
   startStep,
-} from "../../../../../core/training/steps.ts";
-import { saveDiary } from "../../../../../core/training/diary.ts";
-import { submitExam } from "../../../../../core/training/exams.ts";
-import { formObject } from "../../../../../http/forms.ts";
-import { redirect } from "../../../../../http/responses.ts";
-import { PageTitle } from "../../../../../components/PageTitle.tsx";
-import {
-  statusLabels,
-  StepCard,
-  type StepFeedback,
-} from "../../../../../components/training/StepCard.tsx";
+} from "@/core/training/steps.ts";
+import { saveDiary } from "@/core/training/diary.ts";
+import { submitExam } from "@/core/training/exams.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { statusLabels, StepCard, type StepFeedback } from "@/components/training/StepCard.tsx";
 
 interface Data {
   day: DayPage;

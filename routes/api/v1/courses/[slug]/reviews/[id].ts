@@ -2,10 +2,10 @@
  * One review: `PATCH { rating, comment? }` (its author only) and `DELETE`
  * (its author, or a moderator/admin). Someone else's review: 403.
  */
-import { define } from "../../../../../../define.ts";
-import { readJson } from "../../../../../../http/forms.ts";
-import { requireUser } from "../../../../../../core/auth/guards.ts";
-import { deleteReview, updateReview } from "../../../../../../core/reviews.ts";
+import { define } from "@/define.ts";
+import { readJson } from "@/http/forms.ts";
+import { requireUser } from "@/core/auth/guards.ts";
+import { deleteReview, updateReview } from "@/core/reviews.ts";
 import { reviewJson } from "./index.ts";
 
 export const handler = define.handlers({

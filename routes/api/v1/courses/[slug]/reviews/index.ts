@@ -7,18 +7,18 @@
  *   already have one: edit it with PATCH).
  */
 import { z } from "zod";
-import { define } from "../../../../../../define.ts";
-import { readJson } from "../../../../../../http/forms.ts";
-import { jsonError } from "../../../../../../http/errors.ts";
-import { requireCourse } from "../../../../../../core/courses.ts";
-import { requireUser } from "../../../../../../core/auth/guards.ts";
+import { define } from "@/define.ts";
+import { readJson } from "@/http/forms.ts";
+import { jsonError } from "@/http/errors.ts";
+import { requireCourse } from "@/core/courses.ts";
+import { requireUser } from "@/core/auth/guards.ts";
 import {
   createReview,
   listReviews,
   myReview,
   type Review,
   ReviewExistsError,
-} from "../../../../../../core/reviews.ts";
+} from "@/core/reviews.ts";
 
 export function reviewJson(r: Review) {
   return {

@@ -12,18 +12,18 @@
  * body (field messages), 404 not the learner's step, 403 locked day.
  */
 import { z } from "zod";
-import { define } from "../../../../../../define.ts";
-import { NotFoundError, requireUser } from "../../../../../../core/auth/guards.ts";
+import { define } from "@/define.ts";
+import { NotFoundError, requireUser } from "@/core/auth/guards.ts";
 import {
   completeStep,
   pauseStep,
   resetStep,
   resumeStep,
   startStep,
-} from "../../../../../../core/training/steps.ts";
-import { saveDiary } from "../../../../../../core/training/diary.ts";
-import { submitExam } from "../../../../../../core/training/exams.ts";
-import { actionJson, answer, jsonBody } from "../../(_lib)/respond.ts";
+} from "@/core/training/steps.ts";
+import { saveDiary } from "@/core/training/diary.ts";
+import { submitExam } from "@/core/training/exams.ts";
+import { actionJson, answer, jsonBody } from "@/routes/api/v1/training/(_lib)/respond.ts";
 
 const ACTIONS = ["start", "resume", "pause", "reset", "complete", "diary", "exam"] as const;
 const startSchema = z.object({ pauseOther: z.boolean().optional() });

@@ -3,11 +3,11 @@
  * now (the timer island re-reads it when its tab becomes visible again).
  * Another learner's step is 404.
  */
-import { define } from "../../../../../../define.ts";
-import { requireUser } from "../../../../../../core/auth/guards.ts";
-import { stepForLearner } from "../../../../../../core/training/context.ts";
-import { stepState } from "../../../../../../core/training/steps.ts";
-import { answer } from "../../(_lib)/respond.ts";
+import { define } from "@/define.ts";
+import { requireUser } from "@/core/auth/guards.ts";
+import { stepForLearner } from "@/core/training/context.ts";
+import { stepState } from "@/core/training/steps.ts";
+import { answer } from "@/routes/api/v1/training/(_lib)/respond.ts";
 
 export const handler = define.handlers({
   GET(ctx) {

@@ -7,11 +7,11 @@
  * `too_large`, 400 `required`/`malformed` (`{ error, message, fields }`),
  * 409 no video asked or exam already approved, 404 not the learner's step.
  */
-import { define } from "../../../../../../define.ts";
-import { requireUser } from "../../../../../../core/auth/guards.ts";
-import { EXAM_VIDEO_FIELD, uploadExamVideo } from "../../../../../../core/training/exam_video.ts";
-import { uploadFailure } from "../../../../../../core/uploads.ts";
-import { answer, jsonError } from "../../(_lib)/respond.ts";
+import { define } from "@/define.ts";
+import { requireUser } from "@/core/auth/guards.ts";
+import { EXAM_VIDEO_FIELD, uploadExamVideo } from "@/core/training/exam_video.ts";
+import { uploadFailure } from "@/core/uploads.ts";
+import { answer, jsonError } from "@/routes/api/v1/training/(_lib)/respond.ts";
 
 export const handler = define.handlers({
   POST(ctx) {

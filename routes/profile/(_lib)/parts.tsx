@@ -5,11 +5,11 @@
  * multipart form, so it works without JavaScript).
  */
 import type { ComponentChildren } from "preact";
-import type { State } from "../../../define.ts";
-import type { Translator } from "../../../core/i18n/mod.ts";
-import { mediaPath } from "../../../core/courses.ts";
-import { PET_FORM_FIELDS, petAge, type PetView } from "../../../core/pets.ts";
-import { instagramUrl, type Profile, telegramUrl } from "../../../core/profile.ts";
+import type { State } from "@/define.ts";
+import type { Translator } from "@/core/i18n/mod.ts";
+import { mediaPath } from "@/core/courses.ts";
+import { PET_FORM_FIELDS, petAge, type PetView } from "@/core/pets.ts";
+import { instagramUrl, type Profile, telegramUrl } from "@/core/profile.ts";
 import {
   CheckboxField,
   DateField,
@@ -19,10 +19,10 @@ import {
   formBinding,
   SelectField,
   TextareaField,
-} from "../../../components/forms.tsx";
-import { PostForm } from "../../../components/PostForm.tsx";
-import { Section } from "../../../components/Section.tsx";
-import { type Fact, Facts } from "../../../components/Facts.tsx";
+} from "@/components/forms.tsx";
+import { PostForm } from "@/components/PostForm.tsx";
+import { Section } from "@/components/Section.tsx";
+import { type Fact, Facts } from "@/components/Facts.tsx";
 
 /** What the photo pickers offer: the image types uploads accept (core/uploads.ts). */
 export const IMAGE_ACCEPT = "image/jpeg,image/png,image/webp";

@@ -12,9 +12,9 @@
  *   their hashes are stored.
  */
 import { type Kysely, sql } from "kysely";
-import { newId } from "../core/ids.ts";
-import { hashPassword } from "../core/auth/password.ts";
-import { json } from "./connection.ts";
+import { newId } from "@/platform/ids.ts";
+import { hashPassword } from "../auth/password.ts";
+import { json } from "@/db/connection.ts";
 import type {
   ChecklistQuestion,
   Database,
@@ -23,7 +23,7 @@ import type {
   NewStepTemplate,
   Role,
   StepType,
-} from "./schema.ts";
+} from "@/db/schema.ts";
 
 export const SEED_MARKER = "seed:demo";
 const SEED_VERSION = 1;

@@ -14,13 +14,11 @@
 import { z } from "zod";
 import { sql } from "kysely";
 import type { Services } from "./services.ts";
-import type { SessionUser } from "./auth/session_user.ts";
-import { requireOps } from "./auth/guards.ts";
-import { NotFoundError } from "./auth/guards.ts";
-import { isId, newId } from "./ids.ts";
-import { sha256Hex } from "./encoding.ts";
-import { log, logContext } from "./log.ts";
-import { json } from "../db/connection.ts";
+import { NotFoundError, type OpsActor, requireOpsActor } from "./auth/guards.ts";
+import { isId, newId } from "@/platform/ids.ts";
+import { sha256Hex } from "@/platform/encoding.ts";
+import { log, logContext } from "@/platform/log.ts";
+import { json } from "@/db/connection.ts";
 import {
   ERROR_GROUP_STATUSES,
   ERROR_SOURCES,
@@ -28,20 +26,8 @@ import {
   type ErrorSource,
   type JsonObject,
   type JsonValue,
-} from "../db/schema.ts";
-import { errorsReported } from "./metrics.ts";
-
-// ------------------------------------------------------------ who acts
-
-/** The command line and internal callers act as the system (no user to blame or check). */
-export const SYSTEM = Object.freeze({ system: true as const });
-export type OpsActor = SessionUser | typeof SYSTEM;
-
-/** Ops rule: admins act, moderators look; the system does both. Returns the user id to record. */
-export function requireOpsActor(actor: OpsActor | null, opts: { write: boolean }): string | null {
-  if (actor && "system" in actor) return null;
-  return requireOps(actor, opts).id;
-}
+} from "@/db/schema.ts";
+import { errorsReported } from "@/platform/metrics.ts";
 
 // ------------------------------------------------------- fingerprinting
 

@@ -5,9 +5,9 @@
  * with a POST form, so it works without JavaScript).
  */
 import type { ComponentChildren } from "preact";
-import type { State } from "../../../define.ts";
-import type { MessageKey, Translator } from "../../../core/i18n/mod.ts";
-import { CsrfField } from "../../../components/CsrfField.tsx";
+import type { State } from "@/define.ts";
+import type { MessageKey, Translator } from "@/core/i18n/mod.ts";
+import { CsrfField } from "@/components/CsrfField.tsx";
 
 /** Only admins act; moderators see the pages without the buttons. */
 export function canWrite(state: State): boolean {

@@ -1,8 +1,8 @@
 /** Queue data shaped for the pages and the live island. */
-import type { JobStats } from "../../../queues/types.ts";
-import type { QueueRowData } from "../../../islands/QueueCounts.tsx";
-import type { Translator } from "../../../core/i18n/mod.ts";
-import { JOB_STATES } from "../../../queues/types.ts";
+import type { JobStats } from "@/queues/types.ts";
+import type { QueueRowData } from "@/islands/QueueCounts.tsx";
+import type { Translator } from "@/core/i18n/mod.ts";
+import { JOB_STATES } from "@/queues/types.ts";
 
 export function queueRows(stats: JobStats): QueueRowData[] {
   return stats.queues.map((q) => ({
