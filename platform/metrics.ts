@@ -316,7 +316,7 @@ export const jobDuration = metrics.histogram(
   ["queue", "job", "outcome"],
 );
 
-/** Errors reported to error tracking, by source (core/errors.ts). */
+/** Errors reported to error tracking, by source (core/error_tracking.ts). */
 export const errorsReported = metrics.counter(
   "gafus_errors_reported_total",
   "Errors reported to error tracking, by source.",

@@ -116,7 +116,7 @@ export async function finishAttempt(
   };
   if (updated?.state === "failed") {
     log.error("job failed", fields);
-    // Only the last attempt goes to error tracking (core/errors.ts): a retry that
+    // Only the last attempt goes to error tracking (core/error_tracking.ts): a retry that
     // succeeds is not an operator's problem. reportError never throws.
     await reportError(s.services(), {
       source: "job",

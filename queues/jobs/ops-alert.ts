@@ -4,7 +4,7 @@
  * - a plain alert `{ level, title, message?, source?, url? }` (a queue stuck,
  *   a job dead…);
  * - an error-group alert `{ groupId, reason: "new" | "regressed" }` (enqueued
- *   by core/errors.ts); the group is read when the alert goes out, so the
+ *   by core/error_tracking.ts); the group is read when the alert goes out, so the
  *   text is current.
  *
  * For now the alert is logged at warn/error level; the Telegram bot will
