@@ -3,11 +3,11 @@
  * `--watch` restarts this script on any change under routes/, islands/,
  * components/ or static/, so edits show up on the next reload.
  */
-import { build } from "./framework/build.ts";
+import { build, loadBuildOptions } from "./framework/build.ts";
 import { main } from "./main.ts";
 
 const root = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
 const t0 = performance.now();
-await build({ root, minify: false });
+await build({ ...await loadBuildOptions(root), minify: false });
 console.log(`dev: rebuilt in ${Math.round(performance.now() - t0)} ms`);
 Deno.exit(await main(["serve"]));

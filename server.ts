@@ -4,6 +4,7 @@
  * SIGTERM (stop accepting, finish requests, close the database).
  */
 import manifest from "./fresh.gen.ts";
+import freshConfig from "./fresh.config.ts";
 import { type CachedPage, createApp, type FreshApp } from "./framework/mod.ts";
 import type { Config } from "./platform/config.ts";
 import { openServices, type Services } from "./core/services.ts";
@@ -25,6 +26,7 @@ const PAGE_TTL_MS = 60_000;
 /** The web app for a set of services (tests call this with an in-memory database). */
 export async function buildApp(services: Services): Promise<FreshApp> {
   return await createApp(manifest, {
+    config: freshConfig,
     initState: () => ({ services, user: null }) satisfies Partial<State>,
     mapError,
     pageCache: {

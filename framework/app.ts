@@ -5,6 +5,7 @@
  */
 import { TrieRouter } from "hono/router/trie-router";
 import { Assets, JS_PREFIX } from "./assets.ts";
+import { type FreshConfig, resolveConfig } from "./config.ts";
 import { islandName, registerIsland } from "./islands.ts";
 import { HttpError, isPageResponse } from "./page.ts";
 import { renderHtml, setAssets } from "./render.ts";
@@ -36,6 +37,8 @@ type AnyMiddleware = Middleware<any>;
 type AnyHandler = (ctx: Context<any>) => unknown;
 
 export interface AppOptions {
+  /** The project's `fresh.config.ts` (static and build folders). */
+  config?: FreshConfig;
   /** Directory with `meta.json` and `js/` from the build (default `<root>/_fresh`). */
   buildDir?: string;
   /** Directory of static files (default `<root>/static`). */
@@ -89,9 +92,10 @@ function fileUrlToPath(url: string): string {
 
 export async function createApp(manifest: Manifest, opts: AppOptions = {}): Promise<FreshApp> {
   const root = fileUrlToPath(new URL("./", manifest.baseUrl).href).replace(/\/$/, "");
+  const config = resolveConfig(root, opts.config);
   const assets = await Assets.load(
-    opts.buildDir ?? `${root}/_fresh`,
-    opts.staticDir ?? `${root}/static`,
+    opts.buildDir ?? config.outDir,
+    opts.staticDir ?? config.staticDir,
   );
   setAssets(assets);
 

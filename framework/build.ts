@@ -11,6 +11,7 @@ import { join, relative } from "node:path";
 import { parseRouteFile, ROUTE_FILE_RE, TEST_FILE_RE } from "./router.ts";
 import type { BuildMeta } from "./assets.ts";
 import { islandName } from "./islands.ts";
+import { type FreshConfig, resolveConfig } from "./config.ts";
 
 export interface BuildOptions {
   /** Project root (folder with routes/, islands/, static/). */
@@ -19,6 +20,10 @@ export interface BuildOptions {
   manifestPath?: string;
   /** Output folder (default `<root>/_fresh`). */
   outDir?: string;
+  /** Static files (default `<root>/static`). */
+  staticDir?: string;
+  /** esbuild targets (default `["es2022"]`). */
+  target?: string[];
   /** Import specifier of the client runtime (default this folder's client/boot.ts). */
   runtimeEntry?: string;
   minify?: boolean;
@@ -206,7 +211,7 @@ export async function bundle(opts: BuildOptions, islands: string[]): Promise<Bui
     splitting: true,
     format: "esm",
     platform: "browser",
-    target: ["es2022"],
+    target: opts.target ?? ["es2022"],
     jsx: "automatic",
     jsxImportSource: "preact",
     minify: opts.minify ?? true,
@@ -266,10 +271,11 @@ export async function bundle(opts: BuildOptions, islands: string[]): Promise<Bui
     meta.sizes[file] = { raw: raw.byteLength, gzip: gz.byteLength };
   }
 
+  const staticDir = opts.staticDir ?? join(opts.root, "static");
   const staticFiles: string[] = [];
-  await walk(join(opts.root, "static"), join(opts.root, "static"), staticFiles);
+  await walk(staticDir, staticDir, staticFiles);
   for (const f of staticFiles) {
-    const bytes = await Deno.readFile(join(opts.root, "static", f));
+    const bytes = await Deno.readFile(join(staticDir, f));
     const ext = f.split(".").pop()!.toLowerCase();
     meta.static["/" + f] = {
       hash: await hashBytes(bytes),
@@ -293,6 +299,30 @@ export async function build(opts: BuildOptions): Promise<BuildMeta> {
   return await bundle(opts, found.islands);
 }
 
+/** Build options from the project's `fresh.config.ts` (defaults when it has none). */
+export async function loadBuildOptions(root: string): Promise<BuildOptions> {
+  const file = join(root, "fresh.config.ts");
+  const config = await exists(file)
+    ? (await import(toFileUrl(file).href)).default as FreshConfig
+    : {};
+  const { staticDir, outDir, target, minify } = resolveConfig(root, config);
+  return { root, staticDir, outDir, target, minify };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+function toFileUrl(path: string): URL {
+  return new URL("file://" + path.split("/").map(encodeURIComponent).join("/"));
+}
+
 if (import.meta.main) {
   const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
   if (Deno.args.includes("--check")) {
@@ -304,7 +334,7 @@ if (import.meta.main) {
     console.log("fresh.gen.ts is up to date");
   } else {
     const t0 = performance.now();
-    const meta = await build({ root });
+    const meta = await build(await loadBuildOptions(root));
     const islands = new Set(Object.values(meta.islands).map((i) => i.name)).size;
     const total = Object.values(meta.sizes).reduce((a, s) => a + s.gzip, 0);
     console.log(

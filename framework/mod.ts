@@ -1,5 +1,6 @@
 /** The Fresh-style layer: what routes, islands and the app import. */
 export { createApp, type FreshApp, nonceOf } from "./app.ts";
+export { defineConfig, type FreshConfig } from "./config.ts";
 export { createDefine, HttpError, page } from "./page.ts";
 export { asset, Head } from "./render.ts";
 export type {
