@@ -6,7 +6,8 @@
 import manifest from "./fresh.gen.ts";
 import { type CachedPage, createApp, type FreshApp } from "./framework/mod.ts";
 import type { Config } from "./platform/config.ts";
-import { openServices, type Services } from "./core/services.ts";
+import type { Services } from "./core/services.ts";
+import { openServices } from "./services.ts";
 import { flushLog, log, logContext } from "./platform/log.ts";
 import { settleResetRequests } from "./core/auth/password_reset.ts";
 import { acquireLock, DataDirBusyError, updateLock } from "./platform/instance_lock.ts";

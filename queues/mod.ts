@@ -1,5 +1,5 @@
 /**
- * Entry points of the job system: `createJobs` (core/services.ts builds
+ * Entry points of the job system: `createJobs` (services.ts at the root builds
  * `services.jobs` with it) and the public types. Job types live in
  * queues/jobs/, schedules in queues/cron.ts.
  */
