@@ -3,7 +3,8 @@
  * (`forwardToServer`), or open the app's services for it (`withServices`).
  */
 import { loadConfig } from "@/platform/config.ts";
-import { openServices, type Services } from "@/core/services.ts";
+import type { Services } from "@/core/services.ts";
+import { openServices } from "@/services.ts";
 import { acquireLock, DataDirBusyError, lockHolder } from "@/platform/instance_lock.ts";
 import { configureLog } from "@/platform/log.ts";
 import { type CliIO, openOutput, terminalProgress } from "./io.ts";

@@ -24,6 +24,7 @@ import { json } from "@/db/connection.ts";
 import type { JsonObject } from "@/db/schema.ts";
 import { log } from "@/platform/log.ts";
 import { URGENCIES, type Urgency } from "./push/send.ts";
+import type { PushJob } from "@/queues/jobs/push.ts";
 
 /** Ready-made texts: `notify(s, userId, { ...NOTIFICATIONS.stepFinished, vars: { step }, url })`. */
 export const NOTIFICATIONS = {
@@ -104,15 +105,6 @@ export type NotifyInput = z.input<typeof notifySchema> & {
   titleKey: MessageKey;
   bodyKey: MessageKey;
 };
-
-/** What the `push` job carries; exported for queues/jobs/push.ts. */
-export const pushJobSchema = z.object({
-  notificationId: z.string().refine(isId),
-  subscriptionId: z.string().refine(isId),
-  ttlSec: z.number().int().min(0).max(28 * 86400),
-  urgency: z.enum(URGENCIES as [Urgency, ...Urgency[]]),
-});
-export type PushJob = z.infer<typeof pushJobSchema>;
 
 /** Stored in `notifications.data`, so the list can show the text in the reader's language. */
 interface StoredI18n {

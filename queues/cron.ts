@@ -12,14 +12,28 @@ import type { Services } from "@/core/services.ts";
 import { log } from "@/platform/log.ts";
 import { reportError } from "@/core/error_tracking.ts";
 import { toUtcCron, zoneOffsetMinutes } from "@/platform/cron_tz.ts";
+import type { JobMap, JobName } from "./jobs/mod.ts";
+import type { EnqueueOptions } from "./types.ts";
 
-export interface Schedule {
+/** A schedule for the job `N`: its payload is type-checked against the job's schema. */
+export interface ScheduleOf<N extends JobName> {
   /** Letters, digits, "-" and "_" (it names the Deno.cron too). */
   name: string;
   /** 5-field cron, wall-clock time in config.cronTimeZone. */
   cron: string;
-  job: string;
-  payload?: unknown;
+  job: N;
+  payload: JobMap[N];
+}
+
+export type Schedule = { [N in JobName]: ScheduleOf<N> }[JobName];
+
+/** Enqueues a schedule's job (generic in the name, so the payload matches it). */
+function enqueueScheduled<N extends JobName>(
+  jobs: Services["jobs"],
+  s: ScheduleOf<N>,
+  opts: EnqueueOptions,
+): Promise<string> {
+  return jobs.enqueue(s.job, s.payload, opts);
 }
 
 export const SCHEDULES: Schedule[] = [
@@ -71,7 +85,7 @@ export function startCron(services: Services, opts: CronOptions = {}): CronHandl
 
   const tick = async (s: Schedule): Promise<string> => {
     const minute = Math.floor(now().getTime() / 60_000);
-    const id = await services.jobs.enqueue(s.job, s.payload ?? {}, {
+    const id = await enqueueScheduled(services.jobs, s, {
       dedupeKey: `cron:${s.name}:${minute}`,
     });
     log.info("cron tick", { schedule: s.name, job: s.job, id });

@@ -86,8 +86,9 @@ export interface JobContext {
   ): Promise<OnceResult<T>>;
 }
 
-export interface JobDefinition<S extends z.ZodType = z.ZodType> {
-  name: string;
+export interface JobDefinition<N extends string = string, S extends z.ZodType = z.ZodType> {
+  /** Stored in KV with every job: renaming it orphans the jobs already queued. */
+  name: N;
   queue: QueueName;
   schema: S;
   handler: (payload: z.output<S>, ctx: JobContext) => Promise<unknown>;
@@ -103,11 +104,15 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   sweep?: (services: Services) => Promise<number>;
 }
 
-/** A definition with defaults applied (what the runtime works with). */
-export interface ResolvedJob {
-  name: string;
+/**
+ * A definition with defaults applied (what the runtime works with). The
+ * literal name and schema types stay, so queues/jobs/mod.ts can derive the
+ * map of job names to payloads that types `enqueue`.
+ */
+export interface ResolvedJob<N extends string = string, S extends z.ZodType = z.ZodType> {
+  name: N;
   queue: QueueName;
-  schema: z.ZodType;
+  schema: S;
   handler: (payload: unknown, ctx: JobContext) => Promise<unknown>;
   retry: readonly number[];
   timeoutMs: number;
@@ -125,7 +130,9 @@ export class PermanentJobError extends Error {
 const NAME_RE = /^[a-z][a-z0-9-]{0,62}$/;
 
 /** Checks a definition once, at import time, so mistakes fail at start, not at 3 a.m. */
-export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): ResolvedJob {
+export function defineJob<const N extends string, S extends z.ZodType>(
+  def: JobDefinition<N, S>,
+): ResolvedJob<N, S> {
   if (!NAME_RE.test(def.name)) {
     throw new Error(`defineJob: name "${def.name}" must be lower-case letters, digits and -`);
   }
@@ -157,6 +164,11 @@ export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): ResolvedJ
     sweep: def.sweep,
   };
 }
+
+/** Job name → the payload `enqueue` accepts (the schema's input), for a list of definitions. */
+export type JobMapOf<D extends readonly ResolvedJob[]> = {
+  [J in D[number] as J["name"]]: z.input<J["schema"]>;
+};
 
 /** Kysely handle a sweeper or handler may pass around (db or a transaction). */
 export type Db = Kysely<Database>;

@@ -33,11 +33,13 @@ import type {
   JobState,
   JobStats,
   ListOptions,
+  UntypedJobMap,
 } from "./types.ts";
 
 export type { RuntimeOptions } from "./shared.ts";
 
-export class JobRuntime implements Jobs {
+/** `M`: job name → payload; `createJobs` gives the registry's `JobMap`, tests their own jobs. */
+export class JobRuntime<M extends object = UntypedJobMap> implements Jobs<M> {
   private readonly s: Shared;
   private readonly slots: Map<QueueName, QueueSlots>;
   private readonly attempts: Attempts;
@@ -78,7 +80,15 @@ export class JobRuntime implements Jobs {
     this.inspector = new Inspector(this.s, this.attempts, this.slots);
   }
 
-  enqueue(name: string, payload: unknown, opts?: EnqueueOptions): Promise<string> {
+  enqueue<N extends keyof M & string>(
+    name: N,
+    payload: M[N],
+    opts?: EnqueueOptions,
+  ): Promise<string> {
+    return enqueueJob(this.s, name, payload, opts);
+  }
+
+  enqueueUnchecked(name: string, payload: unknown, opts?: EnqueueOptions): Promise<string> {
     return enqueueJob(this.s, name, payload, opts);
   }
 

@@ -4,6 +4,7 @@
  * can be swapped (e.g. for a Postgres table) without touching them.
  */
 import type { QueueName } from "./define.ts";
+import type { JobMap } from "./jobs/mod.ts";
 
 export const JOB_STATES = [
   "queued",
@@ -127,13 +128,31 @@ export interface JobDefinitionInfo {
   hasSweeper: boolean;
 }
 
-export interface Jobs {
+/** Job name → payload, for a runtime whose job types are not known at compile time. */
+export type UntypedJobMap = Record<string, unknown>;
+
+/**
+ * `M` maps each job name to its payload (queues/jobs/mod.ts derives `JobMap`
+ * from the registry), so a wrong name or payload fails type-checking.
+ */
+export interface Jobs<M extends object = JobMap> {
   /**
-   * Validates the payload with the job's schema and stores the job with its
+   * Validates the payload with the job's schema (again at run time: the type
+   * cannot see a refinement such as "an id") and stores the job with its
    * message in one atomic commit. Throws `UnknownJobError` or
    * `InvalidJobPayloadError`.
    */
-  enqueue(name: string, payload: unknown, opts?: EnqueueOptions): Promise<string>;
+  enqueue<N extends keyof M & string>(
+    name: N,
+    payload: M[N],
+    opts?: EnqueueOptions,
+  ): Promise<string>;
+  /**
+   * `enqueue` for a name and payload that are data, not code (cron's
+   * schedule table, the CLI, ops tools): checked only at run time, by the
+   * registry and the job's schema, with the same errors.
+   */
+  enqueueUnchecked(name: string, payload: unknown, opts?: EnqueueOptions): Promise<string>;
   /**
    * Waiting jobs become `cancelled` and never run. A running job gets its
    * `ctx.signal` aborted and is not retried. False when the job is unknown or

@@ -1,5 +1,5 @@
 /** English. Typed against Russian so every key exists in both. */
-import type { Dictionary } from "./mod.ts";
+import type { Dictionary } from "./types.ts";
 import { common } from "./en/common.ts";
 import { catalogue } from "./en/catalogue.ts";
 import { achievements } from "./en/achievements.ts";

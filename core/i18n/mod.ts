@@ -9,14 +9,12 @@
 import { ru } from "./ru.ts";
 import { en } from "./en.ts";
 import { fill, formatPlural, type Locale, type Message, type PluralForms } from "./format.ts";
+import type { Dictionary, MessageKey } from "./types.ts";
 
 export { formatPlural };
-export type { Locale, Message, PluralForms };
+export type { Dictionary, Locale, Message, MessageKey, PluralForms };
 export const LOCALES: readonly Locale[] = ["ru", "en"];
 export const DEFAULT_LOCALE: Locale = "ru";
-
-export type Dictionary = { [K in keyof typeof ru]: Message };
-export type MessageKey = keyof typeof ru;
 
 const dictionaries: Record<Locale, Dictionary> = { ru, en };
 

@@ -13,7 +13,7 @@
  * subscription failing many times in a row is dropped.
  */
 import type { Services } from "../services.ts";
-import type { PushJob } from "../notifications.ts";
+import type { PushJob } from "@/queues/jobs/push.ts";
 import { log } from "@/platform/log.ts";
 import { type SendOutcome, sendPush } from "./send.ts";
 import { MAX_PLAINTEXT_BYTES } from "./encrypt.ts";

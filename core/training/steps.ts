@@ -31,7 +31,6 @@ import { NOTIFICATIONS, notify } from "../notifications.ts";
 
 /** How early a timer may be completed (clock skew between browser and server). */
 export const TIMER_TOLERANCE_MS = 2000;
-export const STEP_FINISHED_JOB = "step-finished";
 const RUNNING_INDEX = "user_steps_one_running_timer";
 
 export function isTimerStep(type: string): boolean {
@@ -218,7 +217,7 @@ export async function startStep(
       if (row.status === "COMPLETED" || isRunning(row)) return { row, changed: false };
       const left = row.paused && row.remaining_sec !== null ? row.remaining_sec : ctx.durationSec!;
       const endsAt = new Date(now.getTime() + left * 1000);
-      job.id = await s.jobs.enqueue(STEP_FINISHED_JOB, { userStepId: row.id }, {
+      job.id = await s.jobs.enqueue("step-finished", { userStepId: row.id }, {
         delay: left * 1000,
       });
       const updated = await trx.updateTable("user_steps")
@@ -393,7 +392,7 @@ export async function finishTimer(
     }
     const left = row.timer_ends_at!.getTime() - now.getTime();
     if (left > TIMER_TOLERANCE_MS) {
-      rescheduled = await s.jobs.enqueue(STEP_FINISHED_JOB, { userStepId: row.id }, {
+      rescheduled = await s.jobs.enqueue("step-finished", { userStepId: row.id }, {
         delay: left,
       });
       const updated = await trx.updateTable("user_steps")

@@ -1,18 +1,25 @@
 /**
  * Every job type. **Append point:** one import and one entry per job
  * (`queues/jobs/<name>.ts` default-exports its `defineJob(…)`).
+ *
+ * `JobMap` (job name → payload) is derived from this list and types
+ * `services.jobs.enqueue`: a job that is not here, or a payload its schema
+ * does not accept, is a compile-time error.
  */
-import type { ResolvedJob } from "../define.ts";
+import type { JobMapOf } from "../define.ts";
 import maintenance from "./maintenance.ts";
-import opsAlert from "./ops-alert.ts";
-import jobsSweep from "./jobs-sweep.ts";
+import opsAlert from "./ops_alert.ts";
+import jobsSweep from "./jobs_sweep.ts";
 import push from "./push.ts";
 import stepFinished from "./step_finished.ts";
 
-export const jobs: ResolvedJob[] = [
+export const jobs = [
   maintenance,
   opsAlert,
   jobsSweep,
   push,
   stepFinished,
-];
+] as const;
+
+export type JobMap = JobMapOf<typeof jobs>;
+export type JobName = keyof JobMap;

@@ -5,9 +5,21 @@
  * a push service that is down or busy (5xx, 429, network) → retry; an answer
  * that will not change (400, 403, 413…) → fail at once.
  */
+import { z } from "zod";
 import { defineJob, PermanentJobError } from "../define.ts";
-import { pushJobSchema, sweepPushes } from "@/core/notifications.ts";
+import { sweepPushes } from "@/core/notifications.ts";
 import { deliverPush } from "@/core/push/deliver.ts";
+import { URGENCIES, type Urgency } from "@/core/push/send.ts";
+import { isId } from "@/platform/ids.ts";
+
+export const pushJobSchema = z.object({
+  notificationId: z.string().refine(isId),
+  subscriptionId: z.string().refine(isId),
+  ttlSec: z.number().int().min(0).max(28 * 86400),
+  urgency: z.enum(URGENCIES as [Urgency, ...Urgency[]]),
+});
+/** What the `push` job carries (core/ takes this type with `import type`). */
+export type PushJob = z.infer<typeof pushJobSchema>;
 
 export default defineJob({
   name: "push",

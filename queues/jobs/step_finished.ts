@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { defineJob } from "../define.ts";
-import { finishTimer, STEP_FINISHED_JOB } from "@/core/training/steps.ts";
+import { finishTimer } from "@/core/training/steps.ts";
 import { isId } from "@/platform/ids.ts";
 
 export const stepFinishedSchema = z.object({
@@ -16,7 +16,7 @@ export const stepFinishedSchema = z.object({
 }).strict();
 
 export default defineJob({
-  name: STEP_FINISHED_JOB,
+  name: "step-finished",
   queue: "notifications",
   schema: stepFinishedSchema,
   retry: [2_000, 10_000, 60_000],

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { cliEnv } from "../helpers/cli.ts";
 import { loadConfig } from "@/platform/config.ts";
-import { openServices } from "@/core/services.ts";
+import { openServices } from "@/services.ts";
 import { inspectResetToken } from "@/core/auth/password_reset.ts";
 import { configureLog } from "@/platform/log.ts";
 

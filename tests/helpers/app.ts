@@ -4,7 +4,8 @@
  * `fetch(path)` straight into the app without a socket.
  */
 import { type Config, loadConfig } from "@/platform/config.ts";
-import { openServices, type Services } from "@/core/services.ts";
+import type { Services } from "@/core/services.ts";
+import { openServices } from "@/services.ts";
 import { buildApp } from "@/server.ts";
 import type { FreshApp } from "@/framework/mod.ts";
 import { openTestDb } from "./db.ts";

@@ -10,7 +10,7 @@ import { signIn } from "../helpers/session.ts";
 import { newId } from "@/platform/ids.ts";
 import { NOTIFICATIONS, notify, sweepPushes, unreadCount, VAR_MAX } from "@/core/notifications.ts";
 import { json } from "@/db/connection.ts";
-import type { PushJob } from "@/core/notifications.ts";
+import type { PushJob } from "@/queues/jobs/push.ts";
 import pushJob from "@/queues/jobs/push.ts";
 import { newBrowserSubscription, startPushService, verifyVapid } from "./push_service.ts";
 

@@ -10,7 +10,7 @@ import { signIn } from "../helpers/session.ts";
 import { newId } from "@/platform/ids.ts";
 import { json } from "@/db/connection.ts";
 import { deliverPush } from "@/core/push/deliver.ts";
-import type { PushJob } from "@/core/notifications.ts";
+import type { PushJob } from "@/queues/jobs/push.ts";
 import pushJob from "@/queues/jobs/push.ts";
 import { PermanentJobError } from "@/queues/define.ts";
 import type { JobContext } from "@/queues/define.ts";

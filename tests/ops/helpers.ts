@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { TestApp } from "../helpers/app.ts";
 import { createJobs } from "@/queues/mod.ts";
-import { defineJob } from "@/queues/define.ts";
+import { defineJob, type JobMapOf } from "@/queues/define.ts";
 import { jobs as registry } from "@/queues/jobs/mod.ts";
 import type { Jobs } from "@/queues/types.ts";
 import { configureLog } from "@/platform/log.ts";
@@ -30,14 +30,19 @@ export const failJob = defineJob({
   handler: (p) => Promise.reject(new Error(`push failed for user ${p.userId}`)),
 });
 
+const testDefinitions = [...registry, okJob, failJob] as const;
+
+/** The app's jobs and the test jobs, typed by name and payload. */
+export type TestJobs = Jobs<JobMapOf<typeof testDefinitions>>;
+
 /** Replaces the app's job runtime by one that also knows the test jobs. */
-export async function useTestJobs(t: TestApp): Promise<Jobs> {
+export async function useTestJobs(t: TestApp): Promise<TestJobs> {
   await t.services.jobs.stop().catch(() => {});
   const jobs = createJobs(t.services.kv, () => t.services, {
-    definitions: [...registry, okJob, failJob],
+    definitions: testDefinitions,
     housekeepingMs: 3600_000,
   });
-  (t.services as { jobs: Jobs }).jobs = jobs;
+  (t.services as { jobs: unknown }).jobs = jobs;
   return jobs;
 }
 

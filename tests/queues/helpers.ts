@@ -22,7 +22,7 @@ export interface TestRuntime {
 }
 
 export async function openRuntime(
-  definitions: ResolvedJob[],
+  definitions: readonly ResolvedJob[],
   opts: Partial<Omit<RuntimeOptions, "kv" | "definitions">> & { kv?: Deno.Kv; start?: boolean } =
     {},
 ): Promise<TestRuntime> {

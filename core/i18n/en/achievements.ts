@@ -1,5 +1,5 @@
 import type { achievements as ru } from "../ru/achievements.ts";
-import type { Message } from "../mod.ts";
+import type { Message } from "../format.ts";
 
 export const achievements: { [K in keyof typeof ru]: Message } = {
   "achievements.title": "Achievements",

@@ -1,5 +1,5 @@
 import type { auth as ru } from "../ru/auth.ts";
-import type { Message } from "../mod.ts";
+import type { Message } from "../format.ts";
 
 export const auth: { [K in keyof typeof ru]: Message } = {
   "form.errors.title": "Please fix the following:",

@@ -1,5 +1,5 @@
 import type { catalogue as ru } from "../ru/catalogue.ts";
-import type { Message } from "../mod.ts";
+import type { Message } from "../format.ts";
 
 export const catalogue: { [K in keyof typeof ru]: Message } = {
   "catalogue.title": "Courses",

@@ -1,5 +1,5 @@
 import type { common as ru } from "../ru/common.ts";
-import type { Message } from "../mod.ts";
+import type { Message } from "../format.ts";
 
 export const common: { [K in keyof typeof ru]: Message } = {
   "app.name": "Gafus",

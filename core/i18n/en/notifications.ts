@@ -1,5 +1,5 @@
 import type { notifications as ru } from "../ru/notifications.ts";
-import type { Message } from "../mod.ts";
+import type { Message } from "../format.ts";
 
 export const notifications: { [K in keyof typeof ru]: Message } = {
   "notifications.stepFinished.title": "You're brilliant!",

@@ -1,5 +1,5 @@
 import type { ops as ru } from "../ru/ops.ts";
-import type { Message } from "../mod.ts";
+import type { Message } from "../format.ts";
 
 export const ops: { [K in keyof typeof ru]: Message } = {
   "ops.nav.label": "Operations sections",

@@ -1,5 +1,5 @@
 import type { profile as ru } from "../ru/profile.ts";
-import type { Message } from "../mod.ts";
+import type { Message } from "../format.ts";
 
 export const profile: { [K in keyof typeof ru]: Message } = {
   "upload.notImage": "This is not an image (JPEG, PNG or WebP)",

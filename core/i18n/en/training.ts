@@ -1,5 +1,5 @@
 import type { training as ru } from "../ru/training.ts";
-import type { Message } from "../mod.ts";
+import type { Message } from "../format.ts";
 
 export const training: { [K in keyof typeof ru]: Message } = {
   "training.status.NOT_STARTED": "Not started",

@@ -1,5 +1,5 @@
 import type { validation as ru } from "../ru/validation.ts";
-import type { Message } from "../mod.ts";
+import type { Message } from "../format.ts";
 
 export const validation: { [K in keyof typeof ru]: Message } = {
   "validation.required": "Please fill in this field",
