@@ -2,17 +2,22 @@
  * In-app notifications and the start of Web Push.
  *
  * `notify(services, userId, { kind, titleKey, bodyKey, vars, url })` is what
- * other areas call (timers, exam reviews, reminders). It renders the texts in
- * the recipient's language, stores the row (the in-app list and the bell),
- * and enqueues one `push` job per subscription of the user. The job
- * (queues/jobs/push.ts → core/push/deliver.ts) encrypts and sends.
+ * other areas call (reminders). It renders the texts in the recipient's
+ * language, stores the row (the in-app list and the bell), and enqueues one
+ * `push` job per subscription of the user. The job (queues/jobs/push.ts →
+ * core/push/deliver.ts) encrypts and sends.
+ *
+ * A notification about a change (a timer's end, an exam review) is stored
+ * with `storeNotification` in the change's own transaction, and its pushes
+ * leave through the outbox (`push_pending`, `enqueuePendingPushes`): at-least
+ * once jobs then give exactly-once notifications.
  *
  * The unread count for the bell is read on every page a signed-in user
  * opens, so it is cached per user for a few seconds in its own small cache
  * and dropped whenever this module inserts or reads notifications.
  */
 import { z } from "zod";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Services } from "./services.ts";
 import type { SessionUser } from "./auth/session_user.ts";
 import { NotFoundError, requireUser } from "./auth/guards.ts";
@@ -21,7 +26,7 @@ import { isId, newId } from "@/platform/ids.ts";
 import { isLocale, type MessageKey, type Translator, translator } from "./i18n/mod.ts";
 import { ru } from "./i18n/ru.ts";
 import { json } from "@/db/connection.ts";
-import type { JsonObject } from "@/db/schema.ts";
+import type { Database, JsonObject } from "@/db/schema.ts";
 import { log } from "@/platform/log.ts";
 import { URGENCIES, type Urgency } from "./push/send.ts";
 import type { PushJob } from "@/queues/jobs/push.ts";
@@ -181,26 +186,65 @@ export interface NotifyResult {
 const DEDUPE_TTL_MS = 7 * 86400_000;
 
 /**
+ * Renders a notification in the recipient's language and stores it through
+ * `db` — pass the transaction of the change it tells about, so the change
+ * and its notification commit together (or neither does). Its pushes wait in
+ * the outbox (`push_pending`) until `enqueuePendingPushes` runs after the
+ * commit. Returns the id, or null when the user does not exist. Throws
+ * ZodError for a malformed call.
+ */
+export async function storeNotification(
+  s: Services,
+  db: Kysely<Database>,
+  userId: string,
+  input: NotifyInput,
+  id: string = newId(),
+): Promise<string | null> {
+  const n = notifySchema.parse(input);
+  const user = await db.selectFrom("users").select(["id", "locale", "disabled_at"])
+    .where("id", "=", userId).executeTakeFirst();
+  if (!user) return null;
+  const i18n: StoredI18n = { titleKey: n.titleKey, bodyKey: n.bodyKey, vars: clipVars(n.vars) };
+  const defaults = PUSH_BY_KIND[n.kind] ?? PUSH_DEFAULT;
+  const ttlSec = n.ttlSec ?? defaults.ttlSec;
+  const urgency = n.urgency ?? defaults.urgency;
+  const { title, body } = render(translator(isLocale(user.locale) ? user.locale : "ru"), i18n);
+  await db.insertInto("notifications").values({
+    id,
+    user_id: userId,
+    kind: n.kind,
+    title,
+    body,
+    url: n.url ?? null,
+    data: json<JsonObject>({ i18n: { ...i18n }, push: { ttlSec, urgency } }),
+    push_pending: !user.disabled_at && s.config.secrets.vapid !== undefined,
+  }).execute();
+  unreadChanged(s, userId);
+  return id;
+}
+
+/**
  * Stores a notification for `userId` in their language and enqueues a push
  * to each of their subscriptions. Returns null when the user does not exist
  * (e.g. deleted while a timer ran). Throws ZodError for a malformed call.
  *
- * Call it after your own transaction has committed, not inside it: it uses
- * `s.db`, and PGlite has a single connection. From a job that may run twice,
- * pass a `dedupeKey` (e.g. the user step id and event) so it happens once.
+ * For a notification about a change of your own, use `storeNotification`
+ * in the change's transaction instead, then `enqueuePendingPushes`.
+ * From a job that may run twice, pass a `dedupeKey` (e.g. the user step id
+ * and event) so it happens once.
  */
 export async function notify(
   s: Services,
   userId: string,
   input: NotifyInput,
 ): Promise<NotifyResult | null> {
-  const n = notifySchema.parse(input);
-  const user = await s.db.selectFrom("users").select(["id", "locale", "disabled_at"])
+  notifySchema.parse(input);
+  const user = await s.db.selectFrom("users").select("id")
     .where("id", "=", userId).executeTakeFirst();
   if (!user) return null;
 
   const id = newId();
-  const dedupe = n.dedupeKey ? ["notify_dedupe", userId, n.dedupeKey] : null;
+  const dedupe = input.dedupeKey ? ["notify_dedupe", userId, input.dedupeKey] : null;
   if (dedupe) {
     // Claim the key first: a concurrent duplicate sees the claim and stops.
     const claim = await s.kv.atomic().check({ key: dedupe, versionstamp: null })
@@ -210,44 +254,66 @@ export async function notify(
       return { id: prior.value ?? id, pushes: 0, duplicate: true };
     }
   }
-
-  const i18n: StoredI18n = { titleKey: n.titleKey, bodyKey: n.bodyKey, vars: clipVars(n.vars) };
-  const defaults = PUSH_BY_KIND[n.kind] ?? PUSH_DEFAULT;
-  const ttlSec = n.ttlSec ?? defaults.ttlSec;
-  const urgency = n.urgency ?? defaults.urgency;
-  const { title, body } = render(translator(isLocale(user.locale) ? user.locale : "ru"), i18n);
   try {
-    await s.db.insertInto("notifications").values({
-      id,
-      user_id: userId,
-      kind: n.kind,
-      title,
-      body,
-      url: n.url ?? null,
-      data: json<JsonObject>({ i18n: { ...i18n }, push: { ttlSec, urgency } }),
-    }).execute();
+    if (!(await storeNotification(s, s.db, userId, input, id))) {
+      if (dedupe) await s.kv.delete(dedupe);
+      return null;
+    }
   } catch (err) {
     if (dedupe) await s.kv.delete(dedupe);
     throw err;
   }
-  unreadChanged(s, userId);
+  const pushes = await enqueuePendingPushes(s, { ids: [id] });
+  return { id, pushes, duplicate: false };
+}
 
+/**
+ * The outbox: enqueues the push jobs (one per subscription, deduplicated per
+ * notification and device) of notifications still marked `push_pending`,
+ * and clears the mark. Called after the commit that stored them, by a
+ * retried job, and by the push sweeper, so a crash anywhere in between
+ * neither loses a push nor sends one twice (core/push/deliver.ts claims each
+ * send). Returns the pushes enqueued.
+ */
+export async function enqueuePendingPushes(
+  s: Services,
+  only: { userId?: string; ids?: string[] } = {},
+): Promise<number> {
+  let q = s.db.selectFrom("notifications as n")
+    .innerJoin("users as u", "u.id", "n.user_id")
+    .select(["n.id", "n.user_id", "n.kind", "n.data", "u.disabled_at"])
+    .where("n.push_pending", "=", true);
+  if (only.userId) q = q.where("n.user_id", "=", only.userId);
+  if (only.ids) q = q.where("n.id", "in", only.ids);
+  const rows = await q.orderBy("n.created_at").limit(1_000).execute();
   let pushes = 0;
-  if (!user.disabled_at && s.config.secrets.vapid) {
-    const subs = await s.db.selectFrom("push_subscriptions").select("id")
-      .where("user_id", "=", userId).execute();
-    for (const sub of subs) {
-      const payload: PushJob = { notificationId: id, subscriptionId: sub.id, ttlSec, urgency };
-      try {
-        await s.jobs.enqueue("push", payload, { dedupeKey: pushDedupeKey(payload) });
-        pushes++;
-      } catch (err) {
-        // The in-app notification is stored; a lost push must not fail the caller.
-        log.error("push enqueue failed", { err, notificationId: id, subscriptionId: sub.id });
+  for (const r of rows) {
+    let complete = true;
+    if (!r.disabled_at && s.config.secrets.vapid) {
+      const subs = await s.db.selectFrom("push_subscriptions").select("id")
+        .where("user_id", "=", r.user_id).execute();
+      for (const sub of subs) {
+        const job: PushJob = {
+          notificationId: r.id,
+          subscriptionId: sub.id,
+          ...storedPush(r.data, r.kind),
+        };
+        try {
+          await s.jobs.enqueue("push", job, { dedupeKey: pushDedupeKey(job) });
+          pushes++;
+        } catch (err) {
+          // The in-app notification is stored; the row stays pending for the sweeper.
+          complete = false;
+          log.error("push enqueue failed", { err, notificationId: r.id, subscriptionId: sub.id });
+        }
       }
     }
+    if (complete) {
+      await s.db.updateTable("notifications").set({ push_pending: false })
+        .where("id", "=", r.id).execute();
+    }
   }
-  return { id, pushes, duplicate: false };
+  return pushes;
 }
 
 const pushDedupeKey = (job: PushJob) => `push:${job.notificationId}:${job.subscriptionId}`;
@@ -283,6 +349,8 @@ const SWEEP_SETTLE_MS = 60_000;
  */
 export async function sweepPushes(s: Services, now = Date.now()): Promise<number> {
   if (!s.config.secrets.vapid) return 0;
+  // The outbox first: notifications stored with their change, pushes not yet enqueued.
+  const pending = await enqueuePendingPushes(s);
   const from = now - SWEEP_WINDOW_MS;
   const to = now - SWEEP_SETTLE_MS;
   const rows = await s.db.selectFrom("notifications as n")
@@ -306,7 +374,7 @@ export async function sweepPushes(s: Services, now = Date.now()): Promise<number
     await s.jobs.enqueue("push", job, { dedupeKey: pushDedupeKey(job) });
     n++;
   }
-  return n;
+  return pending + n;
 }
 
 // ------------------------------------------------------------ reading list

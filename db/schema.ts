@@ -498,6 +498,8 @@ export interface NotificationsTable {
   url: string | null;
   data: JsonDefault<JsonObject>;
   read_at: Date | null;
+  /** Its push jobs are not enqueued yet (the outbox: db/migrations/0003_outbox.ts). */
+  push_pending: Default<boolean>;
   created_at: CreatedAt;
 }
 

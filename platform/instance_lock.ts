@@ -1,14 +1,25 @@
 /**
  * Which process holds the data directory. PGlite serves one process per data
- * directory, so a server (or a CLI command running without one) records
- * itself in `DATA_DIR/server.lock`; a server also records the port of its
- * admin channel there, which is how `gafus admin …` finds it and runs its
- * commands inside the server instead of opening the directory behind its
- * back (see cli/channel.ts).
+ * directory, so a server (or a CLI command running without one) takes the
+ * directory for its lifetime; a server also records the port of its admin
+ * channel, which is how `gafus admin …` finds it and runs its commands inside
+ * the server instead of opening the directory behind its back (see
+ * cli/channel.ts).
+ *
+ * Two files:
+ * - `server.flock` — the lock itself: an exclusive `flock` held on an open
+ *   file for the life of the process. The kernel drops it when the process
+ *   dies (kill -9 included, zombie or not), so a supervisor's immediate
+ *   restart is never refused by a PID that still exists. The file is never
+ *   deleted: removing a lock file lets two processes lock two inodes.
+ * - `server.lock` — who holds it (JSON: pid, kind, port, adminPort), replaced
+ *   in one step so a reader never sees half of it. Read only while the flock
+ *   is held by someone; a file left by a dead process means nothing.
  */
 import { join } from "node:path";
 
 const FILE = "server.lock";
+const FLOCK = "server.flock";
 
 export interface LockInfo {
   pid: number;
@@ -21,29 +32,38 @@ export interface LockInfo {
   adminPort?: number;
 }
 
-function alive(pid: number): boolean {
-  if (pid === Deno.pid) return true;
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    try {
-      Deno.kill(pid, "SIGCONT");
-      return true;
-    } catch {
-      return false;
-    }
-  }
+/** Locks this process holds, by data directory (taking one twice here is allowed). */
+const held = new Map<string, { file: Deno.FsFile; count: number }>();
+
+function openFlock(dataDir: string): Promise<Deno.FsFile> {
+  return Deno.open(join(dataDir, FLOCK), { read: true, write: true, create: true, mode: 0o600 });
 }
 
-/** The live process holding `dataDir`, or null. A stale lock (dead pid) counts as free. */
-export async function lockHolder(dataDir: string): Promise<LockInfo | null> {
+async function readInfo(dataDir: string): Promise<LockInfo | null> {
   try {
     const info = JSON.parse(await Deno.readTextFile(join(dataDir, FILE))) as LockInfo;
-    return typeof info.pid === "number" && alive(info.pid) ? info : null;
+    return typeof info.pid === "number" ? info : null;
   } catch {
     return null;
   }
+}
+
+/** The live process holding `dataDir`, or null when nobody holds its lock. */
+export async function lockHolder(dataDir: string): Promise<LockInfo | null> {
+  if (held.has(dataDir)) return await readInfo(dataDir);
+  let file: Deno.FsFile;
+  try {
+    file = await openFlock(dataDir);
+  } catch {
+    return null; // no directory, no holder
+  }
+  try {
+    if (await file.tryLock(true)) return null; // free (closing the file releases it)
+  } finally {
+    file.close();
+  }
+  // Held, but its holder may not have written who it is yet (it is starting).
+  return await readInfo(dataDir) ?? { pid: 0, startedAt: new Date().toISOString() };
 }
 
 export class DataDirBusyError extends Error {
@@ -59,7 +79,7 @@ export class DataDirBusyError extends Error {
   }
 }
 
-/** Replaces the lock file in one step, so a reader never sees half of it. */
+/** Replaces the info file in one step, so a reader never sees half of it. */
 async function writeLock(dataDir: string, info: LockInfo): Promise<void> {
   const path = join(dataDir, FILE);
   const tmp = `${path}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
@@ -73,19 +93,33 @@ export async function acquireLock(
   extra: Partial<LockInfo> = {},
 ): Promise<() => Promise<void>> {
   await Deno.mkdir(dataDir, { recursive: true });
-  const holder = await lockHolder(dataDir);
-  if (holder && holder.pid !== Deno.pid) throw new DataDirBusyError(holder, dataDir);
+  let mine = held.get(dataDir);
+  if (mine) mine.count++;
+  else {
+    const file = await openFlock(dataDir);
+    if (!(await file.tryLock(true))) {
+      file.close();
+      const holder = await readInfo(dataDir) ?? { pid: 0, startedAt: new Date().toISOString() };
+      throw new DataDirBusyError(holder, dataDir);
+    }
+    held.set(dataDir, mine = { file, count: 1 });
+  }
   const info: LockInfo = { pid: Deno.pid, startedAt: new Date().toISOString(), ...extra };
   await writeLock(dataDir, info);
+  let released = false;
   return async () => {
-    const now = await lockHolder(dataDir);
-    if (now?.pid === Deno.pid) await Deno.remove(join(dataDir, FILE)).catch(() => {});
+    if (released) return;
+    released = true;
+    if (--mine.count > 0) return;
+    held.delete(dataDir);
+    await Deno.remove(join(dataDir, FILE)).catch(() => {});
+    mine.file.close(); // releases the flock
   };
 }
 
 /** Adds fields (e.g. the admin port) to the lock this process holds. */
 export async function updateLock(dataDir: string, extra: Partial<LockInfo>): Promise<void> {
-  const now = await lockHolder(dataDir);
-  if (now?.pid !== Deno.pid) throw new Error(`${dataDir}: this process does not hold the lock`);
+  if (!held.has(dataDir)) throw new Error(`${dataDir}: this process does not hold the lock`);
+  const now = await readInfo(dataDir) ?? { pid: Deno.pid, startedAt: new Date().toISOString() };
   await writeLock(dataDir, { ...now, ...extra, pid: Deno.pid });
 }

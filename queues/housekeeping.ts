@@ -1,5 +1,8 @@
 /**
  * The runtime's periodic chores, at start and every `housekeepingMs`:
+ * jobs a dead process was running → taken over (recovery.ts; looked at
+ * again as soon as a recent heartbeat can be judged, so a restart after
+ * kill -9 re-runs them in seconds, not at KV's next cleanup);
  * dead letters → `dead` (recovery.ts); parked jobs of running queues →
  * back into KV's queue (parking.ts); finished jobs past their retention and
  * rate buckets older than 2 h → deleted.
@@ -9,13 +12,14 @@ import { QUEUE_NAMES } from "./define.ts";
 import type { Attempts } from "./attempt.ts";
 import type { Parking } from "./parking.ts";
 import { minuteOf } from "./records.ts";
-import { sweepDeadLetters } from "./recovery.ts";
+import { sweepDeadLetters, takeOverOrphans } from "./recovery.ts";
 import { DAY, type Shared } from "./shared.ts";
 import type { JobState } from "./types.ts";
 
 export class Housekeeping {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current: Promise<void> | null = null;
+  private recheck: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly s: Shared,
@@ -25,11 +29,23 @@ export class Housekeeping {
 
   /** One round now (tests call it through JobRuntime.housekeep). */
   async run(): Promise<{ dead: number; unparked: number; pruned: number }> {
-    const dead = await sweepDeadLetters(this.s, this.attempts);
     const { listening, stopping } = this.s.life;
+    // Only a runtime that runs jobs takes over those of a dead process.
+    if (listening && !stopping) await this.takeOver();
+    const dead = await sweepDeadLetters(this.s, this.attempts);
     const unparked = listening && !stopping ? await this.parking.unparkAll() : 0;
     const pruned = await prune(this.s);
     return { dead, unparked, pruned };
+  }
+
+  private async takeOver() {
+    const { recheckInMs } = await takeOverOrphans(this.s, this.attempts);
+    if (recheckInMs === null || this.s.life.stopping) return;
+    clearTimeout(this.recheck);
+    this.recheck = setTimeout(() => {
+      this.takeOver().catch((err) => log.error("job takeover failed", { err }));
+    }, recheckInMs);
+    Deno.unrefTimer(this.recheck);
   }
 
   /** The next round in `ms`, then every `housekeepingMs` until stop. */
@@ -49,6 +65,7 @@ export class Housekeeping {
   /** No further round; resolves when the one running (if any) ends. */
   async stop(): Promise<void> {
     clearTimeout(this.timer);
+    clearTimeout(this.recheck);
     await this.current;
   }
 }

@@ -10,11 +10,25 @@
  * up (the process died every time), the message lands on `["jobs_dead", …]`
  * and the sweep marks the job `dead`: "the delivery machinery gave up", as
  * against `failed`, "the handler failed every attempt".
+ *
+ * KV's redelivery after a crash comes late (its cleanup runs at start and
+ * then every 60 s, and only for deadlines already past), so a starting
+ * runtime does not wait for it: `takeOverOrphans` re-runs at once the jobs
+ * whose owner's heartbeat stopped.
  */
 import { log } from "@/platform/log.ts";
 import { reportError } from "@/core/error_tracking.ts";
 import type { Attempts } from "./attempt.ts";
-import { errorEntry, finished, isTerminal, type JobRecord, K, pushError } from "./records.ts";
+import { QUEUE_NAMES } from "./define.ts";
+import {
+  errorEntry,
+  finished,
+  isTerminal,
+  type JobRecord,
+  K,
+  newToken,
+  pushError,
+} from "./records.ts";
 import type { Shared } from "./shared.ts";
 
 /** Active, but not here and no heartbeat for a while: its process probably died. */
@@ -54,6 +68,93 @@ export async function takeOverStalled(
   });
   if (out) log.warn("job taken over after its process stopped", { job: rec.name, id: rec.id });
   return out;
+}
+
+/**
+ * How long an owner's heartbeat may be silent before its process counts as
+ * dead: two missed beats and a margin (a live owner beats every `heartbeatMs`).
+ */
+export function deadOwnerAfterMs(s: Shared): number {
+  return 2 * s.settings.heartbeatMs + 1_000;
+}
+
+/**
+ * Jobs another process was running when it died: the record says `active`,
+ * owned by another instance whose heartbeat stopped. KV would deliver their
+ * messages again only at its next queue cleanup (up to ~60 s after a
+ * restart), so they are taken over here at once: a fresh token and message
+ * after the crash backoff's next step (`stalls` + 1). KV's own late
+ * redelivery then carries the old token and is skipped as stale, so the job
+ * runs once. After as many stalls as the crash backoff has steps the job is
+ * `dead`, as KV would have dead-lettered it.
+ *
+ * Returns how many were taken over and, when an active job of another owner
+ * may still be dead but its heartbeat is too recent to tell, when to look
+ * again (ms from now).
+ */
+export async function takeOverOrphans(
+  s: Shared,
+  attempts: Attempts,
+): Promise<{ taken: number; recheckInMs: number | null }> {
+  const deadAfter = deadOwnerAfterMs(s);
+  let taken = 0;
+  let recheckInMs: number | null = null;
+  for (const q of QUEUE_NAMES) {
+    for (const id of await s.store.ids(q, "active")) {
+      const seen = (await s.store.read(id)).value;
+      if (!seen || seen.state !== "active" || seen.owner === s.instance || attempts.has(id)) {
+        continue;
+      }
+      const now = s.clock.now();
+      const silent = now - (seen.heartbeatAt ?? seen.startedAt ?? seen.updatedAt);
+      if (silent < deadAfter) {
+        const wait = deadAfter - silent + 10;
+        recheckInMs = recheckInMs === null ? wait : Math.min(recheckInMs, wait);
+        continue;
+      }
+      const out = await s.store.update(id, (r) => {
+        if (
+          r.token !== seen.token || r.state !== "active" || r.owner !== seen.owner ||
+          r.heartbeatAt !== seen.heartbeatAt || attempts.has(r.id)
+        ) return null;
+        const message = `the process running attempt ${r.attempts} stopped before it finished`;
+        const errors = pushError(
+          r.errors,
+          errorEntry(new Error(message), r.attempts, now, "stalled", false),
+        );
+        const base: JobRecord = {
+          ...r,
+          stalls: r.stalls + 1,
+          errors,
+          updatedAt: now,
+          heartbeatAt: undefined,
+          owner: undefined,
+        };
+        if (r.stalls >= s.settings.crashBackoff.length) {
+          return { next: finished(base, "dead", now) };
+        }
+        const wait = s.settings.crashBackoff[r.stalls];
+        const next: JobRecord = {
+          ...base,
+          state: "delayed",
+          idxTs: now + wait,
+          runAt: now + wait,
+          nextRetryAt: now + wait,
+          token: newToken(),
+        };
+        return { next, extra: (a) => s.store.addMessage(a, next, wait) };
+      });
+      if (out) {
+        taken++;
+        log.warn("job taken over from a process that stopped", {
+          job: out.name,
+          id: out.id,
+          state: out.state,
+        });
+      }
+    }
+  }
+  return { taken, recheckInMs };
 }
 
 /** A delay longer than KV allows (30 days) continues with another message. */

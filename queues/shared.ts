@@ -70,7 +70,8 @@ export interface Settings {
 
 export function resolveSettings(opts: RuntimeOptions): Settings {
   return {
-    heartbeatMs: opts.heartbeatMs ?? 5_000,
+    // Also how fast a dead owner is noticed (recovery.ts: two missed beats).
+    heartbeatMs: opts.heartbeatMs ?? 2_000,
     stalledAfterMs: opts.stalledAfterMs ?? 30_000,
     maxKvDelayMs: opts.maxKvDelayMs ?? MAX_KV_DELAY_MS,
     housekeepingMs: opts.housekeepingMs ?? 30_000,

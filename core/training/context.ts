@@ -214,7 +214,7 @@ export async function mutateStep<T>(
   return result;
 }
 
-export async function runAfter(fn: () => Promise<void>): Promise<void> {
+export async function runAfter(fn: () => Promise<unknown>): Promise<void> {
   try {
     await fn();
   } catch (err) {

@@ -2,7 +2,8 @@
  * A learner's day page: the day's content (shared by everyone, cached until
  * content changes) and the learner's progress on it (one query). Progress
  * rows are created lazily the first time a learner opens the day; a timer
- * whose time ran out while nobody looked is completed then, and the step the
+ * whose time ran out while nobody looked is completed then, by the
+ * step-finished job's own completion (with its notification, once), and the step the
  * page shows expanded is marked read when it is THEORY (so reading works
  * without JavaScript too).
  */
@@ -31,8 +32,8 @@ import {
 import { currentStepIndex, deriveStatus } from "./status.ts";
 import { type ExamResultView, examResultView } from "./exams.ts";
 import { courseDiary, type DiaryEntryView } from "./diary.ts";
-import { isRunning, isTimerStep, remainingMs } from "./steps.ts";
-import { runAfter, type UserStepRow } from "./context.ts";
+import { finishTimer, isRunning, isTimerStep, remainingMs } from "./steps.ts";
+import type { UserStepRow } from "./context.ts";
 import "./media.ts";
 
 const CONTENT_TTL_MS = 60_000;
@@ -266,9 +267,8 @@ async function loadProgress(s: Services, userId: string, dayOnCourseId: string) 
 }
 
 /**
- * Creates the learner's missing rows for the day, completes timers whose
- * time is up, marks the expanded THEORY step read, and rolls up — one
- * transaction with the engine's locks.
+ * Creates the learner's missing rows for the day, marks the expanded THEORY
+ * step read, and rolls up — one transaction with the engine's locks.
  */
 async function prepareDay(
   s: Services,
@@ -277,7 +277,6 @@ async function prepareDay(
   theoryStepOnDayId: string | null,
   now: Date,
 ): Promise<void> {
-  const cancel: string[] = [];
   await s.db.transaction().execute(async (trx) => {
     const courseIds = await affectedCourses(
       trx,
@@ -306,35 +305,6 @@ async function prepareDay(
         .onConflict((oc) => oc.columns(["user_training_id", "step_on_day_id"]).doNothing())
         .execute();
     }
-    // Timers that ran out while the learner was away.
-    const expired = await trx.selectFrom("user_steps").selectAll()
-      .where("user_training_id", "=", ut.id)
-      .where("status", "=", "IN_PROGRESS")
-      .where("paused", "=", false)
-      .where("timer_ends_at", "<=", now)
-      .forUpdate()
-      .execute();
-    for (const row of expired) {
-      if (row.notification_job_id) cancel.push(row.notification_job_id);
-      const ran = row.timer_started_at
-        ? Math.max(
-          0,
-          Math.round((row.timer_ends_at!.getTime() - row.timer_started_at.getTime()) / 1000),
-        )
-        : 0;
-      await trx.updateTable("user_steps")
-        .set({
-          status: "COMPLETED",
-          remaining_sec: 0,
-          timer_started_at: null,
-          timer_ends_at: null,
-          notification_job_id: null,
-          active_seconds: row.active_seconds + ran,
-          completed_at: row.timer_ends_at,
-        })
-        .where("id", "=", row.id)
-        .execute();
-    }
     if (theoryStepOnDayId) {
       await trx.updateTable("user_steps")
         .set({ status: "COMPLETED", paused: false, completed_at: now })
@@ -352,11 +322,6 @@ async function prepareDay(
       now,
     });
   });
-  if (cancel.length) {
-    await runAfter(async () => {
-      for (const id of cancel) await s.jobs.cancel(id);
-    });
-  }
 }
 
 /**
@@ -431,10 +396,17 @@ export async function openDay(
   const expired = [...progress.steps.values()].some((p) =>
     p.us && isRunning(p.us) && p.us.timer_ends_at!.getTime() <= now.getTime()
   );
-  if (missing || expired || theory) {
-    await prepareDay(s, user.id, content, theory, now);
-    progress = await loadProgress(s, user.id, dayOnCourseId);
+  if (expired) {
+    // Through the job's own path (its notification included), once: the
+    // step-finished job arriving later, or first, finds the step completed.
+    for (const p of progress.steps.values()) {
+      if (p.us && isRunning(p.us) && p.us.timer_ends_at!.getTime() <= now.getTime()) {
+        await finishTimer(s, p.us.id, null, { now });
+      }
+    }
   }
+  if (missing || theory) await prepareDay(s, user.id, content, theory, now);
+  if (missing || expired || theory) progress = await loadProgress(s, user.id, dayOnCourseId);
 
   const steps: StepView[] = content.steps.map((st, index) => {
     const p = progress.steps.get(st.stepOnDayId);

@@ -16,7 +16,7 @@ import { ForbiddenError, isStaff, NotFoundError } from "../auth/guards.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { json } from "@/db/connection.ts";
 import type { ChecklistQuestion, ExamStatus, TestAnswers } from "@/db/schema.ts";
-import { NOTIFICATIONS, notify } from "../notifications.ts";
+import { enqueuePendingPushes, NOTIFICATIONS, storeNotification } from "../notifications.ts";
 import { isValidKey } from "../storage/mod.ts";
 import { TrainingError } from "./errors.ts";
 import { mutateStep, resolveStep, runAfter, type StepContext, stepForLearner } from "./context.ts";
@@ -285,18 +285,16 @@ async function review(
       .where("id", "=", exam.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    // The review and its notice commit together (only a PENDING exam gets here).
+    await storeNotification(s, trx, ctx.userId, {
+      ...(approve ? NOTIFICATIONS.examApproved : NOTIFICATIONS.examReturned),
+      vars: comment ? { step: ctx.stepTitle, comment } : { step: ctx.stepTitle },
+      url: stepUrl(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId),
+    });
     if (!approve) return { row, changed: false };
     return { row: await completeUntimed(trx, row.id, now), changed: true };
   });
-  const url = stepUrl(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId);
-  await runAfter(async () => {
-    await notify(s, ctx.userId, {
-      ...(approve ? NOTIFICATIONS.examApproved : NOTIFICATIONS.examReturned),
-      vars: comment ? { step: ctx.stepTitle, comment } : { step: ctx.stepTitle },
-      url,
-      dedupeKey: `exam-review:${exam.id}:${now.toISOString()}`,
-    });
-  });
+  await runAfter(() => enqueuePendingPushes(s, { userId: ctx.userId }));
   return {
     exam: examResultView(updated!, ctx.checklist, ctx.passPercent),
     learnerId: ctx.userId,

@@ -27,7 +27,8 @@ import {
   stepForLearner,
   type UserStepRow,
 } from "./context.ts";
-import { NOTIFICATIONS, notify } from "../notifications.ts";
+import { enqueuePendingPushes, NOTIFICATIONS, storeNotification } from "../notifications.ts";
+import { crashPoint } from "@/platform/crash_point.ts";
 
 /** How early a timer may be completed (clock skew between browser and server). */
 export const TIMER_TOLERANCE_MS = 2000;
@@ -180,7 +181,7 @@ async function freeTimerSlot(
   const other = await runningTimer(s, user.id, ctx.userStepId);
   if (!other) return;
   if (other.endsAt.getTime() - now.getTime() <= TIMER_TOLERANCE_MS) {
-    await finishTimer(s, other.userStepId, null, { now, notify: false });
+    await finishTimer(s, other.userStepId, null, { now });
   } else if (pauseOther) {
     const otherCtx = await resolveStep(s, other.userStepId, user.id);
     if (otherCtx) await pauseTimer(s, otherCtx, now);
@@ -370,10 +371,14 @@ export async function completeStep(
 }
 
 /**
- * The `step-finished` job: completes a running timer whose time is up and,
- * if this call completed it, tells the learner. Safe to run twice: the
- * second run finds the step completed (or the job superseded) and does
- * nothing. A job that arrives early is rescheduled for the remaining time.
+ * The `step-finished` job (and anyone else who finds a timer's time up):
+ * completes a running timer whose time is up and, in the same transaction,
+ * stores the learner's notification; its pushes leave through the outbox
+ * after the commit. Safe to run twice and against each other: the row is
+ * locked and completed by one conditional update, so only one run completes
+ * it and notifies; a later run (a retry after a crash) only sends pushes
+ * still pending. A job that arrives early is rescheduled for the remaining
+ * time.
  */
 export async function finishTimer(
   s: Services,
@@ -383,8 +388,16 @@ export async function finishTimer(
 ): Promise<{ completed: boolean; rescheduled?: string }> {
   const now = opts.now ?? new Date();
   const ctx = await resolveStep(s, userStepId, null);
-  if (!ctx || !isTimerStep(ctx.stepType) || !isRunning(ctx.row)) return { completed: false };
-  if (jobId && ctx.row.notification_job_id !== jobId) return { completed: false };
+  if (!ctx) return { completed: false };
+  // A run after a crash finds the step completed: its notification's pushes may still wait.
+  const sendPending = () => runAfter(() => enqueuePendingPushes(s, { userId: ctx.userId }));
+  if (
+    !isTimerStep(ctx.stepType) || !isRunning(ctx.row) ||
+    (jobId && ctx.row.notification_job_id !== jobId)
+  ) {
+    await sendPending();
+    return { completed: false };
+  }
   let rescheduled: string | undefined;
   const result = await mutateStep(s, ctx, now, async (trx, row) => {
     if (!isRunning(row) || (jobId && row.notification_job_id !== jobId)) {
@@ -403,24 +416,24 @@ export async function finishTimer(
       return { row: updated, changed: false };
     }
     const job = row.notification_job_id;
+    const completed = await completeTimer(trx, row, now);
+    if (opts.notify !== false) {
+      // In the completion's transaction: the completion and its notice commit together,
+      // and only the run whose conditional update completed the step writes it.
+      await storeNotification(s, trx, ctx.userId, {
+        ...NOTIFICATIONS.stepFinished,
+        vars: { step: ctx.stepTitle },
+        url: stepUrl(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId),
+      });
+    }
     return {
-      row: await completeTimer(trx, row, now),
+      row: completed,
       changed: true,
       // Our own job needs no cancelling; anything else scheduled for this run does.
       after: () => job && job !== jobId ? cancelJob(s, job) : Promise.resolve(),
     };
   });
-  if (result.changed && opts.notify !== false) {
-    const completedAt = result.row.completed_at?.toISOString() ?? "";
-    await runAfter(async () => {
-      await notify(s, ctx.userId, {
-        ...NOTIFICATIONS.stepFinished,
-        vars: { step: ctx.stepTitle },
-        url: stepUrl(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId),
-        // One notification per completion, however often the job is delivered.
-        dedupeKey: `step-finished:${ctx.userStepId}:${completedAt}`,
-      });
-    });
-  }
+  crashPoint("step-finished:committed");
+  await sendPending();
   return { completed: result.changed, rescheduled };
 }

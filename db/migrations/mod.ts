@@ -7,10 +7,12 @@
 import type { Migration, MigrationProvider } from "kysely/migration";
 import * as m0001 from "./0001_core.ts";
 import * as m0002Jobs from "./0002_jobs.ts";
+import * as m0003Outbox from "./0003_outbox.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_core": m0001,
   "0002_jobs": m0002Jobs,
+  "0003_outbox": m0003Outbox,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { cliEnv } from "../helpers/cli.ts";
+import { acquireLock } from "@/platform/instance_lock.ts";
 
 Deno.test("CLI: user:create and user:list, happy path and bad usage", async (t) => {
   await using cli = await cliEnv();
@@ -108,11 +109,9 @@ Deno.test("CLI: migrate and seed --demo (passwords printed once, second run chan
 
 Deno.test("CLI: a server that holds DATA_DIR without an admin channel (yet) is not gone around", async () => {
   await using cli = await cliEnv();
-  await Deno.writeTextFile(
-    `${cli.env.DATA_DIR}/server.lock`,
-    JSON.stringify({ pid: Deno.pid, startedAt: new Date().toISOString() }),
-  );
-  const r = await cli.run("admin", "user:list");
+  // This test process holds the directory as a server that has no admin channel yet.
+  const release = await acquireLock(cli.env.DATA_DIR, { kind: "server" });
+  const r = await cli.run("admin", "user:list").finally(release);
   if (cli.env.DATABASE_URL) {
     // PostgreSQL (and the KV file) can be shared: the command runs directly.
     assertEquals(r.code, 0, r.stderr);

@@ -214,3 +214,26 @@ Deno.test("a learner on the page completes the step first: the job then sends no
   assertEquals(r, { completed: false });
   assertEquals((await notifications(t, learner.id)).length, 0);
 });
+
+Deno.test("an expired timer reached first by the day page, then by its job: one completion, one notification", async () => {
+  await using t = await openTestApp();
+  const c = await makeCourse(t, {
+    days: [{ steps: [{ type: "TRAINING", title: "Лежать", durationSec: 60 }] }],
+  });
+  const learner = await signIn(t, "olga");
+  const [timer] = await openDayAs(t, learner, c);
+  await act(learner, timer, "start");
+  const jobId = (await stepRow(t, timer)).notification_job_id!;
+  await age(t, timer, 61_000);
+
+  // The learner comes back after the time is up: the page shows the step done.
+  await openDayAs(t, learner, c);
+  const row = await stepRow(t, timer);
+  assertEquals(row.status, "COMPLETED");
+  assertEquals((await notifications(t, learner.id)).map((n) => n.kind), ["step.finished"]);
+  // The job, delivered afterwards, finds it completed: nothing more.
+  const r = await stepFinished.handler({ userStepId: timer }, jobCtx(t.services, jobId));
+  assertEquals(r, { completed: false });
+  assertEquals((await stepRow(t, timer)).completed_at, row.completed_at);
+  assertEquals((await notifications(t, learner.id)).length, 1);
+});
