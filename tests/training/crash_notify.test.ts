@@ -11,14 +11,15 @@ import { testDatabaseUrl } from "../helpers/db.ts";
 import { type Config, loadConfig } from "@/platform/config.ts";
 import { configureLog } from "@/platform/log.ts";
 import { openDatabase } from "@/db/connection.ts";
-import { openServices, type Services } from "@/core/services.ts";
+import type { Services } from "@/core/services.ts";
+import { openServices } from "@/services.ts";
 import { buildApp } from "@/server.ts";
 import { newId } from "@/platform/ids.ts";
 import type { TestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import stepFinished from "@/queues/jobs/step_finished.ts";
 import type { JobContext } from "@/queues/define.ts";
-import type { PushJob } from "@/core/notifications.ts";
+import type { PushJob } from "@/queues/jobs/push.ts";
 import { act, age, makeCourse, openDayAs, stepRow } from "./helpers.ts";
 
 const CHILD = new URL("./crash_notify_child.ts", import.meta.url).pathname;

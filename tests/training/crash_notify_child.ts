@@ -7,7 +7,7 @@
 import { loadConfig } from "@/platform/config.ts";
 import { configureLog } from "@/platform/log.ts";
 import { openDatabase } from "@/db/connection.ts";
-import { openServices } from "@/core/services.ts";
+import { openServices } from "@/services.ts";
 import { finishTimer } from "@/core/training/steps.ts";
 
 configureLog({ level: "error" });
