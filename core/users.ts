@@ -12,6 +12,7 @@ import { isUniqueViolation } from "@/db/connection.ts";
 import { invalidateCourses } from "./courses.ts";
 import { recomputeRating } from "./reviews.ts";
 import { log } from "@/platform/log.ts";
+import { AppError } from "./app_error.ts";
 
 export const usernameSchema = z.string().trim().toLowerCase()
   .regex(/^[a-z0-9_]{3,32}$/, { error: "validation.username" });
@@ -38,9 +39,13 @@ export const newUserSchema = z.object({
 
 export type NewUserInput = z.input<typeof newUserSchema>;
 
-export class UserExistsError extends Error {
+export class UserExistsError extends AppError {
   constructor() {
-    super("username or email is taken");
+    // One message for a taken username and a taken email: no enumeration.
+    super(422, "taken", "validation.taken", {
+      fields: { _form: "validation.taken" },
+      message: "username or email is taken",
+    });
     this.name = "UserExistsError";
   }
 }

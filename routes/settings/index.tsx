@@ -22,7 +22,7 @@ import {
   deleteAccount,
   logoutEverywhere,
 } from "@/core/auth/account.ts";
-import { accountFailure } from "@/core/auth/form_errors.ts";
+import { formFailure } from "@/http/errors.ts";
 import { UserExistsError } from "@/core/users.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import type { Locale } from "@/core/i18n/mod.ts";
@@ -126,7 +126,7 @@ export const handler = define.handlers<Data>({
           return redirect("/login?deleted=1", 303, headers);
       }
     } catch (err) {
-      let failure = accountFailure(err, ctx.state.t);
+      let failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
       if (err instanceof UserExistsError && action === "username") {
         failure = { ...failure, errors: { username: ctx.state.t("auth.username.taken") } };
