@@ -4,7 +4,7 @@
  * SIGTERM (stop accepting, finish requests, close the database).
  */
 import manifest from "./fresh.gen.ts";
-import { type CachedPage, createApp, type FreshApp } from "./framework/mod.ts";
+import { type CachedPage, createApp, type FreshApp, type Manifest } from "./framework/mod.ts";
 import type { Config } from "./platform/config.ts";
 import { openServices, type Services } from "./core/services.ts";
 import { flushLog, log } from "./platform/log.ts";
@@ -20,9 +20,15 @@ import { startCron } from "./queues/cron.ts";
 /** Rendered pages for anonymous visitors live this long unless content changes first. */
 const PAGE_TTL_MS = 60_000;
 
-/** The web app for a set of services (tests call this with an in-memory database). */
-export async function buildApp(services: Services): Promise<FreshApp> {
-  return await createApp(manifest, {
+/**
+ * The web app for a set of services (tests call this with an in-memory
+ * database, and may add routes of their own, e.g. ones that throw).
+ */
+export async function buildApp(
+  services: Services,
+  extraRoutes: Manifest["routes"] = {},
+): Promise<FreshApp> {
+  return await createApp({ ...manifest, routes: { ...manifest.routes, ...extraRoutes } }, {
     initState: () => ({ services, user: null }) satisfies Partial<State>,
     mapError,
     pageCache: {
