@@ -40,11 +40,14 @@ export const newUserSchema = z.object({
 export type NewUserInput = z.input<typeof newUserSchema>;
 
 export class UserExistsError extends AppError {
-  constructor() {
-    // One message for a taken username and a taken email: no enumeration.
+  /**
+   * One message for a taken username and a taken email (no enumeration),
+   * except where only the username can be taken (renaming a signed-in account).
+   */
+  constructor(only?: "username") {
     super(422, "taken", "validation.taken", {
-      fields: { _form: "validation.taken" },
-      message: "username or email is taken",
+      fields: only ? { username: "auth.username.taken" } : { _form: "validation.taken" },
+      message: only ? "username is taken" : "username or email is taken",
     });
     this.name = "UserExistsError";
   }

@@ -125,7 +125,7 @@ export async function changeUsername(
     await s.db.updateTable("users").set({ username: data.username }).where("id", "=", user.id)
       .execute();
   } catch (err) {
-    if (isUniqueViolation(err)) throw new UserExistsError();
+    if (isUniqueViolation(err)) throw new UserExistsError("username");
     throw err;
   }
   log.info("username changed", { userId: user.id });
