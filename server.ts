@@ -5,28 +5,32 @@
  */
 import manifest from "./fresh.gen.ts";
 import freshConfig from "./fresh.config.ts";
-import { type CachedPage, createApp, type FreshApp } from "./framework/mod.ts";
+import { type CachedPage, createApp, type FreshApp, type Manifest } from "./framework/mod.ts";
 import type { Config } from "./platform/config.ts";
 import type { Services } from "./core/services.ts";
 import { openServices } from "./services.ts";
-import { flushLog, log, logContext } from "./platform/log.ts";
+import { flushLog, log } from "./platform/log.ts";
 import { settleResetRequests } from "./core/auth/password_reset.ts";
 import { acquireLock, DataDirBusyError, updateLock } from "./platform/instance_lock.ts";
-import { reportError } from "./core/error_tracking.ts";
 import { type AdminChannel, startAdminChannel } from "./cli/channel.ts";
 import { runAdmin } from "./cli/admin.ts";
 import { seedDemo } from "./core/demo/seed.ts";
 import type { State } from "./define.ts";
-import { mapError } from "./http/errors.ts";
-import { loggedPath, loggedUrl } from "./http/redact.ts";
+import { mapError, reportUnexpected } from "./http/errors.ts";
 import { startCron } from "./queues/cron.ts";
 
 /** Rendered pages for anonymous visitors live this long unless content changes first. */
 const PAGE_TTL_MS = 60_000;
 
-/** The web app for a set of services (tests call this with an in-memory database). */
-export async function buildApp(services: Services): Promise<FreshApp> {
-  return await createApp(manifest, {
+/**
+ * The web app for a set of services (tests call this with an in-memory
+ * database, and may add routes of their own, e.g. ones that throw).
+ */
+export async function buildApp(
+  services: Services,
+  extraRoutes: Manifest["routes"] = {},
+): Promise<FreshApp> {
+  return await createApp({ ...manifest, routes: { ...manifest.routes, ...extraRoutes } }, {
     config: freshConfig,
     initState: () => ({ services, user: null }) satisfies Partial<State>,
     mapError,
@@ -35,29 +39,8 @@ export async function buildApp(services: Services): Promise<FreshApp> {
       set: (key, html, tags) =>
         services.cache.put(`page:${key}`, html, { ttlMs: PAGE_TTL_MS, tags }),
     },
-    onError(err, ctx) {
-      const requestId = logContext()?.requestId;
-      log.error("unhandled error", {
-        err,
-        method: ctx.req.method,
-        path: loggedPath(ctx),
-        requestId,
-      });
-      const state = ctx.state as Partial<State>;
-      // Not awaited: the error page must not wait for error tracking (which never throws).
-      void reportError(services, {
-        source: "server",
-        error: err,
-        context: {
-          url: loggedUrl(ctx),
-          method: ctx.req.method,
-          route: ctx.route,
-          userAgent: ctx.req.headers.get("user-agent"),
-          userId: state.user?.id ?? null,
-          requestId,
-        },
-      });
-    },
+    // The mapper reports what it did not expect; this catches an error page that failed.
+    onError: reportUnexpected,
   });
 }
 

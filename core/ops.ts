@@ -24,6 +24,7 @@ import {
   type JobState,
   type JobStats,
 } from "@/queues/types.ts";
+import { AppError } from "./app_error.ts";
 
 // ---------------------------------------------------------------- queues
 
@@ -352,10 +353,12 @@ export interface MetricsReader {
 }
 
 /** Neither the metrics token nor an ADMIN session (→ 401). */
-export class MetricsAccessError extends Error {
-  readonly status = 401;
+export class MetricsAccessError extends AppError {
   constructor() {
-    super("metrics need the token or an ADMIN session");
+    super(401, "unauthenticated", "error.401.text", {
+      headers: { "www-authenticate": 'Bearer realm="metrics"' },
+      message: "metrics need the token or an ADMIN session",
+    });
     this.name = "MetricsAccessError";
   }
 }

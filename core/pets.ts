@@ -316,7 +316,7 @@ export async function replacePetPhoto(
     field: "photo",
     keyFor: (ext) => petPrefix(pet.ownerId, pet.id) + randomName(ext),
   });
-  if (!file) throw new UploadError("required");
+  if (!file) throw new UploadError("required").onField("photo");
   return await updatePet(s, actor, id, {}, { photo: file });
 }
 

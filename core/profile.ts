@@ -239,7 +239,7 @@ export async function replaceAvatar(
     field: "avatar",
     keyFor: (ext) => avatarPrefix(user.id) + randomName(ext),
   });
-  if (!file) throw new UploadError("required");
+  if (!file) throw new UploadError("required").onField("avatar");
   await setAvatarKey(s, user.id, file);
   return await ownProfile(s, user);
 }

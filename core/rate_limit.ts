@@ -6,6 +6,7 @@
  * requests and across processes that share the KV store.
  */
 import type { Translator } from "./i18n/mod.ts";
+import { AppError } from "./app_error.ts";
 export interface RateRule {
   /** Part of the KV key; also shows in logs. */
   name: string;
@@ -42,17 +43,31 @@ export interface RateResult {
   retryAfterSec: number;
 }
 
+/** The `Retry-After` header: the one place it is spelled (seconds, at least 1). */
+export function retryAfterHeaders(seconds: number): Record<string, string> {
+  return { "retry-after": String(Math.max(1, Math.ceil(seconds))) };
+}
+
 /** Thrown by `enforce` when a key is over its limit (→ 429 with Retry-After). */
-export class RateLimitedError extends Error {
-  readonly status = 429;
+export class RateLimitedError extends AppError {
   constructor(readonly rule: string, readonly retryAfterSec: number) {
-    super(`rate limit ${rule} exceeded`);
+    super(429, "rate_limited", "auth.rateLimited", {
+      // Headers any answer to this error carries (a form and the error page too).
+      headers: retryAfterHeaders(retryAfterSec),
+      fields: { _form: "auth.rateLimited" },
+      message: `rate limit ${rule} exceeded`,
+    });
     this.name = "RateLimitedError";
   }
 
-  /** Headers any answer to this error carries (the error page too). */
-  get headers(): Record<string, string> {
-    return { "retry-after": String(this.retryAfterSec) };
+  /** "Try again in N minutes": the wait is a plural, so it is put into words here. */
+  override describe(t: Translator): string {
+    const minutes = Math.max(1, Math.ceil(this.retryAfterSec / 60));
+    return t("auth.rateLimited", { wait: t.plural("minutes", minutes) });
+  }
+
+  override fieldMessages(t: Translator): Record<string, string> {
+    return { _form: this.describe(t) };
   }
 }
 
@@ -125,10 +140,4 @@ export async function enforce(
   const r = await hit(kv, rule, id, now);
   if (!r.allowed) throw new RateLimitedError(rule.name, r.retryAfterSec);
   return r;
-}
-
-/** "Too many attempts. Please try again in 12 minutes." in the user's language. */
-export function rateLimitMessage(t: Translator, err: RateLimitedError): string {
-  const minutes = Math.max(1, Math.ceil(err.retryAfterSec / 60));
-  return t("auth.rateLimited", { wait: t.plural("minutes", minutes) });
 }

@@ -16,6 +16,7 @@ import { type CourseOutline, invalidateCourses, requireCourse } from "./courses.
 import { newId } from "@/platform/ids.ts";
 import { isUniqueViolation } from "@/db/connection.ts";
 import type { Database } from "@/db/schema.ts";
+import { AppError } from "./app_error.ts";
 
 export const REVIEW_COMMENT_MAX = 2000;
 export const REVIEWS_PAGE_SIZE = 20;
@@ -33,10 +34,12 @@ export const reviewInputSchema = z.object({
 export type ReviewInput = z.input<typeof reviewInputSchema>;
 
 /** Someone who already reviewed the course tries to add a second review. */
-export class ReviewExistsError extends Error {
-  readonly status = 409;
+export class ReviewExistsError extends AppError {
   constructor() {
-    super("you have already reviewed this course");
+    super(409, "exists", "reviews.exists", {
+      fields: { _form: "reviews.exists" },
+      message: "you have already reviewed this course",
+    });
     this.name = "ReviewExistsError";
   }
 }

@@ -18,9 +18,7 @@
  * form can send its fields and a file at once.
  */
 import type { Storage } from "./storage/mod.ts";
-import type { MessageKey, Translator } from "./i18n/mod.ts";
-import { z } from "zod";
-import { type FieldErrors, fieldErrors } from "./validation.ts";
+import { AppError } from "./app_error.ts";
 import { log } from "@/platform/log.ts";
 import { stripImageMetadata } from "@/platform/image_metadata.ts";
 import { concatBytes } from "@/platform/encoding.ts";
@@ -48,41 +46,27 @@ const JSON_CODE: Record<UploadErrorCode, string> = {
   malformed: "malformed",
 };
 
-/** A refused upload; `messageKey`/`vars` give the user's-language text. */
-export class UploadError extends Error {
-  readonly status: number;
-  readonly messageKey: MessageKey;
-  /** Text fields of the form read before the refusal (to show the form again with them). */
-  fields: Record<string, string> = {};
-  constructor(readonly code: UploadErrorCode, readonly vars: Record<string, number> = {}) {
-    super(`upload refused: ${code}`);
-    this.name = "UploadError";
-    this.status = STATUS[code];
-    this.messageKey = `upload.${code}`;
-  }
-}
-
 /**
- * How a refused upload or invalid form reads to a person: the status, a
- * machine code for JSON clients, and field messages (`field` names the file
- * input). Undefined for anything else (unexpected: rethrow it).
+ * A refused upload. Its message belongs to the form's file field, which the
+ * code that reads the upload names (`onField`; `_form` until then).
  */
-export function uploadFailure(
-  err: unknown,
-  t: Translator,
-  field: string,
-): { status: number; error: string; errors: FieldErrors } | undefined {
-  if (err instanceof UploadError) {
-    return {
-      status: err.status,
-      error: JSON_CODE[err.code],
-      errors: { [field]: t(err.messageKey, err.vars) },
-    };
+export class UploadError extends AppError {
+  /** Text fields of the form read before the refusal (to show the form again with them). */
+  values: Record<string, string> = {};
+  constructor(readonly kind: UploadErrorCode, vars: Record<string, number> = {}) {
+    super(STATUS[kind], JSON_CODE[kind], `upload.${kind}`, {
+      vars,
+      fields: { _form: { key: `upload.${kind}`, vars } },
+      message: `upload refused: ${kind}`,
+    });
+    this.name = "UploadError";
   }
-  if (err instanceof z.ZodError) {
-    return { status: 422, error: "invalid", errors: fieldErrors(err, t) };
+
+  /** Puts the message on the form's file field. */
+  onField(field: string): this {
+    this.fields = { [field]: { key: this.messageKey, vars: this.vars } };
+    return this;
   }
-  return undefined;
 }
 
 // ------------------------------------------------------------- policies
@@ -269,6 +253,15 @@ export async function receiveUpload(
   req: Request,
   opts: UploadOptions,
 ): Promise<Upload> {
+  try {
+    return await receive(storage, req, opts);
+  } catch (e) {
+    if (e instanceof UploadError) e.onField(opts.field);
+    throw e;
+  }
+}
+
+async function receive(storage: Storage, req: Request, opts: UploadOptions): Promise<Upload> {
   const policy = opts.policy ?? IMAGE_UPLOAD;
   const max = policy.maxBytes;
   const type = req.headers.get("content-type") ?? "";
@@ -319,7 +312,7 @@ export async function receiveUpload(
     if (file) await storage.delete(file.key).catch(() => {});
     await reader.cancel();
     const err = e instanceof MultipartSyntaxError ? new UploadError("malformed") : e;
-    if (err instanceof UploadError) err.fields = fields;
+    if (err instanceof UploadError) err.values = fields;
     throw err;
   }
   return { file, fields };

@@ -15,6 +15,7 @@ import { eraseUser, roleSchema } from "./users.ts";
 import { isId } from "@/platform/ids.ts";
 import { isReferencedError } from "@/db/connection.ts";
 import { log } from "@/platform/log.ts";
+import { AppError } from "./app_error.ts";
 
 export interface UserDetail {
   id: string;
@@ -164,13 +165,12 @@ export async function setUserDisabled(
 }
 
 /** The account authors content (courses, days, steps, videos) that learners depend on. */
-export class UserOwnsContentError extends Error {
-  readonly status = 409;
+export class UserOwnsContentError extends AppError {
   constructor(readonly username: string) {
-    super(
-      `${username} authors content (courses, days, steps or videos); ` +
+    super(409, "has_content", "settings.delete.hasContent", {
+      message: `${username} authors content (courses, days, steps or videos); ` +
         "give it to another author or disable the account instead",
-    );
+    });
     this.name = "UserOwnsContentError";
   }
 }

@@ -12,6 +12,7 @@ import { isUniqueViolation } from "@/db/connection.ts";
 import { invalidateCourses } from "./courses.ts";
 import { recomputeRating } from "./reviews.ts";
 import { log } from "@/platform/log.ts";
+import { AppError } from "./app_error.ts";
 
 export const usernameSchema = z.string().trim().toLowerCase()
   .regex(/^[a-z0-9_]{3,32}$/, { error: "validation.username" });
@@ -38,9 +39,16 @@ export const newUserSchema = z.object({
 
 export type NewUserInput = z.input<typeof newUserSchema>;
 
-export class UserExistsError extends Error {
-  constructor() {
-    super("username or email is taken");
+export class UserExistsError extends AppError {
+  /**
+   * One message for a taken username and a taken email (no enumeration),
+   * except where only the username can be taken (renaming a signed-in account).
+   */
+  constructor(only?: "username") {
+    super(422, "taken", "validation.taken", {
+      fields: only ? { username: "auth.username.taken" } : { _form: "validation.taken" },
+      message: only ? "username is taken" : "username or email is taken",
+    });
     this.name = "UserExistsError";
   }
 }

@@ -44,16 +44,17 @@ export interface AppOptions {
   /** Directory of static files (default `<root>/static`). */
   staticDir?: string;
   /**
-   * Turns an error thrown by a handler or middleware into a response of the
-   * app's own (e.g. a redirect to login); `undefined` lets the framework render
-   * its error page, with the status from `err.status` when it has one.
+   * Turns an error thrown by a handler or middleware into the app's answer:
+   * a response of its own (JSON, a redirect to login), or an `HttpError`
+   * naming the status page to render. The app logs what it did not expect.
+   * Without it, an `HttpError` renders its status page and anything else a 500.
    */
-  mapError?: (err: unknown, ctx: Context<unknown>) => Response | undefined;
+  mapError?: (err: unknown, ctx: Context<unknown>) => Response | HttpError;
   /** Keeps pages whose handler returned `page(data, { cache })`. */
   pageCache?: PageCache;
   /** Initial `ctx.state` of every request (e.g. the app's services). */
   initState?: () => Record<string, unknown>;
-  /** Called for errors that end in a 500 page (logging is up to the app). */
+  /** Called for errors the app did not map and for an error page that failed to render. */
   onError?: (err: unknown, ctx: Context<unknown>) => void;
 }
 
@@ -200,11 +201,16 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
   };
 
   const renderError = (ctx: Context<unknown>, err: unknown, errorPage?: Special): Response => {
-    const mapped = opts.mapError?.(err, ctx);
-    if (mapped) return mapped;
-    const status = errorStatus(err);
+    let answer: Response | HttpError;
+    if (opts.mapError) answer = opts.mapError(err, ctx);
+    else {
+      answer = err instanceof HttpError ? err : new HttpError(500);
+      if (answer.status >= 500) opts.onError?.(err, ctx);
+    }
+    if (answer instanceof Response) return answer;
+    const status = answer.status;
     if (status === 404) return renderNotFound(ctx);
-    if (status >= 500) opts.onError?.(err, ctx);
+    // The page sees what was thrown (an AppError has its own words for the user).
     ctx.error = err;
     const page = (errorPage ?? rootError)?.mod.default as AnyComponent | undefined;
     if (!page) {
@@ -216,7 +222,7 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
         .map((l) => l.mod.default as AnyComponent);
       return pageResponse(ctx, page, undefined, layouts, appShell, {
         status,
-        headers: errorHeaders(err),
+        headers: answer.headers,
       });
     } catch (renderErr) {
       opts.onError?.(renderErr, ctx);
@@ -368,19 +374,6 @@ export function nonceOf(ctx: Context<unknown>): string {
     c[NONCE] = btoa(String.fromCharCode(...bytes));
   }
   return c[NONCE];
-}
-
-/** Headers an error asks its answer to carry (e.g. `Retry-After` of a 429). */
-function errorHeaders(err: unknown): HeadersInit | undefined {
-  const h = (err as { headers?: unknown } | null)?.headers;
-  return h && typeof h === "object" ? h as HeadersInit : undefined;
-}
-
-/** HttpError's status, or any error's numeric 4xx/5xx `status`; else 500. */
-function errorStatus(err: unknown): number {
-  if (err instanceof HttpError) return err.status;
-  const status = (err as { status?: unknown } | null)?.status;
-  return typeof status === "number" && status >= 400 && status < 600 ? status : 500;
 }
 
 function decodeParam(v: string): string {

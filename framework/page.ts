@@ -27,7 +27,12 @@ export function isPageResponse(v: unknown): v is PageResponse<unknown> {
  * renders `_404`, anything else the nearest `_500`/`_error`.
  */
 export class HttpError extends Error {
-  constructor(readonly status: number, message?: string) {
+  constructor(
+    readonly status: number,
+    message?: string,
+    /** Headers the status page carries (e.g. `Retry-After` of a 429). */
+    readonly headers?: HeadersInit,
+  ) {
     super(message ?? `HTTP ${status}`);
     this.name = "HttpError";
   }

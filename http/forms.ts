@@ -6,6 +6,8 @@
  * in the form's action URL.
  */
 import type { Context } from "@/framework/mod.ts";
+import { AppError, invalidInput } from "@/core/app_error.ts";
+import { concatBytes } from "@/platform/encoding.ts";
 
 const FORM = Symbol("form");
 const MAX_FORM_BYTES = 256 * 1024;
@@ -16,10 +18,9 @@ export function isUrlencoded(req: Request): boolean {
   return (req.headers.get("content-type") ?? "").startsWith("application/x-www-form-urlencoded");
 }
 
-export class BodyTooLargeError extends Error {
-  readonly status = 413;
+export class BodyTooLargeError extends AppError {
   constructor() {
-    super("request body too large");
+    super(413, "too_large", "error.413.text", { message: "request body too large" });
     this.name = "BodyTooLargeError";
   }
 }
@@ -29,11 +30,7 @@ export function readForm(ctx: Context<unknown>): Promise<URLSearchParams> {
   const c = ctx as unknown as WithForm;
   return c[FORM] ??= (async () => {
     if (!isUrlencoded(ctx.req) || !ctx.req.body) return new URLSearchParams();
-    const length = Number(ctx.req.headers.get("content-length") ?? 0);
-    if (length > MAX_FORM_BYTES) throw new BodyTooLargeError();
-    const text = await ctx.req.text();
-    if (text.length > MAX_FORM_BYTES) throw new BodyTooLargeError();
-    return new URLSearchParams(text);
+    return new URLSearchParams(await readLimitedText(ctx.req, MAX_FORM_BYTES));
   })();
 }
 
@@ -50,15 +47,43 @@ export async function formObject(
   return out;
 }
 
-/** A JSON body with a size limit; throws a 400-status error when it is not JSON. */
+/**
+ * The body as text, refusing more than `maxBytes` (by its declared length,
+ * or while reading, so a chunked body is not read past the limit).
+ */
+export async function readLimitedText(req: Request, maxBytes: number): Promise<string> {
+  if (Number(req.headers.get("content-length") ?? 0) > maxBytes) {
+    await req.body?.cancel().catch(() => {});
+    throw new BodyTooLargeError();
+  }
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLargeError();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(concatBytes(...chunks));
+}
+
+/**
+ * The one JSON body reader of the API: size-limited (413 `too_large`); an
+ * empty body is `{}` (actions without parameters); anything that is not JSON
+ * is 400 `invalid`. The caller validates the value with zod.
+ */
 export async function readJson(ctx: Context<unknown>, maxBytes = 256 * 1024): Promise<unknown> {
-  const length = Number(ctx.req.headers.get("content-length") ?? 0);
-  if (length > maxBytes) throw new BodyTooLargeError();
-  const text = await ctx.req.text();
-  if (text.length > maxBytes) throw new BodyTooLargeError();
+  const text = await readLimitedText(ctx.req, maxBytes);
+  if (!text.trim()) return {};
   try {
     return JSON.parse(text);
   } catch {
-    throw Object.assign(new Error("the body is not valid JSON"), { status: 400 });
+    throw invalidInput("the body is not valid JSON");
   }
 }

@@ -1,19 +1,12 @@
 /**
- * Rate limits at the HTTP edge: who the client is, and how a refusal looks
- * as JSON (429 with `Retry-After` and a message in the user's language).
- * The counting is `core/rate_limit.ts`; pages show the same message in
- * their form (see `core/auth/form_errors.ts`).
+ * Rate limits at the HTTP edge: who the client is. The counting is
+ * `core/rate_limit.ts`; a refusal is a `RateLimitedError`, which
+ * http/errors.ts answers (429 with `Retry-After`, in the user's language).
  */
 import type { Context } from "@/framework/mod.ts";
 import type { State } from "@/define.ts";
-import {
-  enforce,
-  type RateLimitedError,
-  rateLimitMessage,
-  type RateRule,
-} from "@/core/rate_limit.ts";
+import { enforce, type RateRule } from "@/core/rate_limit.ts";
 import type { RequestMeta } from "@/core/auth/register.ts";
-import { jsonError } from "./errors.ts";
 
 /**
  * The client's IP: the socket peer, or — only behind a proxy we trust
@@ -31,22 +24,6 @@ export function clientIp(ctx: Context<State>): string {
 /** IP and user agent, as core/ records them (consents) and limits by them. */
 export function requestMeta(ctx: Context<State>): RequestMeta {
   return { ip: clientIp(ctx), userAgent: ctx.req.headers.get("user-agent") };
-}
-
-/** Headers of a 429 answer. */
-export function retryAfterHeaders(err: RateLimitedError): Headers {
-  return new Headers({ "retry-after": String(err.retryAfterSec) });
-}
-
-/** The JSON answer for a refused API call. */
-export function rateLimitedJson(ctx: Context<State>, err: RateLimitedError): Response {
-  return jsonError(
-    429,
-    "rate_limited",
-    rateLimitMessage(ctx.state.t, err),
-    undefined,
-    retryAfterHeaders(err),
-  );
 }
 
 /** Counts one attempt of this client's IP under `rule`; throws `RateLimitedError` over it. */

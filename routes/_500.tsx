@@ -2,11 +2,13 @@ import { define } from "@/define.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { type MessageKey, translator } from "@/core/i18n/mod.ts";
 import { HttpError } from "@/framework/mod.ts";
+import { AppError } from "@/core/app_error.ts";
+import { z } from "zod";
 
+/** The same status http/errors.ts answered with; anything unexpected is a 500. */
 function statusOf(error: unknown): number {
-  if (error instanceof HttpError) return error.status;
-  const s = (error as { status?: unknown } | null)?.status;
-  return typeof s === "number" ? s : 500;
+  if (error instanceof HttpError || error instanceof AppError) return error.status;
+  return error instanceof z.ZodError ? 400 : 500;
 }
 
 const TITLES: Record<number, MessageKey> = {
@@ -24,6 +26,8 @@ export default define.page(({ state, error }) => {
   const title = status >= 500 ? t("error.500.title") : t(TITLES[status] ?? "error.generic.title");
   const text = status >= 500
     ? t("error.500.text")
+    : error instanceof AppError
+    ? error.describe(t)
     : status === 403
     ? (error instanceof HttpError && /CSRF|cross-site/.test(error.message)
       ? t("csrf.failed")

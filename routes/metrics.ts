@@ -4,32 +4,21 @@
  * hint which part was wrong.
  */
 import { define } from "@/define.ts";
-import { MetricsAccessError, renderMetrics } from "@/core/ops.ts";
+import { renderMetrics } from "@/core/ops.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
     const { services, user } = ctx.state;
-    try {
-      const text = await renderMetrics(services, {
-        user,
-        authorization: ctx.req.headers.get("authorization"),
-      });
-      return new Response(text, {
-        headers: {
-          "content-type": "text/plain; version=0.0.4; charset=utf-8",
-          "cache-control": "no-store",
-        },
-      });
-    } catch (err) {
-      if (!(err instanceof MetricsAccessError)) throw err;
-      return new Response("unauthorized\n", {
-        status: 401,
-        headers: {
-          "www-authenticate": 'Bearer realm="metrics"',
-          "content-type": "text/plain; charset=utf-8",
-          "cache-control": "no-store",
-        },
-      });
-    }
+    // Refused: MetricsAccessError, 401 with `WWW-Authenticate` (http/errors.ts).
+    const text = await renderMetrics(services, {
+      user,
+      authorization: ctx.req.headers.get("authorization"),
+    });
+    return new Response(text, {
+      headers: {
+        "content-type": "text/plain; version=0.0.4; charset=utf-8",
+        "cache-control": "no-store",
+      },
+    });
   },
 });

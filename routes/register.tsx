@@ -7,7 +7,7 @@ import { safeNext } from "@/http/redirect.ts";
 import { startSession } from "@/http/session.ts";
 import { requestMeta } from "@/http/rate_limit.ts";
 import { registerUser } from "@/core/auth/register.ts";
-import { accountFailure } from "@/core/auth/form_errors.ts";
+import { formFailure } from "@/http/errors.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { PostForm } from "@/components/PostForm.tsx";
@@ -56,7 +56,7 @@ export const handler = define.handlers<Data>({
       await startSession(ctx, headers, user);
       return redirect(next || "/courses", 303, headers);
     } catch (err) {
-      const failure = accountFailure(err, ctx.state.t);
+      const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
       // Values come back so nothing typed is lost — except the passwords.
       return page({

@@ -22,12 +22,15 @@ import { isReferencedError, isUniqueViolation } from "@/db/connection.ts";
 import { LOCALES } from "../i18n/mod.ts";
 import type { Locale } from "../i18n/format.ts";
 import { log } from "@/platform/log.ts";
+import { AppError } from "../app_error.ts";
 
 /** The current password was wrong (shown next to the "current password" field). */
-export class WrongPasswordError extends Error {
-  readonly status = 400;
+export class WrongPasswordError extends AppError {
   constructor() {
-    super("the current password is wrong");
+    super(422, "wrong_password", "auth.password.wrong", {
+      fields: { currentPassword: "auth.password.wrong" },
+      message: "the current password is wrong",
+    });
     this.name = "WrongPasswordError";
   }
 }
@@ -42,10 +45,12 @@ async function checkCurrentPassword(s: Services, user: SessionUser, password: st
 }
 
 /** The account still authors content (courses, videos) that must be handed over first. */
-export class AccountHasContentError extends Error {
-  readonly status = 409;
+export class AccountHasContentError extends AppError {
   constructor() {
-    super("the account still owns content");
+    super(409, "has_content", "settings.delete.hasContent", {
+      fields: { _form: "settings.delete.hasContent" },
+      message: "the account still owns content",
+    });
     this.name = "AccountHasContentError";
   }
 }
@@ -120,7 +125,7 @@ export async function changeUsername(
     await s.db.updateTable("users").set({ username: data.username }).where("id", "=", user.id)
       .execute();
   } catch (err) {
-    if (isUniqueViolation(err)) throw new UserExistsError();
+    if (isUniqueViolation(err)) throw new UserExistsError("username");
     throw err;
   }
   log.info("username changed", { userId: user.id });

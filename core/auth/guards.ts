@@ -1,25 +1,24 @@
 /**
  * Who may do what, decided in core/ so every entry point (pages, API, jobs,
- * bot, CLI) applies the same rules. Routes turn these errors into a redirect
- * to the login page, a 403 page or a JSON error.
+ * bot, CLI) applies the same rules. http/errors.ts turns these errors into a
+ * redirect to the login page, a 403 page or a JSON error.
  */
 import type { Role } from "@/db/schema.ts";
 import type { SessionUser } from "./session_user.ts";
+import { AppError } from "../app_error.ts";
 
 /** No session where one is needed (→ login). */
-export class UnauthenticatedError extends Error {
-  readonly status = 401;
+export class UnauthenticatedError extends AppError {
   constructor() {
-    super("authentication required");
+    super(401, "unauthenticated", "error.401.text", { message: "authentication required" });
     this.name = "UnauthenticatedError";
   }
 }
 
 /** A session without the right (→ 403). */
-export class ForbiddenError extends Error {
-  readonly status = 403;
+export class ForbiddenError extends AppError {
   constructor(message = "forbidden") {
-    super(message);
+    super(403, "forbidden", "error.403.text", { message });
     this.name = "ForbiddenError";
   }
 }
@@ -29,10 +28,9 @@ export class ForbiddenError extends Error {
  * private course without access): answered as 404 so its existence is not
  * revealed.
  */
-export class NotFoundError extends Error {
-  readonly status = 404;
+export class NotFoundError extends AppError {
   constructor(message = "not found") {
-    super(message);
+    super(404, "not_found", "error.404.text", { message });
     this.name = "NotFoundError";
   }
 }

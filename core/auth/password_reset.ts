@@ -22,6 +22,7 @@ import { hashPassword } from "./password.ts";
 import { type AccountRow, findAccount } from "./login.ts";
 import { enforce, hit, RATE_RULES } from "../rate_limit.ts";
 import { log } from "@/platform/log.ts";
+import { AppError } from "../app_error.ts";
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
 
@@ -136,10 +137,12 @@ export async function settleResetRequests(): Promise<void> {
 
 export type ResetTokenState = "valid" | "unknown" | "expired" | "used";
 
-export class ResetTokenError extends Error {
-  readonly status = 400;
+export class ResetTokenError extends AppError {
   constructor(readonly state: Exclude<ResetTokenState, "valid">) {
-    super(`reset token ${state}`);
+    super(400, `reset_token_${state}`, `auth.reset.state.${state}`, {
+      fields: { _form: `auth.reset.state.${state}` },
+      message: `reset token ${state}`,
+    });
     this.name = "ResetTokenError";
   }
 }

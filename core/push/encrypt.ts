@@ -18,6 +18,7 @@
  */
 import { decodeBase64Url, importP256Public, isP256Point } from "./keys.ts";
 import { concatBytes } from "@/platform/encoding.ts";
+import { AppError } from "../app_error.ts";
 
 /** The record size written in the header (the usual value; we only send one record). */
 export const RECORD_SIZE = 4096;
@@ -45,9 +46,12 @@ export interface PushKeys {
   auth: string;
 }
 
-export class InvalidPushKeysError extends Error {
+export class InvalidPushKeysError extends AppError {
   constructor(message: string) {
-    super(message);
+    super(400, "invalid", "validation.invalid", {
+      fields: { keys: "validation.invalid" },
+      message,
+    });
     this.name = "InvalidPushKeysError";
   }
 }

@@ -2,6 +2,7 @@
  * The storage contract shared by both backends: the interface, its errors,
  * and the key rules (see mod.ts for the layout).
  */
+import { AppError } from "../app_error.ts";
 export interface PutOptions {
   contentType: string;
 }
@@ -55,19 +56,22 @@ export interface Storage {
 }
 
 /** A key or prefix that could escape the storage root or is not in our charset. */
-export class InvalidKeyError extends Error {
-  readonly status = 400;
+export class InvalidKeyError extends AppError {
   constructor(key: string) {
-    super(`invalid storage key: ${JSON.stringify(key.slice(0, 120))}`);
+    super(400, "invalid", "error.400.text", {
+      message: `invalid storage key: ${JSON.stringify(key.slice(0, 120))}`,
+    });
     this.name = "InvalidKeyError";
   }
 }
 
 /** A byte range that starts at or past the end of the file (HTTP 416). */
-export class InvalidRangeError extends Error {
-  readonly status = 416;
+export class InvalidRangeError extends AppError {
   constructor(readonly size: number) {
-    super("range not satisfiable");
+    super(416, "range_not_satisfiable", "error.400.text", {
+      headers: { "content-range": `bytes */${size}` },
+      message: "range not satisfiable",
+    });
     this.name = "InvalidRangeError";
   }
 }

@@ -4,6 +4,7 @@
  * HTTP status, a stable code for clients and the i18n key of its message.
  */
 import type { MessageKey } from "../i18n/mod.ts";
+import { AppError, type FieldMessage } from "../app_error.ts";
 
 export type TrainingErrorCode =
   | "timer_running"
@@ -28,16 +29,18 @@ const MESSAGES: Record<TrainingErrorCode, MessageKey> = {
   video_missing: "training.error.videoMissing",
 };
 
-export class TrainingError extends Error {
-  readonly messageKey: MessageKey;
+export class TrainingError extends AppError {
+  declare readonly status: 403 | 409 | 413 | 415 | 422;
+  declare readonly code: TrainingErrorCode;
   constructor(
-    readonly status: 403 | 409 | 413 | 415 | 422,
-    readonly code: TrainingErrorCode,
+    status: 403 | 409 | 413 | 415 | 422,
+    code: TrainingErrorCode,
     /** Extra fields for the JSON answer (e.g. which timer is running) and message variables. */
-    readonly data: Record<string, string | number | null> = {},
+    data: Record<string, string | number | null> = {},
+    /** For a refusal the form can show beside a field (a missing exam video). */
+    fields?: Record<string, FieldMessage>,
   ) {
-    super(code);
+    super(status, code, MESSAGES[code], { data, fields, message: code });
     this.name = "TrainingError";
-    this.messageKey = MESSAGES[code];
   }
 }

@@ -21,13 +21,12 @@ import { randomName } from "../storage/mod.ts";
 import { receiveUpload, UploadError, type UploadPolicy, VIDEO_UPLOAD } from "../uploads.ts";
 import { TrainingError } from "./errors.ts";
 import { runAfter, type StepContext, stepForLearner } from "./context.ts";
-import { EXAM_VIDEO_MAX_BYTES, examPrefix } from "./exams.ts";
+import { EXAM_VIDEO_FIELD, EXAM_VIDEO_MAX_BYTES, examPrefix } from "./exams.ts";
 
 /** What an exam accepts as its video: the video policy with the exam's limit. */
 export const EXAM_VIDEO_UPLOAD: UploadPolicy = { ...VIDEO_UPLOAD, maxBytes: EXAM_VIDEO_MAX_BYTES };
 
-/** The multipart field of the file. */
-export const EXAM_VIDEO_FIELD = "video";
+export { EXAM_VIDEO_FIELD };
 
 export interface UploadedVideo {
   key: string;
@@ -106,7 +105,7 @@ export async function uploadExamVideo(
 ): Promise<UploadedVideo> {
   const target = await videoTarget(s, user, userStepId);
   const { video } = await receive(s, target, req, []);
-  if (!video) throw new UploadError("required");
+  if (!video) throw new UploadError("required").onField(EXAM_VIDEO_FIELD);
   return video;
 }
 
@@ -144,7 +143,7 @@ export async function receiveExamForm(
   const target = await videoTarget(s, user, userStepId);
   if (!/^multipart\/form-data\b/i.test(req.headers.get("content-type") ?? "")) {
     await req.body?.cancel().catch(() => {});
-    throw new UploadError("malformed");
+    throw new UploadError("malformed").onField(EXAM_VIDEO_FIELD);
   }
   const { video, fields } = await receive(s, target, req, examFormFields(target.ctx));
   const videoKey = video?.key ?? (fields.video_key || undefined) ?? target.sentKey ?? undefined;

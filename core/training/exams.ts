@@ -26,6 +26,9 @@ export const WRITTEN_MAX = 10_000;
 export const COMMENT_MAX = 2_000;
 export const EXAM_VIDEO_MAX_BYTES = 100 * 1024 * 1024;
 
+/** The exam form's field of the video file (its refusals are shown there). */
+export const EXAM_VIDEO_FIELD = "video";
+
 /** Correct answers out of the questions asked. */
 export function scoreTest(
   checklist: readonly ChecklistQuestion[],
@@ -156,7 +159,11 @@ export async function submitExam(
       .where("video_deleted_at", "is", null).executeTakeFirst();
     const key = data.videoKey ?? sent?.video_key ?? "";
     const mine = key.startsWith(examPrefix(ctx.userId, ctx.userStepId)) && isValidKey(key);
-    if (!mine || !(await s.storage.head(key))) throw new TrainingError(422, "video_missing");
+    if (!mine || !(await s.storage.head(key))) {
+      throw new TrainingError(422, "video_missing", {}, {
+        [EXAM_VIDEO_FIELD]: "training.error.videoMissing",
+      });
+    }
     videoKey = key;
   }
 

@@ -15,7 +15,7 @@ import {
   ResetTokenError,
   type ResetTokenState,
 } from "@/core/auth/password_reset.ts";
-import { accountFailure } from "@/core/auth/form_errors.ts";
+import { formFailure } from "@/http/errors.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { PostForm } from "@/components/PostForm.tsx";
@@ -52,7 +52,7 @@ export const handler = define.handlers<Data>({
       if (err instanceof ResetTokenError) {
         return page({ state: err.state, errors: {} }, { status: 410 });
       }
-      const failure = accountFailure(err, ctx.state.t);
+      const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
       return page({ state: "valid", errors: failure.errors }, {
         status: failure.status,

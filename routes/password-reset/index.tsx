@@ -8,7 +8,7 @@ import { formObject } from "@/http/forms.ts";
 import { redirect } from "@/http/responses.ts";
 import { clientIp } from "@/http/rate_limit.ts";
 import { requestPasswordReset } from "@/core/auth/password_reset.ts";
-import { accountFailure } from "@/core/auth/form_errors.ts";
+import { formFailure } from "@/http/errors.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { PostForm } from "@/components/PostForm.tsx";
@@ -32,7 +32,7 @@ export const handler = define.handlers<Data>({
       await requestPasswordReset(ctx.state.services, { login }, { ip: clientIp(ctx) });
       return redirect("/password-reset?sent=1");
     } catch (err) {
-      const failure = accountFailure(err, ctx.state.t);
+      const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
       return page({ sent: false, login: login.slice(0, 254), errors: failure.errors }, {
         status: failure.status,

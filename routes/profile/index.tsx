@@ -18,7 +18,7 @@ import {
   updateProfile,
 } from "@/core/profile.ts";
 import { listOwnPets, type PetView } from "@/core/pets.ts";
-import { uploadFailure } from "@/core/uploads.ts";
+import { formFailure } from "@/http/errors.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { ButtonForm, PostForm } from "@/components/PostForm.tsx";
@@ -83,7 +83,7 @@ export const handler = define.handlers<Data>({
         await replaceAvatar(s, user, ctx.req);
         return redirect("/profile?done=avatar");
       } catch (err) {
-        const failure = uploadFailure(err, t, "avatar");
+        const failure = formFailure(err, t);
         if (!failure) throw err;
         return await refused(
           ctx.state,
@@ -104,7 +104,7 @@ export const handler = define.handlers<Data>({
           await updateProfile(s, user, { ...input, isPublic: str("isPublic") === "on" });
           return redirect("/profile?done=saved");
         } catch (err) {
-          const failure = uploadFailure(err, t, "_form");
+          const failure = formFailure(err, t);
           if (!failure) throw err;
           const values = { ...input, isPublic: str("isPublic") };
           return await refused(

@@ -22,8 +22,7 @@ import {
   deleteAccount,
   logoutEverywhere,
 } from "@/core/auth/account.ts";
-import { accountFailure } from "@/core/auth/form_errors.ts";
-import { UserExistsError } from "@/core/users.ts";
+import { formFailure } from "@/http/errors.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import type { Locale } from "@/core/i18n/mod.ts";
 import type { State } from "@/define.ts";
@@ -126,11 +125,8 @@ export const handler = define.handlers<Data>({
           return redirect("/login?deleted=1", 303, headers);
       }
     } catch (err) {
-      let failure = accountFailure(err, ctx.state.t);
+      const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
-      if (err instanceof UserExistsError && action === "username") {
-        failure = { ...failure, errors: { username: ctx.state.t("auth.username.taken") } };
-      }
       return page({
         ...await accountData(ctx),
         failed: {

@@ -122,10 +122,10 @@ Deno.test("a text file named .jpg and sent as image/jpeg is refused and nothing 
       () => receiveUpload(storage, request(body, "multipart/form-data; boundary=b0"), opts()),
       UploadError,
     ) as UploadError;
-    assertEquals(err.code, "notImage");
+    assertEquals(err.kind, "notImage");
     assertEquals(err.status, 415);
     // The fields read before the refusal come back for the form.
-    assertEquals(err.fields, { name: "Rex" });
+    assertEquals(err.values, { name: "Rex" });
     assertEquals(await storage.list(""), []);
   });
 });
@@ -143,7 +143,7 @@ Deno.test("a file over the limit is cut off while streaming and nothing is store
         ),
       UploadError,
     ) as UploadError;
-    assertEquals(raw.code, "tooLarge");
+    assertEquals(raw.kind, "tooLarge");
     assertEquals(raw.status, 413);
     // Exactly the limit is fine.
     const ok = await receiveUpload(
@@ -166,7 +166,7 @@ Deno.test("a file over the limit is cut off while streaming and nothing is store
         ),
       UploadError,
     ) as UploadError;
-    assertEquals(mp.code, "tooLarge");
+    assertEquals(mp.kind, "tooLarge");
     assertEquals(await storage.list(""), []);
     assertEquals(await Array.fromAsync(Deno.readDir(`${storage.root}/.tmp`)), []);
   });
@@ -190,7 +190,7 @@ Deno.test("a declared Content-Length over the limit is refused before reading th
         ),
       UploadError,
     ) as UploadError;
-    assertEquals(err.code, "tooLarge");
+    assertEquals(err.kind, "tooLarge");
     assertEquals(err.vars, { mb: 10 });
     assert(pulled <= 1, `read ${pulled} chunks`);
   });
@@ -219,8 +219,8 @@ Deno.test("a form declaring a size over the limit is refused at its file part, f
         ),
       UploadError,
     ) as UploadError;
-    assertEquals([err.code, err.vars], ["tooLarge", { mb: 10 }]);
-    assertEquals(err.fields, { name: "Рекс" }, "the fields before the file come back");
+    assertEquals([err.kind, err.vars], ["tooLarge", { mb: 10 }]);
+    assertEquals(err.values, { name: "Рекс" }, "the fields before the file come back");
     assert(pulled <= 2, `read ${pulled} chunks`);
     assertEquals(await storage.list(""), []);
   });
@@ -267,7 +267,7 @@ Deno.test("an empty file input means no file; broken or unexpected forms are ref
         () => receiveUpload(storage, request(body, "multipart/form-data; boundary=b3"), opts()),
         UploadError,
       ) as UploadError;
-      assertEquals(err.code, "malformed", what);
+      assertEquals(err.kind, "malformed", what);
       assertEquals(await storage.list(""), [], what);
     }
     await assertRejects(

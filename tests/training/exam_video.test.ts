@@ -69,7 +69,7 @@ Deno.test("video policy with a small limit: real videos over it are cut off whil
       const err = await receiveUpload(storage, raw, { field: "video", policy: limit, keyFor })
         .then(() => null, (e) => e);
       assert(err instanceof UploadError, `${ext}: refused`);
-      assertEquals([err.code, err.status], ["tooLarge", 413], ext);
+      assertEquals([err.kind, err.status], ["tooLarge", 413], ext);
       assert(pulled <= video.length, ext);
       // Multipart (no-JS form), the file part streamed.
       const fd = new FormData();
@@ -81,8 +81,8 @@ Deno.test("video policy with a small limit: real videos over it are cut off whil
         { field: "video", policy: limit, keyFor, fields: ["written"] },
       ).then(() => null, (e) => e);
       assert(mp instanceof UploadError, `${ext}: multipart refused`);
-      assertEquals(mp.code, "tooLarge");
-      assertEquals(mp.fields, { written: "ответ" }, "fields read before the file come back");
+      assertEquals(mp.kind, "tooLarge");
+      assertEquals(mp.values, { written: "ответ" }, "fields read before the file come back");
       assertEquals(await storage.list(""), [], ext);
       assertEquals(await Array.fromAsync(Deno.readDir(`${storage.root}/.tmp`)), [], ext);
       // Exactly at the limit it is stored, byte for byte, with the type its bytes prove.
@@ -115,7 +115,7 @@ Deno.test("video policy refuses a renamed text file and a JPEG, raw or multipart
       })
         .then(() => null, (e) => e);
       assert(err instanceof UploadError, what);
-      assertEquals([err.code, err.status], ["notVideo", 415], what);
+      assertEquals([err.kind, err.status], ["notVideo", 415], what);
       const fd = new FormData();
       fd.append("video", new File([bytes], "report.mp4", { type: "video/mp4" }));
       const mp = await receiveUpload(
@@ -124,7 +124,7 @@ Deno.test("video policy refuses a renamed text file and a JPEG, raw or multipart
         { field: "video", policy: VIDEO_UPLOAD, keyFor },
       ).then(() => null, (e) => e);
       assert(mp instanceof UploadError, what);
-      assertEquals(mp.code, "notVideo", what);
+      assertEquals(mp.kind, "notVideo", what);
     }
     assertEquals(await storage.list(""), []);
   });

@@ -33,6 +33,7 @@ export const common: { [K in keyof typeof ru]: Message } = {
   "error.403.text": "You do not have permission to do this.",
   "error.405.title": "Not allowed",
   "error.413.title": "Request too large",
+  "error.413.text": "The request is too large.",
   "error.429.title": "Too many attempts",
   "error.429.text": "Please wait a little and try again.",
   "error.generic.title": "The request failed",

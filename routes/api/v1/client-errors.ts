@@ -10,9 +10,10 @@
  */
 import { define } from "@/define.ts";
 import { sameSiteRequest } from "@/http/csrf.ts";
-import { clientIp, rateLimitedJson } from "@/http/rate_limit.ts";
+import { clientIp } from "@/http/rate_limit.ts";
+import { readJson } from "@/http/forms.ts";
 import { jsonError } from "@/http/errors.ts";
-import { hit, RateLimitedError } from "@/core/rate_limit.ts";
+import { enforce } from "@/core/rate_limit.ts";
 import {
   CLIENT_ERROR_MAX_BYTES,
   CLIENT_ERROR_RULE,
@@ -20,33 +21,6 @@ import {
 } from "@/core/error_tracking.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
-
-/** The body as text, refusing more than `max` bytes without reading further. */
-async function readLimited(req: Request, max: number): Promise<string | null> {
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > max) return null;
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
-}
 
 export const handler = define.handlers({
   async POST(ctx) {
@@ -57,23 +31,8 @@ export const handler = define.handlers({
     if ((!origin && !site) || !sameSiteRequest(ctx)) {
       return jsonError(403, "cross_site", t("error.403.text"), undefined, NO_STORE);
     }
-    const limit = await hit(services.kv, CLIENT_ERROR_RULE, clientIp(ctx));
-    if (!limit.allowed) {
-      return rateLimitedJson(
-        ctx,
-        new RateLimitedError(CLIENT_ERROR_RULE.name, limit.retryAfterSec),
-      );
-    }
-    const text = await readLimited(ctx.req, CLIENT_ERROR_MAX_BYTES);
-    if (text === null) {
-      return jsonError(413, "too_large", t("ops.clientErrors.tooLarge"), undefined, NO_STORE);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return jsonError(400, "invalid", t("error.400.text"), undefined, NO_STORE);
-    }
+    await enforce(services.kv, CLIENT_ERROR_RULE, clientIp(ctx));
+    const body = await readJson(ctx, CLIENT_ERROR_MAX_BYTES);
     // A malformed report throws a ZodError: 400 with field messages (http/errors.ts).
     await reportClientError(services, body, {
       userAgent: ctx.req.headers.get("user-agent"),

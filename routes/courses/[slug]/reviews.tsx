@@ -19,10 +19,11 @@ import {
   reviewAccess,
   saveMyReview,
 } from "@/core/reviews.ts";
-import { type FieldErrors, fieldErrors } from "@/core/validation.ts";
+import type { FieldErrors } from "@/core/validation.ts";
 import type { Translator } from "@/core/i18n/mod.ts";
 import { formObject } from "@/http/forms.ts";
 import { redirect } from "@/http/responses.ts";
+import { formFailure } from "@/http/errors.ts";
 import { anonymousPage } from "@/http/page_cache.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { CourseNotAvailable } from "@/components/CourseNotAvailable.tsx";
@@ -111,17 +112,18 @@ export const handler = define.handlers<Data>({
         comment: form.comment,
       });
     } catch (e) {
-      if (!(e instanceof z.ZodError)) throw e;
+      const failure = formFailure(e, t);
+      if (!failure) throw e;
       const data = await load(ctx, course);
       return page({
         ...data,
         flash: null,
-        errors: fieldErrors(e, t),
+        errors: failure.errors,
         values: {
           rating: typeof form.rating === "string" ? form.rating : "",
           comment: typeof form.comment === "string" ? form.comment : "",
         },
-      }, { status: 422 });
+      }, { status: failure.status, headers: failure.headers });
     }
     return redirect(`${base}?saved=1#my-review`);
   },

@@ -85,26 +85,21 @@ export const handler = define.handlers({
   async POST(ctx) {
     const { services, user } = ctx.state;
     const queue = queueParam(ctx.params.queue);
-    try {
-      const form = postSchema.parse(await formObject(ctx));
-      if (form.action === "pause" || form.action === "resume") {
-        if (!queue) throw new HttpError(400);
-        await queueAction(services, user, { action: form.action, queue });
-        return redirect(`/ops/queues?done=${form.action}`);
-      }
-      // core/ refuses a state the action does not allow (e.g. cleaning active jobs).
-      const n = await queueAction(services, user, {
-        action: form.action,
-        queue,
-        state: form.state,
-      });
-      return redirect(
-        `/ops/queues/${ctx.params.queue}?state=${form.state}&done=${form.action}&n=${n}`,
-      );
-    } catch (err) {
-      if (err instanceof z.ZodError) throw new HttpError(400, "invalid action");
-      throw err;
+    const form = postSchema.parse(await formObject(ctx));
+    if (form.action === "pause" || form.action === "resume") {
+      if (!queue) throw new HttpError(400);
+      await queueAction(services, user, { action: form.action, queue });
+      return redirect(`/ops/queues?done=${form.action}`);
     }
+    // core/ refuses a state the action does not allow (e.g. cleaning active jobs).
+    const n = await queueAction(services, user, {
+      action: form.action,
+      queue,
+      state: form.state,
+    });
+    return redirect(
+      `/ops/queues/${ctx.params.queue}?state=${form.state}&done=${form.action}&n=${n}`,
+    );
   },
 });
 

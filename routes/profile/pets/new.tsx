@@ -8,7 +8,8 @@ import { page } from "@/framework/mod.ts";
 import { redirect } from "@/http/responses.ts";
 import { requireUser } from "@/core/auth/guards.ts";
 import { createPet, newPetId, receivePetForm } from "@/core/pets.ts";
-import { UploadError, uploadFailure } from "@/core/uploads.ts";
+import { UploadError } from "@/core/uploads.ts";
+import { formFailure } from "@/http/errors.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { PetForm, type PetFormValues } from "../(_lib)/parts.tsx";
@@ -34,9 +35,9 @@ export const handler = define.handlers<Data>({
       await createPet(s, user, form.fields, { id, photo: form.file });
       return redirect(`/profile/pets/${id}?done=created`);
     } catch (err) {
-      const failure = uploadFailure(err, ctx.state.t, "photo");
+      const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
-      if (err instanceof UploadError) values = err.fields;
+      if (err instanceof UploadError) values = err.values;
       return page({ values, errors: failure.errors }, { status: failure.status });
     }
   },

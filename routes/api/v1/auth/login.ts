@@ -12,37 +12,23 @@ import { startSession } from "@/http/session.ts";
 import { clientIp } from "@/http/rate_limit.ts";
 import { csrfTokenForUser } from "@/http/csrf.ts";
 import { authenticate, type LoginInput } from "@/core/auth/login.ts";
-import { accountFailure } from "@/core/auth/form_errors.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
     const { t, services } = ctx.state;
     const body = await readJson(ctx);
-    try {
-      const result = await authenticate(services, body as LoginInput, { ip: clientIp(ctx) });
-      if (!result.ok) {
-        return result.reason === "disabled"
-          ? jsonError(403, "account_disabled", t("auth.login.disabled"))
-          : jsonError(401, "invalid_credentials", t("auth.login.invalid"));
-      }
-      const headers = new Headers({ "cache-control": "no-store" });
-      await startSession(ctx, headers, result.user);
-      const { id, username, role, locale, sessionVersion } = result.user;
-      return Response.json({
-        user: { id, username, role, locale },
-        csrf: csrfTokenForUser(services.config.secrets.session, { id, sessionVersion }),
-      }, { headers });
-    } catch (err) {
-      const failure = accountFailure(err, t);
-      if (!failure) throw err;
-      const { _form, ...fields } = failure.errors;
-      return jsonError(
-        failure.status === 422 ? 400 : failure.status,
-        failure.error,
-        _form ?? t("error.400.text"),
-        Object.keys(fields).length ? fields : undefined,
-        failure.headers,
-      );
+    const result = await authenticate(services, body as LoginInput, { ip: clientIp(ctx) });
+    if (!result.ok) {
+      return result.reason === "disabled"
+        ? jsonError(403, "account_disabled", t("auth.login.disabled"))
+        : jsonError(401, "invalid_credentials", t("auth.login.invalid"));
     }
+    const headers = new Headers({ "cache-control": "no-store" });
+    await startSession(ctx, headers, result.user);
+    const { id, username, role, locale, sessionVersion } = result.user;
+    return Response.json({
+      user: { id, username, role, locale },
+      csrf: csrfTokenForUser(services.config.secrets.session, { id, sessionVersion }),
+    }, { headers });
   },
 });

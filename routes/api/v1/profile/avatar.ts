@@ -4,21 +4,12 @@
  * ≤ 10 MB) → `{profile}`; the old file is deleted. `DELETE` removes it.
  */
 import { define } from "@/define.ts";
-import { jsonError } from "@/http/errors.ts";
 import { profileJson, removeAvatar, replaceAvatar } from "@/core/profile.ts";
-import { uploadFailure } from "@/core/uploads.ts";
 
 export const handler = define.handlers({
   async PUT(ctx) {
-    const { t, services } = ctx.state;
-    try {
-      const profile = await replaceAvatar(services, ctx.state.user, ctx.req);
-      return Response.json({ profile: profileJson(profile) });
-    } catch (err) {
-      const failure = uploadFailure(err, t, "avatar");
-      if (!failure) throw err;
-      return jsonError(failure.status, failure.error, failure.errors.avatar, failure.errors);
-    }
+    const profile = await replaceAvatar(ctx.state.services, ctx.state.user, ctx.req);
+    return Response.json({ profile: profileJson(profile) });
   },
   async DELETE(ctx) {
     const profile = await removeAvatar(ctx.state.services, ctx.state.user);

@@ -7,7 +7,8 @@ import { define } from "@/define.ts";
 import { page } from "@/framework/mod.ts";
 import { redirect } from "@/http/responses.ts";
 import { getOwnPet, type PetView, receivePetForm, updatePet } from "@/core/pets.ts";
-import { UploadError, uploadFailure } from "@/core/uploads.ts";
+import { UploadError } from "@/core/uploads.ts";
+import { formFailure } from "@/http/errors.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { ButtonForm } from "@/components/PostForm.tsx";
@@ -41,9 +42,9 @@ export const handler = define.handlers<Data>({
       });
       return redirect(`/profile/pets/${pet.id}?done=saved`);
     } catch (err) {
-      const failure = uploadFailure(err, ctx.state.t, "photo");
+      const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
-      if (err instanceof UploadError) values = err.fields;
+      if (err instanceof UploadError) values = err.values;
       return page({ pet, values, errors: failure.errors }, { status: failure.status });
     }
   },

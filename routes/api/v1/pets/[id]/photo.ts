@@ -6,21 +6,12 @@
  * `DELETE` removes the photo → `{pet}`.
  */
 import { define } from "@/define.ts";
-import { jsonError } from "@/http/errors.ts";
 import { petJson, replacePetPhoto, updatePet } from "@/core/pets.ts";
-import { uploadFailure } from "@/core/uploads.ts";
 
 export const handler = define.handlers({
   async PUT(ctx) {
-    const { t, services } = ctx.state;
-    try {
-      const pet = await replacePetPhoto(services, ctx.state.user, ctx.params.id, ctx.req);
-      return Response.json({ pet: petJson(pet) });
-    } catch (err) {
-      const failure = uploadFailure(err, t, "photo");
-      if (!failure) throw err;
-      return jsonError(failure.status, failure.error, failure.errors.photo, failure.errors);
-    }
+    const pet = await replacePetPhoto(ctx.state.services, ctx.state.user, ctx.params.id, ctx.req);
+    return Response.json({ pet: petJson(pet) });
   },
   async DELETE(ctx) {
     const pet = await updatePet(ctx.state.services, ctx.state.user, ctx.params.id, {}, {

@@ -20,9 +20,10 @@ import { dayPath } from "@/core/courses.ts";
 import { type DayPage, openDay, type StepView } from "@/core/training/day.ts";
 import { TrainingError } from "@/core/training/errors.ts";
 import { submitExam } from "@/core/training/exams.ts";
-import { EXAM_VIDEO_FIELD, receiveExamForm } from "@/core/training/exam_video.ts";
-import { UploadError, uploadFailure } from "@/core/uploads.ts";
+import { receiveExamForm } from "@/core/training/exam_video.ts";
+import { UploadError } from "@/core/uploads.ts";
 import { redirect } from "@/http/responses.ts";
+import { formFailure } from "@/http/errors.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { StepCard, type StepFeedback } from "@/components/training/StepCard.tsx";
 
@@ -83,26 +84,17 @@ export const handler = define.handlers<Data>({
       const day = dayPath(result.ctx.courseSlug, result.ctx.dayOnCourseId);
       return redirect(`${day}?${p}#step-${result.ctx.stepOnDayId}`);
     } catch (err) {
-      let errors: Record<string, string>;
-      let status: number;
-      if (err instanceof TrainingError) {
-        if (err.code !== "video_missing") {
-          // Nothing to fix in the form (closed exam, locked day): the day page says why.
-          const p = new URLSearchParams({ error: err.code, for: userStepId });
-          return redirect(`${back}?${p}#step-notice`);
-        }
-        errors = { [EXAM_VIDEO_FIELD]: t(err.messageKey) };
-        status = err.status;
-      } else {
-        const failure = uploadFailure(err, t, EXAM_VIDEO_FIELD);
-        if (!failure) throw err;
-        if (err instanceof UploadError) fields = err.fields;
-        errors = failure.errors;
-        status = failure.status;
+      const failure = formFailure(err, t);
+      if (!failure) {
+        if (!(err instanceof TrainingError)) throw err;
+        // Nothing to fix in the form (closed exam, locked day): the day page says why.
+        const p = new URLSearchParams({ error: err.code, for: userStepId });
+        return redirect(`${back}?${p}#step-notice`);
       }
+      if (err instanceof UploadError) fields = err.values;
       return await render(ctx, {
         userStepId,
-        errors,
+        errors: failure.errors,
         values: {
           answers: answersFrom(fields),
           written: fields.written ?? "",
@@ -110,7 +102,7 @@ export const handler = define.handlers<Data>({
           videoKey: videoKey ?? fields.video_key,
         },
         message: t("training.exam.notSent"),
-      }, status);
+      }, failure.status);
     }
   },
 });

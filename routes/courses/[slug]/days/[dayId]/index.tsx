@@ -19,7 +19,6 @@ import { define, type State } from "@/define.ts";
 import { type Context, page } from "@/framework/mod.ts";
 import { requireUser } from "@/core/auth/guards.ts";
 import { dayPath } from "@/core/courses.ts";
-import { fieldErrors } from "@/core/validation.ts";
 import { type DayPage, openDay } from "@/core/training/day.ts";
 import { TrainingError, type TrainingErrorCode } from "@/core/training/errors.ts";
 import {
@@ -35,6 +34,7 @@ import { saveDiary } from "@/core/training/diary.ts";
 import { submitExam } from "@/core/training/exams.ts";
 import { formObject } from "@/http/forms.ts";
 import { redirect } from "@/http/responses.ts";
+import { formFailure } from "@/http/errors.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { statusLabels, StepCard, type StepFeedback } from "@/components/training/StepCard.tsx";
 
@@ -163,21 +163,17 @@ export const handler = define.handlers<Data>({
           break;
       }
     } catch (err) {
-      if (err instanceof z.ZodError) {
-        const values = f._action === "diary"
-          ? { content: f.content ?? "" }
-          : { answers: answersFrom(raw), written: f.written ?? "" };
-        return render(ctx, {
-          userStepId: f.step,
-          errors: fieldErrors(err, ctx.state.t),
-          values,
-        }, 422);
-      }
+      // The day page shows a refused action above the step (a locked day, a running timer).
       if (err instanceof TrainingError) {
         const p = new URLSearchParams({ error: err.code, for: f.step });
         return redirect(`${back}?${p}#step-notice`);
       }
-      throw err;
+      const failure = formFailure(err, ctx.state.t);
+      if (!failure) throw err;
+      const values = f._action === "diary"
+        ? { content: f.content ?? "" }
+        : { answers: answersFrom(raw), written: f.written ?? "" };
+      return render(ctx, { userStepId: f.step, errors: failure.errors, values }, failure.status);
     }
     const params = new URLSearchParams();
     // A timer stays expanded where the learner is; a finished step moves on to the next.

@@ -9,16 +9,9 @@
 import { z } from "zod";
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
-import { jsonError } from "@/http/errors.ts";
 import { requireCourse } from "@/core/courses.ts";
 import { requireUser } from "@/core/auth/guards.ts";
-import {
-  createReview,
-  listReviews,
-  myReview,
-  type Review,
-  ReviewExistsError,
-} from "@/core/reviews.ts";
+import { createReview, listReviews, myReview, type Review } from "@/core/reviews.ts";
 
 export function reviewJson(r: Review) {
   return {
@@ -52,15 +45,11 @@ export const handler = define.handlers({
     }, { headers: { "cache-control": "private, no-store" } });
   },
   async POST(ctx) {
-    const { services, user, t } = ctx.state;
+    const { services, user } = ctx.state;
     requireUser(user);
     const body = await readJson(ctx);
-    try {
-      const review = await createReview(services, user, ctx.params.slug, body);
-      return Response.json({ review: reviewJson(review) }, { status: 201 });
-    } catch (e) {
-      if (e instanceof ReviewExistsError) return jsonError(409, "exists", t("reviews.exists"));
-      throw e;
-    }
+    // Already reviewed: ReviewExistsError, 409 `exists` (http/errors.ts).
+    const review = await createReview(services, user, ctx.params.slug, body);
+    return Response.json({ review: reviewJson(review) }, { status: 201 });
   },
 });

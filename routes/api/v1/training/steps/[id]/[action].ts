@@ -23,9 +23,12 @@ import {
 } from "@/core/training/steps.ts";
 import { saveDiary } from "@/core/training/diary.ts";
 import { submitExam } from "@/core/training/exams.ts";
-import { actionJson, answer, jsonBody } from "@/routes/api/v1/training/(_lib)/respond.ts";
+import { readJson } from "@/http/forms.ts";
+import { actionJson } from "@/routes/api/v1/training/(_lib)/respond.ts";
 
 const ACTIONS = ["start", "resume", "pause", "reset", "complete", "diary", "exam"] as const;
+/** A diary entry or an exam's written answer fits; a video travels separately. */
+const MAX_BODY_BYTES = 64 * 1024;
 const startSchema = z.object({ pauseOther: z.boolean().optional() });
 
 export const handler = define.handlers({
@@ -35,30 +38,28 @@ export const handler = define.handlers({
     const action = z.enum(ACTIONS).safeParse(ctx.params.action);
     if (!action.success) throw new NotFoundError();
     const id = ctx.params.id;
-    const body = await jsonBody(ctx.req);
-    return answer(ctx.state.t, async () => {
-      switch (action.data) {
-        case "start":
-        case "resume": {
-          const { pauseOther } = startSchema.parse(body);
-          const fn = action.data === "start" ? startStep : resumeStep;
-          return Response.json(actionJson(await fn(s, user, id, { pauseOther })));
-        }
-        case "pause":
-          return Response.json(actionJson(await pauseStep(s, user, id)));
-        case "reset":
-          return Response.json(actionJson(await resetStep(s, user, id)));
-        case "complete":
-          return Response.json(actionJson(await completeStep(s, user, id)));
-        case "diary": {
-          const r = await saveDiary(s, user, id, body);
-          return Response.json({ ...actionJson(r), entry: r.entry });
-        }
-        case "exam": {
-          const r = await submitExam(s, user, id, body);
-          return Response.json({ ...actionJson(r), exam: r.exam });
-        }
+    const body = await readJson(ctx, MAX_BODY_BYTES);
+    switch (action.data) {
+      case "start":
+      case "resume": {
+        const { pauseOther } = startSchema.parse(body);
+        const fn = action.data === "start" ? startStep : resumeStep;
+        return Response.json(actionJson(await fn(s, user, id, { pauseOther })));
       }
-    });
+      case "pause":
+        return Response.json(actionJson(await pauseStep(s, user, id)));
+      case "reset":
+        return Response.json(actionJson(await resetStep(s, user, id)));
+      case "complete":
+        return Response.json(actionJson(await completeStep(s, user, id)));
+      case "diary": {
+        const r = await saveDiary(s, user, id, body);
+        return Response.json({ ...actionJson(r), entry: r.entry });
+      }
+      case "exam": {
+        const r = await submitExam(s, user, id, body);
+        return Response.json({ ...actionJson(r), exam: r.exam });
+      }
+    }
   },
 });

@@ -7,17 +7,14 @@ import { define } from "@/define.ts";
 import { requireUser } from "@/core/auth/guards.ts";
 import { stepForLearner } from "@/core/training/context.ts";
 import { stepState } from "@/core/training/steps.ts";
-import { answer } from "@/routes/api/v1/training/(_lib)/respond.ts";
 
 export const handler = define.handlers({
-  GET(ctx) {
+  async GET(ctx) {
     const user = requireUser(ctx.state.user);
-    return answer(ctx.state.t, async () => {
-      const c = await stepForLearner(ctx.state.services, user, ctx.params.id);
-      return Response.json(
-        { step: stepState(c.row, c.durationSec, new Date()) },
-        { headers: { "cache-control": "no-store" } },
-      );
-    });
+    const c = await stepForLearner(ctx.state.services, user, ctx.params.id);
+    return Response.json(
+      { step: stepState(c.row, c.durationSec, new Date()) },
+      { headers: { "cache-control": "no-store" } },
+    );
   },
 });

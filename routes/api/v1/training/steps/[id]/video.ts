@@ -9,28 +9,12 @@
  */
 import { define } from "@/define.ts";
 import { requireUser } from "@/core/auth/guards.ts";
-import { EXAM_VIDEO_FIELD, uploadExamVideo } from "@/core/training/exam_video.ts";
-import { uploadFailure } from "@/core/uploads.ts";
-import { answer, jsonError } from "@/routes/api/v1/training/(_lib)/respond.ts";
+import { uploadExamVideo } from "@/core/training/exam_video.ts";
 
 export const handler = define.handlers({
-  POST(ctx) {
+  async POST(ctx) {
     const user = requireUser(ctx.state.user);
-    const { t, services } = ctx.state;
-    return answer(t, async () => {
-      try {
-        const video = await uploadExamVideo(services, user, ctx.params.id, ctx.req);
-        return Response.json(video, { headers: { "cache-control": "no-store" } });
-      } catch (err) {
-        const failure = uploadFailure(err, t, EXAM_VIDEO_FIELD);
-        if (!failure) throw err;
-        return jsonError(
-          failure.status,
-          failure.error,
-          failure.errors[EXAM_VIDEO_FIELD],
-          failure.errors,
-        );
-      }
-    });
+    const video = await uploadExamVideo(ctx.state.services, user, ctx.params.id, ctx.req);
+    return Response.json(video, { headers: { "cache-control": "no-store" } });
   },
 });
