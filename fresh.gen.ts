@@ -76,7 +76,8 @@ import * as $$5 from "./islands/QueueCounts.tsx";
 import * as $$6 from "./islands/ShareCourse.tsx";
 import * as $$7 from "./islands/StepCheck.tsx";
 import * as $$8 from "./islands/StepTimer.tsx";
-import * as $$9 from "./islands/UsernameField.tsx";
+import * as $$9 from "./islands/TimeZoneGuess.tsx";
+import * as $$10 from "./islands/UsernameField.tsx";
 
 import type { Manifest } from "./framework/types.ts";
 
@@ -158,7 +159,8 @@ const manifest: Manifest = {
     "./islands/ShareCourse.tsx": $$6,
     "./islands/StepCheck.tsx": $$7,
     "./islands/StepTimer.tsx": $$8,
-    "./islands/UsernameField.tsx": $$9,
+    "./islands/TimeZoneGuess.tsx": $$9,
+    "./islands/UsernameField.tsx": $$10,
   },
   baseUrl: import.meta.url,
 };
