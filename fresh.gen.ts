@@ -39,34 +39,37 @@ import * as $33 from "./routes/courses/index.tsx";
 import * as $34 from "./routes/favorites.tsx";
 import * as $35 from "./routes/health.ts";
 import * as $36 from "./routes/index.tsx";
-import * as $37 from "./routes/locale/[locale].ts";
-import * as $38 from "./routes/login.tsx";
-import * as $39 from "./routes/logout.ts";
-import * as $40 from "./routes/media/[...key].ts";
-import * as $41 from "./routes/metrics.ts";
-import * as $42 from "./routes/notifications/[id].ts";
-import * as $43 from "./routes/notifications/index.tsx";
-import * as $44 from "./routes/ops/_layout.tsx";
-import * as $45 from "./routes/ops/_middleware.ts";
-import * as $46 from "./routes/ops/errors/[id].tsx";
-import * as $47 from "./routes/ops/errors/index.tsx";
-import * as $48 from "./routes/ops/index.tsx";
-import * as $49 from "./routes/ops/queues/[queue].tsx";
-import * as $50 from "./routes/ops/queues/index.tsx";
-import * as $51 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $52 from "./routes/password-reset/[token].tsx";
-import * as $53 from "./routes/password-reset/index.tsx";
-import * as $54 from "./routes/profile/index.tsx";
-import * as $55 from "./routes/profile/pets/[id]/delete.ts";
-import * as $56 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $57 from "./routes/profile/pets/[id]/index.tsx";
-import * as $58 from "./routes/profile/pets/new.tsx";
-import * as $59 from "./routes/ready.ts";
-import * as $60 from "./routes/register.tsx";
-import * as $61 from "./routes/settings/index.tsx";
-import * as $62 from "./routes/studio/_middleware.ts";
-import * as $63 from "./routes/studio/index.tsx";
-import * as $64 from "./routes/u/[username].tsx";
+import * as $37 from "./routes/legal/[slug].tsx";
+import * as $38 from "./routes/locale/[locale].ts";
+import * as $39 from "./routes/login.tsx";
+import * as $40 from "./routes/logout.ts";
+import * as $41 from "./routes/media/[...key].ts";
+import * as $42 from "./routes/metrics.ts";
+import * as $43 from "./routes/notifications/[id].ts";
+import * as $44 from "./routes/notifications/index.tsx";
+import * as $45 from "./routes/ops/_layout.tsx";
+import * as $46 from "./routes/ops/_middleware.ts";
+import * as $47 from "./routes/ops/errors/[id].tsx";
+import * as $48 from "./routes/ops/errors/index.tsx";
+import * as $49 from "./routes/ops/index.tsx";
+import * as $50 from "./routes/ops/legal/[slug].tsx";
+import * as $51 from "./routes/ops/legal/index.tsx";
+import * as $52 from "./routes/ops/queues/[queue].tsx";
+import * as $53 from "./routes/ops/queues/index.tsx";
+import * as $54 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $55 from "./routes/password-reset/[token].tsx";
+import * as $56 from "./routes/password-reset/index.tsx";
+import * as $57 from "./routes/profile/index.tsx";
+import * as $58 from "./routes/profile/pets/[id]/delete.ts";
+import * as $59 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $60 from "./routes/profile/pets/[id]/index.tsx";
+import * as $61 from "./routes/profile/pets/new.tsx";
+import * as $62 from "./routes/ready.ts";
+import * as $63 from "./routes/register.tsx";
+import * as $64 from "./routes/settings/index.tsx";
+import * as $65 from "./routes/studio/_middleware.ts";
+import * as $66 from "./routes/studio/index.tsx";
+import * as $67 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -76,7 +79,8 @@ import * as $$5 from "./islands/QueueCounts.tsx";
 import * as $$6 from "./islands/ShareCourse.tsx";
 import * as $$7 from "./islands/StepCheck.tsx";
 import * as $$8 from "./islands/StepTimer.tsx";
-import * as $$9 from "./islands/UsernameField.tsx";
+import * as $$9 from "./islands/TimeZoneGuess.tsx";
+import * as $$10 from "./islands/UsernameField.tsx";
 
 import type { Manifest } from "./framework/types.ts";
 
@@ -119,34 +123,37 @@ const manifest: Manifest = {
     "./routes/favorites.tsx": $34,
     "./routes/health.ts": $35,
     "./routes/index.tsx": $36,
-    "./routes/locale/[locale].ts": $37,
-    "./routes/login.tsx": $38,
-    "./routes/logout.ts": $39,
-    "./routes/media/[...key].ts": $40,
-    "./routes/metrics.ts": $41,
-    "./routes/notifications/[id].ts": $42,
-    "./routes/notifications/index.tsx": $43,
-    "./routes/ops/_layout.tsx": $44,
-    "./routes/ops/_middleware.ts": $45,
-    "./routes/ops/errors/[id].tsx": $46,
-    "./routes/ops/errors/index.tsx": $47,
-    "./routes/ops/index.tsx": $48,
-    "./routes/ops/queues/[queue].tsx": $49,
-    "./routes/ops/queues/index.tsx": $50,
-    "./routes/ops/queues/jobs/[id].tsx": $51,
-    "./routes/password-reset/[token].tsx": $52,
-    "./routes/password-reset/index.tsx": $53,
-    "./routes/profile/index.tsx": $54,
-    "./routes/profile/pets/[id]/delete.ts": $55,
-    "./routes/profile/pets/[id]/edit.tsx": $56,
-    "./routes/profile/pets/[id]/index.tsx": $57,
-    "./routes/profile/pets/new.tsx": $58,
-    "./routes/ready.ts": $59,
-    "./routes/register.tsx": $60,
-    "./routes/settings/index.tsx": $61,
-    "./routes/studio/_middleware.ts": $62,
-    "./routes/studio/index.tsx": $63,
-    "./routes/u/[username].tsx": $64,
+    "./routes/legal/[slug].tsx": $37,
+    "./routes/locale/[locale].ts": $38,
+    "./routes/login.tsx": $39,
+    "./routes/logout.ts": $40,
+    "./routes/media/[...key].ts": $41,
+    "./routes/metrics.ts": $42,
+    "./routes/notifications/[id].ts": $43,
+    "./routes/notifications/index.tsx": $44,
+    "./routes/ops/_layout.tsx": $45,
+    "./routes/ops/_middleware.ts": $46,
+    "./routes/ops/errors/[id].tsx": $47,
+    "./routes/ops/errors/index.tsx": $48,
+    "./routes/ops/index.tsx": $49,
+    "./routes/ops/legal/[slug].tsx": $50,
+    "./routes/ops/legal/index.tsx": $51,
+    "./routes/ops/queues/[queue].tsx": $52,
+    "./routes/ops/queues/index.tsx": $53,
+    "./routes/ops/queues/jobs/[id].tsx": $54,
+    "./routes/password-reset/[token].tsx": $55,
+    "./routes/password-reset/index.tsx": $56,
+    "./routes/profile/index.tsx": $57,
+    "./routes/profile/pets/[id]/delete.ts": $58,
+    "./routes/profile/pets/[id]/edit.tsx": $59,
+    "./routes/profile/pets/[id]/index.tsx": $60,
+    "./routes/profile/pets/new.tsx": $61,
+    "./routes/ready.ts": $62,
+    "./routes/register.tsx": $63,
+    "./routes/settings/index.tsx": $64,
+    "./routes/studio/_middleware.ts": $65,
+    "./routes/studio/index.tsx": $66,
+    "./routes/u/[username].tsx": $67,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,
@@ -158,7 +165,8 @@ const manifest: Manifest = {
     "./islands/ShareCourse.tsx": $$6,
     "./islands/StepCheck.tsx": $$7,
     "./islands/StepTimer.tsx": $$8,
-    "./islands/UsernameField.tsx": $$9,
+    "./islands/TimeZoneGuess.tsx": $$9,
+    "./islands/UsernameField.tsx": $$10,
   },
   baseUrl: import.meta.url,
 };

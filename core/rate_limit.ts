@@ -19,11 +19,22 @@ export interface RateRule {
 
 const MIN = 60_000;
 
-/** The limits of the account flows (per IP and per account, 15-minute windows). */
+/** The limits of the account flows (per IP and per account, mostly 15-minute windows). */
 export const RATE_RULES = {
-  loginIp: { name: "login-ip", limit: 10, windowMs: 15 * MIN, perIp: true },
-  loginAccount: { name: "login-account", limit: 10, windowMs: 15 * MIN },
-  registerIp: { name: "register-ip", limit: 5, windowMs: 15 * MIN, perIp: true },
+  /**
+   * Failed sign-ins. Only failures count (a success gives its attempt back
+   * and clears the account's count), so people behind one NAT, a carrier or
+   * an office do not lock each other out by signing in. The address ceiling
+   * is higher than the account one: many accounts share an address.
+   */
+  loginFailuresIp: { name: "login-fail-ip", limit: 30, windowMs: 15 * MIN, perIp: true },
+  loginFailuresAccount: { name: "login-fail-account", limit: 10, windowMs: 15 * MIN },
+  /**
+   * Registrations per address: an office or a class can sign up twenty
+   * people in an hour; a flood is cut to that pace and a daily ceiling.
+   */
+  registerIp: { name: "register-ip", limit: 20, windowMs: 60 * MIN, perIp: true },
+  registerIpDay: { name: "register-ip-day", limit: 60, windowMs: 24 * 60 * MIN, perIp: true },
   resetIp: { name: "reset-ip", limit: 5, windowMs: 15 * MIN, perIp: true },
   resetAccount: { name: "reset-account", limit: 5, windowMs: 15 * MIN },
   /** Setting a new password from a reset link (guessing tokens is hopeless, but cheap to cap). */
@@ -128,6 +139,44 @@ export async function hit(
   }
   // Heavy contention on one key is itself a sign of abuse: refuse.
   return { allowed: false, count: rule.limit, remaining: 0, retryAfterSec };
+}
+
+/**
+ * Gives back one attempt counted by `hit` at `now` (same window), for an
+ * attempt that turned out not to be one the rule limits (a successful login).
+ */
+export async function refund(
+  kv: Deno.Kv,
+  rule: RateRule,
+  id: string,
+  now: number,
+): Promise<void> {
+  if (rule.perIp) id = ipKey(id);
+  const windowStart = now - (now % rule.windowMs);
+  const key: Deno.KvKey = ["rate", rule.name, id, windowStart];
+  for (let i = 0; i < MAX_TRIES; i++) {
+    const cur = await kv.get<number>(key);
+    if (!cur.value) return;
+    const op = kv.atomic().check(cur);
+    const res = await (cur.value <= 1
+      ? op.delete(key)
+      : op.set(key, cur.value - 1, { expireIn: windowStart + rule.windowMs - now + 1000 }))
+      .commit();
+    if (res.ok) {
+      return;
+    }
+  }
+}
+
+/** Forgets the count of `id` under `rule` in the current window (a login that succeeded). */
+export async function clear(
+  kv: Deno.Kv,
+  rule: RateRule,
+  id: string,
+  now = Date.now(),
+): Promise<void> {
+  if (rule.perIp) id = ipKey(id);
+  await kv.delete(["rate", rule.name, id, now - (now % rule.windowMs)]);
 }
 
 /** `hit`, throwing `RateLimitedError` when the attempt is refused. */

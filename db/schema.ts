@@ -561,6 +561,15 @@ export interface ErrorReportsTable {
   context: JsonDefault<JsonObject>;
 }
 
+/** Legal pages as Markdown per language (migration 0004; defaults in core/legal/defaults.ts). */
+export interface LegalPagesTable {
+  slug: "privacy" | "terms" | "consent";
+  locale: "ru" | "en";
+  body: string;
+  updated_at: UpdatedAt;
+  updated_by: string | null;
+}
+
 /** Markers of job effects that ran (migration 0002_jobs; see `ctx.once` in queues/define.ts). */
 export interface JobEffectsTable {
   job_id: string;
@@ -601,6 +610,7 @@ export interface Database {
   reengagement_notifications: ReengagementNotificationsTable;
   error_groups: ErrorGroupsTable;
   error_reports: ErrorReportsTable;
+  legal_pages: LegalPagesTable;
 }
 
 // ------------------------------------------------------- row type aliases

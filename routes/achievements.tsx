@@ -127,7 +127,7 @@ export default define.page<typeof handler>(({ data, state }) => {
         </dl>
         <p class="muted small">
           {t("achievements.timeZone", { tz: timeZone })}{" "}
-          <a href="/settings">{t("achievements.timeZone.change")}</a>
+          <a href="/settings#h-time-zone">{t("achievements.timeZone.change")}</a>
         </p>
       </Section>
 

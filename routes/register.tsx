@@ -8,6 +8,7 @@ import { startSession } from "@/http/session.ts";
 import { requestMeta } from "@/http/rate_limit.ts";
 import { registerUser } from "@/core/auth/register.ts";
 import { formFailure } from "@/http/errors.ts";
+import { legalPath } from "@/core/legal/mod.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { PostForm } from "@/components/PostForm.tsx";
@@ -20,11 +21,11 @@ interface Data {
   errors: FieldErrors;
 }
 
-/** The consent boxes: form field, i18n key, and whether registration needs it. */
+/** The consent boxes: form field, i18n key, whether registration needs it, the text agreed to. */
 const CONSENTS = [
-  { name: "consentPersonalData", key: "personalData", required: true },
-  { name: "consentPrivacyPolicy", key: "privacyPolicy", required: true },
-  { name: "consentPublicProfile", key: "publicProfile", required: false },
+  { name: "consentPersonalData", key: "personalData", required: true, legal: "consent" },
+  { name: "consentPrivacyPolicy", key: "privacyPolicy", required: true, legal: "privacy" },
+  { name: "consentPublicProfile", key: "publicProfile", required: false, legal: null },
 ] as const;
 
 export const handler = define.handlers<Data>({
@@ -119,7 +120,16 @@ export default define.page<typeof handler>(({ data, state }) => {
               name={c.name}
               label={t(`auth.consent.${c.key}`)}
               optionalLabel={c.required ? undefined : t("form.optional")}
-              hint={t(`auth.consent.${c.key}.hint`)}
+              hint={c.legal
+                ? (
+                  <>
+                    {t(`auth.consent.${c.key}.hint`)}{" "}
+                    <a href={legalPath(c.legal)} target="_blank">
+                      {t(`legal.consent.read.${c.key}`)}
+                    </a>
+                  </>
+                )
+                : t(`auth.consent.${c.key}.hint`)}
               error={errors[c.name]}
               checked={values.consents[c.name]}
               required={c.required}

@@ -1,6 +1,6 @@
 /**
  * What a signed-in person does with their own account in settings: change
- * the password, email, username or language, sign out every device, delete
+ * the password, email, username, language or time zone, sign out every device, delete
  * the account. Each function takes the acting user, validates with zod and
  * checks the permission itself, so pages, the API and the bot share the
  * same rules.
@@ -166,6 +166,33 @@ export async function changeLocale(
   const { locale } = changeLocaleSchema.parse(input);
   await s.db.updateTable("users").set({ locale }).where("id", "=", user.id).execute();
   return { locale };
+}
+
+/**
+ * The zones a person can choose: what the runtime's Intl knows (so every
+ * stored zone formats dates), plus "UTC", which some runtimes leave out.
+ */
+export const TIME_ZONES: readonly string[] = [
+  ...new Set([...Intl.supportedValuesOf("timeZone"), "UTC"]),
+].sort();
+
+export const changeTimeZoneSchema = z.object({
+  timeZone: z.string().refine((tz) => TIME_ZONES.includes(tz), {
+    error: "settings.timeZone.invalid",
+  }),
+});
+
+/** The zone streaks, statistics and reminder times are counted in (`users.time_zone`). */
+export async function changeTimeZone(
+  s: Services,
+  actor: SessionUser | null,
+  input: { timeZone: unknown },
+): Promise<{ timeZone: string }> {
+  const user = requireUser(actor);
+  const { timeZone } = changeTimeZoneSchema.parse(input);
+  await s.db.updateTable("users").set({ time_zone: timeZone }).where("id", "=", user.id)
+    .execute();
+  return { timeZone };
 }
 
 /** Signs out every device: all sessions stop working on their next request. */

@@ -3,9 +3,12 @@
  *
  * Answers never tell which part was wrong, and an unknown login costs the
  * same scrypt time as a wrong password, so neither the message nor the
- * response time reveals which accounts exist. Attempts are limited per IP
- * and per account (an unknown login is limited under its own name, so a 429
- * does not reveal existence either).
+ * response time reveals which accounts exist. Failed attempts are limited
+ * per account and, with a higher ceiling, per address (an unknown login is
+ * limited under its own name, so a 429 does not reveal existence either).
+ * Each attempt is counted before the password is checked — so concurrent
+ * guesses cannot slip past the limit — and a success gives its attempt back
+ * and clears the account's count: signing in never locks anybody out.
  */
 import { sql } from "kysely";
 import { z } from "zod";
@@ -13,7 +16,7 @@ import type { Services } from "../services.ts";
 import type { Role } from "@/db/schema.ts";
 import { type Locale } from "../i18n/mod.ts";
 import { hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from "./password.ts";
-import { enforce, RATE_RULES } from "../rate_limit.ts";
+import { clear, enforce, RATE_RULES, refund } from "../rate_limit.ts";
 import { log } from "@/platform/log.ts";
 
 export const loginSchema = z.object({
@@ -78,9 +81,10 @@ export async function authenticate(
   meta: { ip: string },
 ): Promise<LoginResult> {
   const data = loginSchema.parse(input);
-  await enforce(s.kv, RATE_RULES.loginIp, meta.ip);
+  const now = Date.now();
+  await enforce(s.kv, RATE_RULES.loginFailuresIp, meta.ip, now);
   const account = await findAccount(s, data.login);
-  await enforce(s.kv, RATE_RULES.loginAccount, account?.id ?? `login:${data.login}`);
+  await enforce(s.kv, RATE_RULES.loginFailuresAccount, account?.id ?? `login:${data.login}`, now);
   if (!account) {
     await verifyAgainstNothing(data.password);
     return { ok: false, reason: "invalid" };
@@ -93,6 +97,8 @@ export async function authenticate(
     log.info("login refused: account disabled", { userId: account.id });
     return { ok: false, reason: "disabled" };
   }
+  await refund(s.kv, RATE_RULES.loginFailuresIp, meta.ip, now);
+  await clear(s.kv, RATE_RULES.loginFailuresAccount, account.id, now);
   // Hashes made with older parameters are upgraded while the password is at hand.
   const newHash = needsRehash(account.password_hash)
     ? await hashPassword(data.password)

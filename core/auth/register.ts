@@ -53,7 +53,7 @@ export interface RegisteredUser {
 
 /**
  * Creates the account. Throws a ZodError for bad input, `RateLimitedError`
- * over the per-IP limit, and `UserExistsError`
+ * over the per-address limits, and `UserExistsError`
  * when the username or email is taken: callers show one neutral message for
  * both, so nobody learns which accounts exist. The password is hashed before
  * the insert in both cases, so the answer takes the same time either way.
@@ -64,8 +64,10 @@ export async function registerUser(
   meta: RequestMeta,
 ): Promise<RegisteredUser> {
   const data = registerSchema.parse(input);
-  // Counted after validation, so typos in the form do not use up attempts.
+  // Counted after validation, so typos in the form do not use up attempts;
+  // per address per hour (an office signs up together) and per day (a flood).
   await enforce(s.kv, RATE_RULES.registerIp, meta.ip);
+  await enforce(s.kv, RATE_RULES.registerIpDay, meta.ip);
   const consents: ConsentType[] = ["PERSONAL_DATA", "PRIVACY_POLICY"];
   if (data.consentPublicProfile) consents.push("PUBLIC_PROFILE");
   const { id, sessionVersion } = await createUser(s, {

@@ -9,6 +9,7 @@ import { notifications } from "./en/notifications.ts";
 import { training } from "./en/training.ts";
 import { profile } from "./en/profile.ts";
 import { ops } from "./en/ops.ts";
+import { legal } from "./en/legal.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -20,4 +21,5 @@ export const en: Dictionary = {
   ...training,
   ...profile,
   ...ops,
+  ...legal,
 };

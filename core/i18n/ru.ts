@@ -8,6 +8,7 @@ import { notifications } from "./ru/notifications.ts";
 import { training } from "./ru/training.ts";
 import { profile } from "./ru/profile.ts";
 import { ops } from "./ru/ops.ts";
+import { legal } from "./ru/legal.ts";
 
 export const ru = {
   ...common,
@@ -19,4 +20,5 @@ export const ru = {
   ...training,
   ...profile,
   ...ops,
+  ...legal,
 };

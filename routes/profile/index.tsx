@@ -10,6 +10,7 @@ import { HttpError, page } from "@/framework/mod.ts";
 import { formObject } from "@/http/forms.ts";
 import { redirect } from "@/http/responses.ts";
 import { requireUser } from "@/core/auth/guards.ts";
+import { absoluteUrl } from "@/core/absolute_url.ts";
 import {
   ownProfile,
   type Profile,
@@ -120,7 +121,7 @@ export const handler = define.handlers<Data>({
   },
 });
 
-export default define.page<typeof handler>(({ data, state, url }) => {
+export default define.page<typeof handler>(({ data, state }) => {
   const { t } = state;
   const { profile: p, pets, failed } = data;
   const profileForm = failed?.form === "profile" ? failed : undefined;
@@ -135,7 +136,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
     website: p.website ?? "",
     isPublic: p.isPublic ? "on" : "",
   };
-  const publicUrl = `${url.origin}/u/${p.username}`;
+  const publicUrl = absoluteUrl(state.services.config, `/u/${p.username}`);
   const opt = t("form.optional");
   const { field, labels } = formBinding<typeof FIELDS[number]>({
     values,

@@ -2,7 +2,8 @@
  * Account settings: one page, one plain form per action (each posts here
  * with `_action`), POST-redirect-GET with a notice after success; a failed
  * form comes back with its errors and values. Works without JavaScript; the
- * username field gets a live availability check when scripts run.
+ * username field gets a live availability check when scripts run, and the
+ * time-zone select is preset to the browser's zone until one is chosen.
  */
 import type { ComponentChildren } from "preact";
 import { define } from "@/define.ts";
@@ -18,11 +19,14 @@ import {
   changeEmail,
   changeLocale,
   changePassword,
+  changeTimeZone,
   changeUsername,
   deleteAccount,
   logoutEverywhere,
+  TIME_ZONES,
 } from "@/core/auth/account.ts";
 import { formFailure } from "@/http/errors.ts";
+import { DEFAULT_TIME_ZONE } from "@/core/achievements.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import type { Locale } from "@/core/i18n/mod.ts";
 import type { State } from "@/define.ts";
@@ -36,18 +40,36 @@ import {
   NewPasswordFields,
 } from "@/components/AccountFields.tsx";
 import UsernameField from "@/islands/UsernameField.tsx";
+import TimeZoneGuess from "@/islands/TimeZoneGuess.tsx";
 import { PushSettings } from "@/components/PushSettings.tsx";
 
-const ACTIONS = ["password", "email", "username", "locale", "logout-all", "delete"] as const;
+const ACTIONS = [
+  "password",
+  "email",
+  "username",
+  "locale",
+  "time-zone",
+  "logout-all",
+  "delete",
+] as const;
 type Action = typeof ACTIONS[number];
 
-const DONE = ["password", "reset", "email", "username", "locale", "logoutAll"] as const;
+const DONE = [
+  "password",
+  "reset",
+  "email",
+  "username",
+  "locale",
+  "timeZone",
+  "logoutAll",
+] as const;
 type Done = typeof DONE[number];
 
 interface Data {
   username: string;
   email: string | null;
   locale: Locale;
+  timeZone: string;
   canDelete: boolean;
   done?: Done;
   /** The form that failed, its values and errors. */
@@ -57,13 +79,14 @@ interface Data {
 async function accountData(ctx: { state: State }): Promise<Omit<Data, "done" | "failed">> {
   const user = requireUser(ctx.state.user);
   const row = await ctx.state.services.db.selectFrom("users")
-    .select(["username", "email", "locale"])
+    .select(["username", "email", "locale", "time_zone"])
     .where("id", "=", user.id)
     .executeTakeFirstOrThrow();
   return {
     username: row.username,
     email: row.email,
     locale: row.locale,
+    timeZone: row.time_zone,
     canDelete: canDeleteOwnAccount(user),
   };
 }
@@ -114,6 +137,9 @@ export const handler = define.handlers<Data>({
           });
           return done("locale");
         }
+        case "time-zone":
+          await changeTimeZone(s, user, { timeZone: str("timeZone") });
+          return done("timeZone");
         case "logout-all": {
           const { sessionVersion } = await logoutEverywhere(s, user);
           await startSession(ctx, headers, { id: user.id, sessionVersion });
@@ -192,6 +218,7 @@ export default define.page<typeof handler>(({ data, state }) => {
   const em = errorsOf("email");
   const un = errorsOf("username");
   const lo = errorsOf("locale");
+  const tz = errorsOf("time-zone");
   const del = errorsOf("delete");
   const currentPassword = t("auth.field.currentPassword");
   return (
@@ -300,6 +327,31 @@ export default define.page<typeof handler>(({ data, state }) => {
             { value: "en", label: t("locale.en"), lang: "en" },
           ]}
         />
+      </ActionSection>
+
+      <ActionSection
+        state={state}
+        id="h-time-zone"
+        title={t("settings.timeZone.title")}
+        action="time-zone"
+        errors={tz}
+        labels={{ timeZone: t("settings.timeZone.label") }}
+        submit={t("settings.timeZone.submit")}
+      >
+        <SelectField
+          id="time-zone-timeZone"
+          name="timeZone"
+          label={t("settings.timeZone.label")}
+          hint={t("settings.timeZone.hint")}
+          value={data.timeZone}
+          error={tz.timeZone}
+          required
+          options={TIME_ZONES.map((z) => ({ value: z, label: z.replaceAll("_", " ") }))}
+        />
+        {/* Still the default: most likely never chosen, so the browser's zone is the better guess. */}
+        {data.timeZone === DEFAULT_TIME_ZONE && !tz.timeZone && (
+          <TimeZoneGuess selectId="time-zone-timeZone" text={t("settings.timeZone.detected")} />
+        )}
       </ActionSection>
 
       <PushSettings state={state} />

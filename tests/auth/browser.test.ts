@@ -69,3 +69,38 @@ Deno.test("browser: the username field says live whether a name is free", async 
   assertEquals(await page.locator("#username-username").inputValue(), "free_pup");
   assertEquals(env.consoleErrors, []);
 });
+
+Deno.test("browser: settings preset the time zone from the browser until one is chosen", async () => {
+  await using env = await openBrowserEnv(async (t) => {
+    await createUser(t.services, { username: "nomad", password: "Secret123" });
+  });
+  const { origin } = env;
+  const context = await env.browser.newContext({
+    locale: "ru-RU",
+    timezoneId: "Asia/Novosibirsk",
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${origin}/login`);
+  await page.getByLabel("Имя пользователя или email").fill("nomad");
+  await page.getByLabel("Пароль").fill("Secret123");
+  await page.getByRole("button", { name: "Войти" }).click();
+  await page.waitForURL(`${origin}/courses`);
+  await page.goto(`${origin}/settings`);
+  await page.locator("[data-tz-filled]").waitFor();
+  assertEquals(await page.locator("#time-zone-timeZone").inputValue(), "Asia/Novosibirsk");
+  await page.getByRole("button", { name: "Сохранить часовой пояс" }).click();
+  await page.waitForURL(`${origin}/settings?done=timeZone`);
+  const row = await env.t.services.db.selectFrom("users").select("time_zone")
+    .where("username", "=", "nomad").executeTakeFirstOrThrow();
+  assertEquals(row.time_zone, "Asia/Novosibirsk");
+  // Chosen now: the browser's guess no longer touches the select.
+  await env.t.services.db.updateTable("users").set({ time_zone: "Europe/Kaliningrad" })
+    .where("username", "=", "nomad").execute();
+  await page.goto(`${origin}/settings`);
+  assertEquals(await page.locator("#time-zone-timeZone").inputValue(), "Europe/Kaliningrad");
+  assertEquals(await page.locator("[data-tz-filled]").count(), 0);
+  assertEquals(errors, []);
+  await context.close();
+});

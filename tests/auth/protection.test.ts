@@ -11,6 +11,7 @@ import {
 } from "./helpers.ts";
 import { verifyPassword } from "@/core/auth/password.ts";
 import { settleResetRequests } from "@/core/auth/password_reset.ts";
+import { RATE_RULES } from "@/core/rate_limit.ts";
 
 Deno.test("CSRF: a missing or wrong token is refused with 403 and nothing changes", async () => {
   await using t = await openTestApp();
@@ -121,12 +122,15 @@ Deno.test("security headers on a page and on JSON; HSTS only in production", asy
   }
 });
 
-Deno.test("rate limit: the 11th login from one IP gets 429 with Retry-After and a message", async () => {
+const IP_FAILURES = RATE_RULES.loginFailuresIp.limit;
+const ACCOUNT_FAILURES = RATE_RULES.loginFailuresAccount.limit;
+
+Deno.test("rate limit: a flood of failed logins from one IP gets 429 with Retry-After and a message", async () => {
   await using t = await openTestApp();
   await makeUser(t, "target2");
   const c = new FormClient(t);
   const { csrf } = await c.page("/login");
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < IP_FAILURES; i++) {
     const r = await c.post("/login", { login: `guess${i}`, password: "Guess12345" }, { csrf });
     assertEquals(r.status, 401, `attempt ${i + 1}`);
     await r.body?.cancel();
@@ -166,19 +170,69 @@ Deno.test("rate limit: one account is limited across IPs; an unknown one the sam
     const c = new FormClient(t, { "x-forwarded-for": `10.0.0.1, 203.0.113.${i}` });
     return await loginThroughForm(c, login, password);
   };
-  for (let i = 0; i < 10; i++) assertEquals((await attempt("popular", i)).status, 401);
+  for (let i = 0; i < ACCOUNT_FAILURES; i++) {
+    assertEquals((await attempt("popular", i)).status, 401);
+  }
   const known = await attempt("popular", 50, PASSWORD);
   assertEquals(known.status, 429, "the account is limited even from a new IP");
-  for (let i = 0; i < 10; i++) assertEquals((await attempt("ghost_user", 100 + i)).status, 401);
+  for (let i = 0; i < ACCOUNT_FAILURES; i++) {
+    assertEquals((await attempt("ghost_user", 100 + i)).status, 401);
+  }
   assertEquals((await attempt("ghost_user", 150)).status, 429, "no difference for unknown names");
   // Another account from a fresh IP is not affected.
   await makeUser(t, "bystander");
   assertEquals((await attempt("bystander", 200, PASSWORD)).status, 303);
 });
 
+Deno.test("login limit: 20 successful sign-ins from one address are all accepted (one office, one NAT)", async () => {
+  await using t = await openTestApp();
+  for (let i = 0; i < 20; i++) await makeUser(t, `office_${i}`);
+  for (let i = 0; i < 20; i++) {
+    const c = new FormClient(t);
+    const res = await loginThroughForm(c, `office_${i}`);
+    assertEquals(res.status, 303, `sign-in ${i + 1}`);
+    assert(c.signedIn());
+  }
+  // The same person signing in again and again is not a flood either.
+  for (let i = 0; i < 12; i++) {
+    assertEquals((await loginThroughForm(new FormClient(t), "office_0")).status, 303);
+  }
+});
+
+Deno.test("login limit: failures on account A do not lock account B from the same address", async () => {
+  await using t = await openTestApp();
+  await makeUser(t, "account_a");
+  await makeUser(t, "account_b");
+  for (let i = 0; i < ACCOUNT_FAILURES; i++) {
+    assertEquals(
+      (await loginThroughForm(new FormClient(t), "account_a", "Wrong12345")).status,
+      401,
+    );
+  }
+  const a = await loginThroughForm(new FormClient(t), "account_a");
+  assertEquals(a.status, 429, "A is locked, even with its right password");
+  assertStringIncludes(text(await a.text()), "Слишком много попыток");
+  const b = new FormClient(t);
+  assertEquals((await loginThroughForm(b, "account_b")).status, 303, "B signs in from the same IP");
+  assert(b.signedIn());
+});
+
+Deno.test("login limit: a successful sign-in clears the account's failures", async () => {
+  await using t = await openTestApp();
+  await makeUser(t, "forgetful");
+  const fail = async () =>
+    (await loginThroughForm(new FormClient(t), "forgetful", "Wrong12345")).status;
+  for (let i = 0; i < ACCOUNT_FAILURES - 1; i++) assertEquals(await fail(), 401);
+  assertEquals((await loginThroughForm(new FormClient(t), "forgetful")).status, 303);
+  for (let i = 0; i < ACCOUNT_FAILURES; i++) {
+    assertEquals(await fail(), 401, `failure ${i + 1} after the success starts a new count`);
+  }
+  assertEquals(await fail(), 429, "the limit still holds after the count restarts");
+});
+
 Deno.test("rate limit: X-Forwarded-For is ignored unless the proxy is trusted", async () => {
   await using t = await openTestApp();
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < IP_FAILURES; i++) {
     const c = new FormClient(t, { "x-forwarded-for": `198.51.100.${i}` });
     assertEquals((await loginThroughForm(c, `nobody${i}`)).status, 401);
   }
@@ -186,21 +240,23 @@ Deno.test("rate limit: X-Forwarded-For is ignored unless the proxy is trusted", 
   assertEquals((await loginThroughForm(c, "nobody99")).status, 429);
 });
 
-Deno.test("rate limit: 5 registrations and 5 reset requests per IP", async () => {
+Deno.test("rate limit: an office registers 20 people from one IP, the next in the hour gets 429; 5 reset requests per IP", async () => {
   await using t = await openTestApp();
-  for (let i = 0; i < 5; i++) {
+  const perHour = RATE_RULES.registerIp.limit;
+  assert(perHour >= 20, "an office or a class can sign up together");
+  for (let i = 0; i < perHour; i++) {
     const r = await new FormClient(t).post("/register", validRegistration(`user_${i}`));
     assertEquals(r.status, 303, `registration ${i + 1}`);
   }
   // Typos do not count: an invalid form is answered with its errors.
   assertEquals((await new FormClient(t).post("/register", { username: "x" })).status, 422);
-  const sixth = await new FormClient(t).post("/register", validRegistration("user_5"));
-  assertEquals(sixth.status, 429);
-  assert(Number(sixth.headers.get("retry-after")) > 0);
-  assertStringIncludes(text(await sixth.text()), "Слишком много попыток");
+  const over = await new FormClient(t).post("/register", validRegistration("user_over"));
+  assertEquals(over.status, 429);
+  assert(Number(over.headers.get("retry-after")) > 0);
+  assertStringIncludes(text(await over.text()), "Слишком много попыток");
   assertEquals(
     (await t.services.db.selectFrom("users").select("id").execute()).length,
-    5,
+    perHour,
   );
 
   for (let i = 0; i < 5; i++) {
@@ -209,11 +265,11 @@ Deno.test("rate limit: 5 registrations and 5 reset requests per IP", async () =>
     });
     assertEquals(r.status, 303);
   }
-  const over = await new FormClient(t).submit("/password-reset", "/password-reset", {
+  const resetOver = await new FormClient(t).submit("/password-reset", "/password-reset", {
     login: "user_0",
   });
-  assertEquals(over.status, 429);
-  assert(Number(over.headers.get("retry-after")) > 0);
+  assertEquals(resetOver.status, 429);
+  assert(Number(resetOver.headers.get("retry-after")) > 0);
   await settleResetRequests();
 });
 

@@ -1,6 +1,6 @@
 import { assertEquals } from "../helpers/assert.ts";
 import { assertRejects } from "../helpers/assert.ts";
-import { enforce, hit, RateLimitedError, type RateRule } from "@/core/rate_limit.ts";
+import { clear, enforce, hit, RateLimitedError, type RateRule, refund } from "@/core/rate_limit.ts";
 
 const rule: RateRule = { name: "test", limit: 3, windowMs: 60_000 };
 
@@ -40,4 +40,18 @@ Deno.test("concurrent attempts never let more than the limit through", async () 
   assertEquals(results.filter((x) => x.allowed).length, 10);
   const stored = await kv.get<number>(["rate", "burst", "ip", now - (now % 60_000)]);
   assertEquals(stored.value, 10, "refused attempts are not counted");
+});
+
+Deno.test("refund gives one attempt back in the window it was counted; clear forgets the key", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  const t0 = 60_000 * 28_333_334 + 10_000;
+  for (let i = 0; i < 3; i++) await hit(kv, rule, "a", t0);
+  assertEquals((await hit(kv, rule, "a", t0)).allowed, false);
+  await refund(kv, rule, "a", t0);
+  const again = await hit(kv, rule, "a", t0 + 1_000);
+  assertEquals([again.allowed, again.count], [true, 3], "the refunded attempt is free again");
+  await clear(kv, rule, "a", t0 + 2_000);
+  assertEquals((await hit(kv, rule, "a", t0 + 3_000)).count, 1, "a cleared key starts from zero");
+  await refund(kv, rule, "never-seen", t0);
+  assertEquals((await hit(kv, rule, "never-seen", t0)).count, 1, "refunding nothing stays at zero");
 });

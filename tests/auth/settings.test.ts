@@ -251,3 +251,61 @@ Deno.test("settings: an account that still authors courses is not deleted, and s
   assert(await userRow(t, "trainer"), "nothing was deleted");
   assert(c.signedIn());
 });
+
+Deno.test("settings: the time zone form works without JavaScript and changes the zone achievements use", async () => {
+  await using t = await openTestApp();
+  const c = await signedIn(t, "traveller");
+  const before = await c.page("/achievements");
+  assertStringIncludes(text(before.html), "Europe/Moscow");
+  assertStringIncludes(
+    before.html,
+    'href="/settings#h-time-zone"',
+    "the link leads to the control",
+  );
+
+  const page = await c.page("/settings");
+  // A plain form: a select of every zone, the current one selected, posting to /settings.
+  const form =
+    /<form[^>]*action="\/settings"[^>]*>(?:(?!<\/form>)[\s\S])*name="_action" value="time-zone"(?:(?!<\/form>)[\s\S])*<\/form>/
+      .exec(page.html)?.[0] ?? "";
+  assertStringIncludes(form, '<select id="time-zone-timeZone" name="timeZone"');
+  assertStringIncludes(form, '<option value="Europe/Moscow" selected>');
+  assertStringIncludes(form, '<option value="Asia/Vladivostok">');
+  assertStringIncludes(form, '<option value="UTC">');
+
+  const ok = await c.post("/settings", { _action: "time-zone", timeZone: "Asia/Vladivostok" }, {
+    csrf: page.csrf,
+  });
+  assertEquals(ok.status, 303);
+  assertEquals(ok.headers.get("location"), "/settings?done=timeZone");
+  assertEquals((await userRow(t, "traveller"))!.time_zone, "Asia/Vladivostok");
+  const after = await c.page("/settings?done=timeZone");
+  assertStringIncludes(text(after.html), "Часовой пояс сохранён.");
+  assertStringIncludes(after.html, '<option value="Asia/Vladivostok" selected>');
+  assert(!after.html.includes("TimeZoneGuess"), "a chosen zone is not overridden by the browser's");
+  const achievements = text((await c.page("/achievements")).html);
+  assertStringIncludes(achievements, "Дни считаются по вашему часовому поясу: Asia/Vladivostok.");
+});
+
+Deno.test("settings: an unknown time zone gets 422 with a field message in ru and en; nothing is saved", async () => {
+  await using t = await openTestApp();
+  const c = await signedIn(t, "zoneless");
+  const messages = [
+    ["ru", "Выберите часовой пояс из списка"],
+    ["en", "Choose a time zone from the list"],
+  ] as const;
+  for (const [lang, message] of messages) {
+    // The account's language decides the page's.
+    await t.services.db.updateTable("users").set({ locale: lang })
+      .where("username", "=", "zoneless").execute();
+    const { csrf } = await c.page("/settings");
+    const res = await c.post("/settings", { _action: "time-zone", timeZone: "Mars/Olympus_Mons" }, {
+      csrf,
+    });
+    assertEquals(res.status, 422, lang);
+    const html = await res.text();
+    assertStringIncludes(html, 'id="time-zone-timeZone-error"', lang);
+    assertStringIncludes(text(html), message, lang);
+  }
+  assertEquals((await userRow(t, "zoneless"))!.time_zone, "Europe/Moscow");
+});

@@ -433,3 +433,16 @@ Deno.test({
     }
   },
 });
+
+Deno.test("the public profile address is on PUBLIC_URL, whatever Host the request names", async () => {
+  await using app = await openTestApp({ PUBLIC_URL: "https://gafus.example" });
+  const rex = await signIn(app, "rex_owner");
+  await rex.post("/profile", { ...PROFILE, isPublic: "on" });
+  const res = await app.app.fetch(
+    new Request("http://evil.example/profile", { headers: rex.headers() }),
+  );
+  assertEquals(res.status, 200);
+  const html = await res.text();
+  assertStringIncludes(html, "https://gafus.example/u/rex_owner");
+  assert(!html.includes("evil.example"), "nothing on the page points at the Host header");
+});

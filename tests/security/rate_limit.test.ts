@@ -9,7 +9,7 @@ import { openTestApp } from "../helpers/app.ts";
 import { RATE_RULES } from "@/core/rate_limit.ts";
 import { Visitor } from "./helpers.ts";
 
-const LIMIT = RATE_RULES.loginIp.limit;
+const LIMIT = RATE_RULES.loginFailuresIp.limit;
 
 async function failedLogin(v: Visitor, i: number, headers: HeadersInit = {}): Promise<number> {
   // Unknown and distinct logins: only the per-IP limit can refuse them.

@@ -77,6 +77,7 @@ export const auth = {
   "settings.done.email": "Email сохранён.",
   "settings.done.username": "Имя пользователя изменено.",
   "settings.done.locale": "Язык сохранён.",
+  "settings.done.timeZone": "Часовой пояс сохранён.",
   "settings.done.logoutAll": "Вы вышли на всех других устройствах.",
   "settings.password.title": "Пароль",
   "settings.password.submit": "Сменить пароль",
@@ -93,6 +94,13 @@ export const auth = {
   "settings.locale.title": "Язык",
   "settings.locale.label": "Язык интерфейса и уведомлений",
   "settings.locale.submit": "Сохранить язык",
+  "settings.timeZone.title": "Часовой пояс",
+  "settings.timeZone.label": "Ваш часовой пояс",
+  "settings.timeZone.hint": "По нему считаются дни серий, статистика и время напоминаний.",
+  "settings.timeZone.detected":
+    "Подставлен часовой пояс вашего браузера — сохраните, если он верный.",
+  "settings.timeZone.submit": "Сохранить часовой пояс",
+  "settings.timeZone.invalid": "Выберите часовой пояс из списка",
   "settings.sessions.title": "Входы на других устройствах",
   "settings.sessions.text":
     "Если вы входили с чужого устройства или потеряли телефон, выйдите везде. Этот браузер останется в системе.",

@@ -29,6 +29,7 @@ import { Facts } from "@/components/Facts.tsx";
 import { Section } from "@/components/Section.tsx";
 import { CourseNotAvailable } from "@/components/CourseNotAvailable.tsx";
 import ShareCourse from "@/islands/ShareCourse.tsx";
+import { absoluteUrl } from "@/core/absolute_url.ts";
 
 interface Data {
   view: CourseView | null;
@@ -77,7 +78,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
   if (!view) return <CourseNotAvailable state={state} path={url.pathname} />;
   const { course, days, next, progress } = view;
   const path = `/courses/${encodeURIComponent(course.slug)}`;
-  const absolute = data.publicUrl + path;
+  const absolute = absoluteUrl(data, path);
   const reviewsPath = `${path}/reviews`;
   const done = progress?.status === "COMPLETED";
   return (
@@ -91,7 +92,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
         <meta property="og:description" content={course.shortDescription} />
         <meta property="og:url" content={absolute} />
         {course.logoKey && (
-          <meta property="og:image" content={data.publicUrl + mediaPath(course.logoKey)} />
+          <meta property="og:image" content={absoluteUrl(data, mediaPath(course.logoKey))} />
         )}
         <meta name="twitter:card" content={course.logoKey ? "summary_large_image" : "summary"} />
       </Head>

@@ -19,6 +19,7 @@ export function OpsNav({ t, url }: { t: Translator; url: URL }) {
     ["/ops", "ops.nav.overview"],
     ["/ops/queues", "ops.nav.queues"],
     ["/ops/errors", "ops.nav.errors"],
+    ["/ops/legal", "ops.nav.legal"],
   ];
   const current = (href: string) =>
     href === "/ops"
