@@ -1,5 +1,5 @@
 /** A course or review author: avatar (or initial) and name, linking to the public profile. */
-import { mediaPath } from "@/core/courses.ts";
+import { mediaPath } from "@/core/paths.ts";
 
 export function AuthorAvatar(
   { name, avatarKey, size = 24 }: { name: string; avatarKey: string | null; size?: number },

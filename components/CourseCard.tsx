@@ -5,7 +5,8 @@
  * sorts on in `data-*` attributes.
  */
 import type { ComponentChildren } from "preact";
-import { type CatalogueCourse, type CourseProgress, progressRatio } from "@/core/courses.ts";
+import type { CatalogueCourse } from "@/core/courses/catalogue.ts";
+import { type CourseProgress, progressRatio } from "@/core/courses/progress.ts";
 import type { Translator } from "@/core/i18n/mod.ts";
 import { CourseLogo } from "./CourseLogo.tsx";
 import { CourseAuthor } from "./CourseAuthor.tsx";

@@ -2,7 +2,7 @@
  * The catalogue's search and filter form. It is a plain GET form, so every
  * filter works without JavaScript (the server answers the same query); with
  * it, cards are filtered and re-ordered in place as you type or pick, using
- * the same rules as the server (core/catalogue_filter.ts), and the address
+ * the same rules as the server (core/courses/filter.ts), and the address
  * keeps the query so a reload or a shared link shows the same list.
  */
 import { useEffect, useState } from "preact/hooks";
@@ -19,7 +19,7 @@ import {
   type ProgressStatus,
   type StatusLabels,
   statusMessage,
-} from "@/core/catalogue_filter.ts";
+} from "@/core/courses/filter.ts";
 import type { Locale } from "@/core/i18n/format.ts";
 
 interface Option {

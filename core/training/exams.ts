@@ -10,8 +10,8 @@
  */
 import { z } from "zod";
 import type { Services } from "../services.ts";
-import type { Viewer } from "../courses.ts";
-import { mediaPath } from "../courses.ts";
+import type { Viewer } from "../courses/access.ts";
+import { mediaPath } from "../paths.ts";
 import { ForbiddenError, isStaff, NotFoundError } from "../auth/guards.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { json } from "@/db/connection.ts";

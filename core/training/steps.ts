@@ -16,7 +16,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "@/db/schema.ts";
 import { isUniqueViolation } from "@/db/connection.ts";
 import type { Services } from "../services.ts";
-import type { Viewer } from "../courses.ts";
+import type { Viewer } from "../courses/access.ts";
 import { TrainingError } from "./errors.ts";
 import {
   mutateStep,

@@ -9,10 +9,10 @@ import {
   catalogueFor,
   type CatalogueQuery,
   type CatalogueView,
-  COURSES_TAG,
   readCatalogueQuery,
   viewCatalogue,
-} from "@/core/courses.ts";
+} from "@/core/courses/catalogue.ts";
+import { COURSES_TAG } from "@/core/courses/cache.ts";
 import {
   CATALOGUE_LEVELS,
   CATALOGUE_SORTS,
@@ -22,7 +22,7 @@ import {
   PROGRESS_FILTERS,
   RATING_FILTERS,
   statusMessage,
-} from "@/core/catalogue_filter.ts";
+} from "@/core/courses/filter.ts";
 import { anonymousPage } from "@/http/page_cache.ts";
 import { CourseCard } from "@/components/CourseCard.tsx";
 import { FavoriteToggle } from "@/components/FavoriteToggle.tsx";

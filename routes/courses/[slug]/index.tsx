@@ -7,14 +7,9 @@
  */
 import { define, type State } from "@/define.ts";
 import { type Context, Head, page } from "@/framework/mod.ts";
-import {
-  COURSES_TAG,
-  type CourseView,
-  courseView,
-  dayPath,
-  type DayView,
-  mediaPath,
-} from "@/core/courses.ts";
+import { COURSES_TAG } from "@/core/courses/cache.ts";
+import { type CourseView, courseView, type DayView } from "@/core/courses/view.ts";
+import { dayPath, mediaPath } from "@/core/paths.ts";
 import { NotFoundError } from "@/core/auth/guards.ts";
 import { myReview } from "@/core/reviews.ts";
 import type { Translator } from "@/core/i18n/mod.ts";
@@ -212,20 +207,13 @@ export default define.page<typeof handler>(({ data, state, url }) => {
                   </span>
                 )}
                 <span>{t.plural("steps", d.stepCount)}</span>
-                {d.trainingMinutes > 0 && (
-                  <span>
-                    {t("course.day.training", {
-                      minutes: t("minutes.short", { count: d.trainingMinutes }),
+                {d.minutes.map((m) => (
+                  <span key={m.kind}>
+                    {t(`course.day.minutes.${m.kind}` as const, {
+                      minutes: t("minutes.short", { count: m.minutes }),
                     })}
                   </span>
-                )}
-                {d.theoryMinutes > 0 && (
-                  <span>
-                    {t("course.day.theory", {
-                      minutes: t("minutes.short", { count: d.theoryMinutes }),
-                    })}
-                  </span>
-                )}
+                ))}
               </span>
             </li>
           ))}

@@ -7,7 +7,9 @@
 import { z } from "zod";
 import { define, type State } from "@/define.ts";
 import { type Context, page } from "@/framework/mod.ts";
-import { type CourseOutline, courseOutline, COURSES_TAG } from "@/core/courses.ts";
+import type { CourseOutline } from "@/core/courses/outline.ts";
+import { courseOutline } from "@/core/courses/access.ts";
+import { COURSES_TAG } from "@/core/courses/cache.ts";
 import { isStaff, requireUser } from "@/core/auth/guards.ts";
 import {
   deleteReview,

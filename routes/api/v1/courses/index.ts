@@ -9,10 +9,10 @@ import { define } from "@/define.ts";
 import {
   type CatalogueEntry,
   catalogueFor,
-  mediaPath,
   parseCatalogueQuery,
   viewCatalogue,
-} from "@/core/courses.ts";
+} from "@/core/courses/catalogue.ts";
+import { mediaPath } from "@/core/paths.ts";
 import { requireUser } from "@/core/auth/guards.ts";
 
 export function courseSummaryJson(e: CatalogueEntry, signedIn: boolean) {

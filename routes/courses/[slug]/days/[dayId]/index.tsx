@@ -18,7 +18,7 @@ import { z } from "zod";
 import { define, type State } from "@/define.ts";
 import { type Context, page } from "@/framework/mod.ts";
 import { requireUser } from "@/core/auth/guards.ts";
-import { dayPath } from "@/core/courses.ts";
+import { dayPath } from "@/core/paths.ts";
 import { fieldErrors } from "@/core/validation.ts";
 import { type DayPage, openDay } from "@/core/training/day.ts";
 import { TrainingError, type TrainingErrorCode } from "@/core/training/errors.ts";

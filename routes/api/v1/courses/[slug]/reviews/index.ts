@@ -10,7 +10,7 @@ import { z } from "zod";
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
 import { jsonError } from "@/http/errors.ts";
-import { requireCourse } from "@/core/courses.ts";
+import { requireCourse } from "@/core/courses/access.ts";
 import { requireUser } from "@/core/auth/guards.ts";
 import {
   createReview,
