@@ -10,6 +10,7 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from "@/core/auth
 import { fieldErrors } from "@/core/validation.ts";
 import { translator } from "@/core/i18n/mod.ts";
 import { RateLimitedError, rateLimitMessage } from "@/core/rate_limit.ts";
+import { loginPath } from "@/core/paths.ts";
 
 export function isApi(ctx: Context<unknown>): boolean {
   return ctx.path.startsWith("/api/");
@@ -33,7 +34,7 @@ export function loginRedirect(ctx: Context<unknown>): Response {
   const next = ctx.path + ctx.url.search;
   return new Response(null, {
     status: 303,
-    headers: { location: `/login?next=${encodeURIComponent(next)}` },
+    headers: { location: loginPath(next) },
   });
 }
 

@@ -21,6 +21,7 @@ import {
   statusMessage,
 } from "@/core/courses/filter.ts";
 import type { Locale } from "@/core/i18n/format.ts";
+import { cataloguePath } from "@/core/paths.ts";
 
 interface Option {
   value: string;
@@ -165,7 +166,7 @@ export default function CourseSearch(props: Props) {
         <div class="filters__actions">
           {!live && <button type="submit" class="button">{labels.submit}</button>}
           {(isFiltered(f) || f.sort !== NO_FILTERS.sort) && (
-            <a class="filters__reset" href={`/courses${filtersToSearch(NO_FILTERS, props.tab)}`}>
+            <a class="filters__reset" href={cataloguePath(filtersToSearch(NO_FILTERS, props.tab))}>
               {labels.resetFilters}
             </a>
           )}

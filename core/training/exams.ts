@@ -11,7 +11,7 @@
 import { z } from "zod";
 import type { Services } from "../services.ts";
 import type { Viewer } from "../courses/access.ts";
-import { mediaPath } from "../paths.ts";
+import { mediaPath, stepPath } from "../paths.ts";
 import { ForbiddenError, isStaff, NotFoundError } from "../auth/guards.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { json } from "@/db/connection.ts";
@@ -20,7 +20,7 @@ import { NOTIFICATIONS, notify } from "../notifications.ts";
 import { isValidKey } from "../storage/mod.ts";
 import { TrainingError } from "./errors.ts";
 import { mutateStep, resolveStep, runAfter, type StepContext, stepForLearner } from "./context.ts";
-import { type ActionResult, completeUntimed, stepUrl } from "./steps.ts";
+import { type ActionResult, completeUntimed } from "./steps.ts";
 
 export const WRITTEN_MAX = 10_000;
 export const COMMENT_MAX = 2_000;
@@ -288,7 +288,7 @@ async function review(
     if (!approve) return { row, changed: false };
     return { row: await completeUntimed(trx, row.id, now), changed: true };
   });
-  const url = stepUrl(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId);
+  const url = stepPath(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId);
   await runAfter(async () => {
     await notify(s, ctx.userId, {
       ...(approve ? NOTIFICATIONS.examApproved : NOTIFICATIONS.examReturned),

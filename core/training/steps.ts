@@ -28,6 +28,7 @@ import {
   type UserStepRow,
 } from "./context.ts";
 import { NOTIFICATIONS, notify } from "../notifications.ts";
+import { stepPath } from "../paths.ts";
 
 /** How early a timer may be completed (clock skew between browser and server). */
 export const TIMER_TOLERANCE_MS = 2000;
@@ -149,13 +150,9 @@ export async function runningTimer(
   return {
     userStepId: r.id,
     title: r.title,
-    url: stepUrl(r.slug, r.dc_id, r.sd_id),
+    url: stepPath(r.slug, r.dc_id, r.sd_id),
     endsAt: r.timer_ends_at!,
   };
-}
-
-export function stepUrl(slug: string, dayOnCourseId: string, stepOnDayId: string): string {
-  return `/courses/${encodeURIComponent(slug)}/days/${dayOnCourseId}#step-${stepOnDayId}`;
 }
 
 function conflict(running: RunningTimer): TrainingError {
@@ -417,7 +414,7 @@ export async function finishTimer(
       await notify(s, ctx.userId, {
         ...NOTIFICATIONS.stepFinished,
         vars: { step: ctx.stepTitle },
-        url: stepUrl(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId),
+        url: stepPath(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId),
         // One notification per completion, however often the job is delivered.
         dedupeKey: `step-finished:${ctx.userStepId}:${completedAt}`,
       });

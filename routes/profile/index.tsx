@@ -39,6 +39,7 @@ import {
   PetsSection,
   ProfileHead,
 } from "./(_lib)/parts.tsx";
+import { petPath, profilePath } from "@/core/paths.ts";
 
 const DONE = ["saved", "avatar", "avatarRemoved", "petDeleted"] as const;
 type Done = typeof DONE[number];
@@ -159,7 +160,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
           {p.isPublic ? t("profile.public.on", { url: publicUrl }) : t("profile.public.off")}
         </p>
         <p>
-          <a href={`/u/${p.username}`}>{t("profile.public.link")}</a>
+          <a href={profilePath(p.username)}>{t("profile.public.link")}</a>
         </p>
       </ProfileHead>
 
@@ -238,7 +239,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
         </PostForm>
       </Section>
 
-      <PetsSection pets={pets} t={t} hrefOf={(pet) => `/profile/pets/${pet.id}`}>
+      <PetsSection pets={pets} t={t} hrefOf={(pet) => petPath(pet.id)}>
         <p>
           <a class="button" href="/profile/pets/new">{t("profile.pets.add")}</a>
         </p>

@@ -9,7 +9,14 @@ import { define, type State } from "@/define.ts";
 import { type Context, Head, page } from "@/framework/mod.ts";
 import { COURSES_TAG } from "@/core/courses/cache.ts";
 import { type CourseView, courseView, type DayView } from "@/core/courses/view.ts";
-import { dayPath, mediaPath } from "@/core/paths.ts";
+import {
+  absoluteUrl,
+  coursePath,
+  dayPath,
+  loginPath,
+  mediaPath,
+  reviewsPath,
+} from "@/core/paths.ts";
 import { NotFoundError } from "@/core/auth/guards.ts";
 import { myReview } from "@/core/reviews.ts";
 import type { Translator } from "@/core/i18n/mod.ts";
@@ -71,9 +78,9 @@ export default define.page<typeof handler>(({ data, state, url }) => {
   const view = data.view;
   if (!view) return <CourseNotAvailable state={state} path={url.pathname} />;
   const { course, days, next, progress } = view;
-  const path = `/courses/${encodeURIComponent(course.slug)}`;
-  const absolute = data.publicUrl + path;
-  const reviewsPath = `${path}/reviews`;
+  const path = coursePath(course.slug);
+  const absolute = absoluteUrl(data, path);
+  const reviews = reviewsPath(course.slug);
   const done = progress?.status === "COMPLETED";
   return (
     <>
@@ -86,7 +93,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
         <meta property="og:description" content={course.shortDescription} />
         <meta property="og:url" content={absolute} />
         {course.logoKey && (
-          <meta property="og:image" content={data.publicUrl + mediaPath(course.logoKey)} />
+          <meta property="og:image" content={absoluteUrl(data, mediaPath(course.logoKey))} />
         )}
         <meta name="twitter:card" content={course.logoKey ? "summary_large_image" : "summary"} />
       </Head>
@@ -110,13 +117,13 @@ export default define.page<typeof handler>(({ data, state, url }) => {
           <p class="course-head__rating">
             {course.avgRating !== null
               ? (
-                <a href={reviewsPath}>
+                <a href={reviews}>
                   <StarRating rating={course.avgRating} t={t} /> {course.avgRating.toFixed(1)}
                   {" · "}
                   {t.plural("course.reviews", course.reviewCount)}
                 </a>
               )
-              : <a href={reviewsPath}>{t("course.reviews.link")}</a>}
+              : <a href={reviews}>{t("course.reviews.link")}</a>}
           </p>
         </div>
         <div class="course-head__star">
@@ -140,7 +147,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
               <strong>
                 <span aria-hidden="true">🎉</span> {t("course.cta.done")}
               </strong>
-              <a class="button button--primary" href={reviewsPath}>
+              <a class="button button--primary" href={reviews}>
                 {data.hasReview ? t("course.cta.myReview") : t("course.cta.review")}
               </a>
             </p>
@@ -152,9 +159,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
                   ? t("course.cta.continue", { day: dayLabel(next, t) })
                   : t("course.cta.start")}
               </a>
-              {!user && (
-                <a href={`/login?next=${encodeURIComponent(path)}`}>{t("course.cta.signIn")}</a>
-              )}
+              {!user && <a href={loginPath(path)}>{t("course.cta.signIn")}</a>}
             </p>
           )}
       </section>

@@ -12,6 +12,7 @@ import { UploadError, uploadFailure } from "@/core/uploads.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { PetForm, type PetFormValues } from "../(_lib)/parts.tsx";
+import { petPath } from "@/core/paths.ts";
 
 interface Data {
   values: PetFormValues;
@@ -32,7 +33,7 @@ export const handler = define.handlers<Data>({
       const form = await receivePetForm(s, user, id, ctx.req);
       values = form.fields;
       await createPet(s, user, form.fields, { id, photo: form.file });
-      return redirect(`/profile/pets/${id}?done=created`);
+      return redirect(`${petPath(id)}?done=created`);
     } catch (err) {
       const failure = uploadFailure(err, ctx.state.t, "photo");
       if (!failure) throw err;

@@ -12,7 +12,7 @@ import {
   parseCatalogueQuery,
   viewCatalogue,
 } from "@/core/courses/catalogue.ts";
-import { mediaPath } from "@/core/paths.ts";
+import { coursePath, mediaPath } from "@/core/paths.ts";
 import { requireUser } from "@/core/auth/guards.ts";
 
 export function courseSummaryJson(e: CatalogueEntry, signedIn: boolean) {
@@ -35,7 +35,7 @@ export function courseSummaryJson(e: CatalogueEntry, signedIn: boolean) {
       name: c.authorName,
       avatarUrl: c.authorAvatarKey ? mediaPath(c.authorAvatarKey) : null,
     },
-    url: `/courses/${encodeURIComponent(c.slug)}`,
+    url: coursePath(c.slug),
     ...(signedIn
       ? {
         favorite: e.favorite,

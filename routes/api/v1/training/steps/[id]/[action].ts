@@ -24,15 +24,15 @@ import {
 import { saveDiary } from "@/core/training/diary.ts";
 import { submitExam } from "@/core/training/exams.ts";
 import { actionJson, answer, jsonBody } from "@/routes/api/v1/training/(_lib)/respond.ts";
+import { stepActionSchema } from "@/core/training/actions.ts";
 
-const ACTIONS = ["start", "resume", "pause", "reset", "complete", "diary", "exam"] as const;
 const startSchema = z.object({ pauseOther: z.boolean().optional() });
 
 export const handler = define.handlers({
   async POST(ctx) {
     const user = requireUser(ctx.state.user);
     const s = ctx.state.services;
-    const action = z.enum(ACTIONS).safeParse(ctx.params.action);
+    const action = stepActionSchema.safeParse(ctx.params.action);
     if (!action.success) throw new NotFoundError();
     const id = ctx.params.id;
     const body = await jsonBody(ctx.req);
