@@ -38,11 +38,6 @@ export function stepPath(slug: string, dayOnCourseId: string, stepOnDayId: strin
   return `${dayPath(slug, dayOnCourseId)}#step-${seg(stepOnDayId)}`;
 }
 
-/** The exam form's no-JavaScript target (answers with a video upload). */
-export function examPath(slug: string, dayOnCourseId: string): string {
-  return `${dayPath(slug, dayOnCourseId)}/exam`;
-}
-
 /** The app URL of a stored file (`/media/<key>`, which checks who may see it). */
 export function mediaPath(key: string): string {
   return `/media/${key.split("/").map(seg).join("/")}`;
