@@ -15,7 +15,7 @@ import { errorCommands } from "./errors.ts";
 import { exportCommands } from "./export.ts";
 import { migrateToLatest } from "@/db/migrate.ts";
 import { seedDemo } from "@/core/demo/seed.ts";
-import { invalidateCourses } from "@/core/courses.ts";
+import { invalidateCourses } from "@/core/courses/cache.ts";
 
 export const migrateCommand: Command = {
   name: "migrate",

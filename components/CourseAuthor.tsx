@@ -1,5 +1,5 @@
 /** A course or review author: avatar (or initial) and name, linking to the public profile. */
-import { mediaPath } from "@/core/courses.ts";
+import { mediaPath, profilePath } from "@/core/paths.ts";
 
 export function AuthorAvatar(
   { name, avatarKey, size = 24 }: { name: string; avatarKey: string | null; size?: number },
@@ -45,6 +45,6 @@ export function CourseAuthor(
     </>
   );
   return link
-    ? <a class="author" href={`/u/${encodeURIComponent(username)}`}>{body}</a>
+    ? <a class="author" href={profilePath(username)}>{body}</a>
     : <span class="author">{body}</span>;
 }

@@ -5,11 +5,13 @@
  * sorts on in `data-*` attributes.
  */
 import type { ComponentChildren } from "preact";
-import { type CatalogueCourse, type CourseProgress, progressRatio } from "@/core/courses.ts";
+import type { CatalogueCourse } from "@/core/courses/catalogue.ts";
+import { type CourseProgress, progressRatio } from "@/core/courses/progress.ts";
 import type { Translator } from "@/core/i18n/mod.ts";
 import { CourseLogo } from "./CourseLogo.tsx";
 import { CourseAuthor } from "./CourseAuthor.tsx";
 import { CourseProgressBar } from "./CourseProgressBar.tsx";
+import { coursePath } from "@/core/paths.ts";
 
 export function CourseCard(
   { course, t, hidden, progress, star }: {
@@ -39,7 +41,7 @@ export function CourseCard(
       <CourseLogo name={course.name} slug={course.slug} logoKey={course.logoKey} />
       <div class="course-card__body">
         <h3 class="course-card__title">
-          <a href={`/courses/${encodeURIComponent(course.slug)}`}>{course.name}</a>
+          <a href={coursePath(course.slug)}>{course.name}</a>
         </h3>
         {course.access === "PRIVATE" && (
           <p class="badge badge--private">

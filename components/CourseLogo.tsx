@@ -1,5 +1,5 @@
 /** A course's logo, or a coloured initial when the course has none. */
-import { mediaPath } from "@/core/courses.ts";
+import { mediaPath } from "@/core/paths.ts";
 
 const PALETTE = ["#8936FF", "#2EC6FE", "#FF7A45", "#2BB673", "#E8457C", "#F5A623"];
 

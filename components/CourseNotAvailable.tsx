@@ -1,6 +1,7 @@
 /** The one answer for a course that is missing, private without access, or a draft (404). */
 import type { State } from "@/define.ts";
 import { PageTitle } from "./PageTitle.tsx";
+import { loginPath } from "@/core/paths.ts";
 
 export function CourseNotAvailable({ state, path }: { state: State; path: string }) {
   const { t, user } = state;
@@ -14,7 +15,7 @@ export function CourseNotAvailable({ state, path }: { state: State; path: string
         <p>{t("course.notAvailable.text")}</p>
         {!user && (
           <p>
-            <a href={`/login?next=${encodeURIComponent(path)}`}>
+            <a href={loginPath(path)}>
               {t("course.notAvailable.signIn")}
             </a>
           </p>

@@ -1,5 +1,5 @@
 /** "3 of 6 days" with a bar; the bar is a `<progress>` so screen readers announce it. */
-import type { CourseProgress } from "@/core/courses.ts";
+import type { CourseProgress } from "@/core/courses/progress.ts";
 import type { Translator } from "@/core/i18n/mod.ts";
 
 export function CourseProgressBar(

@@ -8,6 +8,7 @@ import type { State } from "@/define.ts";
 import type { Translator } from "@/core/i18n/mod.ts";
 import { CsrfField } from "./CsrfField.tsx";
 import FavoriteStar from "@/islands/FavoriteStar.tsx";
+import { loginPath } from "@/core/paths.ts";
 
 type StarLabels = {
   add: string;
@@ -49,7 +50,7 @@ export function FavoriteToggle(
     return (
       <a
         class="fav fav__button fav--signin"
-        href={`/login?next=${encodeURIComponent(back)}`}
+        href={loginPath(back)}
         aria-label={t("favorite.signIn")}
         title={t("favorite.signIn")}
       >

@@ -1,5 +1,6 @@
 import type { State } from "@/define.ts";
-import { LEGAL_SLUGS, legalPath } from "@/core/legal/mod.ts";
+import { LEGAL_SLUGS } from "@/core/legal/mod.ts";
+import { legalPath } from "@/core/paths.ts";
 
 export function Footer({ state }: { state: State }) {
   return (

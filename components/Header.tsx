@@ -2,6 +2,7 @@ import type { State } from "@/define.ts";
 import { LOCALES } from "@/core/i18n/mod.ts";
 import { isStaff, STUDIO_ROLES } from "@/core/auth/guards.ts";
 import { CsrfField } from "./CsrfField.tsx";
+import { loginPath } from "@/core/paths.ts";
 
 export function Header({ state, url }: { state: State; url: URL }) {
   const { t, user } = state;
@@ -67,7 +68,7 @@ export function Header({ state, url }: { state: State; url: URL }) {
             : (
               <>
                 <a
-                  href={`/login?next=${encodeURIComponent(here)}`}
+                  href={loginPath(here)}
                   aria-current={current("/login")}
                 >
                   {t("nav.login")}

@@ -16,8 +16,8 @@
  */
 import { sql } from "kysely";
 import type { Services } from "./services.ts";
-import { learnerProgress } from "./courses.ts";
-import type { ProgressStatus } from "./catalogue_filter.ts";
+import { learnerProgress } from "./courses/progress.ts";
+import type { ProgressStatus } from "./courses/filter.ts";
 
 export const DEFAULT_TIME_ZONE = "Europe/Moscow";
 

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Services } from "./services.ts";
 import type { SessionUser } from "./auth/session_user.ts";
 import { requireUser } from "./auth/guards.ts";
-import { requireCourse } from "./courses.ts";
+import { requireCourse } from "./courses/access.ts";
 
 export const favoriteInputSchema = z.object({
   favorite: z.boolean({ error: "validation.invalid" }),
@@ -45,4 +45,11 @@ export async function isFavorite(
   const row = await s.db.selectFrom("favorites").select("course_id")
     .where("user_id", "=", user.id).where("course_id", "=", course.id).executeTakeFirst();
   return { slug: course.slug, favorite: row !== undefined };
+}
+
+/** The ids of the courses the user starred (the catalogue marks them). */
+export async function favoriteCourseIds(s: Services, userId: string): Promise<Set<string>> {
+  const rows = await s.db.selectFrom("favorites").select("course_id")
+    .where("user_id", "=", userId).execute();
+  return new Set(rows.map((r) => r.course_id));
 }

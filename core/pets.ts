@@ -23,7 +23,7 @@ import {
   UploadError,
 } from "./uploads.ts";
 import { clearable, line, paragraph, pastDate } from "./fields.ts";
-import { mediaPath } from "./courses.ts";
+import { mediaPath } from "./paths.ts";
 import { log } from "@/platform/log.ts";
 
 // ------------------------------------------------------------- validation

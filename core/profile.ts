@@ -18,7 +18,8 @@ import { deleteReplaced, receiveUpload, type StoredFile, UploadError } from "./u
 import { randomName } from "./storage/mod.ts";
 import { newId } from "@/platform/ids.ts";
 import { CONSENT_VERSION } from "./auth/register.ts";
-import { type CatalogueCourse, mediaPath, publicCatalogue } from "./courses.ts";
+import { type CatalogueCourse, publicCatalogue } from "./courses/catalogue.ts";
+import { mediaPath } from "./paths.ts";
 import { listPetsOf, type PetView } from "./pets.ts";
 import { clearable, line, paragraph, pastDate } from "./fields.ts";
 

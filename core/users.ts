@@ -9,7 +9,7 @@ import { type Database, type Role, ROLES } from "@/db/schema.ts";
 import { hashPassword } from "./auth/password.ts";
 import { newId } from "@/platform/ids.ts";
 import { isUniqueViolation } from "@/db/connection.ts";
-import { invalidateCourses } from "./courses.ts";
+import { invalidateCourses } from "./courses/cache.ts";
 import { recomputeRating } from "./reviews.ts";
 import { log } from "@/platform/log.ts";
 import { AppError } from "./app_error.ts";

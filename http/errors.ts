@@ -18,6 +18,7 @@ import { type Translator, translator } from "@/core/i18n/mod.ts";
 import { reportError } from "@/core/error_tracking.ts";
 import { log, logContext } from "@/platform/log.ts";
 import { loggedPath, loggedUrl } from "./redact.ts";
+import { loginPath } from "@/core/paths.ts";
 
 export function isApi(ctx: Context<unknown>): boolean {
   return ctx.path.startsWith("/api/");
@@ -41,7 +42,7 @@ export function loginRedirect(ctx: Context<unknown>): Response {
   const next = ctx.path + ctx.url.search;
   return new Response(null, {
     status: 303,
-    headers: { location: `/login?next=${encodeURIComponent(next)}` },
+    headers: { location: loginPath(next) },
   });
 }
 

@@ -2,7 +2,7 @@
  * The catalogue's search and filter form. It is a plain GET form, so every
  * filter works without JavaScript (the server answers the same query); with
  * it, cards are filtered and re-ordered in place as you type or pick, using
- * the same rules as the server (core/catalogue_filter.ts), and the address
+ * the same rules as the server (core/courses/filter.ts), and the address
  * keeps the query so a reload or a shared link shows the same list.
  */
 import { useEffect, useState } from "preact/hooks";
@@ -19,8 +19,9 @@ import {
   type ProgressStatus,
   type StatusLabels,
   statusMessage,
-} from "@/core/catalogue_filter.ts";
+} from "@/core/courses/filter.ts";
 import type { Locale } from "@/core/i18n/format.ts";
+import { cataloguePath } from "@/core/paths.ts";
 
 interface Option {
   value: string;
@@ -165,7 +166,7 @@ export default function CourseSearch(props: Props) {
         <div class="filters__actions">
           {!live && <button type="submit" class="button">{labels.submit}</button>}
           {(isFiltered(f) || f.sort !== NO_FILTERS.sort) && (
-            <a class="filters__reset" href={`/courses${filtersToSearch(NO_FILTERS, props.tab)}`}>
+            <a class="filters__reset" href={cataloguePath(filtersToSearch(NO_FILTERS, props.tab))}>
               {labels.resetFilters}
             </a>
           )}

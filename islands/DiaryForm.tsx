@@ -5,7 +5,8 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { fill } from "@/core/i18n/format.ts";
-import { type ActionJson, api, reflect, stepApi } from "@/components/training/client.ts";
+import { type ActionJson, api, reflect } from "@/components/training/client.ts";
+import { stepApiPath } from "@/core/paths.ts";
 
 interface Props {
   id: string;
@@ -40,7 +41,12 @@ export default function DiaryForm(p: Props) {
     setBusy(true);
     setError("");
     setSaved(false);
-    const r = await api<ActionJson>(stepApi(p.id, "diary"), p.csrf, { content }, labels.network);
+    const r = await api<ActionJson>(
+      stepApiPath(p.id, "diary"),
+      p.csrf,
+      { content },
+      labels.network,
+    );
     setBusy(false);
     if (!r.ok) {
       setError(r.err.fields?.content ?? r.err.message);

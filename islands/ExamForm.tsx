@@ -10,7 +10,8 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { fill } from "@/core/i18n/format.ts";
 import { formatClock } from "@/core/training/clock.ts";
-import { type ActionJson, api, reflect, stepApi } from "@/components/training/client.ts";
+import { type ActionJson, api, reflect } from "@/components/training/client.ts";
+import { stepApiPath } from "@/core/paths.ts";
 
 interface Question {
   id: string;
@@ -131,7 +132,7 @@ export default function ExamForm(p: Props) {
     setVideoKey("");
     setProgress(0);
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", stepApi(p.id, "video"));
+    xhr.open("POST", stepApiPath(p.id, "video"));
     xhr.setRequestHeader("x-csrf-token", p.csrf);
     xhr.setRequestHeader("content-type", blob.type || "application/octet-stream");
     xhr.setRequestHeader("accept", "application/json");
@@ -175,7 +176,7 @@ export default function ExamForm(p: Props) {
   async function submit() {
     setBusy(true);
     setErrors({});
-    const r = await api<ActionJson & { exam: ExamResultJson }>(stepApi(p.id, "exam"), p.csrf, {
+    const r = await api<ActionJson & { exam: ExamResultJson }>(stepApiPath(p.id, "exam"), p.csrf, {
       answers,
       written,
       videoKey: videoKey || undefined,

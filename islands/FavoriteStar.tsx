@@ -6,6 +6,7 @@
  */
 import { useState } from "preact/hooks";
 import { fill } from "@/core/i18n/format.ts";
+import { favoriteApiPath } from "@/core/paths.ts";
 
 interface Props {
   slug: string;
@@ -29,7 +30,7 @@ export default function FavoriteStar(props: Props) {
     setBusy(true);
     setStarred(next);
     try {
-      const res = await fetch(`/api/v1/courses/${encodeURIComponent(props.slug)}/favorite`, {
+      const res = await fetch(favoriteApiPath(props.slug), {
         method: next ? "PUT" : "DELETE",
         headers: { "x-csrf-token": props.csrf, accept: "application/json" },
       });

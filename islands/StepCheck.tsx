@@ -7,13 +7,9 @@
  * - practice: the "I did it" button; once done, "Undo" resets it.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import {
-  type ActionJson,
-  api,
-  reflect,
-  type Status,
-  stepApi,
-} from "@/components/training/client.ts";
+import { type ActionJson, api, reflect, type Status } from "@/components/training/client.ts";
+import { stepApiPath } from "@/core/paths.ts";
+import type { StepAction } from "@/core/training/actions.ts";
 
 interface Props {
   id: string;
@@ -40,10 +36,10 @@ export default function StepCheck(p: Props) {
   const root = useRef<HTMLDivElement>(null);
   const sent = useRef(false);
 
-  async function run(kind: "complete" | "reset") {
+  async function run(kind: Extract<StepAction, "complete" | "reset">) {
     setBusy(true);
     setError("");
-    const r = await api<ActionJson>(stepApi(p.id, kind), p.csrf, {}, labels.network);
+    const r = await api<ActionJson>(stepApiPath(p.id, kind), p.csrf, {}, labels.network);
     setBusy(false);
     if (!r.ok) {
       sent.current = false;

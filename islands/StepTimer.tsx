@@ -17,9 +17,10 @@ import {
   api,
   reflect,
   type Status,
-  stepApi,
   type StepStateJson,
 } from "@/components/training/client.ts";
+import { stepApiPath } from "@/core/paths.ts";
+import type { TimerAction } from "@/core/training/actions.ts";
 
 interface Conflict {
   runningStepId: string;
@@ -65,7 +66,7 @@ interface Clock {
   endsAtLabel: string | null;
 }
 
-type Kind = "start" | "pause" | "resume" | "reset" | "complete";
+type Kind = TimerAction | "complete";
 
 export default function StepTimer(p: Props) {
   const { labels } = p;
@@ -109,7 +110,7 @@ export default function StepTimer(p: Props) {
     setBusy(true);
     setError("");
     const body = kind === "start" || kind === "resume" ? { pauseOther } : {};
-    const r = await api<ActionJson>(stepApi(p.id, kind), p.csrf, body, labels.network);
+    const r = await api<ActionJson>(stepApiPath(p.id, kind), p.csrf, body, labels.network);
     setBusy(false);
     if (r.ok) {
       setConflict(null);
@@ -135,7 +136,12 @@ export default function StepTimer(p: Props) {
   }
 
   async function resync() {
-    const r = await api<{ step: StepStateJson }>(stepApi(p.id), p.csrf, undefined, labels.network);
+    const r = await api<{ step: StepStateJson }>(
+      stepApiPath(p.id),
+      p.csrf,
+      undefined,
+      labels.network,
+    );
     if (r.ok) apply(r.data.step);
   }
 

@@ -16,6 +16,7 @@ import type { Translator } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { Section } from "@/components/Section.tsx";
 import { ActivityCalendar } from "@/components/ActivityCalendar.tsx";
+import { coursePath } from "@/core/paths.ts";
 
 export const handler = define.handlers<AchievementsView>({
   async GET(ctx) {
@@ -221,7 +222,7 @@ export default define.page<typeof handler>(({ data, state }) => {
                   {courses.map((c) => (
                     <tr key={c.courseId} data-course={c.slug}>
                       <th scope="row">
-                        <a href={`/courses/${encodeURIComponent(c.slug)}`}>{c.name}</a>
+                        <a href={coursePath(c.slug)}>{c.name}</a>
                       </th>
                       <td>{t(`course.status.${c.status}` as const)}</td>
                       <td>

@@ -1,6 +1,7 @@
 import { define, type State } from "@/define.ts";
 import { type Context, page } from "@/framework/mod.ts";
-import { COURSES_TAG, publicCatalogue } from "@/core/courses.ts";
+import { COURSES_TAG } from "@/core/courses/cache.ts";
+import { publicCatalogue } from "@/core/courses/catalogue.ts";
 import { anonymousPage } from "@/http/page_cache.ts";
 import { CourseCard } from "@/components/CourseCard.tsx";
 import { PageTitle } from "@/components/PageTitle.tsx";

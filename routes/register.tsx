@@ -8,7 +8,7 @@ import { startSession } from "@/http/session.ts";
 import { requestMeta } from "@/http/rate_limit.ts";
 import { registerUser } from "@/core/auth/register.ts";
 import { formFailure } from "@/http/errors.ts";
-import { legalPath } from "@/core/legal/mod.ts";
+import { legalPath } from "@/core/paths.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { PostForm } from "@/components/PostForm.tsx";

@@ -11,7 +11,7 @@ import type { DiaryEntryView } from "@/core/training/diary.ts";
 import { DIARY_MAX } from "@/core/training/diary.ts";
 import { EXAM_VIDEO_MAX_BYTES, WRITTEN_MAX } from "@/core/training/exams.ts";
 import { formatClock, formatTimeOfDay } from "@/core/training/clock.ts";
-import { dayPath } from "@/core/courses.ts";
+import { dayPath } from "@/core/paths.ts";
 import StepTimer from "@/islands/StepTimer.tsx";
 import StepCheck from "@/islands/StepCheck.tsx";
 import DiaryForm from "@/islands/DiaryForm.tsx";

@@ -35,11 +35,6 @@ export interface ApiError {
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; err: ApiError };
 
-/** The path of a learner step action (`/api/v1/training/steps/<id>/<action>`). */
-export function stepApi(id: string, action?: string): string {
-  return `/api/v1/training/steps/${id}` + (action ? `/${action}` : "");
-}
-
 /** JSON to the API; errors (HTTP or network) come back as values, never thrown. */
 export async function api<T>(
   url: string,

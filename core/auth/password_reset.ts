@@ -23,7 +23,7 @@ import { type AccountRow, findAccount } from "./login.ts";
 import { enforce, hit, RATE_RULES } from "../rate_limit.ts";
 import { log } from "@/platform/log.ts";
 import { AppError } from "../app_error.ts";
-import { absoluteUrl } from "../absolute_url.ts";
+import { absoluteUrl, passwordResetPath } from "../paths.ts";
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
 
@@ -38,7 +38,7 @@ export const resetRequestSchema = z.object({
 export const newPasswordSchema = withMatchingRepeat(z.object(newPasswordFields));
 
 export function resetUrl(config: Pick<Config, "publicUrl">, token: string): string {
-  return absoluteUrl(config, `/password-reset/${token}`);
+  return absoluteUrl(config, passwordResetPath(token));
 }
 
 /** Channels a reset link can go through for this account. */

@@ -21,11 +21,6 @@ export function isLegalSlug(v: unknown): v is LegalSlug {
   return (LEGAL_SLUGS as readonly unknown[]).includes(v);
 }
 
-/** Where each page lives (the register form and the footer link here). */
-export function legalPath(slug: LegalSlug): string {
-  return `/legal/${slug}`;
-}
-
 export interface LegalPage {
   slug: LegalSlug;
   locale: Locale;

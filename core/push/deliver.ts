@@ -17,9 +17,9 @@ import type { PushJob } from "@/queues/jobs/push.ts";
 import { log } from "@/platform/log.ts";
 import { type SendOutcome, sendPush } from "./send.ts";
 import { MAX_PLAINTEXT_BYTES } from "./encrypt.ts";
+import { notificationPath } from "../paths.ts";
 
 /** Where the push's click leads: the notification page marks it read and redirects. */
-export const notificationPath = (id: string) => `/notifications/${id}`;
 export const NOTIFICATION_ICON = "/favicon.svg";
 
 /** Consecutive failures after which a subscription is considered dead. */

@@ -12,7 +12,7 @@ import type {
 } from "@/db/schema.ts";
 import type { Services } from "../services.ts";
 import { NotFoundError } from "../auth/guards.ts";
-import { canViewCourse, type Viewer } from "../courses.ts";
+import { canViewCourse, type Viewer } from "../courses/access.ts";
 import { isId } from "@/platform/ids.ts";
 import { log } from "@/platform/log.ts";
 import { TrainingError } from "./errors.ts";

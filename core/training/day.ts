@@ -9,7 +9,10 @@
  */
 import type { Kysely } from "kysely";
 import type { Services } from "../services.ts";
-import { courseOutline, COURSES_TAG, mediaPath, type OutlineDay, type Viewer } from "../courses.ts";
+import { courseOutline, type Viewer } from "../courses/access.ts";
+import { COURSES_TAG } from "../courses/cache.ts";
+import { mediaPath } from "../paths.ts";
+import type { OutlineDay } from "../courses/outline.ts";
 import { NotFoundError } from "../auth/guards.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { renderMarkdown } from "../markdown.ts";

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Services } from "../services.ts";
-import type { Viewer } from "../courses.ts";
+import type { Viewer } from "../courses/access.ts";
 import { newId } from "@/platform/ids.ts";
 import { TrainingError } from "./errors.ts";
 import { mutateStep, stepForLearner } from "./context.ts";

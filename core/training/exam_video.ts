@@ -15,8 +15,8 @@
  * uploads of the same exam are deleted as soon as a new one is stored.
  */
 import type { Services } from "../services.ts";
-import type { Viewer } from "../courses.ts";
-import { mediaPath } from "../courses.ts";
+import type { Viewer } from "../courses/access.ts";
+import { mediaPath } from "../paths.ts";
 import { randomName } from "../storage/mod.ts";
 import { receiveUpload, UploadError, type UploadPolicy, VIDEO_UPLOAD } from "../uploads.ts";
 import { TrainingError } from "./errors.ts";

@@ -10,8 +10,8 @@
  */
 import { z } from "zod";
 import type { Services } from "../services.ts";
-import type { Viewer } from "../courses.ts";
-import { mediaPath } from "../courses.ts";
+import type { Viewer } from "../courses/access.ts";
+import { mediaPath, stepPath } from "../paths.ts";
 import { ForbiddenError, isStaff, NotFoundError } from "../auth/guards.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { json } from "@/db/connection.ts";
@@ -20,7 +20,7 @@ import { enqueuePendingPushes, NOTIFICATIONS, storeNotification } from "../notif
 import { isValidKey } from "../storage/mod.ts";
 import { TrainingError } from "./errors.ts";
 import { mutateStep, resolveStep, runAfter, type StepContext, stepForLearner } from "./context.ts";
-import { type ActionResult, completeUntimed, stepUrl } from "./steps.ts";
+import { type ActionResult, completeUntimed } from "./steps.ts";
 
 export const WRITTEN_MAX = 10_000;
 export const COMMENT_MAX = 2_000;
@@ -296,7 +296,7 @@ async function review(
     await storeNotification(s, trx, ctx.userId, {
       ...(approve ? NOTIFICATIONS.examApproved : NOTIFICATIONS.examReturned),
       vars: comment ? { step: ctx.stepTitle, comment } : { step: ctx.stepTitle },
-      url: stepUrl(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId),
+      url: stepPath(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId),
     });
     if (!approve) return { row, changed: false };
     return { row: await completeUntimed(trx, row.id, now), changed: true };

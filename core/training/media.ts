@@ -5,7 +5,7 @@
  * when this module is imported (the day page imports it).
  */
 import { registerMediaAccess } from "../media_access.ts";
-import { canViewCourse } from "../courses.ts";
+import { canViewCourse } from "../courses/access.ts";
 import { isStaff } from "../auth/guards.ts";
 import { isId } from "@/platform/ids.ts";
 

@@ -16,7 +16,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "@/db/schema.ts";
 import { isUniqueViolation } from "@/db/connection.ts";
 import type { Services } from "../services.ts";
-import type { Viewer } from "../courses.ts";
+import type { Viewer } from "../courses/access.ts";
 import { TrainingError } from "./errors.ts";
 import {
   mutateStep,
@@ -29,6 +29,7 @@ import {
 } from "./context.ts";
 import { enqueuePendingPushes, NOTIFICATIONS, storeNotification } from "../notifications.ts";
 import { crashPoint } from "@/platform/crash_point.ts";
+import { stepPath } from "../paths.ts";
 
 /** How early a timer may be completed (clock skew between browser and server). */
 export const TIMER_TOLERANCE_MS = 2000;
@@ -149,13 +150,9 @@ export async function runningTimer(
   return {
     userStepId: r.id,
     title: r.title,
-    url: stepUrl(r.slug, r.dc_id, r.sd_id),
+    url: stepPath(r.slug, r.dc_id, r.sd_id),
     endsAt: r.timer_ends_at!,
   };
-}
-
-export function stepUrl(slug: string, dayOnCourseId: string, stepOnDayId: string): string {
-  return `/courses/${encodeURIComponent(slug)}/days/${dayOnCourseId}#step-${stepOnDayId}`;
 }
 
 function conflict(running: RunningTimer): TrainingError {
@@ -423,7 +420,7 @@ export async function finishTimer(
       await storeNotification(s, trx, ctx.userId, {
         ...NOTIFICATIONS.stepFinished,
         vars: { step: ctx.stepTitle },
-        url: stepUrl(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId),
+        url: stepPath(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId),
       });
     }
     return {

@@ -9,10 +9,10 @@ import {
   catalogueFor,
   type CatalogueQuery,
   type CatalogueView,
-  COURSES_TAG,
   readCatalogueQuery,
   viewCatalogue,
-} from "@/core/courses.ts";
+} from "@/core/courses/catalogue.ts";
+import { COURSES_TAG } from "@/core/courses/cache.ts";
 import {
   CATALOGUE_LEVELS,
   CATALOGUE_SORTS,
@@ -22,12 +22,13 @@ import {
   PROGRESS_FILTERS,
   RATING_FILTERS,
   statusMessage,
-} from "@/core/catalogue_filter.ts";
+} from "@/core/courses/filter.ts";
 import { anonymousPage } from "@/http/page_cache.ts";
 import { CourseCard } from "@/components/CourseCard.tsx";
 import { FavoriteToggle } from "@/components/FavoriteToggle.tsx";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import CourseSearch from "@/islands/CourseSearch.tsx";
+import { cataloguePath, loginPath } from "@/core/paths.ts";
 
 /** Visitors are answered from the page cache before any data is loaded. */
 export const pageCache = (ctx: Context<State>) => anonymousPage(ctx, [COURSES_TAG]);
@@ -77,7 +78,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
             <a
               key={key}
               class="tabs__tab"
-              href={`/courses${filtersToSearch(NO_FILTERS, key)}`}
+              href={cataloguePath(filtersToSearch(NO_FILTERS, key))}
               aria-current={key === tab ? "page" : undefined}
             >
               {t(`catalogue.tab.${key}` as const)}
@@ -89,7 +90,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
       {signInNeeded
         ? (
           <p class="notice-inline">
-            <a href={`/login?next=${encodeURIComponent(back)}`}>{t("catalogue.tab.signIn")}</a>
+            <a href={loginPath(back)}>{t("catalogue.tab.signIn")}</a>
           </p>
         )
         : (

@@ -21,6 +21,7 @@ import {
 } from "@/core/notifications.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { CsrfField } from "@/components/CsrfField.tsx";
+import { notificationPath } from "@/core/paths.ts";
 
 interface Data {
   items: NotificationItem[];
@@ -122,7 +123,7 @@ export default define.page<typeof handler>(({ data, state }) => {
                 class={n.read ? "notification" : "notification notification--unread"}
                 data-notification={n.id}
               >
-                <a class="notification__link" href={`/notifications/${n.id}`}>
+                <a class="notification__link" href={notificationPath(n.id)}>
                   {!n.read && (
                     <span class="notification__new">{t("notifications.unreadMark")}</span>
                   )}

@@ -10,7 +10,6 @@ import { HttpError, page } from "@/framework/mod.ts";
 import { formObject } from "@/http/forms.ts";
 import { redirect } from "@/http/responses.ts";
 import { requireUser } from "@/core/auth/guards.ts";
-import { absoluteUrl } from "@/core/absolute_url.ts";
 import {
   ownProfile,
   type Profile,
@@ -40,6 +39,7 @@ import {
   PetsSection,
   ProfileHead,
 } from "./(_lib)/parts.tsx";
+import { absoluteUrl, petPath, profilePath } from "@/core/paths.ts";
 
 const DONE = ["saved", "avatar", "avatarRemoved", "petDeleted"] as const;
 type Done = typeof DONE[number];
@@ -136,7 +136,7 @@ export default define.page<typeof handler>(({ data, state }) => {
     website: p.website ?? "",
     isPublic: p.isPublic ? "on" : "",
   };
-  const publicUrl = absoluteUrl(state.services.config, `/u/${p.username}`);
+  const publicUrl = absoluteUrl(state.services.config, profilePath(p.username));
   const opt = t("form.optional");
   const { field, labels } = formBinding<typeof FIELDS[number]>({
     values,
@@ -160,7 +160,7 @@ export default define.page<typeof handler>(({ data, state }) => {
           {p.isPublic ? t("profile.public.on", { url: publicUrl }) : t("profile.public.off")}
         </p>
         <p>
-          <a href={`/u/${p.username}`}>{t("profile.public.link")}</a>
+          <a href={profilePath(p.username)}>{t("profile.public.link")}</a>
         </p>
       </ProfileHead>
 
@@ -239,7 +239,7 @@ export default define.page<typeof handler>(({ data, state }) => {
         </PostForm>
       </Section>
 
-      <PetsSection pets={pets} t={t} hrefOf={(pet) => `/profile/pets/${pet.id}`}>
+      <PetsSection pets={pets} t={t} hrefOf={(pet) => petPath(pet.id)}>
         <p>
           <a class="button" href="/profile/pets/new">{t("profile.pets.add")}</a>
         </p>

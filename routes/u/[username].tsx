@@ -12,6 +12,7 @@ import { CourseCard } from "@/components/CourseCard.tsx";
 import { FormNotice } from "@/components/forms.tsx";
 import { Section } from "@/components/Section.tsx";
 import { ContactsSection, formatDate, PetsSection, ProfileHead } from "../profile/(_lib)/parts.tsx";
+import { petPath, profilePath } from "@/core/paths.ts";
 
 export const handler = define.handlers<{ view: PublicProfile | null }>({
   async GET(ctx) {
@@ -45,7 +46,7 @@ export default define.page<typeof handler>(({ data, state }) => {
       {isOwner && (
         <FormNotice kind="info">
           {p.isPublic
-            ? t("profile.public.on", { url: `/u/${p.username}` })
+            ? t("profile.public.on", { url: profilePath(p.username) })
             : t("profile.public.off")} <a href="/profile">{t("profile.title")}</a>
         </FormNotice>
       )}
@@ -66,7 +67,7 @@ export default define.page<typeof handler>(({ data, state }) => {
       <PetsSection
         pets={pets}
         t={t}
-        hrefOf={isOwner ? (pet) => `/profile/pets/${pet.id}` : undefined}
+        hrefOf={isOwner ? (pet) => petPath(pet.id) : undefined}
       />
     </>
   );

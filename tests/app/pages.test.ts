@@ -132,7 +132,7 @@ Deno.test("anonymous pages are cached, get a fresh nonce each time, and drop whe
   assertStringIncludes(await a.text(), `nonce="${nonceA}"`);
   assertStringIncludes(await b.text(), `nonce="${nonceB}"`);
 
-  const { invalidateCourses } = await import("@/core/courses.ts");
+  const { invalidateCourses } = await import("@/core/courses/cache.ts");
   await t.services.db.updateTable("courses").set({ name: "Это база 2.0" }).where(
     "slug",
     "=",

@@ -8,8 +8,8 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "../help
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import { allCards, completeDay, makeCourse, setCourseStatus, visibleCards } from "./fixtures.ts";
-import { readCatalogueQuery, searchWords } from "@/core/courses.ts";
-import { matchesSearch } from "@/core/search.ts";
+import { readCatalogueQuery, searchWords } from "@/core/courses/catalogue.ts";
+import { matchesSearch } from "@/core/courses/search.ts";
 
 const t = await openTestApp();
 globalThis.addEventListener("unload", () => t.close());
@@ -244,7 +244,7 @@ Deno.test("progress is never stale: the next page after a change shows it", asyn
   await completeDay(db, other.id, beta.days[1]);
   assertStringIncludes(await html("/courses?q=beta", other), "2 из 4 дней");
   // A day added to the course (content change) counts at once too.
-  const { invalidateCourses } = await import("@/core/courses.ts");
+  const { invalidateCourses } = await import("@/core/courses/cache.ts");
   await db.updateTable("day_on_course").set({ archived_at: new Date() })
     .where("id", "=", beta.days[3].dayOnCourseId).execute();
   invalidateCourses(t.services);

@@ -1,5 +1,5 @@
 /**
- * The course page: day statuses and minutes, the summary day locked (and not
+ * The course page: day statuses and minutes by kind of work, the summary day locked (and not
  * a link) until every other day is done, the call to action to the next
  * unfinished day, shared-day progress, sharing and Open Graph tags.
  */
@@ -7,7 +7,9 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "../help
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import { completeDay, makeCourse, setCourseStatus } from "./fixtures.ts";
-import { courseView, dayViews } from "@/core/courses.ts";
+import { courseView, dayViews } from "@/core/courses/view.ts";
+import { dayMinutes } from "@/core/courses/outline.ts";
+import type { StepType } from "@/db/schema.ts";
 
 const t = await openTestApp({ PUBLIC_URL: "https://gafus.example" });
 globalThis.addEventListener("unload", () => t.close());
@@ -46,11 +48,85 @@ async function page(who = learner) {
   return await r.text();
 }
 
-Deno.test("days show their estimated training and theory minutes", async () => {
+Deno.test("days show their estimated minutes by kind of work", async () => {
   const html = await page();
-  // Day 1: timer 150 s + practice 120 s = 5 min training; exam 90 s = 2 min theory; breaks not counted.
-  assertMatch(html, /День 1<\/span>.*?Тренировка: 5 мин<\/span><span>Теория: 2 мин/s);
+  // Day 1: timer 150 s + break 60 s = 4 min training; practice 120 s = 2 min; exam 90 s = 2 min.
+  assertMatch(
+    html,
+    /День 1<\/span>.*?Тренировка: 4 мин<\/span><span>Практика: 2 мин<\/span><span>Экзамен: 2 мин/s,
+  );
   assertMatch(html, /Вводный блок<\/span>.*?Теория: 5 мин/s);
+});
+
+/** The minute labels of each day on a course page, in order. */
+function minuteLabels(html: string): string[][] {
+  return html.split('<li class="day-item').slice(1).map((li) =>
+    [...li.split("</li>")[0].matchAll(/<span>([^<]*: [^<]*)<\/span>/g)].map((m) => m[1])
+  );
+}
+
+Deno.test("outline minutes are labelled by what the steps are: practice is not training, an exam and a diary are not theory", async () => {
+  await makeCourse(db, {
+    slug: "minutes-by-kind",
+    name: "Минуты по видам",
+    authorId: trainer.id,
+    days: [
+      { title: "Только практика", steps: [{ type: "PRACTICE", estimatedSec: 600 }] },
+      { title: "Только экзамен", steps: [{ type: "EXAMINATION", estimatedSec: 240 }] },
+      { title: "Только дневник", steps: [{ type: "DIARY", estimatedSec: 120 }] },
+      {
+        title: "Всё сразу",
+        steps: [
+          { type: "THEORY", estimatedSec: 60 },
+          { type: "TRAINING", durationSec: 90 },
+          { type: "BREAK", durationSec: 30 },
+          { type: "PRACTICE" },
+        ],
+      },
+    ],
+  });
+  const ru = await (await t.fetch("/courses/minutes-by-kind")).text();
+  assertEquals(minuteLabels(ru), [
+    ["Практика: 10 мин"],
+    ["Экзамен: 4 мин"],
+    ["Дневник: 2 мин"],
+    // A kind whose steps have no estimate is left out; timers and breaks are training.
+    ["Тренировка: 2 мин", "Теория: 1 мин"],
+  ]);
+  const en = await (await t.fetch("/courses/minutes-by-kind", {
+    headers: { cookie: "lang=en" },
+  })).text();
+  assertEquals(minuteLabels(en), [
+    ["Practice: 10 min"],
+    ["Exam: 4 min"],
+    ["Diary: 2 min"],
+    ["Training: 2 min", "Theory: 1 min"],
+  ]);
+});
+
+Deno.test("dayMinutes: timers and breaks are training, other steps count as their own kind", () => {
+  const step = (type: StepType, sec: number) => ({
+    type,
+    durationSec: type === "TRAINING" || type === "BREAK" ? sec : null,
+    estimatedSec: type === "TRAINING" || type === "BREAK" ? null : sec,
+  });
+  assertEquals(dayMinutes([step("PRACTICE", 300)]), [{ kind: "practice", minutes: 5 }]);
+  assertEquals(
+    dayMinutes([
+      step("DIARY", 60),
+      step("EXAMINATION", 61),
+      step("BREAK", 30),
+      step("TRAINING", 30),
+      step("THEORY", 120),
+    ]),
+    [
+      { kind: "training", minutes: 1 },
+      { kind: "theory", minutes: 2 },
+      { kind: "exam", minutes: 2 },
+      { kind: "diary", minutes: 1 },
+    ],
+  );
+  assertEquals(dayMinutes([]), []);
 });
 
 Deno.test("the summary day is locked, and not a link, until every other day is done", async () => {
@@ -123,8 +199,7 @@ Deno.test("dayViews: the next day skips done and locked days; days without steps
     type,
     number: null,
     stepCount,
-    trainingMinutes: 0,
-    theoryMinutes: 0,
+    minutes: [],
   });
   const days = [d("a", "regular"), d("empty", "regular", 0), d("s", "summary")];
   const v = dayViews(days, new Map([["a", "COMPLETED" as const]]));

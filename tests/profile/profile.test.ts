@@ -8,7 +8,7 @@ import { type Session, signIn } from "../helpers/session.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { form, jpegLike, makePng, pngLikeStream } from "./fixtures.ts";
 import { newId } from "@/platform/ids.ts";
-import { invalidateCourses } from "@/core/courses.ts";
+import { invalidateCourses } from "@/core/courses/cache.ts";
 import { startS3 } from "../storage/s3_server.ts";
 
 const t = await openTestApp();

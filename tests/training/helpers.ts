@@ -9,7 +9,7 @@ import type { ChecklistQuestion, DayType, StepType, TrainingStatus } from "@/db/
 import type { TestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import type { Session } from "../helpers/session.ts";
-import { invalidateCourses } from "@/core/courses.ts";
+import { invalidateCourses } from "@/core/courses/cache.ts";
 
 export interface StepSpec {
   type: StepType;

@@ -7,14 +7,16 @@
  */
 import { define, type State } from "@/define.ts";
 import { type Context, Head, page } from "@/framework/mod.ts";
+import { COURSES_TAG } from "@/core/courses/cache.ts";
+import { type CourseView, courseView, type DayView } from "@/core/courses/view.ts";
 import {
-  COURSES_TAG,
-  type CourseView,
-  courseView,
+  absoluteUrl,
+  coursePath,
   dayPath,
-  type DayView,
+  loginPath,
   mediaPath,
-} from "@/core/courses.ts";
+  reviewsPath,
+} from "@/core/paths.ts";
 import { NotFoundError } from "@/core/auth/guards.ts";
 import { myReview } from "@/core/reviews.ts";
 import type { Translator } from "@/core/i18n/mod.ts";
@@ -29,7 +31,6 @@ import { Facts } from "@/components/Facts.tsx";
 import { Section } from "@/components/Section.tsx";
 import { CourseNotAvailable } from "@/components/CourseNotAvailable.tsx";
 import ShareCourse from "@/islands/ShareCourse.tsx";
-import { absoluteUrl } from "@/core/absolute_url.ts";
 
 interface Data {
   view: CourseView | null;
@@ -77,9 +78,9 @@ export default define.page<typeof handler>(({ data, state, url }) => {
   const view = data.view;
   if (!view) return <CourseNotAvailable state={state} path={url.pathname} />;
   const { course, days, next, progress } = view;
-  const path = `/courses/${encodeURIComponent(course.slug)}`;
+  const path = coursePath(course.slug);
   const absolute = absoluteUrl(data, path);
-  const reviewsPath = `${path}/reviews`;
+  const reviews = reviewsPath(course.slug);
   const done = progress?.status === "COMPLETED";
   return (
     <>
@@ -116,13 +117,13 @@ export default define.page<typeof handler>(({ data, state, url }) => {
           <p class="course-head__rating">
             {course.avgRating !== null
               ? (
-                <a href={reviewsPath}>
+                <a href={reviews}>
                   <StarRating rating={course.avgRating} t={t} /> {course.avgRating.toFixed(1)}
                   {" · "}
                   {t.plural("course.reviews", course.reviewCount)}
                 </a>
               )
-              : <a href={reviewsPath}>{t("course.reviews.link")}</a>}
+              : <a href={reviews}>{t("course.reviews.link")}</a>}
           </p>
         </div>
         <div class="course-head__star">
@@ -146,7 +147,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
               <strong>
                 <span aria-hidden="true">🎉</span> {t("course.cta.done")}
               </strong>
-              <a class="button button--primary" href={reviewsPath}>
+              <a class="button button--primary" href={reviews}>
                 {data.hasReview ? t("course.cta.myReview") : t("course.cta.review")}
               </a>
             </p>
@@ -158,9 +159,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
                   ? t("course.cta.continue", { day: dayLabel(next, t) })
                   : t("course.cta.start")}
               </a>
-              {!user && (
-                <a href={`/login?next=${encodeURIComponent(path)}`}>{t("course.cta.signIn")}</a>
-              )}
+              {!user && <a href={loginPath(path)}>{t("course.cta.signIn")}</a>}
             </p>
           )}
       </section>
@@ -213,20 +212,13 @@ export default define.page<typeof handler>(({ data, state, url }) => {
                   </span>
                 )}
                 <span>{t.plural("steps", d.stepCount)}</span>
-                {d.trainingMinutes > 0 && (
-                  <span>
-                    {t("course.day.training", {
-                      minutes: t("minutes.short", { count: d.trainingMinutes }),
+                {d.minutes.map((m) => (
+                  <span key={m.kind}>
+                    {t(`course.day.minutes.${m.kind}` as const, {
+                      minutes: t("minutes.short", { count: m.minutes }),
                     })}
                   </span>
-                )}
-                {d.theoryMinutes > 0 && (
-                  <span>
-                    {t("course.day.theory", {
-                      minutes: t("minutes.short", { count: d.theoryMinutes }),
-                    })}
-                  </span>
-                )}
+                ))}
               </span>
             </li>
           ))}

@@ -7,7 +7,9 @@
 import { z } from "zod";
 import { define, type State } from "@/define.ts";
 import { type Context, page } from "@/framework/mod.ts";
-import { type CourseOutline, courseOutline, COURSES_TAG } from "@/core/courses.ts";
+import type { CourseOutline } from "@/core/courses/outline.ts";
+import { courseOutline } from "@/core/courses/access.ts";
+import { COURSES_TAG } from "@/core/courses/cache.ts";
 import { isStaff, requireUser } from "@/core/auth/guards.ts";
 import {
   deleteReview,
@@ -32,6 +34,7 @@ import { StarRating } from "@/components/StarRating.tsx";
 import { Fieldset, FormNotice, TextareaField } from "@/components/forms.tsx";
 import { ButtonForm, PostForm } from "@/components/PostForm.tsx";
 import { Section } from "@/components/Section.tsx";
+import { coursePath, loginPath, reviewsPath } from "@/core/paths.ts";
 
 interface Data {
   course: CourseOutline | null;
@@ -99,7 +102,7 @@ export const handler = define.handlers<Data>({
     if (!course) return page({ course: null, flash: null, ...EMPTY }, { status: 404 });
     const form = await formObject(ctx);
     const action = actionSchema.parse(form);
-    const base = `/courses/${encodeURIComponent(course.slug)}/reviews`;
+    const base = reviewsPath(course.slug);
     if (action._action === "delete") {
       const id = action.reviewId ??
         (await reviewAccess(services, me, course)).mine?.id;
@@ -173,8 +176,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
   const { t, user } = state;
   const course = data.course;
   if (!course) return <CourseNotAvailable state={state} path={url.pathname} />;
-  const coursePath = `/courses/${encodeURIComponent(course.slug)}`;
-  const base = `${coursePath}/reviews`;
+  const base = reviewsPath(course.slug);
   const { summary, access, errors } = data;
   const mine = access.mine;
   const values = data.values ??
@@ -184,7 +186,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
     <>
       <PageTitle t={t} title={t("reviews.heading", { name: course.name })} />
       <nav class="breadcrumbs" aria-label={t("course.breadcrumbs")}>
-        <a href={coursePath}>{t("reviews.back")}</a>
+        <a href={coursePath(course.slug)}>{t("reviews.back")}</a>
       </nav>
       <h1>{t("reviews.heading", { name: course.name })}</h1>
       {data.flash && (
@@ -229,7 +231,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
       >
         {access.reason === "signIn" && (
           <p>
-            <a href={`/login?next=${encodeURIComponent(base)}`}>{t("reviews.signIn")}</a>
+            <a href={loginPath(base)}>{t("reviews.signIn")}</a>
           </p>
         )}
         {access.reason === "notCompleted" && <p class="muted">{t("reviews.onlyCompleted")}</p>}

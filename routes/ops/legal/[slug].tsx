@@ -12,13 +12,13 @@ import { formObject } from "@/http/forms.ts";
 import { redirect } from "@/http/responses.ts";
 import {
   isLegalSlug,
-  legalPath,
   type LegalSlug,
   loadLegalPage,
   previewLegalMarkdown,
   saveLegalPage,
 } from "@/core/legal/mod.ts";
 import { isLocale, type Locale } from "@/core/i18n/mod.ts";
+import { legalEditPath, legalPath } from "@/core/paths.ts";
 import { type FieldErrors, fieldErrors } from "@/core/validation.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { PostForm } from "@/components/PostForm.tsx";
@@ -81,7 +81,7 @@ export const handler = define.handlers<Data>({
       if (!(err instanceof z.ZodError)) throw err;
       return again({ errors: fieldErrors(err, ctx.state.t) }, 422);
     }
-    return redirect(`/ops/legal/${slug}?locale=${locale}&done=1`, 303);
+    return redirect(`${legalEditPath(slug, locale)}&done=1`, 303);
   },
 });
 
@@ -101,7 +101,7 @@ export default define.page<typeof handler>(({ data, state }) => {
         ? (
           <PostForm
             state={state}
-            action={`/ops/legal/${data.slug}?locale=${data.locale}`}
+            action={legalEditPath(data.slug, data.locale)}
             errors={data.errors}
             labels={{ markdown: label }}
             submit={t("ops.legal.save")}

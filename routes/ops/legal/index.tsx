@@ -1,7 +1,8 @@
 /** The legal pages in each language, with when they were changed; admins edit from here. */
 import { define } from "@/define.ts";
 import { page } from "@/framework/mod.ts";
-import { LEGAL_SLUGS, type LegalPage, legalPath, loadLegalPage } from "@/core/legal/mod.ts";
+import { LEGAL_SLUGS, type LegalPage, loadLegalPage } from "@/core/legal/mod.ts";
+import { legalEditPath, legalPath } from "@/core/paths.ts";
 import { LOCALES } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { when } from "../(_lib)/ui.tsx";
@@ -26,7 +27,7 @@ export default define.page<typeof handler>(({ data, state }) => {
       <ul class="ops-legal-list">
         {data.pages.map((p) => (
           <li key={`${p.slug}-${p.locale}`}>
-            <a href={`/ops/legal/${p.slug}?locale=${p.locale}`}>
+            <a href={legalEditPath(p.slug, p.locale)}>
               {t(`legal.${p.slug}.title`)} ({t(`locale.${p.locale}`)})
             </a>{" "}
             <span class="muted">

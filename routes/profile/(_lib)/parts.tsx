@@ -7,7 +7,7 @@
 import type { ComponentChildren } from "preact";
 import type { State } from "@/define.ts";
 import type { Translator } from "@/core/i18n/mod.ts";
-import { mediaPath } from "@/core/courses.ts";
+import { mediaPath } from "@/core/paths.ts";
 import { PET_FORM_FIELDS, petAge, type PetView } from "@/core/pets.ts";
 import { instagramUrl, type Profile, telegramUrl } from "@/core/profile.ts";
 import {

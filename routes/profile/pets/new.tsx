@@ -13,6 +13,7 @@ import { formFailure } from "@/http/errors.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { PetForm, type PetFormValues } from "../(_lib)/parts.tsx";
+import { petPath } from "@/core/paths.ts";
 
 interface Data {
   values: PetFormValues;
@@ -33,7 +34,7 @@ export const handler = define.handlers<Data>({
       const form = await receivePetForm(s, user, id, ctx.req);
       values = form.fields;
       await createPet(s, user, form.fields, { id, photo: form.file });
-      return redirect(`/profile/pets/${id}?done=created`);
+      return redirect(`${petPath(id)}?done=created`);
     } catch (err) {
       const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;

@@ -9,10 +9,10 @@ import { define } from "@/define.ts";
 import {
   type CatalogueEntry,
   catalogueFor,
-  mediaPath,
   parseCatalogueQuery,
   viewCatalogue,
-} from "@/core/courses.ts";
+} from "@/core/courses/catalogue.ts";
+import { coursePath, mediaPath } from "@/core/paths.ts";
 import { requireUser } from "@/core/auth/guards.ts";
 
 export function courseSummaryJson(e: CatalogueEntry, signedIn: boolean) {
@@ -35,7 +35,7 @@ export function courseSummaryJson(e: CatalogueEntry, signedIn: boolean) {
       name: c.authorName,
       avatarUrl: c.authorAvatarKey ? mediaPath(c.authorAvatarKey) : null,
     },
-    url: `/courses/${encodeURIComponent(c.slug)}`,
+    url: coursePath(c.slug),
     ...(signedIn
       ? {
         favorite: e.favorite,

@@ -7,6 +7,7 @@ import { define } from "@/define.ts";
 import { jsonError } from "@/http/errors.ts";
 import { profileJson, publicProfile } from "@/core/profile.ts";
 import { petJson } from "@/core/pets.ts";
+import { coursePath } from "@/core/paths.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -24,7 +25,7 @@ export const handler = define.handlers({
         slug: c.slug,
         name: c.name,
         shortDescription: c.shortDescription,
-        url: `/courses/${c.slug}`,
+        url: coursePath(c.slug),
       })),
     }, { headers: { "cache-control": "no-store" } });
   },

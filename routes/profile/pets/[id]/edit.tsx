@@ -14,6 +14,7 @@ import { PageTitle } from "@/components/PageTitle.tsx";
 import { ButtonForm } from "@/components/PostForm.tsx";
 import { Section } from "@/components/Section.tsx";
 import { PetForm, type PetFormValues, petFormValues } from "@/routes/profile/(_lib)/parts.tsx";
+import { petPath } from "@/core/paths.ts";
 
 interface Data {
   pet: PetView;
@@ -40,7 +41,7 @@ export const handler = define.handlers<Data>({
         photo: form.file,
         removePhoto: removePhoto === "on",
       });
-      return redirect(`/profile/pets/${pet.id}?done=saved`);
+      return redirect(`${petPath(pet.id)}?done=saved`);
     } catch (err) {
       const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
@@ -57,12 +58,12 @@ export default define.page<typeof handler>(({ data, state }) => {
     <>
       <PageTitle t={t} title={t("pet.edit.title", { name: pet.name })} />
       <nav class="breadcrumbs" aria-label="breadcrumbs">
-        <a href={`/profile/pets/${pet.id}`}>{pet.name}</a>
+        <a href={petPath(pet.id)}>{pet.name}</a>
       </nav>
       <h1>{t("pet.edit.title", { name: pet.name })}</h1>
       <PetForm
         state={state}
-        action={`/profile/pets/${pet.id}/edit`}
+        action={`${petPath(pet.id)}/edit`}
         values={data.values}
         errors={data.errors}
         submit={t("pet.save")}
@@ -72,7 +73,7 @@ export default define.page<typeof handler>(({ data, state }) => {
         <p>{t("pet.delete.text")}</p>
         <ButtonForm
           state={state}
-          action={`/profile/pets/${pet.id}/delete`}
+          action={`${petPath(pet.id)}/delete`}
           label={t("pet.delete")}
           variant="danger"
         />

@@ -8,6 +8,7 @@ import { getOwnPet, type PetView } from "@/core/pets.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { FormNotice } from "@/components/forms.tsx";
 import { PetFacts, PetPhoto } from "@/routes/profile/(_lib)/parts.tsx";
+import { petPath } from "@/core/paths.ts";
 
 const DONE = ["created", "saved"] as const;
 type Done = typeof DONE[number];
@@ -47,7 +48,7 @@ export default define.page<typeof handler>(({ data, state }) => {
             </section>
           )}
           <p>
-            <a class="button" href={`/profile/pets/${pet.id}/edit`}>{t("pet.edit")}</a>
+            <a class="button" href={`${petPath(pet.id)}/edit`}>{t("pet.edit")}</a>
           </p>
         </div>
       </article>

@@ -5,7 +5,8 @@
  * the caller may not see is a 404, exactly like one that does not exist.
  */
 import { define } from "@/define.ts";
-import { courseView, dayPath, mediaPath } from "@/core/courses.ts";
+import { courseView } from "@/core/courses/view.ts";
+import { dayPath, mediaPath } from "@/core/paths.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -39,8 +40,8 @@ export const handler = define.handlers({
           type: d.type,
           number: d.number,
           stepCount: d.stepCount,
-          trainingMinutes: d.trainingMinutes,
-          theoryMinutes: d.theoryMinutes,
+          // Estimated minutes by kind, only the kinds the day has: { training, practice, … }.
+          minutes: Object.fromEntries(d.minutes.map((m) => [m.kind, m.minutes])),
           locked: d.locked,
           url: d.locked ? null : dayPath(c.slug, d.dayOnCourseId),
           ...(user ? { status: d.status } : {}),

@@ -16,7 +16,7 @@ import { z } from "zod";
 import { define, type State } from "@/define.ts";
 import { type Context, page } from "@/framework/mod.ts";
 import { NotFoundError, requireUser } from "@/core/auth/guards.ts";
-import { dayPath } from "@/core/courses.ts";
+import { dayPath } from "@/core/paths.ts";
 import { type DayPage, openDay, type StepView } from "@/core/training/day.ts";
 import { TrainingError } from "@/core/training/errors.ts";
 import { submitExam } from "@/core/training/exams.ts";

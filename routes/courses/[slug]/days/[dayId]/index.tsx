@@ -18,7 +18,7 @@ import { z } from "zod";
 import { define, type State } from "@/define.ts";
 import { type Context, page } from "@/framework/mod.ts";
 import { requireUser } from "@/core/auth/guards.ts";
-import { dayPath } from "@/core/courses.ts";
+import { coursePath, dayPath } from "@/core/paths.ts";
 import { type DayPage, openDay } from "@/core/training/day.ts";
 import { TrainingError, type TrainingErrorCode } from "@/core/training/errors.ts";
 import {
@@ -37,6 +37,7 @@ import { redirect } from "@/http/responses.ts";
 import { formFailure } from "@/http/errors.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { statusLabels, StepCard, type StepFeedback } from "@/components/training/StepCard.tsx";
+import { isTimerAction, stepActionSchema } from "@/core/training/actions.ts";
 
 interface Data {
   day: DayPage;
@@ -102,7 +103,7 @@ async function render(
 const CONFETTI = Array.from({ length: 24 }, (_, i) => i);
 
 const formSchema = z.object({
-  _action: z.enum(["start", "resume", "pause", "reset", "complete", "diary", "exam"]),
+  _action: stepActionSchema,
   step: z.string().max(40),
   pause_other: z.string().optional(),
   content: z.string().optional(),
@@ -177,8 +178,7 @@ export const handler = define.handlers<Data>({
     }
     const params = new URLSearchParams();
     // A timer stays expanded where the learner is; a finished step moves on to the next.
-    const timerAction = ["start", "resume", "pause", "reset"].includes(f._action);
-    if (timerAction) params.set("open", result.ctx.stepOnDayId);
+    if (isTimerAction(f._action)) params.set("open", result.ctx.stepOnDayId);
     if (result.rollup?.celebrate) params.set("done", result.rollup.celebrate);
     if (notice) params.set("notice", notice);
     const qs = params.size ? `?${params}` : "";
@@ -195,7 +195,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
     : t(`course.day.type.${d.type as Exclude<typeof d.type, "regular">}`);
   const statuses = statusLabels(t);
   const action = url.pathname;
-  const courseUrl = `/courses/${encodeURIComponent(day.course.slug)}`;
+  const courseUrl = coursePath(day.course.slug);
   const celebrateText = data.celebrate === "course"
     ? t("training.celebrate.course")
     : data.celebrate === "day"

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
-import { requireCourse } from "@/core/courses.ts";
+import { requireCourse } from "@/core/courses/access.ts";
 import { requireUser } from "@/core/auth/guards.ts";
 import { createReview, listReviews, myReview, type Review } from "@/core/reviews.ts";
 

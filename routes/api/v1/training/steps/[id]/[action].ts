@@ -25,8 +25,8 @@ import { saveDiary } from "@/core/training/diary.ts";
 import { submitExam } from "@/core/training/exams.ts";
 import { readJson } from "@/http/forms.ts";
 import { actionJson } from "@/routes/api/v1/training/(_lib)/respond.ts";
+import { stepActionSchema } from "@/core/training/actions.ts";
 
-const ACTIONS = ["start", "resume", "pause", "reset", "complete", "diary", "exam"] as const;
 /** A diary entry or an exam's written answer fits; a video travels separately. */
 const MAX_BODY_BYTES = 64 * 1024;
 const startSchema = z.object({ pauseOther: z.boolean().optional() });
@@ -35,7 +35,7 @@ export const handler = define.handlers({
   async POST(ctx) {
     const user = requireUser(ctx.state.user);
     const s = ctx.state.services;
-    const action = z.enum(ACTIONS).safeParse(ctx.params.action);
+    const action = stepActionSchema.safeParse(ctx.params.action);
     if (!action.success) throw new NotFoundError();
     const id = ctx.params.id;
     const body = await readJson(ctx, MAX_BODY_BYTES);

@@ -5,7 +5,7 @@
  * with and without JavaScript. Only browser-safe imports.
  */
 import { matchesSearch } from "./search.ts";
-import { fill, formatPlural, type Locale, type Message } from "./i18n/format.ts";
+import { fill, formatPlural, type Locale, type Message } from "../i18n/format.ts";
 
 export const CATALOGUE_LEVELS = ["BEGINNER", "INTERMEDIATE", "ADVANCED", "EXPERT"] as const;
 export const PROGRESS_FILTERS = ["NOT_STARTED", "IN_PROGRESS", "COMPLETED"] as const;

@@ -1,0 +1,92 @@
+/**
+ * Every app URL, built in one place, so a route's address is spelled once
+ * and a link cannot drift from the route it points to. Relative paths only,
+ * except `absoluteUrl`, which prefixes `PUBLIC_URL` (share links, canonical
+ * and Open Graph addresses, e-mails, push). Islands import it too: keep it
+ * free of anything that does not run in a browser (type imports only).
+ */
+import type { Config } from "@/platform/config.ts";
+import type { StepAction } from "./training/actions.ts";
+
+const seg = encodeURIComponent;
+
+/**
+ * `PUBLIC_URL` + an app path: the address to give to the outside world. Never
+ * built from the request: its Host header is whatever the client sent.
+ */
+export function absoluteUrl(config: Pick<Config, "publicUrl">, path: string): string {
+  return config.publicUrl + (path.startsWith("/") ? path : `/${path}`);
+}
+
+/** The catalogue, with an optional query string (`?tab=…`, from `filtersToSearch`). */
+export function cataloguePath(search = ""): string {
+  return `/courses${search}`;
+}
+
+export function coursePath(slug: string): string {
+  return `/courses/${seg(slug)}`;
+}
+
+export function reviewsPath(slug: string): string {
+  return `${coursePath(slug)}/reviews`;
+}
+
+/** Day URL inside the learner app. */
+export function dayPath(slug: string, dayOnCourseId: string): string {
+  return `${coursePath(slug)}/days/${seg(dayOnCourseId)}`;
+}
+
+/** A step on its day page: the day with the step's anchor. */
+export function stepPath(slug: string, dayOnCourseId: string, stepOnDayId: string): string {
+  return `${dayPath(slug, dayOnCourseId)}#step-${seg(stepOnDayId)}`;
+}
+
+/** The app URL of a stored file (`/media/<key>`, which checks who may see it). */
+export function mediaPath(key: string): string {
+  return `/media/${key.split("/").map(seg).join("/")}`;
+}
+
+/** A legal page (privacy, terms, consent): the register form and the footer link here. */
+export function legalPath(slug: string): string {
+  return `/legal/${seg(slug)}`;
+}
+
+/** The admin's editor of a legal page, in one language. */
+export function legalEditPath(slug: string, locale?: string): string {
+  return `/ops/legal/${seg(slug)}${locale ? `?locale=${seg(locale)}` : ""}`;
+}
+
+/** A user's public profile. */
+export function profilePath(username: string): string {
+  return `/u/${seg(username)}`;
+}
+
+export function petPath(petId: string): string {
+  return `/profile/pets/${seg(petId)}`;
+}
+
+export function notificationPath(id: string): string {
+  return `/notifications/${seg(id)}`;
+}
+
+export function passwordResetPath(token: string): string {
+  return `/password-reset/${seg(token)}`;
+}
+
+/** The sign-in page, coming back to `next` (a path on this site) afterwards. */
+export function loginPath(next?: string): string {
+  return next ? `/login?next=${seg(next)}` : "/login";
+}
+
+/** `PUT`/`DELETE` stars and unstars a course. */
+export function favoriteApiPath(slug: string): string {
+  return `/api/v1/courses/${seg(slug)}/favorite`;
+}
+
+/**
+ * A learner step in the JSON API: its state, one of the step actions, or
+ * the exam video upload (`/api/v1/training/steps/<id>[/<action>]`).
+ */
+export function stepApiPath(userStepId: string, action?: StepAction | "video"): string {
+  return `/api/v1/training/steps/${seg(userStepId)}` + (action ? `/${action}` : "");
+}
