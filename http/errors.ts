@@ -82,6 +82,12 @@ function describe(err: unknown, t: Translator, invalidStatus: number): Described
   return undefined;
 }
 
+/** The status `mapError` answers `err` with (the error pages show it the same way). */
+export function errorStatus(err: unknown): number {
+  if (err instanceof HttpError || err instanceof AppError) return err.status;
+  return err instanceof z.ZodError ? INVALID_API : 500;
+}
+
 function translatorOf(ctx: Context<unknown>): Translator {
   // The error may have happened before the locale middleware ran.
   return (ctx.state as Partial<State>).t ?? translator("ru");
@@ -108,7 +114,7 @@ export function mapError(err: unknown, ctx: Context<unknown>): Response | HttpEr
       ...(requestId ? { requestId } : {}),
     }, { status: 500 });
   }
-  if (!api) return new HttpError(known.status, known.error, known.headers);
+  if (!api) return new HttpError(errorStatus(err), known.error, known.headers);
   const { status, error, message, data, headers } = known;
   // A form's `_form` message is the answer's `message`; `fields` are the named ones.
   const { _form: _, ...fields } = known.fields ?? {};

@@ -3,13 +3,7 @@ import { PageTitle } from "@/components/PageTitle.tsx";
 import { type MessageKey, translator } from "@/core/i18n/mod.ts";
 import { HttpError } from "@/framework/mod.ts";
 import { AppError } from "@/core/app_error.ts";
-import { z } from "zod";
-
-/** The same status http/errors.ts answered with; anything unexpected is a 500. */
-function statusOf(error: unknown): number {
-  if (error instanceof HttpError || error instanceof AppError) return error.status;
-  return error instanceof z.ZodError ? 400 : 500;
-}
+import { errorStatus } from "@/http/errors.ts";
 
 const TITLES: Record<number, MessageKey> = {
   403: "error.403.title",
@@ -22,7 +16,7 @@ const TITLES: Record<number, MessageKey> = {
 export default define.page(({ state, error }) => {
   // The error may have happened before the locale middleware ran.
   const t = state.t ?? translator("ru");
-  const status = statusOf(error);
+  const status = errorStatus(error);
   const title = status >= 500 ? t("error.500.title") : t(TITLES[status] ?? "error.generic.title");
   const text = status >= 500
     ? t("error.500.text")
