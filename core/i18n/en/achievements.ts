@@ -68,6 +68,8 @@ export const achievements: { [K in keyof typeof ru]: Message } = {
   "achievements.devoted.title": "Devoted learner",
   "achievements.devoted.text": "Train for 100 hours on exercise timers",
   "achievements.courses": "By course",
+  "achievements.courses.table": "Table by course",
+  "achievements.courses.scrollHint": "The table is wider than the screen: scroll it sideways",
   "achievements.courses.empty": "You have not started a course yet.",
   "achievements.courses.pick": "Pick a course",
   "achievements.courses.course": "Course",

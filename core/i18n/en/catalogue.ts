@@ -18,7 +18,8 @@ export const catalogue: { [K in keyof typeof ru]: Message } = {
   "catalogue.tab.favorites": "Favourites",
   "catalogue.tab.empty.progress":
     "You have not started a course yet. Pick one under “All courses”.",
-  "catalogue.tab.empty.favorites": "No favourites yet. Tap ☆ on a course card to keep it here.",
+  "catalogue.tab.empty.favorites":
+    "No favourites yet. Tap the star on a course card to keep it here.",
   "catalogue.tab.signIn": "Sign in to see your progress and favourite courses.",
   "catalogue.filters": "Filters and order",
   "catalogue.filter.level": "Level",

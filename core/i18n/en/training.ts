@@ -95,8 +95,8 @@ export const training: { [K in keyof typeof ru]: Message } = {
   "training.exam.correct": "Correct",
   "training.exam.wrong": "Wrong",
 
-  "training.celebrate.day": "Day complete! Great work 🎉",
-  "training.celebrate.course": "Course complete! Congratulations to you and your pet 🏆",
+  "training.celebrate.day": "Day complete! Great work!",
+  "training.celebrate.course": "Course complete! Congratulations to you and your pet!",
 
   "training.error.timerRunning": "Another step's timer is running: “{title}”.",
   "training.error.tooEarly": "The timer has not finished yet.",

@@ -81,6 +81,8 @@ export const achievements = {
   "achievements.devoted.title": "Преданный ученик",
   "achievements.devoted.text": "Натренируйте 100 часов по таймерам упражнений",
   "achievements.courses": "По курсам",
+  "achievements.courses.table": "Таблица по курсам",
+  "achievements.courses.scrollHint": "Таблица шире экрана — прокрутите её вбок",
   "achievements.courses.empty": "Вы ещё не начали ни одного курса.",
   "achievements.courses.pick": "Выбрать курс",
   "achievements.courses.course": "Курс",

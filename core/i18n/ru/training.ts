@@ -92,8 +92,8 @@ export const training = {
   "training.exam.correct": "Верно",
   "training.exam.wrong": "Неверно",
 
-  "training.celebrate.day": "День завершён! Отличная работа 🎉",
-  "training.celebrate.course": "Курс пройден! Поздравляем вас и вашего питомца 🏆",
+  "training.celebrate.day": "День завершён! Отличная работа!",
+  "training.celebrate.course": "Курс пройден! Поздравляем вас и вашего питомца!",
 
   "training.error.timerRunning": "Уже идёт таймер другого шага: «{title}».",
   "training.error.tooEarly": "Таймер ещё не закончился.",

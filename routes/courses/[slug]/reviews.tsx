@@ -31,6 +31,7 @@ import { StarRating } from "@/components/StarRating.tsx";
 import { Fieldset, FormNotice, TextareaField } from "@/components/forms.tsx";
 import { ButtonForm, PostForm } from "@/components/PostForm.tsx";
 import { Section } from "@/components/Section.tsx";
+import { Icon } from "@/components/icons.tsx";
 
 interface Data {
   course: CourseOutline | null;
@@ -263,7 +264,9 @@ export default define.page<typeof handler>(({ data, state, url }) => {
                         checked={values.rating === String(n)}
                         required
                       />
-                      <span class="rating-input__star" aria-hidden="true">★</span>
+                      <span class="rating-input__star">
+                        <Icon name="star" />
+                      </span>
                       <span class="visually-hidden">{t.plural("reviews.stars", n)}</span>
                     </label>
                   ))}
