@@ -12,7 +12,7 @@ import {
   type AchievementsView,
   loadAchievements,
 } from "@/core/achievements.ts";
-import type { Translator } from "@/core/i18n/mod.ts";
+import { NBSP, type Translator } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { Section } from "@/components/Section.tsx";
 import { ActivityCalendar } from "@/components/ActivityCalendar.tsx";
@@ -45,8 +45,8 @@ function achievementProgress(a: Achievement, t: Translator): string {
   }
   const pct = a.category === "progress";
   return t("achievements.progress", {
-    current: pct ? `${a.current} %` : a.current,
-    target: pct ? `${a.target} %` : a.target,
+    current: pct ? `${a.current}${NBSP}%` : a.current,
+    target: pct ? `${a.target}${NBSP}%` : a.target,
   });
 }
 
@@ -102,7 +102,7 @@ export default define.page<typeof handler>(({ data, state }) => {
           <Stat
             id="stat-overall"
             label={t("achievements.stat.overall")}
-            value={`${stats.overallProgress} %`}
+            value={`${stats.overallProgress}${NBSP}%`}
             hint={t("achievements.stat.overall.hint", {
               done: stats.daysCompleted,
               total: stats.daysTotal,
@@ -173,7 +173,7 @@ export default define.page<typeof handler>(({ data, state }) => {
                       value={a.percent}
                       aria-label={t(`achievements.${a.id}.title` as const)}
                     >
-                      {a.percent} %
+                      {`${a.percent}${NBSP}%`}
                     </progress>
                     <p class="award__state">
                       {a.unlocked

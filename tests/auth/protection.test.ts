@@ -136,7 +136,7 @@ Deno.test("rate limit: the 11th login from one IP gets 429 with Retry-After and 
   const retry = Number(res.headers.get("retry-after"));
   assert(retry > 0 && retry <= 15 * 60, `Retry-After in seconds: ${retry}`);
   const html = text(await res.text());
-  assertMatch(html, /Слишком много попыток\. Попробуйте снова через \d+ минут/);
+  assertMatch(html, /Слишком много попыток\. Попробуйте снова через \d+\u00a0минут/);
   assertStringIncludes(html, 'value="target2"', "the form keeps what was typed");
   assert(!c.signedIn(), "even the right password is refused over the limit");
 
