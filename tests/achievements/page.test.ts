@@ -78,7 +78,7 @@ Deno.test("in Moscow the two steps are a two-day streak; in New York one day", a
   assertStringIncludes(msk, "Europe/Moscow");
 
   const ny = await (await newYork.fetch("/achievements")).text();
-  assertMatch(ny, /id="stat-longest-streak">.*?1 день/);
+  assertMatch(ny, /id="stat-longest-streak">.*?1\u00a0день/);
   assertEquals(rects(ny).filter((r) => r.count > 0), [{ level: 1, date: yesterday, count: 2 }]);
   assertStringIncludes(ny, "America/New_York");
 });

@@ -41,7 +41,7 @@ Deno.test("course outline shows days with step counts and minutes, description a
   assertStringIncludes(html, "<strong>Что понадобится:</strong>");
   assertMatch(html, /День 1<\/span>/);
   assertMatch(html, /\d+\u00a0шаг(а|ов)?/);
-  assertMatch(html, /Тренировка: \d+ мин/);
+  assertMatch(html, /Тренировка: \d+\u00a0мин/);
   // The only script is the share button's (Web Share API / copy link); the rest is plain HTML.
   const islands = [...html.matchAll(/<!--frsh:island:(\w+):/g)].map((m) => m[1]);
   assertEquals(islands, ["ShareCourse"], "the outline ships no other JavaScript");

@@ -155,7 +155,7 @@ Deno.test("rate limit: the 11th login from one IP gets 429 with Retry-After and 
   assert(Number(api.headers.get("retry-after")) > 0);
   const body = await api.json();
   assertEquals(body.error, "rate_limited");
-  assertMatch(body.message, /^Too many attempts\. Please try again in \d+ minutes?\.$/);
+  assertMatch(body.message, /^Too many attempts\. Please try again in \d+\u00a0minutes?\.$/);
 });
 
 Deno.test("rate limit: one account is limited across IPs; an unknown one the same way", async () => {

@@ -131,7 +131,7 @@ Deno.test("registration errors are shown next to the fields, values kept, passwo
   });
   assertEquals(en.status, 422);
   const enHtml = text(await en.text());
-  assertStringIncludes(enHtml, "3 to 32 characters");
+  assertStringIncludes(enHtml, "3 to 32\u00a0characters");
   assertStringIncludes(enHtml, "You cannot register without this consent");
 });
 
