@@ -12,6 +12,7 @@ import { CourseLogo } from "./CourseLogo.tsx";
 import { CourseAuthor } from "./CourseAuthor.tsx";
 import { CourseProgressBar } from "./CourseProgressBar.tsx";
 import { coursePath } from "@/core/paths.ts";
+import { Icon } from "./icons.tsx";
 
 export function CourseCard(
   { course, t, hidden, progress, star }: {
@@ -45,7 +46,7 @@ export function CourseCard(
         </h3>
         {course.access === "PRIVATE" && (
           <p class="badge badge--private">
-            <span aria-hidden="true">🔒</span> {t("course.private")}
+            <Icon name="lock" /> {t("course.private")}
           </p>
         )}
         <p class="course-card__desc">{course.shortDescription}</p>
@@ -64,7 +65,9 @@ export function CourseCard(
               <span class="visually-hidden">
                 {t("course.rating", { rating: course.avgRating.toFixed(1) })}
               </span>
-              <span aria-hidden="true">★ {course.avgRating.toFixed(1)}</span>
+              <span aria-hidden="true">
+                <Icon name="star" /> {course.avgRating.toFixed(1)}
+              </span>
               {" · "}
               {t.plural("course.reviews", course.reviewCount)}
             </span>

@@ -2,6 +2,7 @@
 import type { State } from "@/define.ts";
 import { PageTitle } from "./PageTitle.tsx";
 import { loginPath } from "@/core/paths.ts";
+import { Icon } from "./icons.tsx";
 
 export function CourseNotAvailable({ state, path }: { state: State; path: string }) {
   const { t, user } = state;
@@ -10,7 +11,7 @@ export function CourseNotAvailable({ state, path }: { state: State; path: string
       <PageTitle t={t} title={t("course.notAvailable")} />
       <section class="notice">
         <h1>
-          <span aria-hidden="true">🔒</span> {t("course.notAvailable")}
+          <Icon name="lock" /> {t("course.notAvailable")}
         </h1>
         <p>{t("course.notAvailable.text")}</p>
         {!user && (

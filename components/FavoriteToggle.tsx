@@ -7,6 +7,7 @@
 import type { State } from "@/define.ts";
 import type { Translator } from "@/core/i18n/mod.ts";
 import { CsrfField } from "./CsrfField.tsx";
+import { Icon } from "./icons.tsx";
 import FavoriteStar from "@/islands/FavoriteStar.tsx";
 import { loginPath } from "@/core/paths.ts";
 
@@ -54,7 +55,7 @@ export function FavoriteToggle(
         aria-label={t("favorite.signIn")}
         title={t("favorite.signIn")}
       >
-        <span aria-hidden="true">☆</span>
+        <Icon name="starOutline" />
       </a>
     );
   }

@@ -199,10 +199,26 @@ export const ACHIEVEMENT_IDS = [
 ] as const;
 export type AchievementId = typeof ACHIEVEMENT_IDS[number];
 
+/** The picture of an award, drawn by the page (`components/icons.tsx`); not emoji, which need a font. */
+export type AchievementIcon =
+  | "target"
+  | "flag"
+  | "graduation"
+  | "crown"
+  | "sprout"
+  | "leaf"
+  | "tree"
+  | "gem"
+  | "flame"
+  | "bolt"
+  | "sparkles"
+  | "bird"
+  | "heart";
+
 interface Definition {
   id: AchievementId;
   category: AchievementCategory;
-  icon: string;
+  icon: AchievementIcon;
   target: number;
   value(s: LearnerStats): number;
 }
@@ -213,38 +229,38 @@ const HOUR = 3600;
 function ladder(
   category: AchievementCategory,
   value: (s: LearnerStats) => number,
-  steps: [AchievementId, string, number][],
+  steps: [AchievementId, AchievementIcon, number][],
 ): Definition[] {
   return steps.map(([id, icon, target]) => ({ id, category, icon, target, value }));
 }
 
 // The order here is the order on the page.
 const DEFINITIONS: Definition[] = [
-  ...ladder("courses", (s) => s.coursesStarted, [["firstStep", "🎯", 1]]),
+  ...ladder("courses", (s) => s.coursesStarted, [["firstStep", "target", 1]]),
   ...ladder("courses", (s) => s.coursesCompleted, [
-    ["finisher", "🏁", 1],
-    ["courseMaster", "🎓", 5],
-    ["expert", "👑", 10],
+    ["finisher", "flag", 1],
+    ["courseMaster", "graduation", 5],
+    ["expert", "crown", 10],
   ]),
   ...ladder("progress", (s) => s.overallProgress, [
-    ["progress25", "🌱", 25],
-    ["progress50", "🌿", 50],
-    ["progress75", "🌳", 75],
-    ["progress100", "💎", 100],
+    ["progress25", "sprout", 25],
+    ["progress50", "leaf", 50],
+    ["progress75", "tree", 75],
+    ["progress100", "gem", 100],
   ]),
   ...ladder("streaks", (s) => s.longestStreak, [
-    ["streak3", "🔥", 3],
-    ["streak7", "⚡", 7],
-    ["streak30", "🌟", 30],
+    ["streak3", "flame", 3],
+    ["streak7", "bolt", 7],
+    ["streak30", "sparkles", 30],
   ]),
-  ...ladder("special", (s) => s.sameDayCourses, [["earlyBird", "🐦", 1]]),
-  ...ladder("special", (s) => s.trainingSeconds, [["devoted", "❤️", 100 * HOUR]]),
+  ...ladder("special", (s) => s.sameDayCourses, [["earlyBird", "bird", 1]]),
+  ...ladder("special", (s) => s.trainingSeconds, [["devoted", "heart", 100 * HOUR]]),
 ];
 
 export interface Achievement {
   id: AchievementId;
   category: AchievementCategory;
-  icon: string;
+  icon: AchievementIcon;
   /** Where the learner is, capped at the target (seconds for "devoted"). */
   current: number;
   target: number;

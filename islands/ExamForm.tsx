@@ -10,6 +10,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { fill } from "@/core/i18n/format.ts";
 import { formatClock } from "@/core/training/clock.ts";
+import { Icon } from "@/components/icons.tsx";
 import { type ActionJson, api, reflect } from "@/components/training/client.ts";
 import { stepApiPath } from "@/core/paths.ts";
 
@@ -284,7 +285,8 @@ export default function ExamForm(p: Props) {
                   ))}
                   {v && result && (
                     <p class={v.correct ? "exam__verdict exam__verdict--ok" : "exam__verdict"}>
-                      {v.correct ? `✓ ${labels.correct}` : `✗ ${labels.wrong}`}
+                      <Icon name={v.correct ? "check" : "cross"} />{" "}
+                      {v.correct ? labels.correct : labels.wrong}
                       {v.comment && <span class="muted">{v.comment}</span>}
                     </p>
                   )}
@@ -392,7 +394,11 @@ export default function ExamForm(p: Props) {
                     <progress id={field("progress")} max={100} value={progress} />
                   </p>
                 )}
-                {videoKey && <p class="exam__ready" role="status">✓ {labels.ready}</p>}
+                {videoKey && (
+                  <p class="exam__ready" role="status">
+                    <Icon name="check" /> {labels.ready}
+                  </p>
+                )}
                 {errors.video && (
                   <p class="field-error" id={field("video-error")} role="alert">{errors.video}</p>
                 )}

@@ -7,6 +7,7 @@
 import { useState } from "preact/hooks";
 import { fill } from "@/core/i18n/format.ts";
 import { favoriteApiPath } from "@/core/paths.ts";
+import { Icon } from "@/components/icons.tsx";
 
 interface Props {
   slug: string;
@@ -58,7 +59,7 @@ export default function FavoriteStar(props: Props) {
         aria-busy={busy}
         onClick={toggle}
       >
-        <span aria-hidden="true">{starred ? "★" : "☆"}</span>
+        <Icon name={starred ? "star" : "starOutline"} />
       </button>
       <span class="visually-hidden" role="status">{message}</span>
     </span>

@@ -5,7 +5,7 @@
  * page shows the counts of when it was loaded (and the forms still work).
  */
 import { useEffect, useState } from "preact/hooks";
-import { fill, type Locale } from "@/core/i18n/format.ts";
+import { fill, formatNumber, type Locale } from "@/core/i18n/format.ts";
 
 export interface QueueRowData {
   queue: string;
@@ -93,7 +93,7 @@ export default function QueueCounts(props: Props) {
     };
   }, []);
 
-  const fmt = new Intl.NumberFormat(props.locale);
+  const fmt = { format: (n: number) => formatNumber(props.locale, n) };
   const time = new Intl.DateTimeFormat(props.locale, { timeStyle: "medium" }).format(new Date(at));
   return (
     <div>

@@ -7,6 +7,7 @@
  * - practice: the "I did it" button; once done, "Undo" resets it.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { Icon } from "@/components/icons.tsx";
 import { type ActionJson, api, reflect, type Status } from "@/components/training/client.ts";
 import { stepApiPath } from "@/core/paths.ts";
 import type { StepAction } from "@/core/training/actions.ts";
@@ -72,7 +73,11 @@ export default function StepCheck(p: Props) {
   const showButton = p.mode === "practice" || (!done && !live);
   return (
     <div class="step-check" ref={root} data-live={live ? "1" : undefined}>
-      {done && <p class="step-check__done">✓ {labels.completed}</p>}
+      {done && (
+        <p class="step-check__done">
+          <Icon name="check" /> {labels.completed}
+        </p>
+      )}
       {showButton && (
         <form
           method="post"

@@ -12,11 +12,12 @@ import {
   type AchievementsView,
   loadAchievements,
 } from "@/core/achievements.ts";
-import type { Translator } from "@/core/i18n/mod.ts";
+import { NBSP, type Translator } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { Section } from "@/components/Section.tsx";
 import { ActivityCalendar } from "@/components/ActivityCalendar.tsx";
 import { coursePath } from "@/core/paths.ts";
+import { Icon } from "@/components/icons.tsx";
 
 export const handler = define.handlers<AchievementsView>({
   async GET(ctx) {
@@ -45,8 +46,8 @@ function achievementProgress(a: Achievement, t: Translator): string {
   }
   const pct = a.category === "progress";
   return t("achievements.progress", {
-    current: pct ? `${a.current} %` : a.current,
-    target: pct ? `${a.target} %` : a.target,
+    current: pct ? `${a.current}${NBSP}%` : a.current,
+    target: pct ? `${a.target}${NBSP}%` : a.target,
   });
 }
 
@@ -102,7 +103,7 @@ export default define.page<typeof handler>(({ data, state }) => {
           <Stat
             id="stat-overall"
             label={t("achievements.stat.overall")}
-            value={`${stats.overallProgress} %`}
+            value={`${stats.overallProgress}${NBSP}%`}
             hint={t("achievements.stat.overall.hint", {
               done: stats.daysCompleted,
               total: stats.daysTotal,
@@ -160,7 +161,9 @@ export default define.page<typeof handler>(({ data, state }) => {
                   data-achievement={a.id}
                   data-unlocked={String(a.unlocked)}
                 >
-                  <span class="award__icon" aria-hidden="true">{a.icon}</span>
+                  <span class="award__icon">
+                    <Icon name={a.icon} />
+                  </span>
                   <div class="award__body">
                     <h4 class="award__title">
                       {t(`achievements.${a.id}.title` as const)}
@@ -171,13 +174,13 @@ export default define.page<typeof handler>(({ data, state }) => {
                       value={a.percent}
                       aria-label={t(`achievements.${a.id}.title` as const)}
                     >
-                      {a.percent} %
+                      {`${a.percent}${NBSP}%`}
                     </progress>
                     <p class="award__state">
                       {a.unlocked
                         ? (
                           <strong>
-                            <span aria-hidden="true">✓</span> {t("achievements.unlocked")}
+                            <Icon name="check" /> {t("achievements.unlocked")}
                           </strong>
                         )
                         : a.target > 1
@@ -206,41 +209,54 @@ export default define.page<typeof handler>(({ data, state }) => {
             </p>
           )
           : (
-            <div class="table-scroll">
-              <table class="course-stats">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("achievements.courses.course")}</th>
-                    <th scope="col">{t("achievements.courses.status")}</th>
-                    <th scope="col">{t("achievements.courses.days")}</th>
-                    <th scope="col">{t("achievements.courses.time")}</th>
-                    <th scope="col">{t("achievements.courses.started")}</th>
-                    <th scope="col">{t("achievements.courses.completed")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {courses.map((c) => (
-                    <tr key={c.courseId} data-course={c.slug}>
-                      <th scope="row">
-                        <a href={coursePath(c.slug)}>{c.name}</a>
-                      </th>
-                      <td>{t(`course.status.${c.status}` as const)}</td>
-                      <td>
-                        <progress
-                          max={Math.max(1, c.totalDays)}
-                          value={c.completedDays}
-                          aria-hidden="true"
-                        />{" "}
-                        {c.completedDays}/{c.totalDays}
-                      </td>
-                      <td>{formatDuration(c.activeSeconds, t)}</td>
-                      <td>{c.startedAt ? dateIn(c.startedAt) : "—"}</td>
-                      <td>{c.completedAt ? dateIn(c.completedAt) : "—"}</td>
+            // Six columns do not fit a phone: the table scrolls inside its own box
+            // (focusable, so a keyboard can scroll it), with a hint and edge shadows.
+            <>
+              <p class="table-scroll__hint" id="course-stats-hint">
+                {t("achievements.courses.scrollHint")} <Icon name="arrowRight" />
+              </p>
+              <div
+                class="table-scroll"
+                role="region"
+                tabIndex={0}
+                aria-label={t("achievements.courses.table")}
+                aria-describedby="course-stats-hint"
+              >
+                <table class="course-stats">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("achievements.courses.course")}</th>
+                      <th scope="col">{t("achievements.courses.status")}</th>
+                      <th scope="col">{t("achievements.courses.days")}</th>
+                      <th scope="col">{t("achievements.courses.time")}</th>
+                      <th scope="col">{t("achievements.courses.started")}</th>
+                      <th scope="col">{t("achievements.courses.completed")}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                  </thead>
+                  <tbody>
+                    {courses.map((c) => (
+                      <tr key={c.courseId} data-course={c.slug}>
+                        <th scope="row">
+                          <a href={coursePath(c.slug)}>{c.name}</a>
+                        </th>
+                        <td>{t(`course.status.${c.status}` as const)}</td>
+                        <td>
+                          <progress
+                            max={Math.max(1, c.totalDays)}
+                            value={c.completedDays}
+                            aria-hidden="true"
+                          />{" "}
+                          {c.completedDays}/{c.totalDays}
+                        </td>
+                        <td>{formatDuration(c.activeSeconds, t)}</td>
+                        <td>{c.startedAt ? dateIn(c.startedAt) : "—"}</td>
+                        <td>{c.completedAt ? dateIn(c.completedAt) : "—"}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
           )}
       </Section>
     </>

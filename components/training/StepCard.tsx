@@ -16,6 +16,7 @@ import StepTimer from "@/islands/StepTimer.tsx";
 import StepCheck from "@/islands/StepCheck.tsx";
 import DiaryForm from "@/islands/DiaryForm.tsx";
 import ExamForm from "@/islands/ExamForm.tsx";
+import { Icon } from "@/components/icons.tsx";
 
 export interface TimerConflict {
   runningStepId: string;
@@ -208,7 +209,9 @@ function Media({ step, t }: { step: StepView; t: Translator }) {
           <ul>
             {step.pdfs.map((f) => (
               <li key={f.url}>
-                <a href={f.url} target="_blank" rel="noopener">📄 {f.name} (PDF)</a>
+                <a href={f.url} target="_blank" rel="noopener">
+                  <Icon name="file" /> {f.name} (PDF)
+                </a>
               </li>
             ))}
           </ul>

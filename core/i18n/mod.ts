@@ -8,10 +8,17 @@
  */
 import { ru } from "./ru.ts";
 import { en } from "./en.ts";
-import { fill, formatPlural, type Locale, type Message, type PluralForms } from "./format.ts";
+import {
+  fill,
+  formatNumber,
+  formatPlural,
+  type Locale,
+  type Message,
+  type PluralForms,
+} from "./format.ts";
 import type { Dictionary, MessageKey } from "./types.ts";
 
-export { formatPlural };
+export { formatPlural, NBSP } from "./format.ts";
 export type { Dictionary, Locale, Message, MessageKey, PluralForms };
 export const LOCALES: readonly Locale[] = ["ru", "en"];
 export const DEFAULT_LOCALE: Locale = "ru";
@@ -29,6 +36,7 @@ export interface Translator {
   plural(key: MessageKey, count: number, vars?: Record<string, string | number>): string;
   /** Formats a date in the locale (default: day, month name, year). */
   date(d: Date | string, opts?: Intl.DateTimeFormatOptions): string;
+  /** A number in the locale; digit groups are joined by no-break spaces ("10 000"). */
   number(n: number, opts?: Intl.NumberFormatOptions): string;
   /** The message as stored (a string or plural forms), e.g. to hand to an island. */
   raw(key: MessageKey): Message;
@@ -56,8 +64,7 @@ export function translator(locale: Locale): Translator {
     const date = typeof d === "string" ? new Date(d) : d;
     return opts ? new Intl.DateTimeFormat(tag, opts).format(date) : dateFmt.format(date);
   };
-  const numFmt = new Intl.NumberFormat(tag);
-  t.number = (n, opts) => (opts ? new Intl.NumberFormat(tag, opts).format(n) : numFmt.format(n));
+  t.number = (n, opts) => formatNumber(tag, n, opts);
   translators.set(locale, t);
   return t;
 }

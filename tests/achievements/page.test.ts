@@ -57,9 +57,9 @@ Deno.test("stats, training time from timer seconds, and the per-course row", asy
   const html = await (await moscow.fetch("/achievements")).text();
   assertMatch(html, /id="stat-started"><dt>Курсов начато<\/dt><dd><span class="stat__value">1</);
   assertMatch(html, /id="stat-days"><dt>Дней пройдено<\/dt><dd><span class="stat__value">1</);
-  assertMatch(html, /id="stat-overall">.*?50 %/);
+  assertMatch(html, /id="stat-overall">.*?50\u00a0%/);
   // Two steps × 30 minutes of timer = 1 hour (not "30 minutes per day").
-  assertMatch(html, /id="stat-time"><dt>[^<]+<\/dt><dd><span class="stat__value">1 ч</);
+  assertMatch(html, /id="stat-time"><dt>[^<]+<\/dt><dd><span class="stat__value">1\u00a0ч</);
   assertMatch(html, /<tr data-course="night-owl">.*?В процессе.*?1\/2/s);
   assertMatch(html, /data-achievement="firstStep" data-unlocked="true"/);
   assertMatch(html, /data-achievement="progress50" data-unlocked="true"/);
@@ -69,7 +69,7 @@ Deno.test("stats, training time from timer seconds, and the per-course row", asy
 
 Deno.test("in Moscow the two steps are a two-day streak; in New York one day", async () => {
   const msk = await (await moscow.fetch("/achievements")).text();
-  assertMatch(msk, /id="stat-current-streak">.*?2 дня/);
+  assertMatch(msk, /id="stat-current-streak">.*?2\u00a0дня/);
   const active = rects(msk).filter((r) => r.count > 0);
   assertEquals(active, [
     { level: 1, date: yesterday, count: 1 },
@@ -78,7 +78,7 @@ Deno.test("in Moscow the two steps are a two-day streak; in New York one day", a
   assertStringIncludes(msk, "Europe/Moscow");
 
   const ny = await (await newYork.fetch("/achievements")).text();
-  assertMatch(ny, /id="stat-longest-streak">.*?1 день/);
+  assertMatch(ny, /id="stat-longest-streak">.*?1\u00a0день/);
   assertEquals(rects(ny).filter((r) => r.count > 0), [{ level: 1, date: yesterday, count: 2 }]);
   assertStringIncludes(ny, "America/New_York");
 });
@@ -96,9 +96,12 @@ Deno.test("the SVG calendar has one square per day of the last 26 weeks, with to
   );
   assertStringIncludes(
     html,
-    '<desc id="calendar-desc">За последние 26 недель: дней с занятиями — 2, выполнено шагов — 2.</desc>',
+    '<desc id="calendar-desc">За последние 26\u00a0недель: дней с занятиями — 2, выполнено шагов — 2.</desc>',
   );
-  assertMatch(html, new RegExp(`data-date="${today}" data-count="1"><title>[^<]+: 1 шаг</title>`));
+  assertMatch(
+    html,
+    new RegExp(`data-date="${today}" data-count="1"><title>[^<]+: 1\u00a0шаг</title>`),
+  );
   assertMatch(html, /<title>[^<]+: занятий не было<\/title>/);
   assert(!/<script/.test(html), "the page ships no JavaScript");
 });

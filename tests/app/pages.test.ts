@@ -28,7 +28,7 @@ Deno.test("catalogue search works as a plain GET form, case-insensitive in Russi
     .text(); // ПРОГУЛКА
   assertMatch(html, /<li class="course-card"[^>]*>(?:(?!<\/li>).)*Спокойная прогулка/s);
   assertMatch(html, /<li class="course-card"[^>]*hidden>(?:(?!<\/li>).)*Это база/s);
-  assertStringIncludes(html, "Найден 1 курс");
+  assertStringIncludes(html, "Найден 1\u00a0курс");
   const none = await (await t.fetch("/courses?q=zzzz")).text();
   assertStringIncludes(none, "По запросу «zzzz» ничего не нашлось.");
 });
@@ -40,8 +40,8 @@ Deno.test("course outline shows days with step counts and minutes, description a
   assertStringIncludes(html, "<h1>Это база</h1>");
   assertStringIncludes(html, "<strong>Что понадобится:</strong>");
   assertMatch(html, /День 1<\/span>/);
-  assertMatch(html, /\d+ шаг(а|ов)?/);
-  assertMatch(html, /Тренировка: \d+ мин/);
+  assertMatch(html, /\d+\u00a0шаг(а|ов)?/);
+  assertMatch(html, /Тренировка: \d+\u00a0мин/);
   // The only script is the share button's (Web Share API / copy link); the rest is plain HTML.
   const islands = [...html.matchAll(/<!--frsh:island:(\w+):/g)].map((m) => m[1]);
   assertEquals(islands, ["ShareCourse"], "the outline ships no other JavaScript");

@@ -140,7 +140,7 @@ Deno.test("rate limit: a flood of failed logins from one IP gets 429 with Retry-
   const retry = Number(res.headers.get("retry-after"));
   assert(retry > 0 && retry <= 15 * 60, `Retry-After in seconds: ${retry}`);
   const html = text(await res.text());
-  assertMatch(html, /Слишком много попыток\. Попробуйте снова через \d+ минут/);
+  assertMatch(html, /Слишком много попыток\. Попробуйте снова через \d+\u00a0минут/);
   assertStringIncludes(html, 'value="target2"', "the form keeps what was typed");
   assert(!c.signedIn(), "even the right password is refused over the limit");
 
@@ -159,7 +159,7 @@ Deno.test("rate limit: a flood of failed logins from one IP gets 429 with Retry-
   assert(Number(api.headers.get("retry-after")) > 0);
   const body = await api.json();
   assertEquals(body.error, "rate_limited");
-  assertMatch(body.message, /^Too many attempts\. Please try again in \d+ minutes?\.$/);
+  assertMatch(body.message, /^Too many attempts\. Please try again in \d+\u00a0minutes?\.$/);
 });
 
 Deno.test("rate limit: one account is limited across IPs; an unknown one the same way", async () => {

@@ -111,7 +111,7 @@ Deno.test("registration errors are shown next to the fields, values kept, passwo
   assertStringIncludes(html, 'value="not-an-email"');
   assert(!html.includes("weakpass"), "a password is never echoed back");
   assertStringIncludes(html, "Введите адрес электронной почты");
-  assertStringIncludes(html, "От 8 до 100 символов");
+  assertStringIncludes(html, "От 8 до 100\u00a0символов");
   assertStringIncludes(html, "Пароли не совпадают");
   assertStringIncludes(html, "Без этого согласия зарегистрироваться нельзя");
   // Each error is tied to its input for screen readers.
@@ -131,7 +131,7 @@ Deno.test("registration errors are shown next to the fields, values kept, passwo
   });
   assertEquals(en.status, 422);
   const enHtml = text(await en.text());
-  assertStringIncludes(enHtml, "3 to 32 characters");
+  assertStringIncludes(enHtml, "3 to 32\u00a0characters");
   assertStringIncludes(enHtml, "You cannot register without this consent");
 });
 

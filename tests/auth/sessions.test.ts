@@ -61,7 +61,7 @@ Deno.test("a wrong current password or a weak new one changes nothing", async ()
     passwordRepeat: "short",
   });
   assertEquals(weak.status, 422);
-  assertStringIncludes(text(await weak.text()), "От 8 до 100 символов");
+  assertStringIncludes(text(await weak.text()), "От 8 до 100\u00a0символов");
   assertEquals((await loginThroughForm(new FormClient(t), "careful")).status, 303);
 });
 

@@ -117,7 +117,7 @@ Deno.test("username availability API: signed-in only, validated, limited", async
   const bad = await ask("a b");
   assertEquals(bad.status, 400);
   assertEquals(bad.body.error, "invalid");
-  assertStringIncludes(bad.body.fields.u, "От 3 до 32 символов");
+  assertStringIncludes(bad.body.fields.u, "От 3 до 32\u00a0символов");
 
   for (let i = 0; i < 57; i++) {
     await (await s.fetch("/api/v1/users/username-available?u=abc")).body?.cancel();

@@ -38,5 +38,5 @@ Deno.test("browser: without JavaScript the search is a GET form the server answe
   await page.getByRole("button", { name: "Найти" }).click();
   await page.waitForURL(/q=/);
   assertEquals(await page.locator("[data-course-card]:visible").count(), 1);
-  assertEquals((await page.locator("#search-status").textContent())?.trim(), "Найден 1 курс");
+  assertEquals((await page.locator("#search-status").textContent())?.trim(), "Найден 1\u00a0курс");
 });

@@ -117,7 +117,7 @@ Deno.test("browser: filters apply as you pick, keep the address, and survive a r
 
   await page.getByLabel("Уровень").selectOption("BEGINNER");
   assertEquals(await visible(), ["Щенок дома"]);
-  await page.locator("#search-status", { hasText: "Найден 1 курс" }).waitFor();
+  await page.locator("#search-status", { hasText: "Найден 1\u00a0курс" }).waitFor();
   assertEquals(new URL(page.url()).searchParams.get("level"), "BEGINNER");
 
   await page.getByLabel("Уровень").selectOption("");
@@ -147,5 +147,5 @@ Deno.test("browser: without JavaScript the filters are a GET form", async () => 
   assertEquals(await page.locator("[data-course-card]:visible h3").allTextContents(), [
     "Спокойно на улице",
   ]);
-  assert((await page.locator("#search-status").textContent())?.includes("Найден 1 курс"));
+  assert((await page.locator("#search-status").textContent())?.includes("Найден 1\u00a0курс"));
 });

@@ -109,7 +109,7 @@ Deno.test("the level filter keeps only that level and hides the rest", async () 
   const page = await html("/courses?level=BEGINNER");
   assertEquals(visibleCards(page), ["Апорт для начинающих", "Ёжик и поводок"]);
   assertEquals(allCards(page).length, 4, "hidden cards stay for the island");
-  assertStringIncludes(page, "Найдено 2 курса");
+  assertStringIncludes(page, "Найдено 2\u00a0курса");
   assertMatch(page, /<option selected value="BEGINNER">/);
 });
 
@@ -147,8 +147,8 @@ Deno.test("filters combine", async () => {
 
 Deno.test("cards show progress as days and a bar", async () => {
   const page = await html("/courses");
-  assertStringIncludes(page, "1 из 4 дней");
-  assertStringIncludes(page, "2 из 2 дней");
+  assertStringIncludes(page, "1 из 4\u00a0дней");
+  assertStringIncludes(page, "2 из 2\u00a0дней");
   assertMatch(page, /<progress max="4" value="1"/);
   assert(!(await html("/courses", other)).includes("<progress"), "no progress for a new learner");
 });
@@ -239,14 +239,14 @@ Deno.test("progress is never stale: the next page after a change shows it", asyn
   assertEquals(await card(), "NOT_STARTED");
   await completeDay(db, other.id, beta.days[0]);
   await setCourseStatus(db, other.id, beta.id, "IN_PROGRESS");
-  assertStringIncludes(await html("/courses?q=beta", other), "1 из 4 дней");
+  assertStringIncludes(await html("/courses?q=beta", other), "1 из 4\u00a0дней");
   assertEquals(await card(), "IN_PROGRESS");
   await completeDay(db, other.id, beta.days[1]);
-  assertStringIncludes(await html("/courses?q=beta", other), "2 из 4 дней");
+  assertStringIncludes(await html("/courses?q=beta", other), "2 из 4\u00a0дней");
   // A day added to the course (content change) counts at once too.
   const { invalidateCourses } = await import("@/core/courses/cache.ts");
   await db.updateTable("day_on_course").set({ archived_at: new Date() })
     .where("id", "=", beta.days[3].dayOnCourseId).execute();
   invalidateCourses(t.services);
-  assertStringIncludes(await html("/courses?q=beta", other), "2 из 3 дней");
+  assertStringIncludes(await html("/courses?q=beta", other), "2 из 3\u00a0дней");
 });

@@ -53,9 +53,9 @@ Deno.test("days show their estimated minutes by kind of work", async () => {
   // Day 1: timer 150 s + break 60 s = 4 min training; practice 120 s = 2 min; exam 90 s = 2 min.
   assertMatch(
     html,
-    /День 1<\/span>.*?Тренировка: 4 мин<\/span><span>Практика: 2 мин<\/span><span>Экзамен: 2 мин/s,
+    /День 1<\/span>.*?Тренировка: 4\u00a0мин<\/span><span>Практика: 2\u00a0мин<\/span><span>Экзамен: 2\u00a0мин/s,
   );
-  assertMatch(html, /Вводный блок<\/span>.*?Теория: 5 мин/s);
+  assertMatch(html, /Вводный блок<\/span>.*?Теория: 5\u00a0мин/s);
 });
 
 /** The minute labels of each day on a course page, in order. */
@@ -87,20 +87,20 @@ Deno.test("outline minutes are labelled by what the steps are: practice is not t
   });
   const ru = await (await t.fetch("/courses/minutes-by-kind")).text();
   assertEquals(minuteLabels(ru), [
-    ["Практика: 10 мин"],
-    ["Экзамен: 4 мин"],
-    ["Дневник: 2 мин"],
+    ["Практика: 10\u00a0мин"],
+    ["Экзамен: 4\u00a0мин"],
+    ["Дневник: 2\u00a0мин"],
     // A kind whose steps have no estimate is left out; timers and breaks are training.
-    ["Тренировка: 2 мин", "Теория: 1 мин"],
+    ["Тренировка: 2\u00a0мин", "Теория: 1\u00a0мин"],
   ]);
   const en = await (await t.fetch("/courses/minutes-by-kind", {
     headers: { cookie: "lang=en" },
   })).text();
   assertEquals(minuteLabels(en), [
-    ["Practice: 10 min"],
-    ["Exam: 4 min"],
-    ["Diary: 2 min"],
-    ["Training: 2 min", "Theory: 1 min"],
+    ["Practice: 10\u00a0min"],
+    ["Exam: 4\u00a0min"],
+    ["Diary: 2\u00a0min"],
+    ["Training: 2\u00a0min", "Theory: 1\u00a0min"],
   ]);
 });
 
@@ -132,7 +132,10 @@ Deno.test("dayMinutes: timers and breaks are training, other steps count as thei
 Deno.test("the summary day is locked, and not a link, until every other day is done", async () => {
   let html = await page();
   assert(!html.includes(dayLink(summary)), "no link to the locked summary");
-  assertMatch(html, /day-item--locked.*?🔒<\/span> Итоги/s);
+  assertMatch(
+    html,
+    /day-item--locked.*?icon--lock.*?<\/svg><span class="visually-hidden">Закрыт<\/span> Итоги/s,
+  );
   assertStringIncludes(html, "Откроется, когда все остальные дни будут пройдены");
   assertStringIncludes(html, dayLink(intro));
   assertStringIncludes(html, "Начать курс");
@@ -144,7 +147,7 @@ Deno.test("the summary day is locked, and not a link, until every other day is d
   assert(!html.includes(dayLink(summary)), "still locked with one day left");
   assertMatch(html, /Продолжить: День 2/);
   assertMatch(html, new RegExp(`aria-current="step"[^>]*>.*?${dayLink(day2)}`, "s"));
-  assertStringIncludes(html, "2 из 4 дней");
+  assertStringIncludes(html, "2 из 4\u00a0дней");
 
   await completeDay(db, learner.id, day2);
   html = await page();
@@ -165,7 +168,7 @@ Deno.test("a completed course says so and invites a review", async () => {
     html,
     '<a class="button button--primary" href="/courses/with-summary/reviews">Оставить отзыв</a>',
   );
-  assertStringIncludes(html, "4 из 4 дней");
+  assertStringIncludes(html, "4 из 4\u00a0дней");
   assertEquals((html.match(/status--completed/g) ?? []).length, 4);
 });
 

@@ -51,8 +51,8 @@ Deno.test("CLI: user:create and user:list, happy path and bad usage", async (t) 
 
     const weak = await cli.run("admin", "user:create", "--username", "bo", "--password", "weak");
     assertEquals(weak.code, 2);
-    assertStringIncludes(weak.stderr, "username: 3 to 32 characters");
-    assertStringIncludes(weak.stderr, "password: 8 to 100 characters");
+    assertStringIncludes(weak.stderr, "username: 3 to 32\u00a0characters");
+    assertStringIncludes(weak.stderr, "password: 8 to 100\u00a0characters");
 
     const role = await cli.run(
       "admin",

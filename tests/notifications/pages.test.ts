@@ -41,7 +41,7 @@ Deno.test("the list shows only my notifications, newest first, unread highlighte
   const sitting = html.indexOf("«Сидеть»");
   assert(lying > 0 && sitting > lying, "newest first");
   assertEquals(html.match(/notification notification--unread/g)?.length, 2);
-  assertStringIncludes(html, "2 непрочитанных");
+  assertStringIncludes(html, "2\u00a0непрочитанных");
   // The header's bell shows the same count on this page.
   assertMatch(html, /<span class="badge">2<\/span>/);
   // No JavaScript on this page.
@@ -93,7 +93,7 @@ Deno.test("mark all read changes only my notifications, and not one newer than t
 
   const after = await (await anna.fetch("/notifications?marked=2")).text();
   assertStringIncludes(after, "Отмечено как прочитанные: 2");
-  assertStringIncludes(after, "1 непрочитанное");
+  assertStringIncludes(after, "1\u00a0непрочитанное");
 
   // Without CSRF nothing happens.
   const forged = await t.fetch("/notifications", {

@@ -77,7 +77,7 @@ Deno.test("subscribe: bad input is a 400 with a message per field, in the user's
     assert(field in json.fields, `${field} in ${JSON.stringify(json.fields)}`);
   }
   const ru = await (await post(anna, { ...good, keys: { ...good.keys, auth: "AAAA" } })).json();
-  assertEquals(ru.fields["keys.auth"], "Секрет auth должен занимать 16 байт (base64url)");
+  assertEquals(ru.fields["keys.auth"], "Секрет auth должен занимать 16\u00a0байт (base64url)");
   const notJson = await anna.fetch("/api/v1/push/subscriptions", {
     method: "POST",
     headers: { "content-type": "application/json" },

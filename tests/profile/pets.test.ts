@@ -173,9 +173,12 @@ Deno.test("validation errors show next to the fields (page, 422) and as {fields}
   const html = await res.text();
   for (
     const msg of [
-      ["name", "От 2 до 50 букв (русских или латинских), пробел и дефис"],
-      ["breed", "От 2 до 50 символов"],
-      ["birthDate", "Дата в формате ДД.ММ.ГГГГ, не раньше 1990 года и не позже сегодняшнего дня"],
+      ["name", "От 2 до 50\u00a0букв (русских или латинских), пробел и дефис"],
+      ["breed", "От 2 до 50\u00a0символов"],
+      [
+        "birthDate",
+        "Дата в формате ДД.ММ.ГГГГ, не раньше 1990\u00a0года и не позже сегодняшнего дня",
+      ],
       ["heightCm", "Число от 1 до 200"],
       ["weightKg", "Число от 0,1 до 200"],
     ]
@@ -213,7 +216,7 @@ Deno.test("validation errors show next to the fields (page, 422) and as {fields}
   assertEquals(bad.status, 400);
   assertEquals(
     (await bad.json()).fields.name,
-    "От 2 до 50 букв (русских или латинских), пробел и дефис",
+    "От 2 до 50\u00a0букв (русских или латинских), пробел и дефис",
   );
   assertEquals((await petRow(pet.id))?.notes, REX.notes);
 });
@@ -264,7 +267,7 @@ Deno.test("a non-image or an oversized photo is refused with a clear message; no
     headers: { "content-type": "image/png" },
   });
   assertEquals(tooBig.status, 413);
-  assertEquals((await tooBig.json()).message, "Файл слишком большой (максимум 10 МБ)");
+  assertEquals((await tooBig.json()).message, "Файл слишком большой (максимум 10\u00a0МБ)");
   // The same through a page form, in English.
   const big = new Uint8Array(10 * 1024 * 1024 + 1);
   big.set(await makePng());
@@ -275,7 +278,7 @@ Deno.test("a non-image or an oversized photo is refused with a clear message; no
     { cookie: "lang=en" },
   );
   assertEquals(page.status, 413);
-  assertStringIncludes(await page.text(), "The file is too large (max 10 MB)");
+  assertStringIncludes(await page.text(), "The file is too large (max 10\u00a0MB)");
   assertEquals(await keys(`users/${dave.id}/`), []);
   assertEquals((await petRow(pet.id))?.photo_key, null);
 });

@@ -96,7 +96,7 @@ Deno.test("own profile: the page form validates and normalises; the API reads an
   const html = await bad.text();
   assertStringIncludes(
     html,
-    '<p class="field-error" id="telegram-error">От 5 до 32 латинских букв, цифр и _, например @gafus_dog или t.me/gafus_dog</p>',
+    '<p class="field-error" id="telegram-error">От 5 до 32\u00a0латинских букв, цифр и _, например @gafus_dog или t.me/gafus_dog</p>',
   );
   assertStringIncludes(
     html,
@@ -108,7 +108,7 @@ Deno.test("own profile: the page form validates and normalises; the API reads an
   );
   assertStringIncludes(
     html,
-    '<p class="field-error" id="fullName-error">Не длиннее 120 символов</p>',
+    '<p class="field-error" id="fullName-error">Не длиннее 120\u00a0символов</p>',
   );
   assertStringIncludes(html, 'value="javascript:alert(1)"');
   assertEquals((await profileRow(anna.id)).telegram, "@Anna_Dogs", "nothing saved");
@@ -235,8 +235,8 @@ Deno.test("avatar: a non-image or a file over 10 MB is refused with a clear mess
   assertEquals(big.status, 413);
   assertEquals(await big.json(), {
     error: "too_large",
-    message: "The file is too large (max 10 MB)",
-    fields: { avatar: "The file is too large (max 10 MB)" },
+    message: "The file is too large (max 10\u00a0MB)",
+    fields: { avatar: "The file is too large (max 10\u00a0MB)" },
   });
   assertEquals(await t.services.storage.list(`users/${wes.id}/`), []);
   assertEquals((await profileRow(wes.id)).avatar_key, null);

@@ -209,7 +209,7 @@ Deno.test("browser: finishing the last step of a course celebrates", async () =>
   const check = page.locator('.step-check[data-live="1"]');
   await check.getByRole("button", { name: "Я выполнил" }).click();
   await page.getByRole("status").filter({
-    hasText: "Курс пройден! Поздравляем вас и вашего питомца 🏆",
+    hasText: "Курс пройден! Поздравляем вас и вашего питомца!",
   }).waitFor();
   assertEquals(await page.locator("#celebration").getAttribute("data-kind"), "course");
   assertEquals(await page.locator("#celebration .confetti span").count(), 24);

@@ -63,7 +63,7 @@ Deno.test("submitting an exam scores it and puts the step in 'waiting for the tr
   });
   assertEquals(
     (tooLong.json.fields as Record<string, string>).written,
-    "Не длиннее 10000 символов",
+    "Не длиннее 10000\u00a0символов",
   );
 
   const r = await act(learner, exam, "exam", {
@@ -83,7 +83,7 @@ Deno.test("submitting an exam scores it and puts the step in 'waiting for the tr
   // The page shows the waiting state and the score.
   const html = await (await learner.fetch(dayUrl(c))).text();
   assertStringIncludes(html, "Ждёт проверки");
-  assertStringIncludes(html, "Тест: 1 из 2 (50 %)");
+  assertStringIncludes(html, "Тест: 1 из 2 (50\u00a0%)");
 
   // While waiting the learner may change the answers.
   const again = await act(learner, exam, "exam", {
@@ -331,7 +331,7 @@ Deno.test("video report: more than 100 MB is refused while streaming and nothing
   const refused = await r.json();
   assertEquals([refused.error, refused.message], [
     "too_large",
-    "Файл слишком большой (максимум 100 МБ)",
+    "Файл слишком большой (максимум 100\u00a0МБ)",
   ]);
   assertEquals(await t.services.storage.list(`exams/${learner.id}/`), []);
 

@@ -344,7 +344,7 @@ Deno.test("without JavaScript: a refused file or invalid answers show the form a
   });
   assertEquals(big.status, 413);
   html = await big.text();
-  assertStringIncludes(html, "Файл слишком большой (максимум 100 МБ)");
+  assertStringIncludes(html, "Файл слишком большой (максимум 100\u00a0МБ)");
   assertMatch(html, /<input[^>]*name="answer_q1"[^>]*value="2"[^>]*checked/);
   assertEquals(await t.services.storage.list(prefix), []);
 

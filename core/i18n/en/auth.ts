@@ -15,12 +15,12 @@ export const auth: { [K in keyof typeof ru]: Message } = {
 
   "auth.field.username": "Username",
   "auth.field.username.hint":
-    "3 to 32 characters: Latin letters, digits and _. It is your profile address.",
+    "3 to 32\u00a0characters: Latin letters, digits and _. It is your profile address.",
   "auth.field.email": "Email",
   "auth.field.email.hint": "You can sign in with it too.",
   "auth.field.password": "Password",
   "auth.field.password.hint":
-    "At least 8 characters with an upper-case letter, a lower-case letter and a digit.",
+    "At least 8\u00a0characters with an upper-case letter, a lower-case letter and a digit.",
   "auth.field.passwordRepeat": "Password again",
   "auth.field.login": "Username or email",
   "auth.field.currentPassword": "Current password",
@@ -52,7 +52,7 @@ export const auth: { [K in keyof typeof ru]: Message } = {
     "Enter your username or email. We will send a link for a new password where you get notifications, such as Telegram.",
   "auth.reset.submit": "Send the link",
   "auth.reset.sent":
-    "If such an account exists, the link is on its way. It works for 1 hour. If nothing arrives, please contact an administrator.",
+    "If such an account exists, the link is on its way. It works for 1\u00a0hour. If nothing arrives, please contact an administrator.",
   "auth.reset.new.title": "New password",
   "auth.reset.new.lead": "Choose a new password. Saving it signs out every earlier session.",
   "auth.reset.new.submit": "Save the password",
@@ -60,7 +60,7 @@ export const auth: { [K in keyof typeof ru]: Message } = {
   "auth.reset.state.unknown":
     "There is no such link. Check that you copied all of it, or ask for a new one.",
   "auth.reset.state.expired":
-    "The link has expired: it works for 1 hour. Please ask for a new one.",
+    "The link has expired: it works for 1\u00a0hour. Please ask for a new one.",
   "auth.reset.state.used":
     "This link has already been used. If you need to change the password again, ask for a new one.",
   "auth.reset.again": "Ask for a new link",

@@ -40,11 +40,11 @@ export const common: { [K in keyof typeof ru]: Message } = {
   "csrf.failed":
     "The form has expired or was sent from another site. Reload the page and try again.",
   "error.home": "Go to the home page",
-  "minutes": { one: "{count} minute", other: "{count} minutes" },
-  "minutes.short": "{count} min",
-  "steps": { one: "{count} step", other: "{count} steps" },
-  "days": { one: "{count} day", other: "{count} days" },
-  "courses.count": { one: "{count} course", other: "{count} courses" },
+  "minutes": { one: "{count}\u00a0minute", other: "{count}\u00a0minutes" },
+  "minutes.short": "{count}\u00a0min",
+  "steps": { one: "{count}\u00a0step", other: "{count}\u00a0steps" },
+  "days": { one: "{count}\u00a0day", other: "{count}\u00a0days" },
+  "courses.count": { one: "{count}\u00a0course", other: "{count}\u00a0courses" },
   "landing.title": "Training that becomes a habit",
   "landing.lead":
     "Step-by-step courses by dog trainers: a timer for every exercise, theory, a success diary and exams with feedback from the trainer.",

@@ -18,7 +18,7 @@ export const notifications: { [K in keyof typeof ru]: Message } = {
   "notifications.title": "Notifications",
   "notifications.lead": "News about your training and exams.",
   "notifications.empty": "No notifications yet. They will appear once you start training.",
-  "notifications.unread": { one: "{count} unread", other: "{count} unread" },
+  "notifications.unread": { one: "{count}\u00a0unread", other: "{count}\u00a0unread" },
   "notifications.allRead": "All notifications are read.",
   "notifications.unreadMark": "New",
   "notifications.markAllRead": "Mark all as read",
@@ -51,6 +51,6 @@ export const notifications: { [K in keyof typeof ru]: Message } = {
   "push.working": "Please wait…",
 
   "push.validation.endpoint": "The push service address must be an https link",
-  "push.validation.p256dh": "The p256dh key must be a P-256 public key (65 bytes, base64url)",
-  "push.validation.auth": "The auth secret must be 16 bytes (base64url)",
+  "push.validation.p256dh": "The p256dh key must be a P-256 public key (65\u00a0bytes, base64url)",
+  "push.validation.auth": "The auth secret must be 16\u00a0bytes (base64url)",
 };

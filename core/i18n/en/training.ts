@@ -31,7 +31,7 @@ export const training: { [K in keyof typeof ru]: Message } = {
   "training.day.locked.text":
     "This day opens once you have completed every other day of the course. Days left: {count}.",
   "training.step.number": "Step {n}",
-  "training.step.estimated": "≈ {minutes}",
+  "training.step.estimated": "≈\u00a0{minutes}",
   "training.step.images": "Pictures",
   "training.step.files": "Materials",
   "training.step.video": "Video for this step",
@@ -55,7 +55,7 @@ export const training: { [K in keyof typeof ru]: Message } = {
   "training.undo": "Undo",
 
   "training.diary.label": "Success diary entry",
-  "training.diary.hint": "Up to {max} characters. You can edit the entry at any time.",
+  "training.diary.hint": "Up to {max}\u00a0characters. You can edit the entry at any time.",
   "training.diary.save": "Save entry",
   "training.diary.saved": "Entry saved",
   "training.diary.earlier": "Earlier entries in this course",
@@ -65,18 +65,18 @@ export const training: { [K in keyof typeof ru]: Message } = {
   "training.exam.test": "Test",
   "training.exam.question": "Question {n} of {total}",
   "training.exam.written": "Written answer",
-  "training.exam.written.hint": "Up to {max} characters.",
+  "training.exam.written.hint": "Up to {max}\u00a0characters.",
   "training.exam.video": "Video report",
   "training.exam.video.hint":
-    "MP4, WebM or MOV, up to {mb} MB. Or record it right here — up to 2 minutes.",
+    "MP4, WebM or MOV, up to {mb}\u00a0MB. Or record it right here — up to 2\u00a0minutes.",
   "training.exam.video.hintFile":
-    "MP4, WebM or MOV, up to {mb} MB. The video is sent with your answers — a large file may take a few minutes.",
+    "MP4, WebM or MOV, up to {mb}\u00a0MB. The video is sent with your answers — a large file may take a few minutes.",
   "training.exam.video.keep": "If you choose no new file, the video you sent stays.",
   "training.exam.video.file": "Video file",
   "training.exam.video.record": "Record video",
   "training.exam.video.stop": "Stop recording",
   "training.exam.video.recording": "Recording: {time} of {max}",
-  "training.exam.video.uploading": "Uploading video: {pct} %",
+  "training.exam.video.uploading": "Uploading video: {pct}\u00a0%",
   "training.exam.video.ready": "Video uploaded; it will be sent with your answers.",
   "training.exam.video.current": "Video you sent",
   "training.exam.video.noCamera": "Could not turn on the camera. Upload a video file instead.",
@@ -90,13 +90,13 @@ export const training: { [K in keyof typeof ru]: Message } = {
   "training.exam.returned":
     "The trainer returned the exam for another try. Fix your answers and send them again.",
   "training.exam.comment": "Trainer's comment",
-  "training.exam.score": "Test: {score} of {max} ({pct} %)",
-  "training.exam.passMark": "Pass mark: {pct} %.",
+  "training.exam.score": "Test: {score} of {max} ({pct}\u00a0%)",
+  "training.exam.passMark": "Pass mark: {pct}\u00a0%.",
   "training.exam.correct": "Correct",
   "training.exam.wrong": "Wrong",
 
-  "training.celebrate.day": "Day complete! Great work 🎉",
-  "training.celebrate.course": "Course complete! Congratulations to you and your pet 🏆",
+  "training.celebrate.day": "Day complete! Great work!",
+  "training.celebrate.course": "Course complete! Congratulations to you and your pet!",
 
   "training.error.timerRunning": "Another step's timer is running: “{title}”.",
   "training.error.tooEarly": "The timer has not finished yet.",

@@ -19,10 +19,10 @@ export const notifications = {
   "notifications.lead": "Новые сообщения о ваших тренировках и экзаменах.",
   "notifications.empty": "Уведомлений пока нет. Они появятся, когда вы начнёте заниматься.",
   "notifications.unread": {
-    one: "{count} непрочитанное",
-    few: "{count} непрочитанных",
-    many: "{count} непрочитанных",
-    other: "{count} непрочитанного",
+    one: "{count}\u00a0непрочитанное",
+    few: "{count}\u00a0непрочитанных",
+    many: "{count}\u00a0непрочитанных",
+    other: "{count}\u00a0непрочитанного",
   },
   "notifications.allRead": "Все уведомления прочитаны.",
   "notifications.unreadMark": "Новое",
@@ -63,6 +63,7 @@ export const notifications = {
 
   // Validation of a subscription sent by the browser.
   "push.validation.endpoint": "Адрес push-сервиса должен быть ссылкой https",
-  "push.validation.p256dh": "Ключ p256dh должен быть открытым ключом P-256 (65 байт, base64url)",
-  "push.validation.auth": "Секрет auth должен занимать 16 байт (base64url)",
+  "push.validation.p256dh":
+    "Ключ p256dh должен быть открытым ключом P-256 (65\u00a0байт, base64url)",
+  "push.validation.auth": "Секрет auth должен занимать 16\u00a0байт (base64url)",
 };

@@ -28,7 +28,7 @@ export const training = {
   "training.day.locked.text":
     "Этот день откроется, когда вы завершите все остальные дни курса. Осталось дней: {count}.",
   "training.step.number": "Шаг {n}",
-  "training.step.estimated": "≈ {minutes}",
+  "training.step.estimated": "≈\u00a0{minutes}",
   "training.step.images": "Иллюстрации",
   "training.step.files": "Материалы",
   "training.step.video": "Видео к шагу",
@@ -52,7 +52,7 @@ export const training = {
   "training.undo": "Отменить отметку",
 
   "training.diary.label": "Запись в дневнике успехов",
-  "training.diary.hint": "До {max} символов. Запись можно исправить в любой момент.",
+  "training.diary.hint": "До {max}\u00a0символов. Запись можно исправить в любой момент.",
   "training.diary.save": "Сохранить запись",
   "training.diary.saved": "Запись сохранена",
   "training.diary.earlier": "Прежние записи этого курса",
@@ -62,18 +62,18 @@ export const training = {
   "training.exam.test": "Тест",
   "training.exam.question": "Вопрос {n} из {total}",
   "training.exam.written": "Письменный ответ",
-  "training.exam.written.hint": "До {max} символов.",
+  "training.exam.written.hint": "До {max}\u00a0символов.",
   "training.exam.video": "Видеоотчёт",
   "training.exam.video.hint":
-    "MP4, WebM или MOV, до {mb} МБ. Или запишите видео прямо здесь — до 2 минут.",
+    "MP4, WebM или MOV, до {mb}\u00a0МБ. Или запишите видео прямо здесь — до 2\u00a0минут.",
   "training.exam.video.hintFile":
-    "MP4, WebM или MOV, до {mb} МБ. Видео отправится вместе с ответами — большой файл может загружаться несколько минут.",
+    "MP4, WebM или MOV, до {mb}\u00a0МБ. Видео отправится вместе с ответами — большой файл может загружаться несколько минут.",
   "training.exam.video.keep": "Если не выбрать новый файл, останется отправленное видео.",
   "training.exam.video.file": "Файл с видео",
   "training.exam.video.record": "Записать видео",
   "training.exam.video.stop": "Остановить запись",
   "training.exam.video.recording": "Идёт запись: {time} из {max}",
-  "training.exam.video.uploading": "Загрузка видео: {pct} %",
+  "training.exam.video.uploading": "Загрузка видео: {pct}\u00a0%",
   "training.exam.video.ready": "Видео загружено и будет отправлено вместе с ответами.",
   "training.exam.video.current": "Отправленное видео",
   "training.exam.video.noCamera": "Не удалось включить камеру. Загрузите файл с видео.",
@@ -87,13 +87,13 @@ export const training = {
   "training.exam.returned":
     "Тренер вернул экзамен на доработку. Исправьте ответы и отправьте снова.",
   "training.exam.comment": "Комментарий тренера",
-  "training.exam.score": "Тест: {score} из {max} ({pct} %)",
-  "training.exam.passMark": "Проходной балл — {pct} %.",
+  "training.exam.score": "Тест: {score} из {max} ({pct}\u00a0%)",
+  "training.exam.passMark": "Проходной балл — {pct}\u00a0%.",
   "training.exam.correct": "Верно",
   "training.exam.wrong": "Неверно",
 
-  "training.celebrate.day": "День завершён! Отличная работа 🎉",
-  "training.celebrate.course": "Курс пройден! Поздравляем вас и вашего питомца 🏆",
+  "training.celebrate.day": "День завершён! Отличная работа!",
+  "training.celebrate.course": "Курс пройден! Поздравляем вас и вашего питомца!",
 
   "training.error.timerRunning": "Уже идёт таймер другого шага: «{title}».",
   "training.error.tooEarly": "Таймер ещё не закончился.",

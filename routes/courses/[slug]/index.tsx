@@ -31,6 +31,7 @@ import { Facts } from "@/components/Facts.tsx";
 import { Section } from "@/components/Section.tsx";
 import { CourseNotAvailable } from "@/components/CourseNotAvailable.tsx";
 import ShareCourse from "@/islands/ShareCourse.tsx";
+import { Icon } from "@/components/icons.tsx";
 
 interface Data {
   view: CourseView | null;
@@ -110,7 +111,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
           <h1>{course.name}</h1>
           {course.access === "PRIVATE" && (
             <p class="badge badge--private">
-              <span aria-hidden="true">🔒</span> {t("course.private")}
+              <Icon name="lock" /> {t("course.private")}
             </p>
           )}
           <p class="lead">{course.shortDescription}</p>
@@ -145,7 +146,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
           ? (
             <p class="course-cta__row">
               <strong>
-                <span aria-hidden="true">🎉</span> {t("course.cta.done")}
+                <Icon name="trophy" /> {t("course.cta.done")}
               </strong>
               <a class="button button--primary" href={reviews}>
                 {data.hasReview ? t("course.cta.myReview") : t("course.cta.review")}
@@ -197,7 +198,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
                 {d.locked
                   ? (
                     <>
-                      <span aria-hidden="true">🔒</span> {d.title}
+                      <Icon name="lock" label={t("course.day.locked")} /> {d.title}
                       <span class="day-item__hint">{t("course.day.locked.hint")}</span>
                     </>
                   )

@@ -35,6 +35,7 @@ import { Fieldset, FormNotice, TextareaField } from "@/components/forms.tsx";
 import { ButtonForm, PostForm } from "@/components/PostForm.tsx";
 import { Section } from "@/components/Section.tsx";
 import { coursePath, loginPath, reviewsPath } from "@/core/paths.ts";
+import { Icon } from "@/components/icons.tsx";
 
 interface Data {
   course: CourseOutline | null;
@@ -267,7 +268,9 @@ export default define.page<typeof handler>(({ data, state, url }) => {
                         checked={values.rating === String(n)}
                         required
                       />
-                      <span class="rating-input__star" aria-hidden="true">★</span>
+                      <span class="rating-input__star">
+                        <Icon name="star" />
+                      </span>
                       <span class="visually-hidden">{t.plural("reviews.stars", n)}</span>
                     </label>
                   ))}

@@ -6,7 +6,7 @@
  */
 import type { ComponentChildren } from "preact";
 import type { State } from "@/define.ts";
-import type { MessageKey, Translator } from "@/core/i18n/mod.ts";
+import { type MessageKey, NBSP, type Translator } from "@/core/i18n/mod.ts";
 import { CsrfField } from "@/components/CsrfField.tsx";
 
 /** Only admins act; moderators see the pages without the buttons. */
@@ -47,7 +47,7 @@ export function formatBytes(t: Translator, n: number | null | undefined): string
     u++;
   }
   const num = u === 0 ? v : Math.round(v * (v < 10 ? 10 : 1)) / (v < 10 ? 10 : 1);
-  return `${t.number(num)} ${units[u]}`;
+  return `${t.number(num)}${NBSP}${units[u]}`;
 }
 
 /** A duration in the user's language: "450 мс", "12 с", "3 мин", "2 ч 5 мин", "4 д 3 ч". */

@@ -22,6 +22,7 @@ import {
 } from "@/components/forms.tsx";
 import { PostForm } from "@/components/PostForm.tsx";
 import { Section } from "@/components/Section.tsx";
+import { Icon } from "@/components/icons.tsx";
 import { type Fact, Facts } from "@/components/Facts.tsx";
 
 /** What the photo pickers offer: the image types uploads accept (core/uploads.ts). */
@@ -85,7 +86,7 @@ export function PetPhoto({ pet, t, size = 120 }: { pet: PetView; t: Translator; 
   if (!pet.photoKey) {
     return (
       <span class="pet-photo pet-photo--none" aria-hidden="true">
-        {pet.type === "CAT" ? "🐈" : "🐕"}
+        <Icon name={pet.type === "CAT" ? "cat" : "dog"} />
       </span>
     );
   }

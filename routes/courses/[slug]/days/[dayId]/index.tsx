@@ -36,6 +36,7 @@ import { formObject } from "@/http/forms.ts";
 import { redirect } from "@/http/responses.ts";
 import { formFailure } from "@/http/errors.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
+import { Icon } from "@/components/icons.tsx";
 import { statusLabels, StepCard, type StepFeedback } from "@/components/training/StepCard.tsx";
 import { isTimerAction, stepActionSchema } from "@/core/training/actions.ts";
 
@@ -260,7 +261,9 @@ export default define.page<typeof handler>(({ data, state, url }) => {
       {day.locked
         ? (
           <section class="notice">
-            <h2>🔒 {t("training.day.locked.title")}</h2>
+            <h2>
+              <Icon name="lock" /> {t("training.day.locked.title")}
+            </h2>
             <p>{t("training.day.locked.text", { count: day.daysLeft })}</p>
             <p>
               <a class="button" href={courseUrl}>{t("training.day.toCourse")}</a>
