@@ -27,9 +27,9 @@ import * as $21 from "./routes/api/v1/profile/index.ts";
 import * as $22 from "./routes/api/v1/profiles/[username].ts";
 import * as $23 from "./routes/api/v1/push/public-key.ts";
 import * as $24 from "./routes/api/v1/push/subscriptions.ts";
-import * as $25 from "./routes/api/v1/training/steps/[id]/[action].ts";
-import * as $26 from "./routes/api/v1/training/steps/[id]/index.ts";
-import * as $27 from "./routes/api/v1/training/steps/[id]/video.ts";
+import * as $25 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
+import * as $26 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
+import * as $27 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
 import * as $28 from "./routes/api/v1/users/username-available.ts";
 import * as $29 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
 import * as $30 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
@@ -111,9 +111,9 @@ const manifest: Manifest = {
     "./routes/api/v1/profiles/[username].ts": $22,
     "./routes/api/v1/push/public-key.ts": $23,
     "./routes/api/v1/push/subscriptions.ts": $24,
-    "./routes/api/v1/training/steps/[id]/[action].ts": $25,
-    "./routes/api/v1/training/steps/[id]/index.ts": $26,
-    "./routes/api/v1/training/steps/[id]/video.ts": $27,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $25,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $26,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $27,
     "./routes/api/v1/users/username-available.ts": $28,
     "./routes/courses/[slug]/days/[dayId]/exam.tsx": $29,
     "./routes/courses/[slug]/days/[dayId]/index.tsx": $30,

@@ -5,8 +5,8 @@
  * - the authenticated day page beside a bare `Deno.serve` handler that runs
  *   the same SQL through postgres.js (session user + the day's progress)
  *   and answers it as JSON — target: the page ≥ 50 % of its req/s;
- * - step completion (`POST /api/v1/training/steps/<id>/complete`) by 32
- *   learners on distinct steps — target: p99 < 20 ms at 32 connections;
+ * - step completion (`POST /api/v1/training/days/<dc>/steps/<sd>/complete`)
+ *   by 32 learners on distinct steps — target: p99 < 20 ms at 32 connections;
  * - JavaScript the day page ships (gzip) — target: ≤ 20 KB.
  *
  * The app runs as a subprocess on a fresh database (demo content seeded on
@@ -27,6 +27,8 @@ import {
 import { json, postgresOptions } from "@/db/connection.ts";
 import { newId } from "@/platform/ids.ts";
 import { progressQuery } from "@/core/training/day.ts";
+import { stepApiPath } from "@/core/paths.ts";
+import type { StepAction } from "@/core/training/actions.ts";
 import { type AppEnv, withPostgresApp } from "./pg_app.ts";
 import type { StepType } from "@/db/schema.ts";
 
@@ -43,6 +45,28 @@ async function get(url: string, cookie: string): Promise<string> {
   const r = await fetch(url, { headers: { cookie } });
   if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
   return await r.text();
+}
+
+/** A step action as the islands send it (the learner's first one on a day creates their rows). */
+async function act(
+  base: string,
+  session: { cookie: string; csrf: string },
+  dayOnCourseId: string,
+  stepOnDayId: string,
+  action: StepAction,
+): Promise<void> {
+  const path = stepApiPath(dayOnCourseId, stepOnDayId, action);
+  const r = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: {
+      cookie: session.cookie,
+      "x-csrf-token": session.csrf,
+      "content-type": "application/json",
+    },
+    body: "{}",
+  });
+  await r.body?.cancel();
+  if (r.status !== 200) throw new Error(`${path}: ${r.status}`);
 }
 
 // ------------------------------------------------------------ day page vs SQL
@@ -80,11 +104,19 @@ export interface DayPageResult {
 /** The authenticated day page of the demo course vs the same SQL served bare. */
 export async function benchDayPage(env: AppEnv, o: Options = DEFAULTS): Promise<DayPageResult> {
   const [userId] = await env.createUsers("bench_page_", 1);
-  const { cookie } = await env.sessionFor(userId);
+  const session = await env.sessionFor(userId);
+  const { cookie } = session;
   const day = await dayOfDemo(env, "eto-baza", 1);
   const url = `${env.url}/courses/eto-baza/days/${day.id}`;
-  // Open the day twice: rows are created and the first theory step is read.
+  // Open the day and read its first theory step (which creates the rows), as a learner does.
   await get(url, cookie);
+  const theory = await env.db.selectFrom("day_on_course as dc")
+    .innerJoin("step_on_day as sd", "sd.day_id", "dc.day_id")
+    .innerJoin("steps as st", "st.id", "sd.step_id")
+    .select("sd.id").where("dc.id", "=", day.id).where("st.type", "=", "THEORY")
+    .where("sd.archived_at", "is", null).orderBy("sd.position")
+    .executeTakeFirst();
+  if (theory) await act(env.url, session, day.id, theory.id, "complete");
   await get(url, cookie);
   const file = await Deno.makeTempFile({ suffix: ".json" });
   await Deno.writeTextFile(file, JSON.stringify(pageQueries(env, userId, day.id)));
@@ -142,6 +174,7 @@ export async function benchStepCompletion(
   }).execute();
   const dayIds: string[] = [];
   const stepRows: { id: string; title: string; type: StepType; author_id: string }[] = [];
+  const firstSteps: string[] = [];
   for (let d = 0; d < daysPer; d++) {
     const dayId = newId();
     dayIds.push(dayId);
@@ -159,8 +192,10 @@ export async function benchStepCompletion(
     }));
     stepRows.push(...steps);
     await env.db.insertInto("steps").values(steps).execute();
+    const sdIds = steps.map(() => newId());
+    firstSteps.push(sdIds[0]);
     await env.db.insertInto("step_on_day").values(
-      steps.map((st, i) => ({ id: newId(), day_id: dayId, step_id: st.id, position: i })),
+      steps.map((st, i) => ({ id: sdIds[i], day_id: dayId, step_id: st.id, position: i })),
     ).execute();
   }
   const dcIds = dayIds.map(() => newId());
@@ -173,16 +208,26 @@ export async function benchStepCompletion(
     })),
   ).execute();
 
-  // Each learner opens every day once (creating the rows), as the page would.
+  // Each learner opens every day once and acts on it (a reset of its first step,
+  // which changes nothing but creates the rows), so completions find their rows.
   const sessions = await Promise.all(userIds.map((id) => env.sessionFor(id)));
   await Promise.all(sessions.map(async (s) => {
-    for (const dc of dcIds) await get(`${env.url}/courses/bench-practice/days/${dc}`, s.cookie);
+    for (const [d, dc] of dcIds.entries()) {
+      await get(`${env.url}/courses/bench-practice/days/${dc}`, s.cookie);
+      await act(env.url, s, dc, firstSteps[d], "reset");
+    }
   }));
   const rows = await env.db.selectFrom("user_steps as us")
     .innerJoin("step_on_day as sd", "sd.id", "us.step_on_day_id")
     .innerJoin("user_trainings as ut", "ut.id", "us.user_training_id")
     .innerJoin("day_on_course as dc", "dc.id", "ut.day_on_course_id")
-    .select(["us.id", "us.user_id", "dc.position as day", "sd.position as step"])
+    .select([
+      "us.user_id",
+      "dc.id as dc_id",
+      "sd.id as sd_id",
+      "dc.position as day",
+      "sd.position as step",
+    ])
     .where("dc.course_id", "=", courseId)
     .orderBy("dc.position").orderBy("sd.position")
     .execute();
@@ -191,7 +236,7 @@ export async function benchStepCompletion(
   const entries = rows
     .map((r) => ({ ...r, u: byUser.get(r.user_id)! }))
     .sort((a, b) => (a.day - b.day) || (a.step - b.step) || (a.u - b.u))
-    .map((r) => ({ path: `/api/v1/training/steps/${r.id}/complete`, ...sessions[r.u] }));
+    .map((r) => ({ path: stepApiPath(r.dc_id, r.sd_id, "complete"), ...sessions[r.u] }));
 
   const lua = [
     "local entries = {",

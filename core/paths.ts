@@ -84,9 +84,15 @@ export function favoriteApiPath(slug: string): string {
 }
 
 /**
- * A learner step in the JSON API: its state, one of the step actions, or
- * the exam video upload (`/api/v1/training/steps/<id>[/<action>]`).
+ * A learner step in the JSON API, addressed by where it is (the learner is
+ * the signed-in user): its state, one of the step actions, or the exam
+ * video upload (`/api/v1/training/days/<dayOnCourseId>/steps/<stepOnDayId>[/<action>]`).
  */
-export function stepApiPath(userStepId: string, action?: StepAction | "video"): string {
-  return `/api/v1/training/steps/${seg(userStepId)}` + (action ? `/${action}` : "");
+export function stepApiPath(
+  dayOnCourseId: string,
+  stepOnDayId: string,
+  action?: StepAction | "video",
+): string {
+  return `/api/v1/training/days/${seg(dayOnCourseId)}/steps/${seg(stepOnDayId)}` +
+    (action ? `/${action}` : "");
 }

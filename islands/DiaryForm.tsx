@@ -9,7 +9,8 @@ import { type ActionJson, api, reflect } from "@/components/training/client.ts";
 import { stepApiPath } from "@/core/paths.ts";
 
 interface Props {
-  id: string;
+  /** The step's day on the course and step on the day: how the API addresses it. */
+  dc: string;
   sd: string;
   action: string;
   csrf: string;
@@ -35,14 +36,14 @@ export default function DiaryForm(p: Props) {
   const [saved, setSaved] = useState(false);
   const [live, setLive] = useState(false);
   useEffect(() => setLive(true), []);
-  const field = `diary-${p.id}`;
+  const field = `diary-${p.sd}`;
 
   async function save() {
     setBusy(true);
     setError("");
     setSaved(false);
     const r = await api<ActionJson>(
-      stepApiPath(p.id, "diary"),
+      stepApiPath(p.dc, p.sd, "diary"),
       p.csrf,
       { content },
       labels.network,
@@ -70,7 +71,7 @@ export default function DiaryForm(p: Props) {
     >
       <input type="hidden" name="_csrf" value={p.csrf} />
       <input type="hidden" name="_action" value="diary" />
-      <input type="hidden" name="step" value={p.id} />
+      <input type="hidden" name="step" value={p.sd} />
       <label for={field}>{labels.label}</label>
       <p class="field-hint" id={`${field}-hint`}>{labels.hint}</p>
       <textarea

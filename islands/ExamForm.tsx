@@ -33,7 +33,8 @@ export interface ExamResultJson {
 }
 
 interface Props {
-  id: string;
+  /** The step's day on the course and step on the day: how the API addresses it. */
+  dc: string;
   sd: string;
   action: string;
   /** The multipart target when the exam asks for a video (no-JavaScript path). */
@@ -133,7 +134,7 @@ export default function ExamForm(p: Props) {
     setVideoKey("");
     setProgress(0);
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", stepApiPath(p.id, "video"));
+    xhr.open("POST", stepApiPath(p.dc, p.sd, "video"));
     xhr.setRequestHeader("x-csrf-token", p.csrf);
     xhr.setRequestHeader("content-type", blob.type || "application/octet-stream");
     xhr.setRequestHeader("accept", "application/json");
@@ -177,11 +178,16 @@ export default function ExamForm(p: Props) {
   async function submit() {
     setBusy(true);
     setErrors({});
-    const r = await api<ActionJson & { exam: ExamResultJson }>(stepApiPath(p.id, "exam"), p.csrf, {
-      answers,
-      written,
-      videoKey: videoKey || undefined,
-    }, labels.network);
+    const r = await api<ActionJson & { exam: ExamResultJson }>(
+      stepApiPath(p.dc, p.sd, "exam"),
+      p.csrf,
+      {
+        answers,
+        written,
+        videoKey: videoKey || undefined,
+      },
+      labels.network,
+    );
     setBusy(false);
     if (!r.ok) {
       const fields = r.err.fields ?? {};
@@ -198,7 +204,7 @@ export default function ExamForm(p: Props) {
     reflect(p.sd, r.data.step, labels.statuses, { ...r.data, waiting: true });
   }
 
-  const field = (name: string) => `exam-${p.id}-${name}`;
+  const field = (name: string) => `exam-${p.sd}-${name}`;
   const questionError = (q: Question) => errors[`answers.${q.id}`] || errors.answers;
   const verdict = (q: Question) => result?.perQuestion.find((x) => x.id === q.id);
 
@@ -249,7 +255,7 @@ export default function ExamForm(p: Props) {
           <>
             <input type="hidden" name="_csrf" value={p.csrf} />
             <input type="hidden" name="_action" value="exam" />
-            <input type="hidden" name="step" value={p.id} />
+            <input type="hidden" name="step" value={p.sd} />
           </>
         )}
         {errors._form && <p class="field-error" role="alert">{errors._form}</p>}

@@ -1,9 +1,10 @@
 /**
  * Marks a THEORY step read or a PRACTICE step done.
  *
- * - theory: the step is read the first time its `<details>` opens (the
- *   server also marks the step it renders expanded). The "Read" button is a
- *   plain form for browsers without JavaScript.
+ * - theory: the step is read the first time its `<details>` opens, the
+ *   step the page renders expanded included (the page itself writes
+ *   nothing). The "Read" button is a plain form for browsers without
+ *   JavaScript.
  * - practice: the "I did it" button; once done, "Undo" resets it.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -13,7 +14,8 @@ import { stepApiPath } from "@/core/paths.ts";
 import type { StepAction } from "@/core/training/actions.ts";
 
 interface Props {
-  id: string;
+  /** The step's day on the course and step on the day: how the API addresses it. */
+  dc: string;
   sd: string;
   mode: "theory" | "practice";
   action: string;
@@ -40,7 +42,7 @@ export default function StepCheck(p: Props) {
   async function run(kind: Extract<StepAction, "complete" | "reset">) {
     setBusy(true);
     setError("");
-    const r = await api<ActionJson>(stepApiPath(p.id, kind), p.csrf, {}, labels.network);
+    const r = await api<ActionJson>(stepApiPath(p.dc, p.sd, kind), p.csrf, {}, labels.network);
     setBusy(false);
     if (!r.ok) {
       sent.current = false;
@@ -90,7 +92,7 @@ export default function StepCheck(p: Props) {
         >
           <input type="hidden" name="_csrf" value={p.csrf} />
           <input type="hidden" name="_action" value={kind} />
-          <input type="hidden" name="step" value={p.id} />
+          <input type="hidden" name="step" value={p.sd} />
           <button
             type="submit"
             class={done ? "button button--ghost" : "button button--primary"}

@@ -29,7 +29,8 @@ interface Conflict {
 }
 
 interface Props {
-  id: string;
+  /** The step's day on the course and step on the day: how the API addresses it. */
+  dc: string;
   sd: string;
   action: string;
   csrf: string;
@@ -110,7 +111,7 @@ export default function StepTimer(p: Props) {
     setBusy(true);
     setError("");
     const body = kind === "start" || kind === "resume" ? { pauseOther } : {};
-    const r = await api<ActionJson>(stepApiPath(p.id, kind), p.csrf, body, labels.network);
+    const r = await api<ActionJson>(stepApiPath(p.dc, p.sd, kind), p.csrf, body, labels.network);
     setBusy(false);
     if (r.ok) {
       setConflict(null);
@@ -137,7 +138,7 @@ export default function StepTimer(p: Props) {
 
   async function resync() {
     const r = await api<{ step: StepStateJson }>(
-      stepApiPath(p.id),
+      stepApiPath(p.dc, p.sd),
       p.csrf,
       undefined,
       labels.network,
@@ -182,7 +183,7 @@ export default function StepTimer(p: Props) {
     >
       <input type="hidden" name="_csrf" value={p.csrf} />
       <input type="hidden" name="_action" value={kind} />
-      <input type="hidden" name="step" value={p.id} />
+      <input type="hidden" name="step" value={p.sd} />
       {extra &&
         Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
       <button type="submit" class={cls} disabled={busy}>{label}</button>
@@ -192,7 +193,7 @@ export default function StepTimer(p: Props) {
   return (
     <div
       class="timer"
-      data-timer={p.id}
+      data-timer={p.sd}
       data-live={live ? "1" : undefined}
       data-state={done ? "done" : clock.paused ? "paused" : running ? "running" : "idle"}
     >

@@ -26,7 +26,7 @@ export interface TimerConflict {
 
 /** What a no-JavaScript form submission left to show on the page. */
 export interface StepFeedback {
-  userStepId: string;
+  stepOnDayId: string;
   /** Field errors (diary, exam) with what was sent. */
   errors?: Record<string, string>;
   values?: {
@@ -50,6 +50,8 @@ export interface StepCardProps {
   timeZone: string;
   diary: DiaryEntryView[];
   dayId: string;
+  /** The day on the course: with the step's `stepOnDayId`, how the islands address the step. */
+  dayOnCourseId: string;
   courseSlug: string;
   feedback: StepFeedback | null;
 }
@@ -224,13 +226,13 @@ function Media({ step, t }: { step: StepView; t: Translator }) {
 function Work(p: StepCardProps) {
   const { step, t, csrf, action } = p;
   const L = trainingLabels(t);
-  const fb = p.feedback?.userStepId === step.userStepId ? p.feedback : null;
+  const fb = p.feedback?.stepOnDayId === step.stepOnDayId ? p.feedback : null;
   switch (step.type) {
     case "TRAINING":
     case "BREAK":
       return (
         <StepTimer
-          id={step.userStepId}
+          dc={p.dayOnCourseId}
           sd={step.stepOnDayId}
           action={action}
           csrf={csrf}
@@ -247,7 +249,7 @@ function Work(p: StepCardProps) {
     case "PRACTICE":
       return (
         <StepCheck
-          id={step.userStepId}
+          dc={p.dayOnCourseId}
           sd={step.stepOnDayId}
           mode={step.type === "THEORY" ? "theory" : "practice"}
           action={action}
@@ -262,7 +264,7 @@ function Work(p: StepCardProps) {
       return (
         <>
           <DiaryForm
-            id={step.userStepId}
+            dc={p.dayOnCourseId}
             sd={step.stepOnDayId}
             action={action}
             csrf={csrf}
@@ -271,8 +273,8 @@ function Work(p: StepCardProps) {
             error={fb?.errors?.content ?? null}
             labels={L.diary}
           />
-          <section class="diary-history" aria-labelledby={`diary-history-${step.userStepId}`}>
-            <h3 id={`diary-history-${step.userStepId}`}>{t("training.diary.earlier")}</h3>
+          <section class="diary-history" aria-labelledby={`diary-history-${step.stepOnDayId}`}>
+            <h3 id={`diary-history-${step.stepOnDayId}`}>{t("training.diary.earlier")}</h3>
             {others.length === 0 ? <p class="muted">{t("training.diary.none")}</p> : (
               <ul>
                 {others.map((d) => (
@@ -294,10 +296,10 @@ function Work(p: StepCardProps) {
       const e = step.exam;
       return (
         <ExamForm
-          id={step.userStepId}
+          dc={p.dayOnCourseId}
           sd={step.stepOnDayId}
           action={action}
-          uploadAction={step.requiresVideo ? examFormAction(action, step.userStepId, csrf) : null}
+          uploadAction={step.requiresVideo ? examFormAction(action, step.stepOnDayId, csrf) : null}
           csrf={csrf}
           questions={step.checklist.map((q) => ({
             id: q.id,
@@ -342,9 +344,9 @@ function Work(p: StepCardProps) {
  * (answers and file) to the day's `exam` route. The CSRF token goes in the
  * URL because the middleware does not read streamed bodies.
  */
-export function examFormAction(dayUrl: string, userStepId: string, csrf: string): string {
+export function examFormAction(dayUrl: string, stepOnDayId: string, csrf: string): string {
   return `${dayUrl.replace(/\/+$/, "")}/exam?${new URLSearchParams({
-    step: userStepId,
+    step: stepOnDayId,
     _csrf: csrf,
   })}`;
 }
@@ -382,7 +384,7 @@ export function StepCard(p: StepCardProps) {
         <div class="step__body">
           <Media step={step} t={t} />
           <div class="prose" dangerouslySetInnerHTML={{ __html: step.descriptionHtml }} />
-          {step.userStepId && <Work {...p} />}
+          <Work {...p} />
         </div>
       </details>
     </li>

@@ -1,11 +1,13 @@
 /**
  * What a learner can do to a step: the one list that the JSON API
- * (`/api/v1/training/steps/<id>/<action>`), the day page's no-JavaScript
- * form (`_action`) and the islands all accept or send. Browser-safe: islands
- * import the type (and the list), the server parses with the schema.
+ * (`/api/v1/training/days/<dayOnCourseId>/steps/<stepOnDayId>/<action>`),
+ * the day page's no-JavaScript form (`_action`) and the islands all accept
+ * or send. Browser-safe: islands import the type (and the list), the server
+ * parses with the schema.
  */
 import { z } from "zod";
 
+/** `complete` of a THEORY step is "read" (the island sends it when the step opens). */
 export const STEP_ACTIONS = [
   "start",
   "resume",

@@ -1,6 +1,11 @@
 /**
  * Finding a learner's step (with everything the rules need) and running a
  * change to it inside the engine's locking transaction.
+ *
+ * Learners address a step by where it is (`StepRef`: the step on the day
+ * within the day on the course), not by their own progress row: the rows are
+ * created by the learner's first action on the day, so that merely looking
+ * at a day (a GET) writes nothing.
  */
 import type { Kysely, Selectable } from "kysely";
 import type {
@@ -13,7 +18,7 @@ import type {
 import type { Services } from "../services.ts";
 import { NotFoundError } from "../auth/guards.ts";
 import { canViewCourse, type Viewer } from "../courses/access.ts";
-import { isId } from "@/platform/ids.ts";
+import { isId, newId } from "@/platform/ids.ts";
 import { log } from "@/platform/log.ts";
 import { TrainingError } from "./errors.ts";
 import {
@@ -26,6 +31,26 @@ import {
 } from "./progress.ts";
 
 export type UserStepRow = Selectable<UserStepsTable>;
+
+/** A step as a learner addresses it: the step on the day, within the day on the course. */
+export interface StepRef {
+  dayOnCourseId: string;
+  stepOnDayId: string;
+}
+
+/** Where a step is, and what the access rules need to know, before any progress row exists. */
+export interface StepPlace {
+  dayOnCourseId: string;
+  stepOnDayId: string;
+  dayId: string;
+  dayType: DayType;
+  shared: boolean;
+  courseId: string;
+  courseAccess: "PUBLIC" | "PRIVATE";
+  coursePublished: boolean;
+  courseAuthorId: string;
+  durationSec: number | null;
+}
 
 export interface StepContext {
   userStepId: string;
@@ -52,14 +77,9 @@ export interface StepContext {
   row: UserStepRow;
 }
 
-/** The step `userStepId` (optionally only if it belongs to `userId`), on live content. */
-export async function resolveStep(
-  s: Services,
-  userStepId: string,
-  userId: string | null,
-): Promise<StepContext | null> {
-  if (!isId(userStepId)) return null;
-  let q = s.db
+/** A learner's step row with its day, course and step, on live content. */
+function stepQuery(s: Services) {
+  return s.db
     .selectFrom("user_steps as us")
     .innerJoin("user_trainings as ut", "ut.id", "us.user_training_id")
     .innerJoin("day_on_course as dc", "dc.id", "ut.day_on_course_id")
@@ -87,12 +107,41 @@ export async function resolveStep(
       "st.requires_written_feedback",
       "st.pass_percent",
     ])
-    .where("us.id", "=", userStepId)
     .where("dc.archived_at", "is", null)
     .where("sd.archived_at", "is", null)
     .where("c.archived_at", "is", null);
+}
+
+/** The step `userStepId` (optionally only if it belongs to `userId`), on live content. */
+export async function resolveStep(
+  s: Services,
+  userStepId: string,
+  userId: string | null,
+): Promise<StepContext | null> {
+  if (!isId(userStepId)) return null;
+  let q = stepQuery(s).where("us.id", "=", userStepId);
   if (userId) q = q.where("us.user_id", "=", userId);
-  const r = await q.executeTakeFirst();
+  return toContext(await q.executeTakeFirst());
+}
+
+/** The learner's row for the step at `ref`, if their first action on the day created it. */
+async function resolveStepAt(
+  s: Services,
+  userId: string,
+  ref: StepRef,
+): Promise<StepContext | null> {
+  return toContext(
+    await stepQuery(s)
+      .where("us.user_id", "=", userId)
+      .where("ut.day_on_course_id", "=", ref.dayOnCourseId)
+      .where("us.step_on_day_id", "=", ref.stepOnDayId)
+      .executeTakeFirst(),
+  );
+}
+
+function toContext(
+  r: Awaited<ReturnType<ReturnType<typeof stepQuery>["executeTakeFirst"]>>,
+): StepContext | null {
   if (!r) return null;
   return {
     userStepId: r.id,
@@ -135,30 +184,149 @@ export async function resolveStep(
   };
 }
 
+/** The live step at `ref` (the step on that day, the day on a live course), rows or not. */
+async function stepPlace(s: Services, ref: StepRef): Promise<StepPlace | null> {
+  if (!isId(ref.dayOnCourseId) || !isId(ref.stepOnDayId)) return null;
+  const r = await s.db.selectFrom("day_on_course as dc")
+    .innerJoin("courses as c", "c.id", "dc.course_id")
+    .innerJoin("training_days as d", "d.id", "dc.day_id")
+    .innerJoin("step_on_day as sd", "sd.day_id", "dc.day_id")
+    .innerJoin("steps as st", "st.id", "sd.step_id")
+    .select([
+      "dc.day_id",
+      "d.type",
+      "d.share_progress_across_courses as shared",
+      "c.id as course_id",
+      "c.access",
+      "c.published_at",
+      "c.author_id",
+      "st.duration_sec",
+    ])
+    .where("dc.id", "=", ref.dayOnCourseId)
+    .where("sd.id", "=", ref.stepOnDayId)
+    .where("dc.archived_at", "is", null)
+    .where("sd.archived_at", "is", null)
+    .where("c.archived_at", "is", null)
+    .executeTakeFirst();
+  if (!r) return null;
+  return {
+    dayOnCourseId: ref.dayOnCourseId,
+    stepOnDayId: ref.stepOnDayId,
+    dayId: r.day_id,
+    dayType: r.type,
+    shared: r.shared,
+    courseId: r.course_id,
+    courseAccess: r.access,
+    coursePublished: r.published_at !== null,
+    courseAuthorId: r.author_id,
+    durationSec: r.duration_sec,
+  };
+}
+
+/** Refuses a course the learner may not see (404) and a summary day still locked (403). */
+async function checkLearner(s: Services, user: Viewer, place: StepPlace): Promise<void> {
+  const course = {
+    id: place.courseId,
+    access: place.courseAccess,
+    published: place.coursePublished,
+    authorId: place.courseAuthorId,
+  };
+  if (!(await canViewCourse(s, course, user))) throw new NotFoundError();
+  if (place.dayType === "summary") {
+    const rows = await loadDayStatuses(s.db, user.id, place.courseId);
+    if (lockedDays(rows).has(place.dayOnCourseId)) throw new TrainingError(403, "day_locked");
+  }
+}
+
 /**
- * The learner's own step, if they may still train in that course: someone
- * else's step, archived content or a course they lost access to is "not
- * found"; a summary day that is still locked is refused.
+ * The learner's step at `ref` without writing anything: null while their
+ * first action on the day has not created its rows. A step that is not
+ * there, archived content or a course they may not see is "not found"; a
+ * summary day that is still locked is refused.
+ */
+export async function findLearnerStep(
+  s: Services,
+  user: Viewer,
+  ref: StepRef,
+): Promise<{ place: StepPlace; ctx: StepContext | null }> {
+  if (!isId(ref.dayOnCourseId) || !isId(ref.stepOnDayId)) throw new NotFoundError();
+  const ctx = await resolveStepAt(s, user.id, ref);
+  const place = ctx ?? await stepPlace(s, ref);
+  if (!place) throw new NotFoundError();
+  await checkLearner(s, user, place);
+  return { place, ctx };
+}
+
+/**
+ * The learner's own step at `ref`, for an action, if they may still train
+ * in that course (see `findLearnerStep`). The learner's first action on a
+ * day creates their rows for it (every step NOT_STARTED).
  */
 export async function stepForLearner(
   s: Services,
   user: Viewer,
-  userStepId: string,
+  ref: StepRef,
 ): Promise<StepContext> {
-  const ctx = await resolveStep(s, userStepId, user.id);
-  if (!ctx) throw new NotFoundError();
-  const course = {
-    id: ctx.courseId,
-    access: ctx.courseAccess,
-    published: ctx.coursePublished,
-    authorId: ctx.courseAuthorId,
-  };
-  if (!(await canViewCourse(s, course, user))) throw new NotFoundError();
-  if (ctx.dayType === "summary") {
-    const rows = await loadDayStatuses(s.db, user.id, ctx.courseId);
-    if (lockedDays(rows).has(ctx.dayOnCourseId)) throw new TrainingError(403, "day_locked");
-  }
-  return ctx;
+  const { place, ctx } = await findLearnerStep(s, user, ref);
+  if (ctx) return ctx;
+  await createDayRows(s, user.id, place, new Date());
+  const created = await resolveStepAt(s, user.id, ref);
+  if (!created) throw new NotFoundError();
+  return created;
+}
+
+/**
+ * Creates the learner's missing rows for the day (its user_training and a
+ * user_step per live step) and rolls up, under the engine's locks: two first
+ * actions at once create them once (the second finds them, by the unique keys).
+ */
+async function createDayRows(
+  s: Services,
+  userId: string,
+  place: StepPlace,
+  now: Date,
+): Promise<void> {
+  await s.db.transaction().execute(async (trx) => {
+    const courseIds = await affectedCourses(
+      trx,
+      userId,
+      place.courseId,
+      place.dayId,
+      place.shared,
+    );
+    await lockCourses(trx, userId, place.courseId, courseIds);
+    await trx.insertInto("user_trainings")
+      .values({ id: newId(), user_id: userId, day_on_course_id: place.dayOnCourseId })
+      .onConflict((oc) => oc.columns(["user_id", "day_on_course_id"]).doNothing())
+      .execute();
+    const ut = await trx.selectFrom("user_trainings").select("id")
+      .where("user_id", "=", userId)
+      .where("day_on_course_id", "=", place.dayOnCourseId)
+      .executeTakeFirstOrThrow();
+    const steps = await trx.selectFrom("step_on_day").select("id")
+      .where("day_id", "=", place.dayId)
+      .where("archived_at", "is", null)
+      .execute();
+    if (steps.length) {
+      await trx.insertInto("user_steps")
+        .values(steps.map((st) => ({
+          id: newId(),
+          user_training_id: ut.id,
+          step_on_day_id: st.id,
+          user_id: userId,
+        })))
+        .onConflict((oc) => oc.columns(["user_training_id", "step_on_day_id"]).doNothing())
+        .execute();
+    }
+    await rollUp(trx, {
+      userId,
+      userTrainingId: ut.id,
+      dayId: place.dayId,
+      courseId: place.courseId,
+      courseIds,
+      now,
+    });
+  });
 }
 
 export interface Change<T> {

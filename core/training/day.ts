@@ -1,11 +1,12 @@
 /**
  * A learner's day page: the day's content (shared by everyone, cached until
- * content changes) and the learner's progress on it (one query). Progress
- * rows are created lazily the first time a learner opens the day; a timer
- * whose time ran out while nobody looked is completed then, by the
- * step-finished job's own completion (with its notification, once), and the step the
- * page shows expanded is marked read when it is THEORY (so reading works
- * without JavaScript too).
+ * content changes) and the learner's progress on it (one query). Opening it
+ * writes nothing: a step without a row is NOT_STARTED, and the rows are
+ * created by the learner's first action (`stepForLearner`); reading a theory
+ * step is an action too (`complete`, sent by the island or the "read"
+ * button). The one write a GET may cause is a timer whose time ran out while
+ * nobody looked: it is completed by the step-finished job's own completion
+ * (with its notification, once), arriving early.
  */
 import type { Kysely } from "kysely";
 import type { Services } from "../services.ts";
@@ -14,7 +15,7 @@ import { COURSES_TAG } from "../courses/cache.ts";
 import { mediaPath } from "../paths.ts";
 import type { OutlineDay } from "../courses/outline.ts";
 import { NotFoundError } from "../auth/guards.ts";
-import { isId, newId } from "@/platform/ids.ts";
+import { isId } from "@/platform/ids.ts";
 import { renderMarkdown } from "../markdown.ts";
 import { type VideoEmbed, videoEmbed } from "../embeds.ts";
 import type {
@@ -24,14 +25,7 @@ import type {
   StepType,
   TrainingStatus,
 } from "@/db/schema.ts";
-import {
-  affectedCourses,
-  daysLeftBeforeSummary,
-  loadDayStatuses,
-  lockCourses,
-  lockedDays,
-  rollUp,
-} from "./progress.ts";
+import { daysLeftBeforeSummary, loadDayStatuses, lockedDays } from "./progress.ts";
 import { currentStepIndex, deriveStatus } from "./status.ts";
 import { type ExamResultView, examResultView } from "./exams.ts";
 import { courseDiary, type DiaryEntryView } from "./diary.ts";
@@ -147,7 +141,6 @@ async function loadDayContent(s: Services, dayOnCourseId: string): Promise<DayCo
 }
 
 export interface StepView extends StepContentView {
-  userStepId: string;
   index: number;
   status: TrainingStatus;
   paused: boolean;
@@ -226,9 +219,7 @@ export function progressQuery(db: Kysely<Database>, userId: string, dayOnCourseI
 async function loadProgress(s: Services, userId: string, dayOnCourseId: string) {
   const rows = await progressQuery(s.db, userId, dayOnCourseId).execute();
   const out = new Map<string, ProgressRow>();
-  let utId: string | null = null;
   for (const r of rows) {
-    utId = r.ut_id;
     if (!r.id || !r.step_on_day_id) continue;
     out.set(r.step_on_day_id, {
       ut_id: r.ut_id,
@@ -266,65 +257,7 @@ async function loadProgress(s: Services, userId: string, dayOnCourseId: string) 
         : null,
     });
   }
-  return { utId, steps: out };
-}
-
-/**
- * Creates the learner's missing rows for the day, marks the expanded THEORY
- * step read, and rolls up — one transaction with the engine's locks.
- */
-async function prepareDay(
-  s: Services,
-  userId: string,
-  content: DayContent,
-  theoryStepOnDayId: string | null,
-  now: Date,
-): Promise<void> {
-  await s.db.transaction().execute(async (trx) => {
-    const courseIds = await affectedCourses(
-      trx,
-      userId,
-      content.courseId,
-      content.dayId,
-      content.shared,
-    );
-    await lockCourses(trx, userId, content.courseId, courseIds);
-    await trx.insertInto("user_trainings")
-      .values({ id: newId(), user_id: userId, day_on_course_id: content.dayOnCourseId })
-      .onConflict((oc) => oc.columns(["user_id", "day_on_course_id"]).doNothing())
-      .execute();
-    const ut = await trx.selectFrom("user_trainings").select("id")
-      .where("user_id", "=", userId)
-      .where("day_on_course_id", "=", content.dayOnCourseId)
-      .executeTakeFirstOrThrow();
-    if (content.steps.length) {
-      await trx.insertInto("user_steps")
-        .values(content.steps.map((st) => ({
-          id: newId(),
-          user_training_id: ut.id,
-          step_on_day_id: st.stepOnDayId,
-          user_id: userId,
-        })))
-        .onConflict((oc) => oc.columns(["user_training_id", "step_on_day_id"]).doNothing())
-        .execute();
-    }
-    if (theoryStepOnDayId) {
-      await trx.updateTable("user_steps")
-        .set({ status: "COMPLETED", paused: false, completed_at: now })
-        .where("user_training_id", "=", ut.id)
-        .where("step_on_day_id", "=", theoryStepOnDayId)
-        .where("status", "<>", "COMPLETED")
-        .execute();
-    }
-    await rollUp(trx, {
-      userId,
-      userTrainingId: ut.id,
-      dayId: content.dayId,
-      courseId: content.courseId,
-      courseIds,
-      now,
-    });
-  });
+  return { steps: out };
 }
 
 /**
@@ -389,13 +322,6 @@ export async function openDay(
   const openIndex = requested !== null && requested >= 0 && requested < content.steps.length
     ? requested
     : currentStepIndex(statuses());
-  const open = content.steps[openIndex];
-  const theory = open?.type === "THEORY" &&
-      progress.steps.get(open.stepOnDayId)?.us?.status !== "COMPLETED"
-    ? open.stepOnDayId
-    : null;
-  const missing = progress.utId === null ||
-    content.steps.some((st) => !progress.steps.has(st.stepOnDayId));
   const expired = [...progress.steps.values()].some((p) =>
     p.us && isRunning(p.us) && p.us.timer_ends_at!.getTime() <= now.getTime()
   );
@@ -408,8 +334,7 @@ export async function openDay(
       }
     }
   }
-  if (missing || theory) await prepareDay(s, user.id, content, theory, now);
-  if (missing || expired || theory) progress = await loadProgress(s, user.id, dayOnCourseId);
+  if (expired) progress = await loadProgress(s, user.id, dayOnCourseId);
 
   const steps: StepView[] = content.steps.map((st, index) => {
     const p = progress.steps.get(st.stepOnDayId);
@@ -417,7 +342,6 @@ export async function openDay(
     const timer = isTimerStep(st.type) ? st.durationSec : null;
     return {
       ...st,
-      userStepId: us?.id ?? "",
       index,
       status: us?.status ?? "NOT_STARTED",
       paused: us?.paused ?? false,

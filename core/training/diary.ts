@@ -8,7 +8,7 @@ import type { Services } from "../services.ts";
 import type { Viewer } from "../courses/access.ts";
 import { newId } from "@/platform/ids.ts";
 import { TrainingError } from "./errors.ts";
-import { mutateStep, stepForLearner } from "./context.ts";
+import { mutateStep, stepForLearner, type StepRef } from "./context.ts";
 import { type ActionResult, completeUntimed } from "./steps.ts";
 
 export const DIARY_MAX = 10_000;
@@ -33,13 +33,13 @@ export interface DiaryEntryView {
 export async function saveDiary(
   s: Services,
   user: Viewer,
-  userStepId: string,
+  ref: StepRef,
   input: unknown,
   opts: { now?: Date } = {},
 ): Promise<ActionResult & { entry: { content: string; updatedAt: Date } }> {
   const now = opts.now ?? new Date();
   const { content } = diarySchema.parse(input);
-  const ctx = await stepForLearner(s, user, userStepId);
+  const ctx = await stepForLearner(s, user, ref);
   if (ctx.stepType !== "DIARY") throw new TrainingError(409, "wrong_type");
   let entry = { content, updatedAt: now };
   const result = await mutateStep(s, ctx, now, async (trx, row) => {

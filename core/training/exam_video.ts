@@ -20,7 +20,7 @@ import { mediaPath } from "../paths.ts";
 import { randomName } from "../storage/mod.ts";
 import { receiveUpload, UploadError, type UploadPolicy, VIDEO_UPLOAD } from "../uploads.ts";
 import { TrainingError } from "./errors.ts";
-import { runAfter, type StepContext, stepForLearner } from "./context.ts";
+import { runAfter, type StepContext, stepForLearner, type StepRef } from "./context.ts";
 import { EXAM_VIDEO_FIELD, EXAM_VIDEO_MAX_BYTES, examPrefix } from "./exams.ts";
 
 /** What an exam accepts as its video: the video policy with the exam's limit. */
@@ -46,14 +46,14 @@ interface Target {
  * not found; an exam without a video report, or already approved, is
  * refused. Checked before a byte of the body is read.
  */
-async function videoTarget(s: Services, user: Viewer, userStepId: string): Promise<Target> {
-  const ctx = await stepForLearner(s, user, userStepId);
+async function videoTarget(s: Services, user: Viewer, ref: StepRef): Promise<Target> {
+  const ctx = await stepForLearner(s, user, ref);
   if (ctx.stepType !== "EXAMINATION" || !ctx.requiresVideo) {
     throw new TrainingError(409, "video_not_required");
   }
   const sent = await s.db.selectFrom("exam_results")
     .select(["status", "video_key", "video_deleted_at"])
-    .where("user_step_id", "=", userStepId).executeTakeFirst();
+    .where("user_step_id", "=", ctx.userStepId).executeTakeFirst();
   if (sent?.status === "APPROVED" || ctx.row.status === "COMPLETED") {
     throw new TrainingError(409, "exam_closed");
   }
@@ -100,10 +100,10 @@ async function receive(
 export async function uploadExamVideo(
   s: Services,
   user: Viewer,
-  userStepId: string,
+  ref: StepRef,
   req: Request,
 ): Promise<UploadedVideo> {
-  const target = await videoTarget(s, user, userStepId);
+  const target = await videoTarget(s, user, ref);
   const { video } = await receive(s, target, req, []);
   if (!video) throw new UploadError("required").onField(EXAM_VIDEO_FIELD);
   return video;
@@ -137,10 +137,10 @@ export interface ExamFormUpload {
 export async function receiveExamForm(
   s: Services,
   user: Viewer,
-  userStepId: string,
+  ref: StepRef,
   req: Request,
 ): Promise<ExamFormUpload> {
-  const target = await videoTarget(s, user, userStepId);
+  const target = await videoTarget(s, user, ref);
   if (!/^multipart\/form-data\b/i.test(req.headers.get("content-type") ?? "")) {
     await req.body?.cancel().catch(() => {});
     throw new UploadError("malformed").onField(EXAM_VIDEO_FIELD);

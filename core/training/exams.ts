@@ -19,7 +19,14 @@ import type { ChecklistQuestion, ExamStatus, TestAnswers } from "@/db/schema.ts"
 import { enqueuePendingPushes, NOTIFICATIONS, storeNotification } from "../notifications.ts";
 import { isValidKey } from "../storage/mod.ts";
 import { TrainingError } from "./errors.ts";
-import { mutateStep, resolveStep, runAfter, type StepContext, stepForLearner } from "./context.ts";
+import {
+  mutateStep,
+  resolveStep,
+  runAfter,
+  type StepContext,
+  stepForLearner,
+  type StepRef,
+} from "./context.ts";
 import { type ActionResult, completeUntimed } from "./steps.ts";
 
 export const WRITTEN_MAX = 10_000;
@@ -140,12 +147,12 @@ export function examResultView(
 export async function submitExam(
   s: Services,
   user: Viewer,
-  userStepId: string,
+  ref: StepRef,
   input: unknown,
   opts: { now?: Date } = {},
 ): Promise<ActionResult & { exam: ExamResultView }> {
   const now = opts.now ?? new Date();
-  const ctx = await stepForLearner(s, user, userStepId);
+  const ctx = await stepForLearner(s, user, ref);
   if (ctx.stepType !== "EXAMINATION") throw new TrainingError(409, "wrong_type");
   const data = examSchema(ctx).parse(input);
   const answers: TestAnswers = (data.answers ?? {}) as TestAnswers;
@@ -155,7 +162,7 @@ export async function submitExam(
   if (ctx.requiresVideo) {
     // A resubmission without a new video keeps the one already sent.
     const sent = data.videoKey ? null : await s.db.selectFrom("exam_results")
-      .select("video_key").where("user_step_id", "=", userStepId)
+      .select("video_key").where("user_step_id", "=", ctx.userStepId)
       .where("video_deleted_at", "is", null).executeTakeFirst();
     const key = data.videoKey ?? sent?.video_key ?? "";
     const mine = key.startsWith(examPrefix(ctx.userId, ctx.userStepId)) && isValidKey(key);
@@ -221,12 +228,12 @@ export async function submitExam(
 export async function examResultFor(
   s: Services,
   user: Viewer,
-  userStepId: string,
+  ref: StepRef,
 ): Promise<ExamResultView | null> {
-  const ctx = await stepForLearner(s, user, userStepId);
+  const ctx = await stepForLearner(s, user, ref);
   if (ctx.stepType !== "EXAMINATION") throw new TrainingError(409, "wrong_type");
   const row = await s.db.selectFrom("exam_results").selectAll()
-    .where("user_step_id", "=", userStepId).executeTakeFirst();
+    .where("user_step_id", "=", ctx.userStepId).executeTakeFirst();
   return row ? examResultView(row, ctx.checklist, ctx.passPercent) : null;
 }
 

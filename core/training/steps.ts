@@ -25,6 +25,7 @@ import {
   runAfter,
   type StepContext,
   stepForLearner,
+  type StepRef,
   type UserStepRow,
 } from "./context.ts";
 import { enqueuePendingPushes, NOTIFICATIONS, storeNotification } from "../notifications.ts";
@@ -81,6 +82,19 @@ export function stepState(row: UserStepRow, durationSec: number | null, now: Dat
   };
 }
 
+/** What clients see of a step the learner has not acted on yet (it has no row). */
+export function notStartedState(durationSec: number | null): StepState {
+  return {
+    id: "",
+    status: "NOT_STARTED",
+    paused: false,
+    remainingMs: durationSec === null ? null : durationSec * 1000,
+    endsAt: null,
+    activeSeconds: 0,
+    completedAt: null,
+  };
+}
+
 /** Whole seconds between two instants (never negative). */
 function seconds(from: Date | null, to: Date): number {
   if (!from) return 0;
@@ -122,6 +136,8 @@ function completeTimer(trx: Kysely<Database>, row: UserStepRow, now: Date) {
 
 export interface RunningTimer {
   userStepId: string;
+  dayOnCourseId: string;
+  stepOnDayId: string;
   title: string;
   url: string;
   endsAt: Date;
@@ -149,6 +165,8 @@ export async function runningTimer(
   if (!r) return null;
   return {
     userStepId: r.id,
+    dayOnCourseId: r.dc_id,
+    stepOnDayId: r.sd_id,
     title: r.title,
     url: stepPath(r.slug, r.dc_id, r.sd_id),
     endsAt: r.timer_ends_at!,
@@ -199,11 +217,11 @@ export type ActionResult = MutationResult<unknown> & { ctx: StepContext };
 export async function startStep(
   s: Services,
   user: Viewer,
-  userStepId: string,
+  ref: StepRef,
   opts: ActionOptions = {},
 ): Promise<ActionResult> {
   const now = opts.now ?? new Date();
-  const ctx = await stepForLearner(s, user, userStepId);
+  const ctx = await stepForLearner(s, user, ref);
   if (!isTimerStep(ctx.stepType)) throw new TrainingError(409, "not_timer");
   if (ctx.row.status === "COMPLETED" || isRunning(ctx.row)) {
     return { ctx, row: ctx.row, changed: false, rollup: null };
@@ -282,10 +300,10 @@ async function pauseTimer(s: Services, ctx: StepContext, now: Date) {
 export async function pauseStep(
   s: Services,
   user: Viewer,
-  userStepId: string,
+  ref: StepRef,
   opts: ActionOptions = {},
 ): Promise<ActionResult> {
-  const ctx = await stepForLearner(s, user, userStepId);
+  const ctx = await stepForLearner(s, user, ref);
   if (!isTimerStep(ctx.stepType)) throw new TrainingError(409, "not_timer");
   return { ...(await pauseTimer(s, ctx, opts.now ?? new Date())), ctx };
 }
@@ -297,11 +315,11 @@ export async function pauseStep(
 export async function resetStep(
   s: Services,
   user: Viewer,
-  userStepId: string,
+  ref: StepRef,
   opts: ActionOptions = {},
 ): Promise<ActionResult> {
   const now = opts.now ?? new Date();
-  const ctx = await stepForLearner(s, user, userStepId);
+  const ctx = await stepForLearner(s, user, ref);
   if (!isTimerStep(ctx.stepType) && ctx.stepType !== "PRACTICE") {
     throw new TrainingError(409, "wrong_type");
   }
@@ -338,11 +356,11 @@ export async function resetStep(
 export async function completeStep(
   s: Services,
   user: Viewer,
-  userStepId: string,
+  ref: StepRef,
   opts: ActionOptions = {},
 ): Promise<ActionResult> {
   const now = opts.now ?? new Date();
-  const ctx = await stepForLearner(s, user, userStepId);
+  const ctx = await stepForLearner(s, user, ref);
   if (ctx.stepType === "DIARY" || ctx.stepType === "EXAMINATION") {
     throw new TrainingError(409, "wrong_type");
   }

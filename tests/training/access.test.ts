@@ -7,7 +7,17 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "../help
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import { dayStatuses } from "@/core/training/progress.ts";
-import { act, courseRow, dayUrl, makeCourse, openDayAs, QUESTIONS, stepRow } from "./helpers.ts";
+import { stepApiPath } from "@/core/paths.ts";
+import {
+  act,
+  courseRow,
+  dayUrl,
+  makeCourse,
+  openDayAs,
+  QUESTIONS,
+  stepApi,
+  stepRow,
+} from "./helpers.ts";
 
 Deno.test("a learner cannot see or change another learner's steps, diary or exam (404)", async () => {
   await using t = await openTestApp();
@@ -24,8 +34,10 @@ Deno.test("a learner cannot see or change another learner's steps, diary or exam
   const owner = await signIn(t, "owner1");
   const other = await signIn(t, "intruder");
   const [timer, practice, diary, exam] = await openDayAs(t, owner, c);
-  await openDayAs(t, other, c);
+  const dc = c.days[0].dayOnCourseId;
 
+  // Steps are addressed by where they are, for the signed-in learner: the
+  // owner's row ids (guessed or leaked) address nothing.
   for (
     const [id, action, body] of [
       [timer, "start", {}],
@@ -36,11 +48,15 @@ Deno.test("a learner cannot see or change another learner's steps, diary or exam
       [exam, "exam", { answers: { q1: 1, q2: 0 }, written: "ответ" }],
     ] as const
   ) {
-    const r = await act(other, id, action, body);
-    assertEquals(r.status, 404, `${action} on another learner's step`);
-    assertEquals(r.json.error, "not_found");
+    const res = await other.fetch(stepApiPath(dc, id, action), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    assertEquals(res.status, 404, `${action} on another learner's step`);
+    assertEquals((await res.json()).error, "not_found");
   }
-  const state = await other.fetch(`/api/v1/training/steps/${timer}`);
+  const state = await other.fetch(stepApiPath(dc, timer));
   assertEquals(state.status, 404);
   await state.body?.cancel();
   // A form on the day page is refused the same way.
@@ -48,10 +64,28 @@ Deno.test("a learner cannot see or change another learner's steps, diary or exam
   assertEquals(form.status, 404);
   await form.body?.cancel();
 
+  // The same steps, addressed properly, are the intruder's own: the owner's stay untouched.
+  const sd = c.days[0].stepOnDayIds;
+  const own = await other.fetch(stepApiPath(dc, sd[1], "complete"), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  assertEquals(own.status, 200);
+  await own.body?.cancel();
+  const diaryRes = await other.fetch(stepApiPath(dc, sd[2], "diary"), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ content: "своя запись" }),
+  });
+  assertEquals(diaryRes.status, 200);
+  await diaryRes.body?.cancel();
+
   for (const id of [timer, practice, diary, exam]) {
     assertEquals((await stepRow(t, id)).status, "NOT_STARTED");
   }
-  const diaries = await t.services.db.selectFrom("diary_entries").selectAll().execute();
+  const diaries = await t.services.db.selectFrom("diary_entries").selectAll()
+    .where("user_id", "=", owner.id).execute();
   assertEquals(diaries, []);
   const exams = await t.services.db.selectFrom("exam_results").selectAll().execute();
   assertEquals(exams, []);
@@ -66,11 +100,11 @@ Deno.test("visitors are sent to log in; the API answers 401; a missing CSRF toke
   const page = await t.fetch(dayUrl(c), { redirect: "manual" });
   assertEquals(page.status, 303);
   assertEquals(page.headers.get("location"), `/login?next=${encodeURIComponent(dayUrl(c))}`);
-  const api = await t.fetch(`/api/v1/training/steps/${step}`);
+  const api = await t.fetch(stepApi(step));
   assertEquals(api.status, 401);
   await api.body?.cancel();
 
-  const noCsrf = await t.fetch(`/api/v1/training/steps/${step}/complete`, {
+  const noCsrf = await t.fetch(stepApi(step, "complete"), {
     method: "POST",
     headers: learner.headers({ "content-type": "application/json" }),
     body: "{}",
@@ -123,10 +157,25 @@ Deno.test("an unknown day, a day of another course or a bad id is 404", async ()
     assertEquals(r.status, 404, path);
     await r.body?.cancel();
   }
-  assertEquals(
-    (await act(learner, "0191d2c4-0000-7000-8000-000000000000", "complete")).status,
-    404,
-  );
+  // A step that is not on that day (unknown, another course's, not an id) is 404 too.
+  const dc = c1.days[0].dayOnCourseId;
+  for (
+    const path of [
+      stepApiPath(dc, "0191d2c4-0000-7000-8000-000000000000", "complete"),
+      stepApiPath(dc, c2.days[0].stepOnDayIds[0], "complete"),
+      stepApiPath(c2.days[0].dayOnCourseId, c1.days[0].stepOnDayIds[0], "complete"),
+      stepApiPath("not-an-id", c1.days[0].stepOnDayIds[0], "complete"),
+    ]
+  ) {
+    const r = await learner.fetch(path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    assertEquals(r.status, 404, path);
+    await r.body?.cancel();
+  }
+  assertEquals(await t.services.db.selectFrom("user_steps").selectAll().execute(), []);
 });
 
 Deno.test("the summary day stays locked until every other day is complete (page 403, API 403)", async () => {

@@ -9,9 +9,11 @@ import { deriveCourseStatus, deriveStatus } from "@/core/training/status.ts";
 import { dayStatuses } from "@/core/training/progress.ts";
 import {
   act,
+  actAt,
   age,
   courseRow,
   dayStatus,
+  dayUrl,
   makeCourse,
   openDayAs,
   stepRow,
@@ -40,7 +42,7 @@ Deno.test("roll-up rule: a day's status is derived from its steps as in the orig
   );
 });
 
-Deno.test("opening a day creates the learner's rows once; nothing before that", async () => {
+Deno.test("the learner's first action on a day creates their rows once; opening it, none", async () => {
   await using t = await openTestApp();
   const c = await makeCourse(t, {
     days: [{ steps: [{ type: "PRACTICE" }, { type: "PRACTICE" }] }],
@@ -48,9 +50,18 @@ Deno.test("opening a day creates the learner's rows once; nothing before that", 
   const learner = await signIn(t, "anna");
   assertEquals(await userStepIds(t, learner.id, c), []);
   assertEquals(await courseRow(t, learner.id, c.courseId), undefined);
-  const ids = await openDayAs(t, learner, c);
+  const page = await learner.fetch(dayUrl(c));
+  assertEquals(page.status, 200);
+  await page.body?.cancel();
+  assertEquals(await userStepIds(t, learner.id, c), []);
+  assertEquals(await courseRow(t, learner.id, c.courseId), undefined);
+  // A reset of a step never started changes nothing, but is the learner's first action.
+  const { dayOnCourseId, stepOnDayIds: sd } = c.days[0];
+  assertEquals((await actAt(learner, dayOnCourseId, sd[1], "reset")).status, 200);
+  const ids = await userStepIds(t, learner.id, c);
   assertEquals(ids.length, 2);
-  assertEquals(await openDayAs(t, learner, c), ids);
+  assertEquals((await actAt(learner, dayOnCourseId, sd[0], "reset")).status, 200);
+  assertEquals(await userStepIds(t, learner.id, c), ids);
   const uc = await courseRow(t, learner.id, c.courseId);
   assertEquals(uc?.status, "NOT_STARTED");
   assertEquals(uc?.started_at, null);
@@ -194,22 +205,35 @@ Deno.test("a timer cannot be completed before its end (2 s tolerance), nor a tim
   assertEquals((await stepRow(t, timer)).status, "COMPLETED");
 });
 
-Deno.test("THEORY is read when the page shows it expanded; practice via its button", async () => {
+Deno.test("THEORY is read by its action, not by the page showing it expanded", async () => {
   await using t = await openTestApp();
   const c = await makeCourse(t, {
     days: [{ steps: [{ type: "THEORY" }, { type: "PRACTICE" }, { type: "THEORY" }] }],
   });
   const learner = await signIn(t, "dina");
-  // First visit: the first step (theory) is expanded, so it is read.
-  const [theory, practice, theory2] = await openDayAs(t, learner, c);
+  const { dayOnCourseId, stepOnDayIds: sd } = c.days[0];
+  // First visit: the first step (theory) is expanded, and only shown.
+  const first = await learner.fetch(dayUrl(c));
+  assertEquals(first.status, 200);
+  await first.body?.cancel();
+  assertEquals(await userStepIds(t, learner.id, c), []);
+  // Reading it is an action (the island sends it when the step opens).
+  assertEquals((await actAt(learner, dayOnCourseId, sd[0], "complete")).status, 200);
+  const [theory, practice, theory2] = await userStepIds(t, learner.id, c);
   assertEquals((await stepRow(t, theory)).status, "COMPLETED");
   assertEquals((await stepRow(t, theory2)).status, "NOT_STARTED");
+  assertEquals(await dayStatus(t, learner.id, dayOnCourseId), "IN_PROGRESS");
   // Practice is expanded now and is not completed by looking at it.
-  await (await learner.fetch(`/courses/${c.slug}/days/${c.days[0].dayOnCourseId}`)).body?.cancel();
+  await (await learner.fetch(dayUrl(c))).body?.cancel();
   assertEquals((await stepRow(t, practice)).status, "NOT_STARTED");
-  // Asking for the third step expands (and reads) it.
-  await (await learner.fetch(`/courses/${c.slug}/days/${c.days[0].dayOnCourseId}?step=3`)).body
-    ?.cancel();
-  assertEquals((await stepRow(t, theory2)).status, "COMPLETED");
+  // Asking for the third step expands it without reading it; its action reads it, once.
+  await (await learner.fetch(`${dayUrl(c)}?step=3`)).body?.cancel();
+  assertEquals((await stepRow(t, theory2)).status, "NOT_STARTED");
+  assertEquals((await act(learner, theory2, "complete")).status, 200);
+  const read = await stepRow(t, theory2);
+  assertEquals(read.status, "COMPLETED");
+  const again = await act(learner, theory2, "complete");
+  assertEquals([again.status, again.json.day], [200, null]);
+  assertEquals((await stepRow(t, theory2)).completed_at, read.completed_at);
   // DIARY and EXAMINATION are not completed with the generic action.
 });

@@ -9,8 +9,9 @@ import { signIn } from "../helpers/session.ts";
 import { approveExam, returnExam, scoreTest } from "@/core/training/exams.ts";
 import { ForbiddenError, NotFoundError } from "@/core/auth/guards.ts";
 import { TrainingError } from "@/core/training/errors.ts";
+import { stepApiPath } from "@/core/paths.ts";
 import { z } from "zod";
-import { act, dayUrl, makeCourse, openDayAs, QUESTIONS, stepRow } from "./helpers.ts";
+import { act, dayUrl, makeCourse, openDayAs, QUESTIONS, stepApi, stepRow } from "./helpers.ts";
 import { makeJpeg, makeVideo } from "./videos.ts";
 import { sniffVideo } from "@/core/uploads.ts";
 
@@ -244,7 +245,7 @@ Deno.test("video report: checked by its bytes, stored per learner and step, old 
   const other = await signIn(t, "peeker");
   const [exam] = await openDayAs(t, learner, c);
   const upload = (who: typeof learner, body: BodyInit, type = "video/mp4") =>
-    who.fetch(`/api/v1/training/steps/${exam}/video`, {
+    who.fetch(stepApi(exam, "video"), {
       method: "POST",
       headers: { "content-type": type },
       body,
@@ -257,7 +258,12 @@ Deno.test("video report: checked by its bytes, stored per learner and step, old 
     "not_video",
     "Это не видео (нужен MP4, WebM или MOV)",
   ]);
-  const theirs = await upload(other, MP4);
+  // Another learner cannot reach my step by its id (they address steps by day and step on day).
+  const theirs = await other.fetch(stepApiPath(c.days[0].dayOnCourseId, exam, "video"), {
+    method: "POST",
+    headers: { "content-type": "video/mp4" },
+    body: MP4,
+  });
   assertEquals(theirs.status, 404);
   await theirs.body?.cancel();
 
@@ -322,7 +328,7 @@ Deno.test("video report: more than 100 MB is refused while streaming and nothing
       sent++;
     },
   });
-  const r = await learner.fetch(`/api/v1/training/steps/${exam}/video`, {
+  const r = await learner.fetch(stepApi(exam, "video"), {
     method: "POST",
     headers: { "content-type": "video/mp4" },
     body,
@@ -336,7 +342,7 @@ Deno.test("video report: more than 100 MB is refused while streaming and nothing
   assertEquals(await t.services.storage.list(`exams/${learner.id}/`), []);
 
   // A declared size over the limit is refused before reading.
-  const declared = await learner.fetch(`/api/v1/training/steps/${exam}/video`, {
+  const declared = await learner.fetch(stepApi(exam, "video"), {
     method: "POST",
     headers: { "content-type": "video/mp4", "content-length": String(200 * 1024 * 1024) },
     body: MP4,

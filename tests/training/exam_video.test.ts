@@ -11,12 +11,14 @@ import { type Session, signIn } from "../helpers/session.ts";
 import { LocalStorage } from "@/core/storage/local.ts";
 import { receiveUpload, UploadError, VIDEO_UPLOAD } from "@/core/uploads.ts";
 import { approveExam } from "@/core/training/exams.ts";
+import { stepApiPath } from "@/core/paths.ts";
 import {
   type CourseFixture,
   dayUrl,
   makeCourse,
   openDayAs,
   QUESTIONS,
+  stepApi,
   stepRow,
 } from "./helpers.ts";
 import { makeJpeg, makeVideo, VIDEO_TYPES, type VideoExt } from "./videos.ts";
@@ -184,7 +186,7 @@ Deno.test("without JavaScript: answers and video go as one multipart form, CSRF 
   assert(form.action, "the form has an action");
   const url = new URL(form.action, "http://localhost");
   assertEquals(url.pathname, `${dayUrl(c)}/exam`);
-  assertEquals(url.searchParams.get("step"), exam);
+  assertEquals(url.searchParams.get("step"), c.days[0].stepOnDayIds[0]);
   assertEquals(url.searchParams.get("_csrf"), learner.csrf);
   assertStringIncludes(form.file, 'name="video"');
   assertStringIncludes(form.file, 'accept="video/mp4,video/webm,video/quicktime');
@@ -275,7 +277,7 @@ Deno.test("without JavaScript: another learner cannot upload to my exam (404, no
   const { c, exam } = await videoExam(t);
   const other = await signIn(t, "intruder");
   await openDayAs(t, other, c);
-  // The intruder's own valid token, my step id.
+  // The intruder's own valid token, my step's id (steps are addressed by day and step on the day).
   const action = `${dayUrl(c)}/exam?${new URLSearchParams({ step: exam, _csrf: other.csrf })}`;
   const r = await postForm(
     t,
@@ -289,7 +291,7 @@ Deno.test("without JavaScript: another learner cannot upload to my exam (404, no
   assertEquals(r.status, 404);
   await r.body?.cancel();
   // And through the API (raw body) the same.
-  const api = await other.fetch(`/api/v1/training/steps/${exam}/video`, {
+  const api = await other.fetch(stepApiPath(c.days[0].dayOnCourseId, exam, "video"), {
     method: "POST",
     headers: { "content-type": "video/mp4" },
     body: await makeVideo("mp4"),
@@ -436,7 +438,7 @@ Deno.test("without JavaScript: a refused file or invalid answers show the form a
   assertEquals(closed.status, 303);
   assertEquals(
     closed.headers.get("location"),
-    `${dayUrl(c)}?error=exam_closed&for=${exam}#step-notice`,
+    `${dayUrl(c)}?error=exam_closed&for=${c.days[0].stepOnDayIds[0]}#step-notice`,
   );
   assertEquals((await t.services.storage.list(prefix)).map((f) => f.key), [row.video_key]);
 });
@@ -445,7 +447,7 @@ Deno.test("exam video API: real MP4, WebM and MOV accepted; renamed text and JPE
   await using t = await openTestApp();
   const { learner, exam } = await videoExam(t);
   const upload = (body: Uint8Array, type: string, lang = "ru") =>
-    learner.fetch(`/api/v1/training/steps/${exam}/video`, {
+    learner.fetch(stepApi(exam, "video"), {
       method: "POST",
       headers: { "content-type": type, cookie: `lang=${lang}` },
       body: body as Uint8Array<ArrayBuffer>,

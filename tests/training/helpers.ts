@@ -1,7 +1,8 @@
 /**
  * Test fixtures for the training area: small courses built straight in the
  * database (short timers, every step type), and shortcuts to open a day and
- * read a learner's rows.
+ * read a learner's rows. The API addresses a step by day and step on day;
+ * tests hold the learner's user step ids and `act`/`stepApi` translate them.
  */
 import { newId } from "@/platform/ids.ts";
 import { json } from "@/db/connection.ts";
@@ -10,6 +11,9 @@ import type { TestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import type { Session } from "../helpers/session.ts";
 import { invalidateCourses } from "@/core/courses/cache.ts";
+import { stepForLearner, type StepRef } from "@/core/training/context.ts";
+import { stepApiPath } from "@/core/paths.ts";
+import type { StepAction } from "@/core/training/actions.ts";
 
 export interface StepSpec {
   type: StepType;
@@ -121,7 +125,11 @@ export function dayUrl(c: CourseFixture, day = 0): string {
   return `/courses/${c.slug}/days/${c.days[day].dayOnCourseId}`;
 }
 
-/** Opens a day as `who` (creating the progress rows) and returns the learner's step ids in order. */
+/**
+ * Opens a day as `who` (the page writes nothing) and creates the learner's
+ * progress rows as their first action on the day does; returns the learner's
+ * step ids in order.
+ */
 export async function openDayAs(
   t: TestApp,
   who: Session,
@@ -131,7 +139,30 @@ export async function openDayAs(
   const res = await who.fetch(dayUrl(c, day));
   await res.body?.cancel();
   if (res.status !== 200) throw new Error(`day page answered ${res.status}`);
+  const d = c.days[day];
+  if (d.stepOnDayIds.length) {
+    await stepForLearner(t.services, { id: who.id, role: who.role }, {
+      dayOnCourseId: d.dayOnCourseId,
+      stepOnDayId: d.stepOnDayIds[0],
+    });
+  }
   return await userStepIds(t, who.id, c, day);
+}
+
+/** Where each user step seen by `userStepIds` is: what the API addresses. */
+const refs = new Map<string, StepRef>();
+
+/** The day and step on the day of a learner's step (seen before by `userStepIds`). */
+export function refOf(userStepId: string): StepRef {
+  const ref = refs.get(userStepId);
+  if (!ref) throw new Error(`unknown user step ${userStepId}: list it with userStepIds first`);
+  return ref;
+}
+
+/** The API path of a learner's step (`/api/v1/training/days/<dc>/steps/<sd>[/<action>]`). */
+export function stepApi(userStepId: string, action?: StepAction | "video"): string {
+  const ref = refOf(userStepId);
+  return stepApiPath(ref.dayOnCourseId, ref.stepOnDayId, action);
 }
 
 export async function userStepIds(
@@ -143,11 +174,14 @@ export async function userStepIds(
   const rows = await t.services.db.selectFrom("user_steps as us")
     .innerJoin("step_on_day as sd", "sd.id", "us.step_on_day_id")
     .innerJoin("user_trainings as ut", "ut.id", "us.user_training_id")
-    .select(["us.id"])
+    .select(["us.id", "us.step_on_day_id", "ut.day_on_course_id"])
     .where("us.user_id", "=", userId)
     .where("ut.day_on_course_id", "=", c.days[day].dayOnCourseId)
     .orderBy("sd.position")
     .execute();
+  for (const r of rows) {
+    refs.set(r.id, { dayOnCourseId: r.day_on_course_id, stepOnDayId: r.step_on_day_id });
+  }
   return rows.map((r) => r.id);
 }
 
@@ -181,14 +215,26 @@ export async function age(t: TestApp, userStepId: string, ms: number) {
   }).where("id", "=", userStepId).execute();
 }
 
-/** POST JSON to a training action as `who`. */
-export async function act(
+/** POST JSON to a training action as `who`, on their step `userStepId`. */
+export function act(
   who: Session,
   userStepId: string,
   action: string,
   body: unknown = {},
 ): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await who.fetch(`/api/v1/training/steps/${userStepId}/${action}`, {
+  const ref = refOf(userStepId);
+  return actAt(who, ref.dayOnCourseId, ref.stepOnDayId, action, body);
+}
+
+/** POST JSON to a training action as `who`, on the step where the API addresses it. */
+export async function actAt(
+  who: Session,
+  dayOnCourseId: string,
+  stepOnDayId: string,
+  action: string,
+  body: unknown = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await who.fetch(stepApiPath(dayOnCourseId, stepOnDayId, action as StepAction), {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),

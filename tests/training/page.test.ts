@@ -6,7 +6,7 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "../help
 import { openTestApp } from "../helpers/app.ts";
 import { signIn } from "../helpers/session.ts";
 import { seedDemo } from "@/core/demo/seed.ts";
-import { act, dayUrl, makeCourse, openDayAs, QUESTIONS, stepRow } from "./helpers.ts";
+import { actAt, dayUrl, makeCourse, openDayAs, QUESTIONS, refOf, stepRow } from "./helpers.ts";
 
 Deno.test("the day page lists the steps in order with type, status and media", async () => {
   await using t = await openTestApp();
@@ -38,9 +38,24 @@ Deno.test("the day page lists the steps in order with type, status and media", a
   for (
     const label of ["Теоретический шаг", "Тренировка", "Упражнение без таймера", "Дневник успехов"]
   ) assertStringIncludes(html, label);
-  // The first step (theory) is open and therefore read; the others are not started.
-  assertMatch(html, /data-status="COMPLETED"[^>]*>Завершён</);
+  // The first step (theory) is open, not yet read: its "read" button is a plain form.
+  assert(!html.includes('data-status="COMPLETED"'), "looking reads nothing");
   assertMatch(html, /data-status="NOT_STARTED"[^>]*>Не начат</);
+  const sd = c.days[0].stepOnDayIds;
+  assertMatch(
+    html,
+    new RegExp(
+      `name="_action" value="complete"/><input type="hidden" name="step" value="${
+        sd[0]
+      }"/><button[^>]*>Прочитано<`,
+    ),
+  );
+  const read = await learner.post(dayUrl(c), { _action: "complete", step: sd[0] });
+  assertEquals(read.status, 303);
+  await read.body?.cancel();
+  const after = await (await learner.fetch(dayUrl(c))).text();
+  assertMatch(after, /data-status="COMPLETED"[^>]*>Завершён</);
+  assertMatch(after, /data-status="NOT_STARTED"[^>]*>Не начат</);
   assertStringIncludes(html, "<strong>важно</strong>");
   assert(!html.includes("<script>alert(1)</script>"), "markdown is sanitized");
   assertStringIncludes(html, 'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"');
@@ -64,7 +79,7 @@ Deno.test("without JavaScript: timer forms start, pause and switch; refusals com
   const [a, b] = await openDayAs(t, learner, c);
   const sd = c.days[0].stepOnDayIds;
 
-  let r = await learner.post(dayUrl(c), { _action: "start", step: a });
+  let r = await learner.post(dayUrl(c), { _action: "start", step: refOf(a).stepOnDayId });
   assertEquals(r.status, 303);
   assertEquals(r.headers.get("location"), `${dayUrl(c)}?open=${sd[0]}#step-${sd[0]}`);
   assertEquals((await stepRow(t, a)).status, "IN_PROGRESS");
@@ -72,27 +87,31 @@ Deno.test("without JavaScript: timer forms start, pause and switch; refusals com
   assertMatch(running, /Закончится в \d\d:\d\d:\d\d/);
   // Without JavaScript a running timer offers "finish", refused before the end.
   assertStringIncludes(running, "Завершить шаг");
-  r = await learner.post(dayUrl(c), { _action: "complete", step: a });
-  assertEquals(r.headers.get("location"), `${dayUrl(c)}?error=too_early&for=${a}#step-notice`);
+  r = await learner.post(dayUrl(c), { _action: "complete", step: refOf(a).stepOnDayId });
+  assertEquals(r.headers.get("location"), `${dayUrl(c)}?error=too_early&for=${sd[0]}#step-notice`);
   const early = await (await learner.fetch(r.headers.get("location")!)).text();
   assertStringIncludes(early, "Таймер ещё не закончился.");
 
   // The second timer: refused, then switched.
-  r = await learner.post(dayUrl(c), { _action: "start", step: b });
+  r = await learner.post(dayUrl(c), { _action: "start", step: refOf(b).stepOnDayId });
   const conflictUrl = r.headers.get("location")!;
-  assertEquals(conflictUrl, `${dayUrl(c)}?error=timer_running&for=${b}#step-notice`);
+  assertEquals(conflictUrl, `${dayUrl(c)}?error=timer_running&for=${sd[1]}#step-notice`);
   const conflict = await (await learner.fetch(conflictUrl)).text();
   assertStringIncludes(conflict, "Идёт таймер шага «Первый».");
   assertStringIncludes(conflict, 'name="pause_other" value="1"');
-  r = await learner.post(dayUrl(c), { _action: "start", step: b, pause_other: "1" });
+  r = await learner.post(dayUrl(c), {
+    _action: "start",
+    step: refOf(b).stepOnDayId,
+    pause_other: "1",
+  });
   assertEquals(r.status, 303);
   assertEquals((await stepRow(t, a)).paused, true);
   assertEquals((await stepRow(t, b)).paused, false);
 
-  r = await learner.post(dayUrl(c), { _action: "pause", step: b });
+  r = await learner.post(dayUrl(c), { _action: "pause", step: refOf(b).stepOnDayId });
   assertEquals((await stepRow(t, b)).paused, true);
   // A broken form goes back to the page without doing anything.
-  r = await learner.post(dayUrl(c), { _action: "explode", step: b });
+  r = await learner.post(dayUrl(c), { _action: "explode", step: refOf(b).stepOnDayId });
   assertEquals([r.status, r.headers.get("location")], [303, dayUrl(c)]);
 });
 
@@ -114,7 +133,7 @@ Deno.test("without JavaScript: practice, diary and exam forms; a finished day ce
   const [firstDiary] = await openDayAs(t, learner, c, 0);
   let r = await learner.post(dayUrl(c, 0), {
     _action: "diary",
-    step: firstDiary,
+    step: refOf(firstDiary).stepOnDayId,
     content: "Гром сел!",
   });
   assertEquals(r.status, 303);
@@ -128,11 +147,15 @@ Deno.test("without JavaScript: practice, diary and exam forms; a finished day ce
   assertStringIncludes(done, "Запись сохранена");
 
   const [practice, diary, exam] = await openDayAs(t, learner, c, 1);
-  r = await learner.post(dayUrl(c, 1), { _action: "complete", step: practice });
+  r = await learner.post(dayUrl(c, 1), { _action: "complete", step: refOf(practice).stepOnDayId });
   assertEquals((await stepRow(t, practice)).status, "COMPLETED");
 
   // An empty entry comes back with the message next to the field and nothing saved.
-  r = await learner.post(dayUrl(c, 1), { _action: "diary", step: diary, content: "   " });
+  r = await learner.post(dayUrl(c, 1), {
+    _action: "diary",
+    step: refOf(diary).stepOnDayId,
+    content: "   ",
+  });
   assertEquals(r.status, 422);
   const invalid = await r.text();
   assertStringIncludes(invalid, "Напишите хотя бы пару слов");
@@ -141,22 +164,34 @@ Deno.test("without JavaScript: practice, diary and exam forms; a finished day ce
   assertStringIncludes(invalid, "Прежние записи этого курса");
   assertStringIncludes(invalid, "Гром сел!");
 
-  r = await learner.post(dayUrl(c, 1), { _action: "diary", step: diary, content: "Второй день" });
+  r = await learner.post(dayUrl(c, 1), {
+    _action: "diary",
+    step: refOf(diary).stepOnDayId,
+    content: "Второй день",
+  });
   assertEquals((await stepRow(t, diary)).status, "COMPLETED");
   // Editing keeps one entry per day.
-  r = await learner.post(dayUrl(c, 1), { _action: "diary", step: diary, content: "Исправлено" });
+  r = await learner.post(dayUrl(c, 1), {
+    _action: "diary",
+    step: refOf(diary).stepOnDayId,
+    content: "Исправлено",
+  });
   const entries = await t.services.db.selectFrom("diary_entries").select("content")
     .where("user_id", "=", learner.id).orderBy("content").execute();
   assertEquals(entries.map((e) => e.content), ["Гром сел!", "Исправлено"]);
 
-  r = await learner.post(dayUrl(c, 1), { _action: "exam", step: exam, answer_q1: "1" });
+  r = await learner.post(dayUrl(c, 1), {
+    _action: "exam",
+    step: refOf(exam).stepOnDayId,
+    answer_q1: "1",
+  });
   assertEquals(r.status, 422);
   const examErrors = await r.text();
   assertStringIncludes(examErrors, "Ответьте на все вопросы теста");
   assertStringIncludes(examErrors, "Напишите ответ");
   r = await learner.post(dayUrl(c, 1), {
     _action: "exam",
-    step: exam,
+    step: refOf(exam).stepOnDayId,
     answer_q1: "1",
     answer_q2: "0",
     written: "Всё понятно",
@@ -182,16 +217,17 @@ Deno.test("every demo day opens for the learner (the summary day stays locked)",
     assertEquals(r.status, d.type === "summary" ? 403 : 200, d.type);
     await r.body?.cancel();
   }
-  // Messages follow the learner's language.
-  const diary = await t.services.db.selectFrom("user_steps as us")
-    .innerJoin("step_on_day as sd", "sd.id", "us.step_on_day_id")
+  // Messages follow the learner's language (a diary step of the course, never acted on).
+  const diary = await t.services.db.selectFrom("day_on_course as dc")
+    .innerJoin("step_on_day as sd", "sd.day_id", "dc.day_id")
     .innerJoin("steps as st", "st.id", "sd.step_id")
-    .select("us.id").where("us.user_id", "=", learner.id).where("st.type", "=", "DIARY")
+    .select(["dc.id as dc_id", "sd.id as sd_id"])
+    .where("dc.course_id", "=", course.id).where("st.type", "=", "DIARY")
     .executeTakeFirstOrThrow();
   await t.services.db.updateTable("users").set({ locale: "en" }).where("id", "=", learner.id)
     .execute();
   const en = await signIn(t, "learner");
-  const r = await act(en, diary.id, "diary", { content: "" });
+  const r = await actAt(en, diary.dc_id, diary.sd_id, "diary", { content: "" });
   assertEquals(r.status, 400);
   assertEquals((r.json.fields as Record<string, string>).content, "Write at least a few words");
 });

@@ -1,5 +1,5 @@
 /**
- * `POST /courses/<slug>/days/<dayOnCourseId>/exam?step=<userStepId>&_csrf=…`:
+ * `POST /courses/<slug>/days/<dayOnCourseId>/exam?step=<stepOnDayId>&_csrf=…`:
  * the no-JavaScript form of an exam that asks for a video — one
  * `multipart/form-data` POST with the test answers, the written answer and
  * the file (the CSRF token rides in the URL: the middleware does not read
@@ -48,7 +48,7 @@ function answersFrom(fields: Record<string, string>): Record<string, number> {
 async function render(ctx: Context<State>, feedback: StepFeedback, status: number) {
   const user = requireUser(ctx.state.user);
   const day = await openDay(ctx.state.services, user, ctx.params.slug, ctx.params.dayId);
-  const step = day.steps.find((s) => s.userStepId === feedback.userStepId);
+  const step = day.steps.find((s) => s.stepOnDayId === feedback.stepOnDayId);
   if (!step) throw new NotFoundError();
   return page<Data>({ day, step, feedback }, {
     status,
@@ -66,15 +66,16 @@ export const handler = define.handlers<Data>({
     const { services: s, t } = ctx.state;
     const query = querySchema.safeParse({ step: ctx.url.searchParams.get("step") ?? "" });
     if (!query.success) throw new NotFoundError();
-    const userStepId = query.data.step;
+    const stepOnDayId = query.data.step;
+    const ref = { dayOnCourseId: ctx.params.dayId, stepOnDayId };
     const back = dayPath(ctx.params.slug, ctx.params.dayId);
     let fields: Record<string, string> = {};
     let videoKey: string | undefined;
     try {
-      const form = await receiveExamForm(s, user, userStepId, ctx.req);
+      const form = await receiveExamForm(s, user, ref, ctx.req);
       fields = form.fields;
       videoKey = form.videoKey;
-      const result = await submitExam(s, user, userStepId, {
+      const result = await submitExam(s, user, ref, {
         answers: answersFrom(fields),
         written: fields.written,
         videoKey,
@@ -88,12 +89,12 @@ export const handler = define.handlers<Data>({
       if (!failure) {
         if (!(err instanceof TrainingError)) throw err;
         // Nothing to fix in the form (closed exam, locked day): the day page says why.
-        const p = new URLSearchParams({ error: err.code, for: userStepId });
+        const p = new URLSearchParams({ error: err.code, for: stepOnDayId });
         return redirect(`${back}?${p}#step-notice`);
       }
       if (err instanceof UploadError) fields = err.values;
       return await render(ctx, {
-        userStepId,
+        stepOnDayId,
         errors: failure.errors,
         values: {
           answers: answersFrom(fields),
@@ -129,6 +130,7 @@ export default define.page<typeof handler>(({ data, state }) => {
           timeZone={state.user?.timeZone ?? "Europe/Moscow"}
           diary={day.diary}
           dayId={day.day.dayId}
+          dayOnCourseId={day.day.dayOnCourseId}
           courseSlug={day.course.slug}
           feedback={feedback}
         />

@@ -3,13 +3,15 @@
  * order with their status, the timer / read / done / diary / exam controls,
  * and the celebration when the day or the course is complete.
  *
- * GET opens the day (progress rows are created on the first visit).
+ * GET shows the day and writes nothing (the learner's progress rows are
+ * created by their first action; a theory step is marked read by its
+ * island, or by its "read" button without JavaScript).
  * `?step=N` (1-based) or `?open=<stepOnDayId>` shows that step expanded;
  * otherwise the first unfinished one is.
  *
  * POST is the no-JavaScript path of every control: a form with `_action`
  * (start, resume, pause, reset, complete, diary, exam) and `step` (the
- * learner's step id). It answers with a redirect back here (with
+ * step-on-day id; the day is this page's). It answers with a redirect back here (with
  * `?done=day|course` to celebrate, `?error=<code>&for=<step>` when refused),
  * or — for diary and exam answers that fail validation — this page again
  * with the messages next to the fields (422).
@@ -81,10 +83,11 @@ async function render(
   });
   if (!feedback && q.error && q.for && ERROR_CODES.has(q.error as TrainingErrorCode)) {
     const err = new TrainingError(409, q.error as TrainingErrorCode);
-    feedback = { userStepId: q.for, message: ctx.state.t(err.messageKey, { mb: 100 }) };
+    feedback = { stepOnDayId: q.for, message: ctx.state.t(err.messageKey, { mb: 100 }) };
     if (q.error === "timer_running") {
-      const other = await runningTimer(ctx.state.services, user.id, q.for);
-      if (other) {
+      const other = await runningTimer(ctx.state.services, user.id);
+      const self = other?.dayOnCourseId === ctx.params.dayId && other.stepOnDayId === q.for;
+      if (other && !self) {
         feedback.conflict = { runningStepId: other.userStepId, title: other.title, url: other.url };
         feedback.message = undefined;
       } else feedback = null;
@@ -133,31 +136,32 @@ export const handler = define.handlers<Data>({
     const back = dayPath(ctx.params.slug, ctx.params.dayId);
     if (!form.success) return redirect(back);
     const f = form.data;
+    const ref = { dayOnCourseId: ctx.params.dayId, stepOnDayId: f.step };
     let result: ActionResult;
     let notice: string | null = null;
     try {
       switch (f._action) {
         case "start":
-          result = await startStep(s, user, f.step, { pauseOther: f.pause_other === "1" });
+          result = await startStep(s, user, ref, { pauseOther: f.pause_other === "1" });
           break;
         case "resume":
-          result = await resumeStep(s, user, f.step, { pauseOther: f.pause_other === "1" });
+          result = await resumeStep(s, user, ref, { pauseOther: f.pause_other === "1" });
           break;
         case "pause":
-          result = await pauseStep(s, user, f.step);
+          result = await pauseStep(s, user, ref);
           break;
         case "reset":
-          result = await resetStep(s, user, f.step);
+          result = await resetStep(s, user, ref);
           break;
         case "complete":
-          result = await completeStep(s, user, f.step);
+          result = await completeStep(s, user, ref);
           break;
         case "diary":
-          result = await saveDiary(s, user, f.step, { content: f.content ?? "" });
+          result = await saveDiary(s, user, ref, { content: f.content ?? "" });
           notice = "saved";
           break;
         case "exam":
-          result = await submitExam(s, user, f.step, {
+          result = await submitExam(s, user, ref, {
             answers: answersFrom(raw),
             written: f.written,
           });
@@ -175,7 +179,7 @@ export const handler = define.handlers<Data>({
       const values = f._action === "diary"
         ? { content: f.content ?? "" }
         : { answers: answersFrom(raw), written: f.written ?? "" };
-      return render(ctx, { userStepId: f.step, errors: failure.errors, values }, failure.status);
+      return render(ctx, { stepOnDayId: f.step, errors: failure.errors, values }, failure.status);
     }
     const params = new URLSearchParams();
     // A timer stays expanded where the learner is; a finished step moves on to the next.
@@ -290,13 +294,14 @@ export default define.page<typeof handler>(({ data, state, url }) => {
                       key={step.stepOnDayId}
                       step={step}
                       open={step.index === day.openIndex ||
-                        feedback?.userStepId === step.userStepId}
+                        feedback?.stepOnDayId === step.stepOnDayId}
                       t={t}
                       csrf={state.csrf()}
                       action={action}
                       timeZone={state.user?.timeZone ?? "Europe/Moscow"}
                       diary={day.diary}
                       dayId={d.dayId}
+                      dayOnCourseId={d.dayOnCourseId}
                       courseSlug={day.course.slug}
                       feedback={feedback}
                     />

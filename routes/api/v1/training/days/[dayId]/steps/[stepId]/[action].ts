@@ -1,15 +1,18 @@
 /**
- * `POST /api/v1/training/steps/<userStepId>/<action>` (JSON, `X-CSRF-Token`):
+ * `POST /api/v1/training/days/<dayOnCourseId>/steps/<stepOnDayId>/<action>`
+ * (JSON, `X-CSRF-Token`), on the signed-in learner's own step there (their
+ * first action on the day creates their progress rows):
  *
  * - `start`, `resume` `{ pauseOther? }` — 409 `timer_running` names the
  *   learner's other running timer (`runningStepId`, `title`, `url`);
- * - `pause`, `reset`, `complete` `{}` — `complete` of a timer before its end
- *   is 409 `too_early` (with `remainingMs`);
+ * - `pause`, `reset`, `complete` `{}` — `complete` of a THEORY step marks it
+ *   read; of a timer before its end it is 409 `too_early` (with `remainingMs`);
  * - `diary` `{ content }`;
  * - `exam` `{ answers: { <questionId>: optionIndex }, written?, videoKey? }`.
  *
  * 200 `{ step, day, course, celebrate }` (+ `exam` or `entry`). 400 invalid
- * body (field messages), 404 not the learner's step, 403 locked day.
+ * body (field messages), 404 no such step on that day or a course the
+ * learner may not see, 403 locked day.
  */
 import { z } from "zod";
 import { define } from "@/define.ts";
@@ -37,27 +40,27 @@ export const handler = define.handlers({
     const s = ctx.state.services;
     const action = stepActionSchema.safeParse(ctx.params.action);
     if (!action.success) throw new NotFoundError();
-    const id = ctx.params.id;
+    const ref = { dayOnCourseId: ctx.params.dayId, stepOnDayId: ctx.params.stepId };
     const body = await readJson(ctx, MAX_BODY_BYTES);
     switch (action.data) {
       case "start":
       case "resume": {
         const { pauseOther } = startSchema.parse(body);
         const fn = action.data === "start" ? startStep : resumeStep;
-        return Response.json(actionJson(await fn(s, user, id, { pauseOther })));
+        return Response.json(actionJson(await fn(s, user, ref, { pauseOther })));
       }
       case "pause":
-        return Response.json(actionJson(await pauseStep(s, user, id)));
+        return Response.json(actionJson(await pauseStep(s, user, ref)));
       case "reset":
-        return Response.json(actionJson(await resetStep(s, user, id)));
+        return Response.json(actionJson(await resetStep(s, user, ref)));
       case "complete":
-        return Response.json(actionJson(await completeStep(s, user, id)));
+        return Response.json(actionJson(await completeStep(s, user, ref)));
       case "diary": {
-        const r = await saveDiary(s, user, id, body);
+        const r = await saveDiary(s, user, ref, body);
         return Response.json({ ...actionJson(r), entry: r.entry });
       }
       case "exam": {
-        const r = await submitExam(s, user, id, body);
+        const r = await submitExam(s, user, ref, body);
         return Response.json({ ...actionJson(r), exam: r.exam });
       }
     }
