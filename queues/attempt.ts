@@ -18,7 +18,7 @@ import type { Transaction } from "kysely";
 import type { Database } from "@/db/schema.ts";
 import { withLogContext } from "@/platform/log.ts";
 import { type JobContext, PermanentJobError, type QueueName, type ResolvedJob } from "./define.ts";
-import { parsePayload } from "./enqueue.ts";
+import { parsePayload } from "./payload.ts";
 import { runOnce } from "./once.ts";
 import { type AttemptInfo, finishAttempt, type Outcome } from "./outcome.ts";
 import { isWaiting, type JobRecord } from "./records.ts";

@@ -7,7 +7,6 @@
  * `cancelled` (its message becomes stale) or flags a running one and aborts
  * its handler, which then ends `cancelled` instead of being retried.
  */
-import type { ResolvedJob } from "./define.ts";
 import { newId } from "@/platform/ids.ts";
 import {
   type EnqueueOptions,
@@ -16,6 +15,7 @@ import {
   UnknownJobError,
 } from "./types.ts";
 import type { Attempts } from "./attempt.ts";
+import { parsePayload } from "./payload.ts";
 import {
   finished,
   isWaiting,
@@ -31,16 +31,6 @@ import { COMMIT_RETRIES } from "./store.ts";
 
 /** Payloads are stored in the record (64 KiB per KV value, with room for the rest). */
 const MAX_PAYLOAD_BYTES = 32 * 1024;
-
-/** The payload as the job's schema parses it; throws InvalidJobPayloadError. */
-export function parsePayload(def: ResolvedJob, payload: unknown): unknown {
-  const parsed = def.schema.safeParse(payload);
-  if (parsed.success) return parsed.data;
-  throw new InvalidJobPayloadError(
-    def.name,
-    parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-  );
-}
 
 export async function enqueueJob(
   s: Shared,

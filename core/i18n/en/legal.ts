@@ -1,5 +1,5 @@
 import type { legal as ru } from "../ru/legal.ts";
-import type { Message } from "../mod.ts";
+import type { Message } from "../format.ts";
 
 export const legal: { [K in keyof typeof ru]: Message } = {
   "legal.privacy.title": "Privacy policy",
