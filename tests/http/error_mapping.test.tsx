@@ -297,9 +297,9 @@ Deno.test("the rate-limit answer says how long to wait in the user's words", asy
   const { t, user, close } = await open();
   try {
     const ru = await (await jsonCall(user, t, "rateLimited", "ru")).json();
-    assertEquals(ru.message, "Слишком много попыток. Попробуйте снова через 2 минуты.");
+    assertEquals(ru.message, "Слишком много попыток. Попробуйте снова через 2\u00a0минуты.");
     const en = await (await jsonCall(user, t, "rateLimited", "en")).json();
-    assertEquals(en.message, "Too many attempts. Please try again in 2 minutes.");
+    assertEquals(en.message, "Too many attempts. Please try again in 2\u00a0minutes.");
   } finally {
     await close();
   }
