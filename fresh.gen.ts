@@ -27,49 +27,54 @@ import * as $21 from "./routes/api/v1/profile/index.ts";
 import * as $22 from "./routes/api/v1/profiles/[username].ts";
 import * as $23 from "./routes/api/v1/push/public-key.ts";
 import * as $24 from "./routes/api/v1/push/subscriptions.ts";
-import * as $25 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
-import * as $26 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
-import * as $27 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
-import * as $28 from "./routes/api/v1/users/username-available.ts";
-import * as $29 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
-import * as $30 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
-import * as $31 from "./routes/courses/[slug]/index.tsx";
-import * as $32 from "./routes/courses/[slug]/reviews.tsx";
-import * as $33 from "./routes/courses/index.tsx";
-import * as $34 from "./routes/favorites.tsx";
-import * as $35 from "./routes/health.ts";
-import * as $36 from "./routes/index.tsx";
-import * as $37 from "./routes/legal/[slug].tsx";
-import * as $38 from "./routes/locale/[locale].ts";
-import * as $39 from "./routes/login.tsx";
-import * as $40 from "./routes/logout.ts";
-import * as $41 from "./routes/media/[...key].ts";
-import * as $42 from "./routes/metrics.ts";
-import * as $43 from "./routes/notifications/[id].ts";
-import * as $44 from "./routes/notifications/index.tsx";
-import * as $45 from "./routes/ops/_layout.tsx";
-import * as $46 from "./routes/ops/_middleware.ts";
-import * as $47 from "./routes/ops/errors/[id].tsx";
-import * as $48 from "./routes/ops/errors/index.tsx";
-import * as $49 from "./routes/ops/index.tsx";
-import * as $50 from "./routes/ops/legal/[slug].tsx";
-import * as $51 from "./routes/ops/legal/index.tsx";
-import * as $52 from "./routes/ops/queues/[queue].tsx";
-import * as $53 from "./routes/ops/queues/index.tsx";
-import * as $54 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $55 from "./routes/password-reset/[token].tsx";
-import * as $56 from "./routes/password-reset/index.tsx";
-import * as $57 from "./routes/profile/index.tsx";
-import * as $58 from "./routes/profile/pets/[id]/delete.ts";
-import * as $59 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $60 from "./routes/profile/pets/[id]/index.tsx";
-import * as $61 from "./routes/profile/pets/new.tsx";
-import * as $62 from "./routes/ready.ts";
-import * as $63 from "./routes/register.tsx";
-import * as $64 from "./routes/settings/index.tsx";
-import * as $65 from "./routes/studio/_middleware.ts";
-import * as $66 from "./routes/studio/index.tsx";
-import * as $67 from "./routes/u/[username].tsx";
+import * as $25 from "./routes/api/v1/studio/_middleware.ts";
+import * as $26 from "./routes/api/v1/studio/preview.ts";
+import * as $27 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
+import * as $28 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
+import * as $29 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
+import * as $30 from "./routes/api/v1/users/username-available.ts";
+import * as $31 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
+import * as $32 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
+import * as $33 from "./routes/courses/[slug]/index.tsx";
+import * as $34 from "./routes/courses/[slug]/reviews.tsx";
+import * as $35 from "./routes/courses/index.tsx";
+import * as $36 from "./routes/favorites.tsx";
+import * as $37 from "./routes/health.ts";
+import * as $38 from "./routes/index.tsx";
+import * as $39 from "./routes/legal/[slug].tsx";
+import * as $40 from "./routes/locale/[locale].ts";
+import * as $41 from "./routes/login.tsx";
+import * as $42 from "./routes/logout.ts";
+import * as $43 from "./routes/media/[...key].ts";
+import * as $44 from "./routes/metrics.ts";
+import * as $45 from "./routes/notifications/[id].ts";
+import * as $46 from "./routes/notifications/index.tsx";
+import * as $47 from "./routes/ops/_layout.tsx";
+import * as $48 from "./routes/ops/_middleware.ts";
+import * as $49 from "./routes/ops/errors/[id].tsx";
+import * as $50 from "./routes/ops/errors/index.tsx";
+import * as $51 from "./routes/ops/index.tsx";
+import * as $52 from "./routes/ops/legal/[slug].tsx";
+import * as $53 from "./routes/ops/legal/index.tsx";
+import * as $54 from "./routes/ops/queues/[queue].tsx";
+import * as $55 from "./routes/ops/queues/index.tsx";
+import * as $56 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $57 from "./routes/password-reset/[token].tsx";
+import * as $58 from "./routes/password-reset/index.tsx";
+import * as $59 from "./routes/profile/index.tsx";
+import * as $60 from "./routes/profile/pets/[id]/delete.ts";
+import * as $61 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $62 from "./routes/profile/pets/[id]/index.tsx";
+import * as $63 from "./routes/profile/pets/new.tsx";
+import * as $64 from "./routes/ready.ts";
+import * as $65 from "./routes/register.tsx";
+import * as $66 from "./routes/settings/index.tsx";
+import * as $67 from "./routes/studio/_middleware.ts";
+import * as $68 from "./routes/studio/index.tsx";
+import * as $69 from "./routes/studio/steps/[id]/index.tsx";
+import * as $70 from "./routes/studio/steps/index.tsx";
+import * as $71 from "./routes/studio/steps/new.tsx";
+import * as $72 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -111,49 +116,54 @@ const manifest: Manifest = {
     "./routes/api/v1/profiles/[username].ts": $22,
     "./routes/api/v1/push/public-key.ts": $23,
     "./routes/api/v1/push/subscriptions.ts": $24,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $25,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $26,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $27,
-    "./routes/api/v1/users/username-available.ts": $28,
-    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $29,
-    "./routes/courses/[slug]/days/[dayId]/index.tsx": $30,
-    "./routes/courses/[slug]/index.tsx": $31,
-    "./routes/courses/[slug]/reviews.tsx": $32,
-    "./routes/courses/index.tsx": $33,
-    "./routes/favorites.tsx": $34,
-    "./routes/health.ts": $35,
-    "./routes/index.tsx": $36,
-    "./routes/legal/[slug].tsx": $37,
-    "./routes/locale/[locale].ts": $38,
-    "./routes/login.tsx": $39,
-    "./routes/logout.ts": $40,
-    "./routes/media/[...key].ts": $41,
-    "./routes/metrics.ts": $42,
-    "./routes/notifications/[id].ts": $43,
-    "./routes/notifications/index.tsx": $44,
-    "./routes/ops/_layout.tsx": $45,
-    "./routes/ops/_middleware.ts": $46,
-    "./routes/ops/errors/[id].tsx": $47,
-    "./routes/ops/errors/index.tsx": $48,
-    "./routes/ops/index.tsx": $49,
-    "./routes/ops/legal/[slug].tsx": $50,
-    "./routes/ops/legal/index.tsx": $51,
-    "./routes/ops/queues/[queue].tsx": $52,
-    "./routes/ops/queues/index.tsx": $53,
-    "./routes/ops/queues/jobs/[id].tsx": $54,
-    "./routes/password-reset/[token].tsx": $55,
-    "./routes/password-reset/index.tsx": $56,
-    "./routes/profile/index.tsx": $57,
-    "./routes/profile/pets/[id]/delete.ts": $58,
-    "./routes/profile/pets/[id]/edit.tsx": $59,
-    "./routes/profile/pets/[id]/index.tsx": $60,
-    "./routes/profile/pets/new.tsx": $61,
-    "./routes/ready.ts": $62,
-    "./routes/register.tsx": $63,
-    "./routes/settings/index.tsx": $64,
-    "./routes/studio/_middleware.ts": $65,
-    "./routes/studio/index.tsx": $66,
-    "./routes/u/[username].tsx": $67,
+    "./routes/api/v1/studio/_middleware.ts": $25,
+    "./routes/api/v1/studio/preview.ts": $26,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $27,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $28,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $29,
+    "./routes/api/v1/users/username-available.ts": $30,
+    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $31,
+    "./routes/courses/[slug]/days/[dayId]/index.tsx": $32,
+    "./routes/courses/[slug]/index.tsx": $33,
+    "./routes/courses/[slug]/reviews.tsx": $34,
+    "./routes/courses/index.tsx": $35,
+    "./routes/favorites.tsx": $36,
+    "./routes/health.ts": $37,
+    "./routes/index.tsx": $38,
+    "./routes/legal/[slug].tsx": $39,
+    "./routes/locale/[locale].ts": $40,
+    "./routes/login.tsx": $41,
+    "./routes/logout.ts": $42,
+    "./routes/media/[...key].ts": $43,
+    "./routes/metrics.ts": $44,
+    "./routes/notifications/[id].ts": $45,
+    "./routes/notifications/index.tsx": $46,
+    "./routes/ops/_layout.tsx": $47,
+    "./routes/ops/_middleware.ts": $48,
+    "./routes/ops/errors/[id].tsx": $49,
+    "./routes/ops/errors/index.tsx": $50,
+    "./routes/ops/index.tsx": $51,
+    "./routes/ops/legal/[slug].tsx": $52,
+    "./routes/ops/legal/index.tsx": $53,
+    "./routes/ops/queues/[queue].tsx": $54,
+    "./routes/ops/queues/index.tsx": $55,
+    "./routes/ops/queues/jobs/[id].tsx": $56,
+    "./routes/password-reset/[token].tsx": $57,
+    "./routes/password-reset/index.tsx": $58,
+    "./routes/profile/index.tsx": $59,
+    "./routes/profile/pets/[id]/delete.ts": $60,
+    "./routes/profile/pets/[id]/edit.tsx": $61,
+    "./routes/profile/pets/[id]/index.tsx": $62,
+    "./routes/profile/pets/new.tsx": $63,
+    "./routes/ready.ts": $64,
+    "./routes/register.tsx": $65,
+    "./routes/settings/index.tsx": $66,
+    "./routes/studio/_middleware.ts": $67,
+    "./routes/studio/index.tsx": $68,
+    "./routes/studio/steps/[id]/index.tsx": $69,
+    "./routes/studio/steps/index.tsx": $70,
+    "./routes/studio/steps/new.tsx": $71,
+    "./routes/u/[username].tsx": $72,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

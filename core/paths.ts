@@ -96,3 +96,33 @@ export function stepApiPath(
   return `/api/v1/training/days/${seg(dayOnCourseId)}/steps/${seg(stepOnDayId)}` +
     (action ? `/${action}` : "");
 }
+
+// ------------------------------------------------------------------ studio
+
+/** The trainer studio's home (a menu of its sections). */
+export function studioPath(): string {
+  return "/studio";
+}
+
+/** The studio's list of steps, with an optional query (`q`, `sort`). */
+export function studioStepsPath(query: { q?: string; sort?: string } = {}): string {
+  const p = new URLSearchParams();
+  if (query.q) p.set("q", query.q);
+  if (query.sort && query.sort !== "updated") p.set("sort", query.sort);
+  const s = p.toString();
+  return `/studio/steps${s ? `?${s}` : ""}`;
+}
+
+export function studioNewStepPath(): string {
+  return "/studio/steps/new";
+}
+
+/** A step's editor (GET), its save, preview and delete (POST with `_action`). */
+export function studioStepPath(id: string): string {
+  return `/studio/steps/${seg(id)}`;
+}
+
+/** `POST` `{markdown}` → `{html}`: the step editor's live preview. */
+export function studioPreviewApiPath(): string {
+  return "/api/v1/studio/preview";
+}

@@ -328,6 +328,8 @@ interface StepContent {
 
 export interface StepsTable extends StepContent {
   id: string;
+  /** PRACTICE/THEORY: a plain list of items to go through (≤ 50). */
+  checklist_items: JsonDefault<string[]>;
   author_id: string;
   archived_at: Date | null;
   created_at: CreatedAt;

@@ -1,0 +1,529 @@
+/**
+ * Step authoring in the trainer studio: list, read, create, change and
+ * delete steps, and say where a step is used.
+ *
+ * A TRAINER works on their own steps only: anyone else's step answers
+ * `NotFoundError` (404), exactly like an id that does not exist. MODERATOR and
+ * ADMIN see and change every step; a change by them keeps the author. A
+ * learner never gets here (`requireStudio`, 403).
+ *
+ * One zod schema serves the page forms (strings, a "mm:ss" duration, one
+ * checklist item a line, checkboxes "on") and the JSON API (numbers, arrays,
+ * booleans). An EXAMINATION's test questions (`steps.checklist`) are not
+ * edited here and are kept untouched on save; they count as the exam's part.
+ */
+import { z } from "zod";
+import { sql } from "kysely";
+import type { Services } from "../services.ts";
+import type { SessionUser } from "../auth/session_user.ts";
+import { isStaff, NotFoundError, requireStudio } from "../auth/guards.ts";
+import { AppError } from "../app_error.ts";
+import { isId, newId } from "@/platform/ids.ts";
+import { json } from "@/db/connection.ts";
+import { type Step, STEP_TYPES, type StepType, TIMER_STEP_TYPES } from "@/db/schema.ts";
+import { videoEmbed } from "../embeds.ts";
+import { line, paragraph } from "../fields.ts";
+import { invalidateCourses } from "../courses/cache.ts";
+import { renderMarkdown } from "../markdown.ts";
+
+// ------------------------------------------------------------- validation
+
+/** Step types with a plain checklist. */
+export const CHECKLIST_STEP_TYPES: readonly StepType[] = ["PRACTICE", "THEORY"];
+export const MAX_CHECKLIST_ITEMS = 50;
+export const MAX_DURATION_SEC = 6000;
+
+/**
+ * "mm:ss" (or "m:ss", or whole seconds) → seconds; null when unreadable.
+ * "1:30" → 90, "10:00" → 600, "45" → 45.
+ */
+export function parseDuration(raw: string): number | null {
+  const v = raw.trim();
+  const m = /^(\d{1,3}):([0-5]\d)$/.exec(v);
+  if (m) return Number(m[1]) * 60 + Number(m[2]);
+  if (/^\d{1,5}$/.test(v)) return Number(v);
+  return null;
+}
+
+/** Seconds → "mm:ss" for the form ("01:30"; minutes may exceed 59: "100:00"). */
+export function formatDuration(sec: number | null | undefined): string {
+  if (sec === null || sec === undefined) return "";
+  const m = Math.floor(sec / 60), s = sec % 60;
+  return `${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+}
+
+const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && !v.trim());
+
+const checkbox = z.preprocess(
+  (v) => v === true || v === "on" || v === "1" || v === "true",
+  z.boolean(),
+);
+
+const duration = z.preprocess(
+  (v) => {
+    if (blank(v)) return undefined;
+    if (typeof v === "string") return parseDuration(v) ?? Number.NaN;
+    return v;
+  },
+  z.number({ error: "studio.steps.validation.duration" }).int({
+    error: "studio.steps.validation.duration",
+  }).min(1, { error: "studio.steps.validation.duration" }).max(MAX_DURATION_SEC, {
+    error: "studio.steps.validation.duration",
+  }).optional(),
+);
+
+const estimatedMinutes = z.preprocess(
+  (v) => (blank(v) ? undefined : typeof v === "string" ? Number(v.trim()) : v),
+  z.number({ error: "studio.steps.validation.estimated" }).int({
+    error: "studio.steps.validation.estimated",
+  }).min(1, { error: "studio.steps.validation.estimated" }).max(1440, {
+    error: "studio.steps.validation.estimated",
+  }).optional(),
+);
+
+const checklistItems = z.preprocess(
+  (v) => {
+    if (blank(v)) return [];
+    const list = typeof v === "string" ? v.split(/\r?\n/) : v;
+    return Array.isArray(list)
+      ? list.map((x) => (typeof x === "string" ? x.trim() : x)).filter((x) => x !== "")
+      : list;
+  },
+  z.array(line(200), { error: "studio.steps.validation.checklist" }).max(MAX_CHECKLIST_ITEMS, {
+    error: "studio.steps.validation.checklistTooMany",
+  }),
+);
+
+const videoUrl = z.preprocess(
+  (v) => (blank(v) ? undefined : typeof v === "string" ? v.trim() : v),
+  z.string().max(500, { error: "studio.steps.validation.video" }).refine(
+    (u) => videoEmbed(u)?.kind === "embed",
+    { error: "studio.steps.validation.video" },
+  ).optional(),
+);
+
+/**
+ * The step form. `questions`: how many test questions the step already has
+ * (they count as an exam's part, and are kept).
+ */
+export function stepSchema(opts: { questions: number } = { questions: 0 }) {
+  return z.object({
+    title: line(100).pipe(
+      z.string().min(3, { error: "studio.steps.validation.title" }).max(100, {
+        error: "studio.steps.validation.title",
+      }),
+    ),
+    type: z.enum(STEP_TYPES as [StepType, ...StepType[]], {
+      error: "studio.steps.validation.type",
+    }),
+    description: z.preprocess((v) => (blank(v) ? "" : v), paragraph(20000)),
+    duration,
+    estimatedMinutes,
+    checklistItems,
+    videoUrl,
+    requiresWritten: checkbox,
+    requiresVideo: checkbox,
+  }).superRefine((v, ctx) => {
+    if (TIMER_STEP_TYPES.includes(v.type) && v.duration === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["duration"],
+        message: "studio.steps.validation.duration",
+      });
+    }
+    if (
+      v.type === "EXAMINATION" && !v.requiresWritten && !v.requiresVideo && opts.questions === 0
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["requiresWritten"],
+        message: "studio.steps.validation.examPart",
+      });
+    }
+  }).transform((v) => ({
+    title: v.title,
+    type: v.type,
+    description: v.description,
+    // Only the types that have a field keep its value; the others clear it.
+    durationSec: TIMER_STEP_TYPES.includes(v.type) ? v.duration ?? null : null,
+    estimatedSec: v.estimatedMinutes ? v.estimatedMinutes * 60 : null,
+    checklistItems: CHECKLIST_STEP_TYPES.includes(v.type) ? v.checklistItems : [],
+    videoUrl: v.videoUrl ?? null,
+    requiresWritten: v.type === "EXAMINATION" && v.requiresWritten,
+    requiresVideo: v.type === "EXAMINATION" && v.requiresVideo,
+  }));
+}
+
+export type StepInput = z.output<ReturnType<typeof stepSchema>>;
+
+/** The form's field names, in order (labels and error links). */
+export const STEP_FORM_FIELDS = [
+  "title",
+  "type",
+  "description",
+  "duration",
+  "estimatedMinutes",
+  "checklistItems",
+  "videoUrl",
+  "requiresWritten",
+  "requiresVideo",
+] as const;
+export type StepFormField = typeof STEP_FORM_FIELDS[number];
+
+// ------------------------------------------------------------------ views
+
+export interface StudioStep {
+  id: string;
+  title: string;
+  type: StepType;
+  description: string;
+  durationSec: number | null;
+  estimatedSec: number | null;
+  checklistItems: string[];
+  videoUrl: string | null;
+  /** An uploaded video (next issue); an embed URL cannot be set beside it. */
+  hasUploadedVideo: boolean;
+  questionCount: number;
+  requiresWritten: boolean;
+  requiresVideo: boolean;
+  authorId: string;
+  authorName: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function toView(r: Step & { author_name: string }): StudioStep {
+  return {
+    id: r.id,
+    title: r.title,
+    type: r.type,
+    description: r.description,
+    durationSec: r.duration_sec,
+    estimatedSec: r.estimated_duration_sec,
+    checklistItems: r.checklist_items,
+    videoUrl: r.video_url,
+    hasUploadedVideo: r.video_id !== null,
+    questionCount: r.checklist.length,
+    requiresWritten: r.requires_written_feedback,
+    requiresVideo: r.requires_video_report,
+    authorId: r.author_id,
+    authorName: r.author_name,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** A stored step as the form's values (strings, duration as mm:ss). */
+export function stepFormValues(s: StudioStep): Record<StepFormField, string> {
+  return {
+    title: s.title,
+    type: s.type,
+    description: s.description,
+    duration: formatDuration(s.durationSec),
+    estimatedMinutes: s.estimatedSec ? String(Math.round(s.estimatedSec / 60)) : "",
+    checklistItems: s.checklistItems.join("\n"),
+    videoUrl: s.videoUrl ?? "",
+    requiresWritten: s.requiresWritten ? "on" : "",
+    requiresVideo: s.requiresVideo ? "on" : "",
+  };
+}
+
+/** The JSON shape of a step (API). */
+export function studioStepJson(s: StudioStep) {
+  return {
+    id: s.id,
+    title: s.title,
+    type: s.type,
+    description: s.description,
+    durationSec: s.durationSec,
+    estimatedMinutes: s.estimatedSec ? Math.round(s.estimatedSec / 60) : null,
+    checklistItems: s.checklistItems,
+    videoUrl: s.videoUrl,
+    questionCount: s.questionCount,
+    requiresWritten: s.requiresWritten,
+    requiresVideo: s.requiresVideo,
+    authorId: s.authorId,
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+// ------------------------------------------------------------------- list
+
+export const STEP_SORTS = ["updated", "title", "type"] as const;
+export type StepSort = typeof STEP_SORTS[number];
+
+export const stepListQuery = z.object({
+  q: z.string().max(100).optional().catch(undefined),
+  sort: z.enum(STEP_SORTS).catch("updated"),
+});
+
+export interface StepListItem {
+  id: string;
+  title: string;
+  type: StepType;
+  updatedAt: Date;
+  authorName: string;
+  /** Days (not archived links) that contain the step. */
+  dayCount: number;
+}
+
+const LIST_LIMIT = 500;
+
+function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The trainer's steps (staff: everyone's), not archived; `q` searches the
+ * title (case-insensitive), `sort`: recently updated first, by title, or by
+ * type then title.
+ */
+export async function listSteps(
+  s: Services,
+  viewer: SessionUser | null,
+  query: { q?: string; sort?: string } = {},
+): Promise<StepListItem[]> {
+  const user = requireStudio(viewer);
+  const { q, sort } = stepListQuery.parse(query);
+  let sel = s.db.selectFrom("steps as st")
+    .innerJoin("users as u", "u.id", "st.author_id")
+    .select([
+      "st.id",
+      "st.title",
+      "st.type",
+      "st.updated_at",
+      "u.username as author_name",
+      (eb) =>
+        eb.selectFrom("step_on_day as sod").whereRef("sod.step_id", "=", "st.id")
+          .where("sod.archived_at", "is", null)
+          .select(sql<number>`count(distinct sod.day_id)::int`.as("n"))
+          .as("day_count"),
+    ])
+    .where("st.archived_at", "is", null);
+  if (!isStaff(user)) sel = sel.where("st.author_id", "=", user.id);
+  const term = q?.trim();
+  if (term) sel = sel.where(sql<boolean>`st.title ILIKE ${likePattern(term)} ESCAPE '\\'`);
+  if (sort === "title") sel = sel.orderBy(sql`lower(st.title)`).orderBy("st.id");
+  else if (sort === "type") {
+    sel = sel.orderBy("st.type").orderBy(sql`lower(st.title)`).orderBy("st.id");
+  } else sel = sel.orderBy("st.updated_at", "desc").orderBy("st.id", "desc");
+  const rows = await sel.limit(LIST_LIMIT).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    type: r.type,
+    updatedAt: r.updated_at,
+    authorName: r.author_name,
+    dayCount: r.day_count ?? 0,
+  }));
+}
+
+// -------------------------------------------------------------- one step
+
+async function loadStep(s: Services, user: SessionUser, id: string): Promise<StudioStep> {
+  if (!isId(id)) throw new NotFoundError();
+  let sel = s.db.selectFrom("steps as st")
+    .innerJoin("users as u", "u.id", "st.author_id")
+    .selectAll("st")
+    .select("u.username as author_name")
+    .where("st.id", "=", id)
+    .where("st.archived_at", "is", null);
+  if (!isStaff(user)) sel = sel.where("st.author_id", "=", user.id);
+  const row = await sel.executeTakeFirst();
+  if (!row) throw new NotFoundError();
+  return toView(row);
+}
+
+/** One step for its editor; 404 when it is not the viewer's (staff: any). */
+export function getStep(s: Services, viewer: SessionUser | null, id: string): Promise<StudioStep> {
+  return loadStep(s, requireStudio(viewer), id);
+}
+
+/** Where a step is used: the days that contain it, each with the courses that contain the day. */
+export interface StepUsage {
+  dayId: string;
+  dayTitle: string;
+  courses: { id: string; name: string; slug: string; published: boolean }[];
+}
+
+export async function usages(
+  s: Services,
+  viewer: SessionUser | null,
+  stepId: string,
+): Promise<StepUsage[]> {
+  const user = requireStudio(viewer);
+  await loadStep(s, user, stepId);
+  const rows = await s.db.selectFrom("step_on_day as sod")
+    .innerJoin("training_days as d", "d.id", "sod.day_id")
+    .leftJoin(
+      "day_on_course as doc",
+      (j) => j.onRef("doc.day_id", "=", "d.id").on("doc.archived_at", "is", null),
+    )
+    .leftJoin("courses as c", "c.id", "doc.course_id")
+    .select([
+      "d.id as day_id",
+      "d.title as day_title",
+      "c.id as course_id",
+      "c.name as course_name",
+      "c.slug as course_slug",
+      "c.published_at",
+    ])
+    .where("sod.step_id", "=", stepId)
+    .where("sod.archived_at", "is", null)
+    .orderBy("d.title").orderBy("d.id").orderBy("c.name")
+    .execute();
+  const byDay = new Map<string, StepUsage>();
+  for (const r of rows) {
+    let u = byDay.get(r.day_id);
+    if (!u) byDay.set(r.day_id, u = { dayId: r.day_id, dayTitle: r.day_title, courses: [] });
+    if (r.course_id && !u.courses.some((c) => c.id === r.course_id)) {
+      u.courses.push({
+        id: r.course_id,
+        name: r.course_name ?? "",
+        slug: r.course_slug ?? "",
+        published: r.published_at !== null,
+      });
+    }
+  }
+  return [...byDay.values()];
+}
+
+// ---------------------------------------------------------------- changes
+
+function videoConflict(): AppError {
+  return new AppError(422, "video_conflict", "studio.steps.validation.videoBoth", {
+    fields: { videoUrl: "studio.steps.validation.videoBoth" },
+    message: "the step has an uploaded video",
+  });
+}
+
+/** A new step by the signed-in trainer (the author). */
+export async function createStep(
+  s: Services,
+  viewer: SessionUser | null,
+  input: unknown,
+): Promise<StudioStep> {
+  const user = requireStudio(viewer);
+  const v = stepSchema().parse(input);
+  const id = newId();
+  await s.db.insertInto("steps").values({
+    id,
+    title: v.title,
+    type: v.type,
+    description: v.description,
+    duration_sec: v.durationSec,
+    estimated_duration_sec: v.estimatedSec,
+    checklist_items: json(v.checklistItems),
+    video_url: v.videoUrl,
+    requires_written_feedback: v.requiresWritten,
+    requires_video_report: v.requiresVideo,
+    author_id: user.id,
+  }).execute();
+  return await loadStep(s, user, id);
+}
+
+/**
+ * Changes a step (every field of the form; the author stays, uploaded media
+ * and test questions are kept). Learners see the change at once.
+ */
+export async function updateStep(
+  s: Services,
+  viewer: SessionUser | null,
+  id: string,
+  input: unknown,
+): Promise<StudioStep> {
+  const user = requireStudio(viewer);
+  const current = await loadStep(s, user, id);
+  const v = stepSchema({ questions: current.questionCount }).parse(input);
+  if (v.videoUrl && current.hasUploadedVideo) throw videoConflict();
+  await s.db.updateTable("steps").set({
+    title: v.title,
+    type: v.type,
+    description: v.description,
+    duration_sec: v.durationSec,
+    estimated_duration_sec: v.estimatedSec,
+    checklist_items: json(v.checklistItems),
+    video_url: v.videoUrl,
+    requires_written_feedback: v.requiresWritten,
+    requires_video_report: v.requiresVideo,
+    updated_at: new Date(),
+  }).where("id", "=", id).execute();
+  invalidateCourses(s);
+  return await loadStep(s, user, id);
+}
+
+/** Learners have progress on the step: it cannot be deleted (409). */
+export class StepInUseError extends AppError {
+  constructor(learners: number) {
+    super(409, "step_in_use", "studio.steps.delete.inUse", {
+      data: { learners },
+      message: "learners have progress on this step",
+    });
+    this.name = "StepInUseError";
+  }
+}
+
+/** How many learners have progress on the step (any day it is on, archived links too). */
+export async function learnersWithProgress(s: Services, stepId: string): Promise<number> {
+  const row = await s.db.selectFrom("user_steps as us")
+    .innerJoin("step_on_day as sod", "sod.id", "us.step_on_day_id")
+    .select(sql<number>`count(distinct us.user_id)::int`.as("n"))
+    .where("sod.step_id", "=", stepId)
+    .executeTakeFirst();
+  return row?.n ?? 0;
+}
+
+/**
+ * What deleting would do, for the confirmation page: refused when learners
+ * have progress; otherwise the days it would be taken out of.
+ */
+export async function deletePreview(
+  s: Services,
+  viewer: SessionUser | null,
+  id: string,
+): Promise<{ step: StudioStep; learners: number; usages: StepUsage[] }> {
+  const user = requireStudio(viewer);
+  const step = await loadStep(s, user, id);
+  return {
+    step,
+    learners: await learnersWithProgress(s, id),
+    usages: await usages(s, user, id),
+  };
+}
+
+/**
+ * Deletes a step nobody has progress on (409 `StepInUseError` otherwise),
+ * taking it out of the days that contain it. Checked again inside the
+ * transaction, so progress that starts meanwhile still wins.
+ */
+export async function deleteStep(
+  s: Services,
+  viewer: SessionUser | null,
+  id: string,
+): Promise<void> {
+  const user = requireStudio(viewer);
+  await loadStep(s, user, id);
+  await s.db.transaction().execute(async (trx) => {
+    // Lock the step row: progress cannot be linked to it while we decide.
+    await trx.selectFrom("steps").select("id").where("id", "=", id).forUpdate().execute();
+    const row = await trx.selectFrom("user_steps as us")
+      .innerJoin("step_on_day as sod", "sod.id", "us.step_on_day_id")
+      .select(sql<number>`count(distinct us.user_id)::int`.as("n"))
+      .where("sod.step_id", "=", id)
+      .executeTakeFirst();
+    if (row && row.n > 0) throw new StepInUseError(row.n);
+    await trx.deleteFrom("step_on_day").where("step_id", "=", id).execute();
+    await trx.deleteFrom("steps").where("id", "=", id).execute();
+  });
+  invalidateCourses(s);
+}
+
+// ---------------------------------------------------------------- preview
+
+export const previewSchema = z.object({ markdown: z.string().max(20000) });
+
+/** A description rendered exactly as learners see it (the same sanitizer). */
+export function previewMarkdown(viewer: SessionUser | null, input: unknown): string {
+  requireStudio(viewer);
+  return renderMarkdown(previewSchema.parse(input).markdown);
+}

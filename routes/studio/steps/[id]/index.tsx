@@ -1,0 +1,246 @@
+/**
+ * `/studio/steps/<id>`: edit a step, see where it is used, delete it.
+ * One URL, POSTs told apart by `_action`: save (the default submit),
+ * `preview` (the form comes back with the rendered description), `delete`
+ * (a confirmation page, or 409 when learners have progress on the step) and
+ * `delete` with `confirm=1` (deletes, then back to the list). Another
+ * trainer's step answers 404 (core/studio/steps.ts).
+ */
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { formFailure } from "@/http/errors.ts";
+import { requireStudio } from "@/core/auth/guards.ts";
+import {
+  deletePreview,
+  deleteStep,
+  getStep,
+  stepFormValues,
+  StepInUseError,
+  type StepUsage,
+  updateStep,
+  usages,
+} from "@/core/studio/steps.ts";
+import { renderMarkdown } from "@/core/markdown.ts";
+import type { FieldErrors } from "@/core/validation.ts";
+import { studioStepPath, studioStepsPath } from "@/core/paths.ts";
+import type { State } from "@/define.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { ButtonForm } from "@/components/PostForm.tsx";
+import { FormNotice } from "@/components/forms.tsx";
+import { StepForm, type StepFormValues, stepValuesFrom } from "../(_lib)/form.tsx";
+
+interface StepHead {
+  id: string;
+  title: string;
+  authorName: string;
+  questionCount: number;
+}
+
+type Data =
+  | {
+    mode: "edit";
+    step: StepHead;
+    values: StepFormValues;
+    errors: FieldErrors;
+    previewHtml: string | null;
+    usages: StepUsage[];
+    done: "created" | "saved" | null;
+  }
+  | { mode: "delete"; step: StepHead; usages: StepUsage[]; refused: string | null };
+
+const DONE = ["created", "saved"] as const;
+
+function head(s: { id: string; title: string; authorName: string; questionCount: number }) {
+  return { id: s.id, title: s.title, authorName: s.authorName, questionCount: s.questionCount };
+}
+
+export const handler = define.handlers<Data>({
+  async GET(ctx) {
+    const svc = ctx.state.services;
+    const step = await getStep(svc, ctx.state.user, ctx.params.id);
+    const done = ctx.url.searchParams.get("done");
+    return page({
+      mode: "edit",
+      step: head(step),
+      values: stepFormValues(step),
+      errors: {},
+      previewHtml: null,
+      usages: await usages(svc, ctx.state.user, step.id),
+      done: (DONE as readonly string[]).includes(done ?? "") ? done as typeof DONE[number] : null,
+    });
+  },
+  async POST(ctx) {
+    const user = requireStudio(ctx.state.user);
+    const svc = ctx.state.services;
+    const id = ctx.params.id;
+    const form = await formObject(ctx);
+    if (form._action === "delete") {
+      const preview = await deletePreview(svc, user, id);
+      const refused = (learners: number) =>
+        page<Data>({
+          mode: "delete",
+          step: head(preview.step),
+          usages: preview.usages,
+          refused: new StepInUseError(learners).describe(ctx.state.t),
+        }, { status: 409 });
+      if (preview.learners > 0) return refused(preview.learners);
+      if (form.confirm !== "1") {
+        return page<Data>({
+          mode: "delete",
+          step: head(preview.step),
+          usages: preview.usages,
+          refused: null,
+        });
+      }
+      try {
+        await deleteStep(svc, user, id);
+      } catch (err) {
+        if (err instanceof StepInUseError) return refused(Number(err.data.learners));
+        throw err;
+      }
+      return redirect(`${studioStepsPath()}?done=deleted`);
+    }
+    const step = await getStep(svc, user, id);
+    const values = stepValuesFrom(form);
+    const rest = { step: head(step), usages: await usages(svc, user, id) };
+    if (form._action === "preview") {
+      return page<Data>({
+        mode: "edit",
+        ...rest,
+        values,
+        errors: {},
+        previewHtml: renderMarkdown(values.description ?? ""),
+        done: null,
+      });
+    }
+    try {
+      await updateStep(svc, user, id, form);
+      return redirect(`${studioStepPath(id)}?done=saved`);
+    } catch (err) {
+      const failure = formFailure(err, ctx.state.t);
+      if (!failure) throw err;
+      return page<Data>({
+        mode: "edit",
+        ...rest,
+        values,
+        errors: failure.errors,
+        previewHtml: null,
+        done: null,
+      }, { status: failure.status });
+    }
+  },
+});
+
+function Usages({ state, usages }: { state: State; usages: StepUsage[] }) {
+  const { t } = state;
+  if (!usages.length) return <p class="muted">{t("studio.steps.usages.none")}</p>;
+  return (
+    <ul class="studio-usages">
+      {usages.map((u) => (
+        <li key={u.dayId}>
+          <strong>{u.dayTitle}</strong>
+          {": "}
+          {u.courses.length
+            ? u.courses.map((c, i) => (
+              <span key={c.id}>
+                {i > 0 && ", "}
+                {c.name}
+                {!c.published && ` (${t("studio.steps.usages.draft")})`}
+              </span>
+            ))
+            : <span class="muted">{t("studio.steps.usages.noCourse")}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export default define.page<typeof handler>(({ data, state }) => {
+  const { t } = state;
+  const title = t("studio.steps.edit.title", { title: data.step.title });
+  const action = studioStepPath(data.step.id);
+  if (data.mode === "delete") {
+    return (
+      <>
+        <PageTitle t={t} title={t("studio.steps.delete.title", { title: data.step.title })} />
+        <nav class="breadcrumbs" aria-label="breadcrumbs">
+          <a href={studioStepsPath()}>{t("studio.steps.back")}</a>
+        </nav>
+        <h1>{t("studio.steps.delete.title", { title: data.step.title })}</h1>
+        {data.refused
+          ? (
+            <>
+              <div class="form-errors" role="alert">
+                <p class="form-errors__general">{data.refused}</p>
+              </div>
+              <p>
+                <a href={action}>{t("studio.steps.back")}</a>
+              </p>
+            </>
+          )
+          : (
+            <>
+              <p>{t("studio.steps.delete.text")}</p>
+              {data.usages.length > 0 && (
+                <>
+                  <p>{t("studio.steps.delete.fromDays")}</p>
+                  <Usages state={state} usages={data.usages} />
+                </>
+              )}
+              <div class="form-actions">
+                <ButtonForm
+                  state={state}
+                  action={action}
+                  hidden={{ _action: "delete", confirm: "1" }}
+                  label={t("studio.steps.delete.confirm")}
+                  variant="danger"
+                />
+                <a href={action} class="button button--ghost">{t("studio.steps.delete.cancel")}</a>
+              </div>
+            </>
+          )}
+      </>
+    );
+  }
+  return (
+    <>
+      <PageTitle t={t} title={title} />
+      <nav class="breadcrumbs" aria-label="breadcrumbs">
+        <a href={studioStepsPath()}>{t("studio.steps.back")}</a>
+      </nav>
+      <h1>{title}</h1>
+      <p class="muted">{t("studio.steps.author", { name: data.step.authorName })}</p>
+      {data.done && (
+        <FormNotice>
+          {t(data.done === "created" ? "studio.steps.created" : "studio.steps.saved")}
+        </FormNotice>
+      )}
+      <section aria-labelledby="usages-title">
+        <h2 id="usages-title">{t("studio.steps.usages")}</h2>
+        {data.usages.length > 1 && (
+          <p class="form-notice form-notice--info">{t("studio.steps.usages.warning")}</p>
+        )}
+        <Usages state={state} usages={data.usages} />
+      </section>
+      <StepForm
+        state={state}
+        action={action}
+        values={data.values}
+        errors={data.errors}
+        submit={t("studio.steps.save")}
+        questionCount={data.step.questionCount}
+        previewHtml={data.previewHtml}
+      />
+      <ButtonForm
+        state={state}
+        action={action}
+        hidden={{ _action: "delete" }}
+        label={t("studio.steps.delete")}
+        variant="danger"
+        class="studio-delete"
+      />
+    </>
+  );
+});

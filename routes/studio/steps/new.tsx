@@ -1,0 +1,74 @@
+/**
+ * `/studio/steps/new`: create a step. "Preview" comes back with the
+ * description rendered as learners will see it; an invalid form comes back
+ * with its errors and everything typed.
+ */
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { formFailure } from "@/http/errors.ts";
+import { requireStudio } from "@/core/auth/guards.ts";
+import { createStep } from "@/core/studio/steps.ts";
+import { renderMarkdown } from "@/core/markdown.ts";
+import type { FieldErrors } from "@/core/validation.ts";
+import { studioNewStepPath, studioStepPath, studioStepsPath } from "@/core/paths.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { StepForm, type StepFormValues, stepValuesFrom } from "./(_lib)/form.tsx";
+
+interface Data {
+  values: StepFormValues;
+  errors: FieldErrors;
+  previewHtml: string | null;
+}
+
+export const handler = define.handlers<Data>({
+  GET(ctx) {
+    requireStudio(ctx.state.user);
+    const type = ctx.url.searchParams.get("type") ?? "TRAINING";
+    return page({ values: { type }, errors: {}, previewHtml: null });
+  },
+  async POST(ctx) {
+    const user = requireStudio(ctx.state.user);
+    const form = await formObject(ctx);
+    const values = stepValuesFrom(form);
+    if (form._action === "preview") {
+      return page({
+        values,
+        errors: {},
+        previewHtml: renderMarkdown(values.description ?? ""),
+      });
+    }
+    try {
+      const step = await createStep(ctx.state.services, user, form);
+      return redirect(`${studioStepPath(step.id)}?done=created`);
+    } catch (err) {
+      const failure = formFailure(err, ctx.state.t);
+      if (!failure) throw err;
+      return page({ values, errors: failure.errors, previewHtml: null }, {
+        status: failure.status,
+      });
+    }
+  },
+});
+
+export default define.page<typeof handler>(({ data, state }) => {
+  const { t } = state;
+  return (
+    <>
+      <PageTitle t={t} title={t("studio.steps.new.title")} />
+      <nav class="breadcrumbs" aria-label="breadcrumbs">
+        <a href={studioStepsPath()}>{t("studio.steps.back")}</a>
+      </nav>
+      <h1>{t("studio.steps.new.title")}</h1>
+      <StepForm
+        state={state}
+        action={studioNewStepPath()}
+        values={data.values}
+        errors={data.errors}
+        submit={t("studio.steps.create")}
+        previewHtml={data.previewHtml}
+      />
+    </>
+  );
+});
