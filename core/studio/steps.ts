@@ -37,7 +37,7 @@ export const MAX_DURATION_SEC = 6000;
  * "mm:ss" (or "m:ss", or whole seconds) → seconds; null when unreadable.
  * "1:30" → 90, "10:00" → 600, "45" → 45.
  */
-export function parseDuration(raw: string): number | null {
+export function parseMmSs(raw: string): number | null {
   const v = raw.trim();
   const m = /^(\d{1,3}):([0-5]\d)$/.exec(v);
   if (m) return Number(m[1]) * 60 + Number(m[2]);
@@ -46,7 +46,7 @@ export function parseDuration(raw: string): number | null {
 }
 
 /** Seconds → "mm:ss" for the form ("01:30"; minutes may exceed 59: "100:00"). */
-export function formatDuration(sec: number | null | undefined): string {
+export function formatMmSs(sec: number | null | undefined): string {
   if (sec === null || sec === undefined) return "";
   const m = Math.floor(sec / 60), s = sec % 60;
   return `${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
@@ -62,7 +62,7 @@ const checkbox = z.preprocess(
 const duration = z.preprocess(
   (v) => {
     if (blank(v)) return undefined;
-    if (typeof v === "string") return parseDuration(v) ?? Number.NaN;
+    if (typeof v === "string") return parseMmSs(v) ?? Number.NaN;
     return v;
   },
   z.number({ error: "studio.steps.validation.duration" }).int({
@@ -219,7 +219,7 @@ export function stepFormValues(s: StudioStep): Record<StepFormField, string> {
     title: s.title,
     type: s.type,
     description: s.description,
-    duration: formatDuration(s.durationSec),
+    duration: formatMmSs(s.durationSec),
     estimatedMinutes: s.estimatedSec ? String(Math.round(s.estimatedSec / 60)) : "",
     checklistItems: s.checklistItems.join("\n"),
     videoUrl: s.videoUrl ?? "",

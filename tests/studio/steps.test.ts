@@ -9,7 +9,7 @@ import { openTestApp } from "../helpers/app.ts";
 import { type Session, signIn } from "../helpers/session.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { json } from "@/db/connection.ts";
-import { formatDuration, parseDuration } from "@/core/studio/steps.ts";
+import { formatMmSs, parseMmSs } from "@/core/studio/steps.ts";
 import { makeCourse, openDayAs, QUESTIONS } from "../training/helpers.ts";
 
 const t = await openTestApp();
@@ -47,14 +47,14 @@ function row(id: string) {
 }
 
 Deno.test("mm:ss durations are read and written back", () => {
-  assertEquals(parseDuration("02:30"), 150);
-  assertEquals(parseDuration("1:05"), 65);
-  assertEquals(parseDuration("100:00"), 6000);
-  assertEquals(parseDuration("45"), 45);
-  assertEquals(parseDuration("1:75"), null);
-  assertEquals(parseDuration("abc"), null);
-  assertEquals(formatDuration(150), "02:30");
-  assertEquals(formatDuration(null), "");
+  assertEquals(parseMmSs("02:30"), 150);
+  assertEquals(parseMmSs("1:05"), 65);
+  assertEquals(parseMmSs("100:00"), 6000);
+  assertEquals(parseMmSs("45"), 45);
+  assertEquals(parseMmSs("1:75"), null);
+  assertEquals(parseMmSs("abc"), null);
+  assertEquals(formatMmSs(150), "02:30");
+  assertEquals(formatMmSs(null), "");
 });
 
 Deno.test("a trainer creates a step of every type through the form; fields that do not apply are cleared", async () => {
