@@ -68,8 +68,10 @@ import * as $62 from "./routes/ready.ts";
 import * as $63 from "./routes/register.tsx";
 import * as $64 from "./routes/settings/index.tsx";
 import * as $65 from "./routes/studio/_middleware.ts";
-import * as $66 from "./routes/studio/index.tsx";
-import * as $67 from "./routes/u/[username].tsx";
+import * as $66 from "./routes/studio/exams/[id].tsx";
+import * as $67 from "./routes/studio/exams/index.tsx";
+import * as $68 from "./routes/studio/index.tsx";
+import * as $69 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -152,8 +154,10 @@ const manifest: Manifest = {
     "./routes/register.tsx": $63,
     "./routes/settings/index.tsx": $64,
     "./routes/studio/_middleware.ts": $65,
-    "./routes/studio/index.tsx": $66,
-    "./routes/u/[username].tsx": $67,
+    "./routes/studio/exams/[id].tsx": $66,
+    "./routes/studio/exams/index.tsx": $67,
+    "./routes/studio/index.tsx": $68,
+    "./routes/u/[username].tsx": $69,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

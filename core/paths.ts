@@ -96,3 +96,18 @@ export function stepApiPath(
   return `/api/v1/training/days/${seg(dayOnCourseId)}/steps/${seg(stepOnDayId)}` +
     (action ? `/${action}` : "");
 }
+
+/** The trainer studio's home. */
+export function studioPath(): string {
+  return "/studio";
+}
+
+/** The studio's queue of exam submissions, with an optional query string (`?status=…`). */
+export function studioExamsPath(search = ""): string {
+  return `/studio/exams${search}`;
+}
+
+/** One exam submission in the studio (its review form posts here too). */
+export function studioExamPath(examId: string): string {
+  return `/studio/exams/${seg(examId)}`;
+}

@@ -10,6 +10,7 @@ import { training } from "./en/training.ts";
 import { profile } from "./en/profile.ts";
 import { ops } from "./en/ops.ts";
 import { legal } from "./en/legal.ts";
+import { studioExams } from "./en/studio_exams.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -22,4 +23,5 @@ export const en: Dictionary = {
   ...profile,
   ...ops,
   ...legal,
+  ...studioExams,
 };

@@ -9,6 +9,7 @@ import { training } from "./ru/training.ts";
 import { profile } from "./ru/profile.ts";
 import { ops } from "./ru/ops.ts";
 import { legal } from "./ru/legal.ts";
+import { studioExams } from "./ru/studio_exams.ts";
 
 export const ru = {
   ...common,
@@ -21,4 +22,5 @@ export const ru = {
   ...profile,
   ...ops,
   ...legal,
+  ...studioExams,
 };

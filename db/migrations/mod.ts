@@ -9,12 +9,14 @@ import * as m0001 from "./0001_core.ts";
 import * as m0002Jobs from "./0002_jobs.ts";
 import * as m0003Outbox from "./0003_outbox.ts";
 import * as m0004LegalPages from "./0004_legal_pages.ts";
+import * as m0005ExamAttempts from "./0005_exam_attempts.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_core": m0001,
   "0002_jobs": m0002Jobs,
   "0003_outbox": m0003Outbox,
   "0004_legal_pages": m0004LegalPages,
+  "0005_exam_attempts": m0005ExamAttempts,
 };
 
 export const migrationProvider: MigrationProvider = {
