@@ -95,7 +95,7 @@ Deno.test("a submission notifies the course's trainer (in-app and push, their la
   assertEquals(n.map((x) => [x.kind, x.title, x.body, x.url]), [[
     "exam.submitted",
     "Новый экзамен: «Экзамен»",
-    "От pupil пришёл экзамен на проверку.",
+    "Экзамен ждёт проверки. Отправил: pupil.",
     studioExamPath(examId),
   ]]);
   const pushes = await t.services.jobs.list({ queue: "push", state: "queued", limit: 100 });
@@ -133,7 +133,7 @@ Deno.test("a submission notifies the course's trainer (in-app and push, their la
   await submit(t, learner, cEn);
   assertEquals((await notes(t, en.id)).map((x) => [x.title, x.body]), [[
     "New exam: “Экзамен”",
-    "pupil sent an exam for review.",
+    "Sent for review by pupil.",
   ]]);
 });
 

@@ -9,8 +9,8 @@ export const studioExams: { [K in keyof typeof ru]: Message } = {
   "studio.exams.link": "Learners' exams",
   "studio.exams.linkHint": "Review test answers, video reports and written work.",
   "studio.exams.badge": {
-    one: "{count} exam waiting for review",
-    other: "{count} exams waiting for review",
+    one: "{count}\u00a0exam waiting for review",
+    other: "{count}\u00a0exams waiting for review",
   },
   "studio.exams.counts": "Summary",
   "studio.exams.count.PENDING": "Waiting for review",
