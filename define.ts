@@ -18,6 +18,8 @@ export interface State {
   csrf: () => string;
   /** Unread in-app notifications of the signed-in user (for the bell), when known. */
   unreadNotifications?: number;
+  /** Exams waiting for this trainer's (or staff member's) review, for the studio link. */
+  pendingExams?: number;
 }
 
 export const define = createDefine<State>();

@@ -2,7 +2,7 @@ import type { State } from "@/define.ts";
 import { LOCALES } from "@/core/i18n/mod.ts";
 import { isStaff, STUDIO_ROLES } from "@/core/auth/guards.ts";
 import { CsrfField } from "./CsrfField.tsx";
-import { loginPath } from "@/core/paths.ts";
+import { loginPath, studioPath } from "@/core/paths.ts";
 
 export function Header({ state, url }: { state: State; url: URL }) {
   const { t, user } = state;
@@ -33,7 +33,19 @@ export function Header({ state, url }: { state: State; url: URL }) {
               </a>
               <a href="/profile" aria-current={current("/profile")}>{t("nav.profile")}</a>
               {STUDIO_ROLES.includes(user.role) && (
-                <a href="/studio" aria-current={current("/studio")}>{t("nav.studio")}</a>
+                <a href={studioPath()} aria-current={current("/studio")}>
+                  {t("nav.studio")}
+                  {state.pendingExams
+                    ? (
+                      <span class="badge badge--count">
+                        <span aria-hidden="true">{state.pendingExams}</span>
+                        <span class="visually-hidden">
+                          {` (${t.plural("studio.exams.badge", state.pendingExams)})`}
+                        </span>
+                      </span>
+                    )
+                    : null}
+                </a>
               )}
               {isStaff(user) && <a href="/ops" aria-current={current("/ops")}>{t("nav.ops")}</a>}
             </>

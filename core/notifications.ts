@@ -57,6 +57,12 @@ export const NOTIFICATIONS = {
     titleKey: "notifications.examReturned.title",
     bodyKey: "notifications.examReturned.bodyNoComment",
   },
+  /** To the course's trainer; vars: `step`, `learner` (username). */
+  examSubmitted: {
+    kind: "exam.submitted",
+    titleKey: "notifications.examSubmitted.title",
+    bodyKey: "notifications.examSubmitted.body",
+  },
   trainingReminder: {
     kind: "training.reminder",
     titleKey: "notifications.trainingReminder.title",
@@ -70,6 +76,7 @@ const PUSH_BY_KIND: Record<string, { ttlSec: number; urgency: Urgency }> = {
   "step.finished": { ttlSec: 3600, urgency: "high" },
   "exam.approved": { ttlSec: 3 * 86400, urgency: "normal" },
   "exam.returned": { ttlSec: 3 * 86400, urgency: "normal" },
+  "exam.submitted": { ttlSec: 3 * 86400, urgency: "normal" },
   "training.reminder": { ttlSec: 3 * 3600, urgency: "normal" },
 };
 const PUSH_DEFAULT = { ttlSec: 86400, urgency: "normal" as Urgency };

@@ -126,3 +126,13 @@ export function studioStepPath(id: string): string {
 export function studioPreviewApiPath(): string {
   return "/api/v1/studio/preview";
 }
+
+/** The studio's queue of exam submissions, with an optional query string (`?status=…`). */
+export function studioExamsPath(search = ""): string {
+  return `/studio/exams${search}`;
+}
+
+/** One exam submission in the studio (its review form posts here too). */
+export function studioExamPath(examId: string): string {
+  return `/studio/exams/${seg(examId)}`;
+}

@@ -462,6 +462,25 @@ export interface ExamResultsTable {
   updated_at: UpdatedAt;
 }
 
+/** An earlier, reviewed attempt of an exam (db/migrations/0005): copied before a resubmission. */
+export interface ExamAttemptsTable {
+  id: string;
+  exam_result_id: string;
+  user_id: string;
+  step_id: string;
+  test_answers: JsonDefault<TestAnswers>;
+  test_score: number | null;
+  test_max_score: number | null;
+  written_answer: string | null;
+  had_video: Default<boolean>;
+  status: Exclude<ExamStatus, "PENDING">;
+  trainer_comment: string | null;
+  reviewed_at: Date | null;
+  reviewed_by: string | null;
+  submitted_at: Date;
+  created_at: CreatedAt;
+}
+
 export interface DiaryEntriesTable {
   id: string;
   user_id: string;
@@ -604,6 +623,7 @@ export interface Database {
   user_trainings: UserTrainingsTable;
   user_steps: UserStepsTable;
   exam_results: ExamResultsTable;
+  exam_attempts: ExamAttemptsTable;
   diary_entries: DiaryEntriesTable;
   video_progress: VideoProgressTable;
   push_subscriptions: PushSubscriptionsTable;

@@ -6,7 +6,8 @@
  *   users on page requests. The count comes from core's per-user cache (a
  *   few seconds; dropped when notifications are added or read), so most
  *   pages cost no query. API calls, client chunks and static files are
- *   skipped: they render no header.
+ *   skipped: they render no header. For trainers and staff it also fills
+ *   `ctx.state.pendingExams` (the studio link's badge, a briefly cached COUNT).
  * - Gives /sw.js a worker Content-Security-Policy. A CSP sent with a worker
  *   script governs the worker, and the default one for non-HTML responses
  *   (`default-src 'none'`) would block the notification icon. Set here,
@@ -15,6 +16,7 @@
 import type { Context } from "@/framework/mod.ts";
 import type { State } from "@/define.ts";
 import { unreadCount } from "@/core/notifications.ts";
+import { pendingExamCount } from "@/core/studio/pending.ts";
 import { log } from "@/platform/log.ts";
 
 export const SERVICE_WORKER_PATH = "/sw.js";
@@ -43,6 +45,7 @@ export async function notificationsMiddleware(ctx: Context<State>): Promise<Resp
   if (user && rendersPage(ctx)) {
     try {
       ctx.state.unreadNotifications = await unreadCount(ctx.state.services, user.id);
+      ctx.state.pendingExams = await pendingExamCount(ctx.state.services, user) ?? undefined;
     } catch (err) {
       // The bell is decoration: a failed count must not take the page down.
       log.warn("unread count failed", { err });

@@ -11,6 +11,7 @@ import { profile } from "./en/profile.ts";
 import { ops } from "./en/ops.ts";
 import { legal } from "./en/legal.ts";
 import { studioSteps } from "./en/studio_steps.ts";
+import { studioExams } from "./en/studio_exams.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -24,4 +25,5 @@ export const en: Dictionary = {
   ...ops,
   ...legal,
   ...studioSteps,
+  ...studioExams,
 };

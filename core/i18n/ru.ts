@@ -10,6 +10,7 @@ import { profile } from "./ru/profile.ts";
 import { ops } from "./ru/ops.ts";
 import { legal } from "./ru/legal.ts";
 import { studioSteps } from "./ru/studio_steps.ts";
+import { studioExams } from "./ru/studio_exams.ts";
 
 export const ru = {
   ...common,
@@ -23,4 +24,5 @@ export const ru = {
   ...ops,
   ...legal,
   ...studioSteps,
+  ...studioExams,
 };

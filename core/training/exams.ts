@@ -11,13 +11,14 @@
 import { z } from "zod";
 import type { Services } from "../services.ts";
 import type { Viewer } from "../courses/access.ts";
-import { mediaPath, stepPath } from "../paths.ts";
+import { mediaPath, stepPath, studioExamPath } from "../paths.ts";
 import { ForbiddenError, isStaff, NotFoundError } from "../auth/guards.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { json } from "@/db/connection.ts";
 import type { ChecklistQuestion, ExamStatus, TestAnswers } from "@/db/schema.ts";
 import { enqueuePendingPushes, NOTIFICATIONS, storeNotification } from "../notifications.ts";
 import { isValidKey } from "../storage/mod.ts";
+import { pendingExamsChanged } from "../studio/pending.ts";
 import { TrainingError } from "./errors.ts";
 import {
   mutateStep,
@@ -175,13 +176,33 @@ export async function submitExam(
   }
 
   let exam: ExamRow | undefined;
+  let notified = false;
   const result = await mutateStep(s, ctx, now, async (trx, row) => {
     const prev = await trx.selectFrom("exam_results")
-      .select(["id", "status", "video_key"])
+      .selectAll()
       .where("user_step_id", "=", row.id)
       .executeTakeFirst();
     if (prev?.status === "APPROVED" || row.status === "COMPLETED") {
       throw new TrainingError(409, "exam_closed");
+    }
+    if (prev?.status === "RETURNED") {
+      // The returned attempt is kept in the history before the new one replaces it.
+      await trx.insertInto("exam_attempts").values({
+        id: newId(),
+        exam_result_id: prev.id,
+        user_id: prev.user_id,
+        step_id: prev.step_id,
+        test_answers: json(prev.test_answers),
+        test_score: prev.test_score,
+        test_max_score: prev.test_max_score,
+        written_answer: prev.written_answer,
+        had_video: prev.video_key !== null,
+        status: "RETURNED",
+        trainer_comment: prev.trainer_comment,
+        reviewed_at: prev.reviewed_at,
+        reviewed_by: prev.reviewed_by,
+        submitted_at: prev.submitted_at,
+      }).execute();
     }
     const values = {
       test_answers: json(answers),
@@ -214,6 +235,16 @@ export async function submitExam(
       .where("id", "=", row.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    // A new submission (not a change to one still waiting) tells the course's trainer.
+    if (prev?.status !== "PENDING" && ctx.courseAuthorId !== ctx.userId) {
+      const about = await trx.selectFrom("users").select("username")
+        .where("id", "=", ctx.userId).executeTakeFirstOrThrow();
+      notified = !!await storeNotification(s, trx, ctx.courseAuthorId, {
+        ...NOTIFICATIONS.examSubmitted,
+        vars: { step: ctx.stepTitle, learner: about.username },
+        url: studioExamPath(exam.id),
+      });
+    }
     const oldVideo = prev?.video_key && prev.video_key !== videoKey ? prev.video_key : null;
     return {
       row: updated,
@@ -221,6 +252,8 @@ export async function submitExam(
       after: oldVideo ? () => s.storage.delete(oldVideo) : undefined,
     };
   });
+  pendingExamsChanged(s);
+  if (notified) await runAfter(() => enqueuePendingPushes(s, { userId: ctx.courseAuthorId }));
   return { ...result, ctx, exam: examResultView(exam!, ctx.checklist, ctx.passPercent) };
 }
 
@@ -308,6 +341,7 @@ async function review(
     if (!approve) return { row, changed: false };
     return { row: await completeUntimed(trx, row.id, now), changed: true };
   });
+  pendingExamsChanged(s);
   await runAfter(() => enqueuePendingPushes(s, { userId: ctx.userId }));
   return {
     exam: examResultView(updated!, ctx.checklist, ctx.passPercent),

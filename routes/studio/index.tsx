@@ -1,7 +1,7 @@
 /** Studio home: a menu of the studio's sections. */
 import { define } from "@/define.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
-import { studioStepsPath } from "@/core/paths.ts";
+import { studioExamsPath, studioStepsPath } from "@/core/paths.ts";
 
 export default define.page(({ state }) => {
   const { t } = state;
@@ -15,6 +15,11 @@ export default define.page(({ state }) => {
           <li>
             <a href={studioStepsPath()}>{t("studio.menu.steps")}</a>
             <p class="muted">{t("studio.menu.steps.text")}</p>
+          </li>
+          <li>
+            <a href={studioExamsPath()}>{t("studio.exams.link")}</a>
+            {state.pendingExams ? ` (${t.plural("studio.exams.badge", state.pendingExams)})` : ""}
+            <p class="muted">{t("studio.exams.linkHint")}</p>
           </li>
         </ul>
       </nav>

@@ -11,6 +11,8 @@ export const notifications: { [K in keyof typeof ru]: Message } = {
   "notifications.examReturned.body": "Trainer's comment: {comment}",
   "notifications.examReturned.bodyNoComment":
     "Your trainer sent the exam back for more work. Open the step to see what to change.",
+  "notifications.examSubmitted.title": "New exam: “{step}”",
+  "notifications.examSubmitted.body": "Sent for review by {learner}.",
   "notifications.trainingReminder.title": "Training reminder 🐕",
   "notifications.trainingReminder.body":
     "Time to train with your pet! Don't forget today's session.",

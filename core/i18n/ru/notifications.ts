@@ -10,6 +10,8 @@ export const notifications = {
   "notifications.examReturned.body": "Комментарий тренера: {comment}",
   "notifications.examReturned.bodyNoComment":
     "Тренер вернул экзамен на доработку. Откройте шаг, чтобы посмотреть, что исправить.",
+  "notifications.examSubmitted.title": "Новый экзамен: «{step}»",
+  "notifications.examSubmitted.body": "Экзамен ждёт проверки. Отправил: {learner}.",
   "notifications.trainingReminder.title": "Напоминание о тренировке 🐕",
   "notifications.trainingReminder.body":
     "Пора заниматься с питомцем! Не забудьте про сегодняшнюю тренировку.",
