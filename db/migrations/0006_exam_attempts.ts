@@ -1,5 +1,5 @@
 /**
- * 0005 — the history of exam attempts.
+ * 0006 — the history of exam attempts.
  *
  * `exam_results` holds one row per learner step: the latest answers, upserted
  * when the learner sends again. Before an answer that a trainer returned is
