@@ -136,3 +136,31 @@ export function studioExamsPath(search = ""): string {
 export function studioExamPath(examId: string): string {
   return `/studio/exams/${seg(examId)}`;
 }
+
+/** The studio's list of days. */
+export function studioDaysPath(): string {
+  return "/studio/days";
+}
+
+export function studioNewDayPath(): string {
+  return "/studio/days/new";
+}
+
+/** A day's editor (GET), its save and step list changes (POST with `_action`). */
+export function studioDayPath(id: string): string {
+  return `/studio/days/${seg(id)}`;
+}
+
+/** The studio's list of courses. */
+export function studioCoursesPath(): string {
+  return "/studio/courses";
+}
+
+export function studioNewCoursePath(): string {
+  return "/studio/courses/new";
+}
+
+/** A course's editor (GET), its save, day list changes and publishing (POST with `_action`). */
+export function studioCoursePath(id: string): string {
+  return `/studio/courses/${seg(id)}`;
+}

@@ -1,7 +1,12 @@
 /** Studio home: a menu of the studio's sections. */
 import { define } from "@/define.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
-import { studioExamsPath, studioStepsPath } from "@/core/paths.ts";
+import {
+  studioCoursesPath,
+  studioDaysPath,
+  studioExamsPath,
+  studioStepsPath,
+} from "@/core/paths.ts";
 
 export default define.page(({ state }) => {
   const { t } = state;
@@ -15,6 +20,14 @@ export default define.page(({ state }) => {
           <li>
             <a href={studioStepsPath()}>{t("studio.menu.steps")}</a>
             <p class="muted">{t("studio.menu.steps.text")}</p>
+          </li>
+          <li>
+            <a href={studioDaysPath()}>{t("studio.menu.days")}</a>
+            <p class="muted">{t("studio.menu.days.text")}</p>
+          </li>
+          <li>
+            <a href={studioCoursesPath()}>{t("studio.menu.courses")}</a>
+            <p class="muted">{t("studio.menu.courses.text")}</p>
           </li>
           <li>
             <a href={studioExamsPath()}>{t("studio.exams.link")}</a>

@@ -1,0 +1,203 @@
+/**
+ * `/studio/courses/<id>`: edit a course, its ordered days (add, up, down,
+ * remove) and publish or unpublish it. One URL, POSTs told apart by
+ * `_action`: save (default), `add`, `up`, `down`, `remove`, `publish`,
+ * `unpublish`. Publishing an incomplete course comes back (422) with the
+ * list of what is missing. Another trainer's course answers 404.
+ */
+import { define } from "@/define.ts";
+import { page } from "@/framework/mod.ts";
+import { formObject } from "@/http/forms.ts";
+import { redirect } from "@/http/responses.ts";
+import { formFailure } from "@/http/errors.ts";
+import { requireStudio } from "@/core/auth/guards.ts";
+import {
+  addDayToCourse,
+  courseFormValues,
+  CourseIncompleteError,
+  dayChoices,
+  getCourse,
+  moveCourseDay,
+  publishCourse,
+  removeCourseDay,
+  type StudioCourse,
+  unpublishCourse,
+  updateCourse,
+} from "@/core/studio/courses.ts";
+import type { FieldErrors } from "@/core/validation.ts";
+import { coursePath, studioCoursePath, studioCoursesPath, studioDayPath } from "@/core/paths.ts";
+import type { MessageKey } from "@/core/i18n/mod.ts";
+import { PageTitle } from "@/components/PageTitle.tsx";
+import { ButtonForm } from "@/components/PostForm.tsx";
+import { FormNotice } from "@/components/forms.tsx";
+import { CourseForm, type CourseFormValues, courseValuesFrom } from "../(_lib)/form.tsx";
+import { AddForm, OrderedList } from "../../(_lib)/ordered.tsx";
+
+const DONE = ["created", "saved", "removed", "archived", "published", "unpublished"] as const;
+type Done = typeof DONE[number];
+
+interface Data {
+  course: StudioCourse;
+  values: CourseFormValues;
+  errors: FieldErrors;
+  addError?: string;
+  /** Publishing refused: what is missing, in the user's language. */
+  problems?: { title: string; items: string[] };
+  choices: { id: string; title: string }[];
+  done: Done | null;
+}
+
+export const handler = define.handlers<Data>({
+  async GET(ctx) {
+    const svc = ctx.state.services;
+    const course = await getCourse(svc, ctx.state.user, ctx.params.id);
+    const done = ctx.url.searchParams.get("done") ?? "";
+    return page({
+      course,
+      values: courseFormValues(course),
+      errors: {},
+      choices: await dayChoices(svc, ctx.state.user),
+      done: (DONE as readonly string[]).includes(done) ? done as Done : null,
+    });
+  },
+  async POST(ctx) {
+    const user = requireStudio(ctx.state.user);
+    const svc = ctx.state.services;
+    const id = ctx.params.id;
+    const { t } = ctx.state;
+    const form = await formObject(ctx);
+    const back = studioCoursePath(id);
+    const linkId = typeof form.linkId === "string" ? form.linkId : "";
+    try {
+      switch (form._action) {
+        case "up":
+        case "down":
+          await moveCourseDay(svc, user, id, linkId, form._action);
+          return redirect(`${back}#days`);
+        case "remove": {
+          const r = await removeCourseDay(svc, user, id, linkId);
+          return redirect(`${back}?done=${r === "archived" ? "archived" : "removed"}#days`);
+        }
+        case "add":
+          await addDayToCourse(svc, user, id, form);
+          return redirect(`${back}#days`);
+        case "publish":
+          await publishCourse(svc, user, id);
+          return redirect(`${back}?done=published`);
+        case "unpublish":
+          await unpublishCourse(svc, user, id);
+          return redirect(`${back}?done=unpublished`);
+        default:
+          await updateCourse(svc, user, id, form);
+          return redirect(`${back}?done=saved`);
+      }
+    } catch (err) {
+      const course = await getCourse(svc, user, id);
+      const base = {
+        course,
+        values: courseFormValues(course),
+        errors: {},
+        choices: await dayChoices(svc, user),
+        done: null,
+      };
+      if (err instanceof CourseIncompleteError) {
+        return page<Data>({
+          ...base,
+          problems: { title: err.describe(t), items: err.problemMessages(t) },
+        }, { status: err.status });
+      }
+      const failure = formFailure(err, t);
+      if (!failure) throw err;
+      if (form._action === "add") {
+        return page<Data>({ ...base, addError: Object.values(failure.errors)[0] }, {
+          status: failure.status,
+        });
+      }
+      return page<Data>({ ...base, values: courseValuesFrom(form), errors: failure.errors }, {
+        status: failure.status,
+      });
+    }
+  },
+});
+
+export default define.page<typeof handler>(({ data, state }) => {
+  const { t } = state;
+  const { course } = data;
+  const title = t("studio.courses.edit.title", { name: course.name });
+  const action = studioCoursePath(course.id);
+  const doneKey: Record<Done, MessageKey> = {
+    created: "studio.build.created",
+    saved: "studio.build.saved",
+    removed: "studio.build.removed",
+    archived: "studio.build.archived",
+    published: "studio.courses.publishedDone",
+    unpublished: "studio.courses.unpublishedDone",
+  };
+  return (
+    <>
+      <PageTitle t={t} title={title} />
+      <nav class="breadcrumbs" aria-label="breadcrumbs">
+        <a href={studioCoursesPath()}>{t("studio.courses.back")}</a>
+      </nav>
+      <h1>{title}</h1>
+      <p class="muted">{t("studio.build.author", { name: course.authorName })}</p>
+      {data.done && <FormNotice>{t(doneKey[data.done])}</FormNotice>}
+      <section aria-labelledby="status-title" class="studio-section">
+        <h2 id="status-title">{t("studio.courses.status")}</h2>
+        <p>
+          <strong>
+            {t(course.published ? "studio.courses.published" : "studio.courses.draft")}
+          </strong>
+          {" · "}
+          <a href={coursePath(course.slug)}>{coursePath(course.slug)}</a>
+        </p>
+        {data.problems && (
+          <div class="form-errors" role="alert" id="publish-problems">
+            <p class="form-errors__general">{data.problems.title}</p>
+            <ul>
+              {data.problems.items.map((p) => <li key={p}>{p}</li>)}
+            </ul>
+          </div>
+        )}
+        <ButtonForm
+          state={state}
+          action={action}
+          hidden={{ _action: course.published ? "unpublish" : "publish" }}
+          label={t(course.published ? "studio.courses.unpublish" : "studio.courses.publish")}
+          variant={course.published ? undefined : "primary"}
+        />
+      </section>
+      <section aria-labelledby="days" class="studio-section">
+        <h2 id="days">{t("studio.courses.days")}</h2>
+        <OrderedList
+          state={state}
+          action={action}
+          empty={t("studio.courses.days.empty")}
+          items={course.days.map((d) => ({
+            linkId: d.linkId,
+            title: d.title,
+            href: studioDayPath(d.dayId),
+            meta: t("studio.courses.days.steps", { n: d.stepCount }),
+          }))}
+        />
+        <AddForm
+          state={state}
+          action={action}
+          name="dayId"
+          label={t("studio.courses.days.add")}
+          choices={data.choices}
+          none={t("studio.courses.days.noChoices")}
+          error={data.addError}
+        />
+      </section>
+      <CourseForm
+        state={state}
+        action={action}
+        values={data.values}
+        errors={data.errors}
+        submit={t("studio.build.save")}
+        slugLocked={course.published}
+      />
+    </>
+  );
+});

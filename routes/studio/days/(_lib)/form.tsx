@@ -1,0 +1,77 @@
+/** The day editor's form, shared by the new and edit pages. */
+import type { State } from "@/define.ts";
+import { PostForm } from "@/components/PostForm.tsx";
+import {
+  CheckboxField,
+  Field,
+  type FieldErrors,
+  formBinding,
+  SelectField,
+  TextareaField,
+} from "@/components/forms.tsx";
+import { DAY_TYPES } from "@/db/schema.ts";
+import { DAY_FORM_FIELDS, type DayFormField } from "@/core/studio/days.ts";
+import type { MessageKey } from "@/core/i18n/mod.ts";
+
+export type DayFormValues = Partial<Record<DayFormField, string>>;
+
+export function dayValuesFrom(form: Record<string, unknown>): DayFormValues {
+  const out: DayFormValues = {};
+  for (const k of DAY_FORM_FIELDS) {
+    const v = form[k];
+    if (typeof v === "string") out[k] = v;
+  }
+  return out;
+}
+
+export function DayForm(
+  { state, action, values, errors, submit }: {
+    state: State;
+    action: string;
+    values: DayFormValues;
+    errors: FieldErrors;
+    submit: string;
+  },
+) {
+  const { t } = state;
+  const { field, labels } = formBinding<DayFormField>({
+    values,
+    errors,
+    label: (n) => t(`studio.days.field.${n}` as MessageKey),
+  });
+  const optional = t("studio.build.optional");
+  return (
+    <PostForm
+      state={state}
+      action={action}
+      errors={errors}
+      labels={labels(DAY_FORM_FIELDS)}
+      submit={submit}
+      class="day-form"
+    >
+      <Field {...field("title")} required input={{ maxLength: 200, minLength: 2 }} />
+      <SelectField
+        {...field("type")}
+        value={values.type ?? "regular"}
+        required
+        options={DAY_TYPES.map((ty) => ({
+          value: ty,
+          label: t(`studio.dayType.${ty}` as MessageKey),
+        }))}
+      />
+      <TextareaField
+        {...field("description")}
+        rows={8}
+        maxLength={20000}
+        optionalLabel={optional}
+      />
+      <TextareaField {...field("equipment")} rows={3} maxLength={2000} optionalLabel={optional} />
+      <CheckboxField
+        name="shareProgress"
+        label={t("studio.days.field.shareProgress")}
+        error={errors.shareProgress}
+        checked={values.shareProgress === "on"}
+      />
+    </PostForm>
+  );
+}
