@@ -109,7 +109,7 @@ export async function moveLink(
   });
 }
 
-/** Appends a link at the end of the parent's live order; returns its id. */
+/** Appends a link (id `linkId`) at the end of the parent's live order. */
 export async function appendLink(
   db: Kysely<Database>,
   table: OrderedTable,

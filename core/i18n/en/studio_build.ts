@@ -70,7 +70,7 @@ export const studioBuild: { [K in keyof typeof ru]: Message } = {
   "studio.courses.field.description": "Full description (Markdown)",
   "studio.courses.field.level": "Level",
   "studio.courses.field.duration": "Duration",
-  "studio.courses.field.duration.hint": "For example: “2 weeks”",
+  "studio.courses.field.duration.hint": "For example: “2\u00a0weeks”",
   "studio.courses.field.equipment": "Equipment",
   "studio.courses.field.access": "Access",
   "studio.courses.field.showInProfile": "Show on my public profile",
@@ -93,17 +93,17 @@ export const studioBuild: { [K in keyof typeof ru]: Message } = {
   "studio.build.publish.badExam":
     "The exam “{step}” in the day “{day}” asks for nothing: it needs a test, a written answer or a video.",
 
-  "studio.build.validation.dayTitle": "The day's title must be 2 to 200 characters.",
+  "studio.build.validation.dayTitle": "The day's title must be 2 to 200\u00a0characters.",
   "studio.build.validation.dayType": "Choose a type of day from the list.",
   "studio.build.validation.step": "Choose a step from the list.",
   "studio.build.validation.day": "Choose a day from the list.",
-  "studio.build.validation.name": "The course name must be 3 to 120 characters.",
+  "studio.build.validation.name": "The course name must be 3 to 120\u00a0characters.",
   "studio.build.validation.slug":
-    "The address: up to 64 characters, Latin letters and digits, hyphens between them.",
+    "The address: up to 64\u00a0characters, Latin letters and digits, hyphens between them.",
   "studio.build.validation.slugTaken": "Another course already uses this address.",
   "studio.build.validation.slugLocked": "The address of a published course cannot change.",
-  "studio.build.validation.short": "The short description must be at most 300 characters.",
+  "studio.build.validation.short": "The short description must be at most 300\u00a0characters.",
   "studio.build.validation.level": "Choose a level from the list.",
-  "studio.build.validation.duration": "The duration must be at most 60 characters.",
+  "studio.build.validation.duration": "The duration must be at most 60\u00a0characters.",
   "studio.build.validation.access": "Choose an access from the list.",
 };

@@ -69,7 +69,7 @@ export const studioBuild = {
   "studio.courses.field.description": "Полное описание (Markdown)",
   "studio.courses.field.level": "Уровень",
   "studio.courses.field.duration": "Продолжительность",
-  "studio.courses.field.duration.hint": "Например: «2 недели»",
+  "studio.courses.field.duration.hint": "Например: «2\u00a0недели»",
   "studio.courses.field.equipment": "Инвентарь",
   "studio.courses.field.access": "Доступ",
   "studio.courses.field.showInProfile": "Показывать в моём публичном профиле",
@@ -92,17 +92,17 @@ export const studioBuild = {
   "studio.build.publish.badExam":
     "Экзамен «{step}» в дне «{day}» ничего не спрашивает: нужен тест, письменный ответ или видео.",
 
-  "studio.build.validation.dayTitle": "Название дня — от 2 до 200 символов.",
+  "studio.build.validation.dayTitle": "Название дня — от 2 до 200\u00a0символов.",
   "studio.build.validation.dayType": "Выберите тип дня из списка.",
   "studio.build.validation.step": "Выберите шаг из списка.",
   "studio.build.validation.day": "Выберите день из списка.",
-  "studio.build.validation.name": "Название курса — от 3 до 120 символов.",
+  "studio.build.validation.name": "Название курса — от 3 до 120\u00a0символов.",
   "studio.build.validation.slug":
-    "Адрес — до 64 символов: латинские буквы, цифры и дефисы между ними.",
+    "Адрес — до 64\u00a0символов: латинские буквы, цифры и дефисы между ними.",
   "studio.build.validation.slugTaken": "Такой адрес уже занят другим курсом.",
   "studio.build.validation.slugLocked": "Адрес опубликованного курса менять нельзя.",
-  "studio.build.validation.short": "Краткое описание — не длиннее 300 символов.",
+  "studio.build.validation.short": "Краткое описание — не длиннее 300\u00a0символов.",
   "studio.build.validation.level": "Выберите уровень из списка.",
-  "studio.build.validation.duration": "Продолжительность — не длиннее 60 символов.",
+  "studio.build.validation.duration": "Продолжительность — не длиннее 60\u00a0символов.",
   "studio.build.validation.access": "Выберите доступ из списка.",
 };
