@@ -70,13 +70,18 @@ import * as $64 from "./routes/ready.ts";
 import * as $65 from "./routes/register.tsx";
 import * as $66 from "./routes/settings/index.tsx";
 import * as $67 from "./routes/studio/_middleware.ts";
-import * as $68 from "./routes/studio/exams/[id].tsx";
-import * as $69 from "./routes/studio/exams/index.tsx";
-import * as $70 from "./routes/studio/index.tsx";
-import * as $71 from "./routes/studio/steps/[id]/index.tsx";
-import * as $72 from "./routes/studio/steps/index.tsx";
-import * as $73 from "./routes/studio/steps/new.tsx";
-import * as $74 from "./routes/u/[username].tsx";
+import * as $68 from "./routes/studio/access/index.tsx";
+import * as $69 from "./routes/studio/courses/[id]/access.tsx";
+import * as $70 from "./routes/studio/exams/[id].tsx";
+import * as $71 from "./routes/studio/exams/index.tsx";
+import * as $72 from "./routes/studio/index.tsx";
+import * as $73 from "./routes/studio/notes/[id].tsx";
+import * as $74 from "./routes/studio/notes/index.tsx";
+import * as $75 from "./routes/studio/notes/new.tsx";
+import * as $76 from "./routes/studio/steps/[id]/index.tsx";
+import * as $77 from "./routes/studio/steps/index.tsx";
+import * as $78 from "./routes/studio/steps/new.tsx";
+import * as $79 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -161,13 +166,18 @@ const manifest: Manifest = {
     "./routes/register.tsx": $65,
     "./routes/settings/index.tsx": $66,
     "./routes/studio/_middleware.ts": $67,
-    "./routes/studio/exams/[id].tsx": $68,
-    "./routes/studio/exams/index.tsx": $69,
-    "./routes/studio/index.tsx": $70,
-    "./routes/studio/steps/[id]/index.tsx": $71,
-    "./routes/studio/steps/index.tsx": $72,
-    "./routes/studio/steps/new.tsx": $73,
-    "./routes/u/[username].tsx": $74,
+    "./routes/studio/access/index.tsx": $68,
+    "./routes/studio/courses/[id]/access.tsx": $69,
+    "./routes/studio/exams/[id].tsx": $70,
+    "./routes/studio/exams/index.tsx": $71,
+    "./routes/studio/index.tsx": $72,
+    "./routes/studio/notes/[id].tsx": $73,
+    "./routes/studio/notes/index.tsx": $74,
+    "./routes/studio/notes/new.tsx": $75,
+    "./routes/studio/steps/[id]/index.tsx": $76,
+    "./routes/studio/steps/index.tsx": $77,
+    "./routes/studio/steps/new.tsx": $78,
+    "./routes/u/[username].tsx": $79,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,
