@@ -39,7 +39,7 @@ export const studioAccess = {
   "studio.access.validation.query": "Type at least two characters of a username, or a whole email.",
   "studio.access.validation.user": "There is no such user.",
   "studio.access.notify.title": "The course “{course}” is open to you",
-  "studio.access.notify.body": "Trainer {trainer} gave you access to the course. You can start.",
+  "studio.access.notify.body": "You can start. Access given by trainer {trainer}.",
 
   "studio.notes.link": "Notes about learners",
   "studio.notes.linkHint": "Your notes; single entries can be shown to the learner.",
@@ -88,10 +88,10 @@ export const studioAccess = {
   "studio.notes.flash.hidden": "The entry is hidden from the learner.",
   "studio.notes.flash.entryDeleted": "Entry deleted.",
   "studio.notes.validation.learners": "Name at least one learner.",
-  "studio.notes.validation.learnersMax": "At most {max} learners in one note.",
+  "studio.notes.validation.learnersMax": "At most {max}\u00a0learners in one note.",
   "studio.notes.validation.notLearner": "Not your learners: {names}.",
-  "studio.notes.validation.tag": "A tag is at most {max} characters.",
-  "studio.notes.validation.tags": "At most {max} tags.",
+  "studio.notes.validation.tag": "A tag is at most {max}\u00a0characters.",
+  "studio.notes.validation.tags": "At most {max}\u00a0tags.",
 
   "profile.trainerNotes": "Notes from trainers",
   "profile.trainerNotes.from": "{trainer}, {date}",

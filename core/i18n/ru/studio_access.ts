@@ -41,7 +41,7 @@ export const studioAccess = {
   "studio.access.validation.query": "Введите не меньше двух символов имени или email целиком.",
   "studio.access.validation.user": "Такого пользователя нет.",
   "studio.access.notify.title": "Вам открыт курс «{course}»",
-  "studio.access.notify.body": "Тренер {trainer} открыл вам доступ к курсу. Можно начинать.",
+  "studio.access.notify.body": "Можно начинать. Доступ открыл тренер {trainer}.",
 
   "studio.notes.link": "Заметки об учениках",
   "studio.notes.linkHint": "Ваши заметки; отдельные записи можно показать ученику.",
@@ -92,10 +92,10 @@ export const studioAccess = {
   "studio.notes.flash.hidden": "Запись скрыта от ученика.",
   "studio.notes.flash.entryDeleted": "Запись удалена.",
   "studio.notes.validation.learners": "Укажите хотя бы одного ученика.",
-  "studio.notes.validation.learnersMax": "Не больше {max} учеников в одной заметке.",
+  "studio.notes.validation.learnersMax": "Не больше {max}\u00a0учеников в одной заметке.",
   "studio.notes.validation.notLearner": "Это не ваши ученики: {names}.",
-  "studio.notes.validation.tag": "Тег — не длиннее {max} символов.",
-  "studio.notes.validation.tags": "Не больше {max} тегов.",
+  "studio.notes.validation.tag": "Тег — не длиннее {max}\u00a0символов.",
+  "studio.notes.validation.tags": "Не больше {max}\u00a0тегов.",
 
   "profile.trainerNotes": "Заметки тренеров",
   "profile.trainerNotes.from": "{trainer}, {date}",
