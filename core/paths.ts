@@ -164,3 +164,28 @@ export function studioNewCoursePath(): string {
 export function studioCoursePath(id: string): string {
   return `/studio/courses/${seg(id)}`;
 }
+
+/** The studio's list of courses whose private access the trainer manages. */
+export function studioAccessPath(): string {
+  return "/studio/access";
+}
+
+/** Who may open a course (grant, revoke, search users with `?q=`); its forms post here. */
+export function studioCourseAccessPath(courseId: string, query: { q?: string } = {}): string {
+  const q = query.q ? `?${new URLSearchParams({ q: query.q })}` : "";
+  return `/studio/courses/${seg(courseId)}/access${q}`;
+}
+
+/** The trainer's notes about their learners. */
+export function studioNotesPath(): string {
+  return "/studio/notes";
+}
+
+export function studioNewNotePath(): string {
+  return "/studio/notes/new";
+}
+
+/** One note: its entries, and the forms that change it (POST with `_action`). */
+export function studioNotePath(noteId: string): string {
+  return `/studio/notes/${seg(noteId)}`;
+}

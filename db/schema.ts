@@ -384,6 +384,29 @@ export interface CourseAccessTable {
   created_at: CreatedAt;
 }
 
+export interface LearnerNotesTable {
+  id: string;
+  author_id: string;
+  title: string;
+  tags: JsonDefault<string[]>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface LearnerNoteUsersTable {
+  note_id: string;
+  user_id: string;
+}
+
+export interface LearnerNoteEntriesTable {
+  id: string;
+  note_id: string;
+  body: string;
+  visible: Default<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface FavoritesTable {
   user_id: string;
   course_id: string;
@@ -617,6 +640,9 @@ export interface Database {
   step_categories: StepCategoriesTable;
   step_templates: StepTemplatesTable;
   course_access: CourseAccessTable;
+  learner_notes: LearnerNotesTable;
+  learner_note_users: LearnerNoteUsersTable;
+  learner_note_entries: LearnerNoteEntriesTable;
   favorites: FavoritesTable;
   course_reviews: CourseReviewsTable;
   user_courses: UserCoursesTable;

@@ -13,6 +13,7 @@ import { legal } from "./en/legal.ts";
 import { studioSteps } from "./en/studio_steps.ts";
 import { studioExams } from "./en/studio_exams.ts";
 import { studioBuild } from "./en/studio_build.ts";
+import { studioAccess } from "./en/studio_access.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -28,4 +29,5 @@ export const en: Dictionary = {
   ...studioSteps,
   ...studioExams,
   ...studioBuild,
+  ...studioAccess,
 };

@@ -12,6 +12,7 @@ import { legal } from "./ru/legal.ts";
 import { studioSteps } from "./ru/studio_steps.ts";
 import { studioExams } from "./ru/studio_exams.ts";
 import { studioBuild } from "./ru/studio_build.ts";
+import { studioAccess } from "./ru/studio_access.ts";
 
 export const ru = {
   ...common,
@@ -27,4 +28,5 @@ export const ru = {
   ...studioSteps,
   ...studioExams,
   ...studioBuild,
+  ...studioAccess,
 };

@@ -18,6 +18,8 @@ import {
   updateProfile,
 } from "@/core/profile.ts";
 import { listOwnPets, type PetView } from "@/core/pets.ts";
+import { type VisibleNoteEntry, visibleNotesFor } from "@/core/studio/notes.ts";
+import { renderMarkdown } from "@/core/markdown.ts";
 import { formFailure } from "@/http/errors.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
@@ -49,16 +51,20 @@ const FIELDS = ["fullName", "about", "birthDate", "telegram", "instagram", "webs
 interface Data {
   profile: Profile;
   pets: PetView[];
+  /** Trainers' note entries shown to this user, newest first. */
+  trainerNotes: VisibleNoteEntry[];
   done?: Done;
   failed?: { form: "profile" | "avatar"; values: Record<string, string>; errors: FieldErrors };
 }
 
 async function load(state: State) {
-  const [profile, pets] = await Promise.all([
-    ownProfile(state.services, state.user),
-    listOwnPets(state.services, state.user),
+  const user = requireUser(state.user);
+  const [profile, pets, trainerNotes] = await Promise.all([
+    ownProfile(state.services, user),
+    listOwnPets(state.services, user),
+    visibleNotesFor(state.services, user.id),
   ]);
-  return { profile, pets };
+  return { profile, pets, trainerNotes };
 }
 
 /** The page again after a refused form: its values and errors next to the fields. */
@@ -244,6 +250,25 @@ export default define.page<typeof handler>(({ data, state }) => {
           <a class="button" href="/profile/pets/new">{t("profile.pets.add")}</a>
         </p>
       </PetsSection>
+
+      {data.trainerNotes.length > 0 && (
+        <Section id="trainer-notes-title" class="profile-section" title={t("profile.trainerNotes")}>
+          <ul class="studio-list">
+            {data.trainerNotes.map((n) => (
+              <li key={n.id} class="studio-list__item" data-trainer-note={n.id}>
+                <span class="studio-list__title">{n.title}</span>
+                <span class="studio-list__meta">
+                  {t("profile.trainerNotes.from", {
+                    trainer: n.trainer,
+                    date: t.date(n.createdAt, { day: "numeric", month: "long", year: "numeric" }),
+                  })}
+                </span>
+                <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(n.body) }} />
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
 
       <ContactsSection profile={p} t={t} />
     </>

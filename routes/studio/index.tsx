@@ -2,9 +2,11 @@
 import { define } from "@/define.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import {
+  studioAccessPath,
   studioCoursesPath,
   studioDaysPath,
   studioExamsPath,
+  studioNotesPath,
   studioStepsPath,
 } from "@/core/paths.ts";
 
@@ -33,6 +35,14 @@ export default define.page(({ state }) => {
             <a href={studioExamsPath()}>{t("studio.exams.link")}</a>
             {state.pendingExams ? ` (${t.plural("studio.exams.badge", state.pendingExams)})` : ""}
             <p class="muted">{t("studio.exams.linkHint")}</p>
+          </li>
+          <li>
+            <a href={studioAccessPath()}>{t("studio.access.link")}</a>
+            <p class="muted">{t("studio.access.linkHint")}</p>
+          </li>
+          <li>
+            <a href={studioNotesPath()}>{t("studio.notes.link")}</a>
+            <p class="muted">{t("studio.notes.linkHint")}</p>
           </li>
         </ul>
       </nav>
