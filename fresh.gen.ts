@@ -76,7 +76,11 @@ import * as $70 from "./routes/studio/index.tsx";
 import * as $71 from "./routes/studio/steps/[id]/index.tsx";
 import * as $72 from "./routes/studio/steps/index.tsx";
 import * as $73 from "./routes/studio/steps/new.tsx";
-import * as $74 from "./routes/u/[username].tsx";
+import * as $74 from "./routes/studio/templates/[id].tsx";
+import * as $75 from "./routes/studio/templates/categories.tsx";
+import * as $76 from "./routes/studio/templates/index.tsx";
+import * as $77 from "./routes/studio/templates/new.tsx";
+import * as $78 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -167,7 +171,11 @@ const manifest: Manifest = {
     "./routes/studio/steps/[id]/index.tsx": $71,
     "./routes/studio/steps/index.tsx": $72,
     "./routes/studio/steps/new.tsx": $73,
-    "./routes/u/[username].tsx": $74,
+    "./routes/studio/templates/[id].tsx": $74,
+    "./routes/studio/templates/categories.tsx": $75,
+    "./routes/studio/templates/index.tsx": $76,
+    "./routes/studio/templates/new.tsx": $77,
+    "./routes/u/[username].tsx": $78,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

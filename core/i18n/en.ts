@@ -12,6 +12,7 @@ import { ops } from "./en/ops.ts";
 import { legal } from "./en/legal.ts";
 import { studioSteps } from "./en/studio_steps.ts";
 import { studioExams } from "./en/studio_exams.ts";
+import { studioTemplates } from "./en/studio_templates.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -26,4 +27,5 @@ export const en: Dictionary = {
   ...legal,
   ...studioSteps,
   ...studioExams,
+  ...studioTemplates,
 };

@@ -11,6 +11,7 @@ import { ops } from "./ru/ops.ts";
 import { legal } from "./ru/legal.ts";
 import { studioSteps } from "./ru/studio_steps.ts";
 import { studioExams } from "./ru/studio_exams.ts";
+import { studioTemplates } from "./ru/studio_templates.ts";
 
 export const ru = {
   ...common,
@@ -25,4 +26,5 @@ export const ru = {
   ...legal,
   ...studioSteps,
   ...studioExams,
+  ...studioTemplates,
 };

@@ -11,6 +11,7 @@ import * as m0003Outbox from "./0003_outbox.ts";
 import * as m0004LegalPages from "./0004_legal_pages.ts";
 import * as m0005StudioSteps from "./0005_studio_steps.ts";
 import * as m0006ExamAttempts from "./0006_exam_attempts.ts";
+import * as m0008Templates from "./0008_templates.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_core": m0001,
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   "0004_legal_pages": m0004LegalPages,
   "0005_studio_steps": m0005StudioSteps,
   "0006_exam_attempts": m0006ExamAttempts,
+  "0008_templates": m0008Templates,
 };
 
 export const migrationProvider: MigrationProvider = {
