@@ -87,7 +87,11 @@ import * as $81 from "./routes/studio/notes/new.tsx";
 import * as $82 from "./routes/studio/steps/[id]/index.tsx";
 import * as $83 from "./routes/studio/steps/index.tsx";
 import * as $84 from "./routes/studio/steps/new.tsx";
-import * as $85 from "./routes/u/[username].tsx";
+import * as $85 from "./routes/studio/templates/[id].tsx";
+import * as $86 from "./routes/studio/templates/categories.tsx";
+import * as $87 from "./routes/studio/templates/index.tsx";
+import * as $88 from "./routes/studio/templates/new.tsx";
+import * as $89 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -189,7 +193,11 @@ const manifest: Manifest = {
     "./routes/studio/steps/[id]/index.tsx": $82,
     "./routes/studio/steps/index.tsx": $83,
     "./routes/studio/steps/new.tsx": $84,
-    "./routes/u/[username].tsx": $85,
+    "./routes/studio/templates/[id].tsx": $85,
+    "./routes/studio/templates/categories.tsx": $86,
+    "./routes/studio/templates/index.tsx": $87,
+    "./routes/studio/templates/new.tsx": $88,
+    "./routes/u/[username].tsx": $89,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

@@ -127,6 +127,30 @@ export function studioPreviewApiPath(): string {
   return "/api/v1/studio/preview";
 }
 
+/** The studio's template library, with an optional search (`q`) and category filter. */
+export function studioTemplatesPath(query: { q?: string; category?: string } = {}): string {
+  const p = new URLSearchParams();
+  if (query.q) p.set("q", query.q);
+  if (query.category) p.set("category", query.category);
+  const s = p.toString();
+  return `/studio/templates${s ? `?${s}` : ""}`;
+}
+
+/** One template's preview (its "use" and "remove" buttons post here). */
+export function studioTemplatePath(id: string): string {
+  return `/studio/templates/${seg(id)}`;
+}
+
+/** "Save as template" for a step (the form posts here; errors come back on this page). */
+export function studioSaveTemplatePath(stepId: string): string {
+  return `/studio/templates/new?step=${seg(stepId)}`;
+}
+
+/** The template categories (ADMIN). */
+export function studioTemplateCategoriesPath(): string {
+  return "/studio/templates/categories";
+}
+
 /** The studio's queue of exam submissions, with an optional query string (`?status=…`). */
 export function studioExamsPath(search = ""): string {
   return `/studio/exams${search}`;

@@ -368,6 +368,8 @@ export interface StepCategoriesTable {
 
 export interface StepTemplatesTable extends StepContent {
   id: string;
+  /** Like a step's (0008). */
+  checklist_items: JsonDefault<string[]>;
   category_id: string | null;
   tags: JsonDefault<string[]>;
   is_public: Default<boolean>;

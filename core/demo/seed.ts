@@ -226,12 +226,21 @@ async function insertAll(
   }
 
   // Template library.
+  // Migration 0008 seeds the original's categories; a name already there is reused.
+  await trx.insertInto("step_categories").values(CATEGORIES.map((c, position) => ({
+    id: newId(),
+    name: c.name,
+    description: c.description,
+    icon: c.icon,
+    position,
+  }))).onConflict((oc) => oc.column("name").doNothing()).execute();
   const categoryIds = new Map<string, string>();
-  await trx.insertInto("step_categories").values(CATEGORIES.map((c, position) => {
-    const id = newId();
-    categoryIds.set(c.key, id);
-    return { id, name: c.name, description: c.description, icon: c.icon, position };
-  })).execute();
+  const categoryRows = await trx.selectFrom("step_categories").select(["id", "name"])
+    .where("name", "in", CATEGORIES.map((c) => c.name)).execute();
+  for (const c of CATEGORIES) {
+    const row = categoryRows.find((r) => r.name === c.name);
+    if (row) categoryIds.set(c.key, row.id);
+  }
   const byKey = new Map(STEPS.map((s) => [s.key, s]));
   const templates: NewStepTemplate[] = TEMPLATES.map((t) => ({
     id: newId(),

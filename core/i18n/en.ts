@@ -14,6 +14,7 @@ import { studioSteps } from "./en/studio_steps.ts";
 import { studioExams } from "./en/studio_exams.ts";
 import { studioBuild } from "./en/studio_build.ts";
 import { studioAccess } from "./en/studio_access.ts";
+import { studioTemplates } from "./en/studio_templates.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -30,4 +31,5 @@ export const en: Dictionary = {
   ...studioExams,
   ...studioBuild,
   ...studioAccess,
+  ...studioTemplates,
 };

@@ -13,6 +13,7 @@ import { studioSteps } from "./ru/studio_steps.ts";
 import { studioExams } from "./ru/studio_exams.ts";
 import { studioBuild } from "./ru/studio_build.ts";
 import { studioAccess } from "./ru/studio_access.ts";
+import { studioTemplates } from "./ru/studio_templates.ts";
 
 export const ru = {
   ...common,
@@ -29,4 +30,5 @@ export const ru = {
   ...studioExams,
   ...studioBuild,
   ...studioAccess,
+  ...studioTemplates,
 };

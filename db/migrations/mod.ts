@@ -11,7 +11,8 @@ import * as m0003Outbox from "./0003_outbox.ts";
 import * as m0004LegalPages from "./0004_legal_pages.ts";
 import * as m0005StudioSteps from "./0005_studio_steps.ts";
 import * as m0006ExamAttempts from "./0006_exam_attempts.ts";
-import * as m0009AccessNotes from "./0009_access_notes.ts";
+import * as m0007Templates from "./0007_templates.ts";
+import * as m0008AccessNotes from "./0008_access_notes.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_core": m0001,
@@ -20,7 +21,8 @@ export const migrations: Record<string, Migration> = {
   "0004_legal_pages": m0004LegalPages,
   "0005_studio_steps": m0005StudioSteps,
   "0006_exam_attempts": m0006ExamAttempts,
-  "0009_access_notes": m0009AccessNotes,
+  "0007_templates": m0007Templates,
+  "0008_access_notes": m0008AccessNotes,
 };
 
 export const migrationProvider: MigrationProvider = {

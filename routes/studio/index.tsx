@@ -8,6 +8,7 @@ import {
   studioExamsPath,
   studioNotesPath,
   studioStepsPath,
+  studioTemplatesPath,
 } from "@/core/paths.ts";
 
 export default define.page(({ state }) => {
@@ -30,6 +31,10 @@ export default define.page(({ state }) => {
           <li>
             <a href={studioCoursesPath()}>{t("studio.menu.courses")}</a>
             <p class="muted">{t("studio.menu.courses.text")}</p>
+          </li>
+          <li>
+            <a href={studioTemplatesPath()}>{t("studio.templates.link")}</a>
+            <p class="muted">{t("studio.templates.linkHint")}</p>
           </li>
           <li>
             <a href={studioExamsPath()}>{t("studio.exams.link")}</a>

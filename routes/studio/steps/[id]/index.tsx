@@ -30,6 +30,8 @@ import { PageTitle } from "@/components/PageTitle.tsx";
 import { ButtonForm } from "@/components/PostForm.tsx";
 import { FormNotice } from "@/components/forms.tsx";
 import { StepForm, type StepFormValues, stepValuesFrom } from "../(_lib)/form.tsx";
+import { listCategories, type TemplateCategory } from "@/core/studio/templates.ts";
+import { SaveTemplateForm } from "../../templates/(_lib)/save_form.tsx";
 
 interface StepHead {
   id: string;
@@ -47,6 +49,7 @@ type Data =
     previewHtml: string | null;
     usages: StepUsage[];
     done: "created" | "saved" | null;
+    categories: TemplateCategory[];
   }
   | { mode: "delete"; step: StepHead; usages: StepUsage[]; refused: string | null };
 
@@ -68,6 +71,7 @@ export const handler = define.handlers<Data>({
       errors: {},
       previewHtml: null,
       usages: await usages(svc, ctx.state.user, step.id),
+      categories: await listCategories(svc, ctx.state.user),
       done: (DONE as readonly string[]).includes(done ?? "") ? done as typeof DONE[number] : null,
     });
   },
@@ -104,7 +108,11 @@ export const handler = define.handlers<Data>({
     }
     const step = await getStep(svc, user, id);
     const values = stepValuesFrom(form);
-    const rest = { step: head(step), usages: await usages(svc, user, id) };
+    const rest = {
+      step: head(step),
+      usages: await usages(svc, user, id),
+      categories: await listCategories(svc, user),
+    };
     if (form._action === "preview") {
       return page<Data>({
         mode: "edit",
@@ -233,6 +241,11 @@ export default define.page<typeof handler>(({ data, state }) => {
         questionCount={data.step.questionCount}
         previewHtml={data.previewHtml}
       />
+      <section aria-labelledby="save-template-title">
+        <h2 id="save-template-title">{t("studio.templates.save")}</h2>
+        <p class="muted">{t("studio.templates.save.text")}</p>
+        <SaveTemplateForm state={state} stepId={data.step.id} categories={data.categories} />
+      </section>
       <ButtonForm
         state={state}
         action={action}

@@ -1,5 +1,5 @@
 /**
- * 0009 — a trainer's notes about their learners.
+ * 0008 — a trainer's notes about their learners.
  *
  * A note (title, tags) belongs to its author and is about one or more users
  * (`learner_note_users`); it holds dated entries, each of which the author

@@ -1,0 +1,85 @@
+/** The studio's template library (`/studio/templates`) and its categories. */
+export const studioTemplates = {
+  "studio.templates.link": "Библиотека шаблонов",
+  "studio.templates.linkHint": "Готовые шаги по категориям: возьмите шаблон или поделитесь своим.",
+
+  "studio.templates.title": "Библиотека шаблонов",
+  "studio.templates.lead":
+    "Готовые шаги по категориям. Шаг из шаблона становится вашим: его можно менять как угодно.",
+  "studio.templates.back": "Библиотека шаблонов",
+  "studio.templates.search": "Поиск по названию, описанию и тегам",
+  "studio.templates.search.submit": "Найти",
+  "studio.templates.filter": "Категория",
+  "studio.templates.filter.all": "Все категории",
+  "studio.templates.noCategory": "Без категории",
+  "studio.templates.empty":
+    "В библиотеке пока нет шаблонов. Сохраните шаг как шаблон в его редакторе.",
+  "studio.templates.empty.search": "Ничего не найдено.",
+  "studio.templates.count": {
+    one: "{count}\u00a0шаблон",
+    few: "{count}\u00a0шаблона",
+    many: "{count}\u00a0шаблонов",
+    other: "{count}\u00a0шаблона",
+  },
+  "studio.templates.uses": {
+    one: "использован {count}\u00a0раз",
+    few: "использован {count}\u00a0раза",
+    many: "использован {count}\u00a0раз",
+    other: "использован {count}\u00a0раза",
+  },
+  "studio.templates.tags": "Теги",
+  "studio.templates.removed": "Шаблон удалён.",
+  "studio.templates.saved": "Шаг сохранён как шаблон.",
+
+  "studio.templates.one.title": "Шаблон: {title}",
+  "studio.templates.type": "Тип",
+  "studio.templates.category": "Категория",
+  "studio.templates.duration": "Длительность (мм:сс)",
+  "studio.templates.estimated": "Примерное время, минут",
+  "studio.templates.usage": "Использование",
+  "studio.templates.author": "Автор",
+  "studio.templates.use": "Создать шаг из шаблона",
+  "studio.templates.content": "Как это увидит ученик",
+  "studio.templates.content.empty": "Без описания.",
+  "studio.templates.checklist": "Чек-лист",
+  "studio.templates.video": "Видео",
+  "studio.templates.remove": "Удалить шаблон",
+  "studio.templates.remove.title": "Удалить шаблон?",
+  "studio.templates.remove.text":
+    "Шаблон исчезнет из библиотеки. Шаги, уже созданные из него, останутся как есть.",
+  "studio.templates.remove.confirm": "Да, удалить",
+  "studio.templates.remove.cancel": "Отмена",
+
+  "studio.templates.save": "Сохранить как шаблон",
+  "studio.templates.save.title": "Сохранить как шаблон: {title}",
+  "studio.templates.save.text":
+    "Копия шага попадёт в общую библиотеку: другие тренеры смогут создать из неё свой шаг.",
+  "studio.templates.save.back": "К шагу",
+  "studio.templates.save.categoryId": "Категория",
+  "studio.templates.save.tags": "Теги",
+  "studio.templates.save.tags.hint": "Через запятую, например: щенок, контакт",
+  "studio.templates.save.submit": "Сохранить как шаблон",
+
+  "studio.templates.categories.link": "Категории шаблонов",
+  "studio.templates.categories.title": "Категории шаблонов",
+  "studio.templates.categories.lead":
+    "Категории группируют библиотеку. Удалить можно только пустую категорию.",
+  "studio.templates.categories.field.name": "Название",
+  "studio.templates.categories.field.description": "Описание",
+  "studio.templates.categories.field.icon": "Значок (эмодзи)",
+  "studio.templates.categories.rename": "Переименовать",
+  "studio.templates.categories.delete": "Удалить «{name}»",
+  "studio.templates.categories.new": "Новая категория",
+  "studio.templates.categories.create": "Добавить категорию",
+  "studio.templates.categories.notEmpty":
+    "В категории есть шаблоны ({templates}): перенесите или удалите их сначала.",
+  "studio.templates.categories.done.created": "Категория добавлена.",
+  "studio.templates.categories.done.renamed": "Категория переименована.",
+  "studio.templates.categories.done.deleted": "Категория удалена.",
+
+  "studio.templates.validation.category": "Выберите категорию из списка",
+  "studio.templates.validation.categoryName": "От 1 до 100\u00a0символов",
+  "studio.templates.validation.categoryTaken": "Категория с таким названием уже есть",
+  "studio.templates.validation.tag": "Тег: до 30\u00a0символов",
+  "studio.templates.validation.tagsTooMany": "Не больше 10\u00a0тегов",
+};
