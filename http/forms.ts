@@ -87,3 +87,19 @@ export async function readJson(ctx: Context<unknown>, maxBytes = 256 * 1024): Pr
     throw invalidInput("the body is not valid JSON");
   }
 }
+
+/**
+ * The named text fields of a submitted form, to show it again as it was
+ * typed (files and unknown fields left out).
+ */
+export function typedValues<F extends string>(
+  form: Record<string, unknown>,
+  fields: readonly F[],
+): Partial<Record<F, string>> {
+  const out: Partial<Record<F, string>> = {};
+  for (const k of fields) {
+    const v = form[k];
+    if (typeof v === "string") out[k] = v;
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 /** The course editor's form, shared by the new and edit pages. */
 import type { State } from "@/define.ts";
+import { typedValues } from "@/http/forms.ts";
 import { PostForm } from "@/components/PostForm.tsx";
 import {
   CheckboxField,
@@ -16,12 +17,7 @@ import type { MessageKey } from "@/core/i18n/mod.ts";
 export type CourseFormValues = Partial<Record<CourseFormField, string>>;
 
 export function courseValuesFrom(form: Record<string, unknown>): CourseFormValues {
-  const out: CourseFormValues = {};
-  for (const k of COURSE_FORM_FIELDS) {
-    const v = form[k];
-    if (typeof v === "string") out[k] = v;
-  }
-  return out;
+  return typedValues(form, COURSE_FORM_FIELDS);
 }
 
 export function CourseForm(

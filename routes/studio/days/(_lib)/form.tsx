@@ -1,5 +1,6 @@
 /** The day editor's form, shared by the new and edit pages. */
 import type { State } from "@/define.ts";
+import { typedValues } from "@/http/forms.ts";
 import { PostForm } from "@/components/PostForm.tsx";
 import {
   CheckboxField,
@@ -16,12 +17,7 @@ import type { MessageKey } from "@/core/i18n/mod.ts";
 export type DayFormValues = Partial<Record<DayFormField, string>>;
 
 export function dayValuesFrom(form: Record<string, unknown>): DayFormValues {
-  const out: DayFormValues = {};
-  for (const k of DAY_FORM_FIELDS) {
-    const v = form[k];
-    if (typeof v === "string") out[k] = v;
-  }
-  return out;
+  return typedValues(form, DAY_FORM_FIELDS);
 }
 
 export function DayForm(

@@ -1,5 +1,6 @@
 /** The note form (title, tags, learners), shared by the new-note page and a note's page. */
 import type { ComponentChildren } from "preact";
+import { typedValues } from "@/http/forms.ts";
 import type { State } from "@/define.ts";
 import { PostForm } from "@/components/PostForm.tsx";
 import { Field, type FieldErrors, formBinding, TextareaField } from "@/components/forms.tsx";
@@ -11,11 +12,7 @@ export type NoteFormValues = Partial<Record<NoteField | "visible", string>>;
 
 /** The note's fields from a posted form, as typed (for a re-render). */
 export function noteValuesFrom(form: Record<string, unknown>): NoteFormValues {
-  const out: NoteFormValues = {};
-  for (const k of [...NOTE_FIELDS, "visible"] as const) {
-    if (typeof form[k] === "string") out[k] = form[k] as string;
-  }
-  return out;
+  return typedValues(form, [...NOTE_FIELDS, "visible"] as const);
 }
 
 export function NoteForm(

@@ -5,6 +5,7 @@
  * description (no JavaScript needed), and the rendered preview itself.
  */
 import type { State } from "@/define.ts";
+import { typedValues } from "@/http/forms.ts";
 import { PostForm } from "@/components/PostForm.tsx";
 import {
   CheckboxField,
@@ -23,12 +24,7 @@ export type StepFormValues = Partial<Record<StepFormField, string>>;
 
 /** The form's values from a submitted form (missing checkboxes → unchecked). */
 export function stepValuesFrom(form: Record<string, unknown>): StepFormValues {
-  const out: StepFormValues = {};
-  for (const k of STEP_FORM_FIELDS) {
-    const v = form[k];
-    if (typeof v === "string") out[k] = v;
-  }
-  return out;
+  return typedValues(form, STEP_FORM_FIELDS);
 }
 
 export function StepForm(

@@ -4,6 +4,7 @@
  * `/studio/templates/new?step=…` (where it posts).
  */
 import type { State } from "@/define.ts";
+import { typedValues } from "@/http/forms.ts";
 import { PostForm } from "@/components/PostForm.tsx";
 import { Field, type FieldErrors, formBinding, SelectField } from "@/components/forms.tsx";
 import type { TemplateCategory } from "@/core/studio/templates.ts";
@@ -15,12 +16,7 @@ type SaveField = typeof SAVE_TEMPLATE_FIELDS[number];
 export type SaveTemplateValues = Partial<Record<SaveField, string>>;
 
 export function saveValuesFrom(form: Record<string, unknown>): SaveTemplateValues {
-  const out: SaveTemplateValues = {};
-  for (const k of SAVE_TEMPLATE_FIELDS) {
-    const v = form[k];
-    if (typeof v === "string") out[k] = v;
-  }
-  return out;
+  return typedValues(form, SAVE_TEMPLATE_FIELDS);
 }
 
 export function SaveTemplateForm(
