@@ -76,3 +76,21 @@ export async function signIn(t: TestApp, username: string, role: Role = "USER"):
     },
   };
 }
+
+/** A form POST as a browser sends it, with the session's CSRF token; `lang` sets the language cookie. */
+export function postForm(
+  t: TestApp,
+  who: Session,
+  path: string,
+  fields: Record<string, string>,
+  lang?: "ru" | "en",
+): Promise<Response> {
+  return t.fetch(path, {
+    method: "POST",
+    body: new URLSearchParams({ ...fields, _csrf: who.csrf }),
+    headers: who.headers({
+      "content-type": "application/x-www-form-urlencoded",
+      ...(lang ? { cookie: `lang=${lang}` } : {}),
+    }),
+  });
+}

@@ -6,7 +6,7 @@
  * transliteration, removal keeping learners' progress, and who may see what.
  */
 import { openTestApp } from "../helpers/app.ts";
-import { type Session, signIn } from "../helpers/session.ts";
+import { postForm, type Session, signIn } from "../helpers/session.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { saveOrder } from "@/core/studio/order.ts";
 import { slugify } from "@/core/studio/courses.ts";
@@ -23,14 +23,7 @@ const moder = await signIn(t, "moder", "MODERATOR");
 const lena = await signIn(t, "lena", "USER");
 
 function post(who: Session, path: string, fields: Record<string, string>, lang?: "ru" | "en") {
-  return t.fetch(path, {
-    method: "POST",
-    body: new URLSearchParams({ ...fields, _csrf: who.csrf }),
-    headers: who.headers({
-      "content-type": "application/x-www-form-urlencoded",
-      ...(lang ? { cookie: `lang=${lang}` } : {}),
-    }),
-  });
+  return postForm(t, who, path, fields, lang);
 }
 
 async function created(res: Response, kind: "days" | "courses"): Promise<string> {

@@ -6,7 +6,7 @@
  * (refused when learners have progress), usages, and the Markdown preview.
  */
 import { openTestApp } from "../helpers/app.ts";
-import { type Session, signIn } from "../helpers/session.ts";
+import { postForm, type Session, signIn } from "../helpers/session.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { json } from "@/db/connection.ts";
 import { formatMmSs, parseMmSs } from "@/core/studio/steps.ts";
@@ -24,14 +24,7 @@ const lena = await signIn(t, "lena", "USER");
 
 /** A form POST as a browser sends it; `lang` sets the language cookie. */
 function post(who: Session, path: string, fields: Record<string, string>, lang?: "ru" | "en") {
-  return t.fetch(path, {
-    method: "POST",
-    body: new URLSearchParams({ ...fields, _csrf: who.csrf }),
-    headers: who.headers({
-      "content-type": "application/x-www-form-urlencoded",
-      ...(lang ? { cookie: `lang=${lang}` } : {}),
-    }),
-  });
+  return postForm(t, who, path, fields, lang);
 }
 
 async function createVia(who: Session, fields: Record<string, string>): Promise<string> {

@@ -8,7 +8,7 @@
  * gets 403 and a visitor is sent to login.
  */
 import { openTestApp } from "../helpers/app.ts";
-import { type Session, signIn } from "../helpers/session.ts";
+import { postForm, type Session, signIn } from "../helpers/session.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { json } from "@/db/connection.ts";
 import { newId } from "@/platform/ids.ts";
@@ -25,14 +25,7 @@ const admin = await signIn(t, "root", "ADMIN");
 const lena = await signIn(t, "lena", "USER");
 
 function post(who: Session, path: string, fields: Record<string, string>, lang?: "ru" | "en") {
-  return t.fetch(path, {
-    method: "POST",
-    body: new URLSearchParams({ ...fields, _csrf: who.csrf }),
-    headers: who.headers({
-      "content-type": "application/x-www-form-urlencoded",
-      ...(lang ? { cookie: `lang=${lang}` } : {}),
-    }),
-  });
+  return postForm(t, who, path, fields, lang);
 }
 
 async function categoryId(name: string): Promise<string> {
