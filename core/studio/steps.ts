@@ -269,7 +269,8 @@ export interface StepListItem {
 
 const LIST_LIMIT = 500;
 
-function likePattern(q: string): string {
+/** `%q%` for ILIKE … ESCAPE, the user's own `%`, `_` and backslash taken literally. */
+export function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

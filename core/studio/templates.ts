@@ -35,7 +35,7 @@ import { isId, newId } from "@/platform/ids.ts";
 import { isUniqueViolation, json } from "@/db/connection.ts";
 import type { StepsTable, StepTemplatesTable, StepType } from "@/db/schema.ts";
 import { line, paragraph } from "../fields.ts";
-import { getStep } from "./steps.ts";
+import { getStep, likePattern } from "./steps.ts";
 
 // ----------------------------------------------------------- the content
 
@@ -67,10 +67,6 @@ type Missing = Exclude<SharedColumn, typeof STEP_CONTENT_COLUMNS[number]>;
 const _allColumns: [Missing] extends [never] ? true : Missing = true;
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && !v.trim());
-
-function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /** Only ADMIN manages categories. */
 function requireCategoryAdmin(viewer: SessionUser | null): SessionUser {
