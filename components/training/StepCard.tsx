@@ -384,6 +384,15 @@ export function StepCard(p: StepCardProps) {
         <div class="step__body">
           <Media step={step} t={t} />
           <div class="prose" dangerouslySetInnerHTML={{ __html: step.descriptionHtml }} />
+          {step.checklistItems.length > 0 && (
+            <section
+              class="step__checklist"
+              aria-labelledby={`checklist-${step.stepOnDayId}`}
+            >
+              <h3 id={`checklist-${step.stepOnDayId}`}>{t("training.step.checklist")}</h3>
+              <ul>{step.checklistItems.map((item, i) => <li key={i}>{item}</li>)}</ul>
+            </section>
+          )}
           <Work {...p} />
         </div>
       </details>

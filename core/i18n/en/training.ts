@@ -34,6 +34,7 @@ export const training: { [K in keyof typeof ru]: Message } = {
   "training.step.estimated": "≈\u00a0{minutes}",
   "training.step.images": "Pictures",
   "training.step.files": "Materials",
+  "training.step.checklist": "Checklist",
   "training.step.video": "Video for this step",
   "training.step.videoLink": "Watch the video: {host}",
 

@@ -31,6 +31,7 @@ export const training = {
   "training.step.estimated": "≈\u00a0{minutes}",
   "training.step.images": "Иллюстрации",
   "training.step.files": "Материалы",
+  "training.step.checklist": "Чек-лист",
   "training.step.video": "Видео к шагу",
   "training.step.videoLink": "Смотреть видео: {host}",
 

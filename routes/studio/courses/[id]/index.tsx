@@ -152,7 +152,8 @@ export default define.page<typeof handler>(({ data, state }) => {
           <a href={coursePath(course.slug)}>{coursePath(course.slug)}</a>
         </p>
         {data.problems && (
-          <div class="form-errors" role="alert" id="publish-problems">
+          // Focus goes to the refusal (as with form errors), so keyboard and screen-reader users hear it.
+          <div class="form-errors" role="alert" id="publish-problems" tabIndex={-1} autofocus>
             <p class="form-errors__general">{data.problems.title}</p>
             <ul>
               {data.problems.items.map((p) => <li key={p}>{p}</li>)}
