@@ -492,6 +492,13 @@ Deno.test("browser: without JavaScript on a 360 px phone a refused step keeps wh
   await addItem(page, steps, "Шаг", "Лежать");
   await move(steps, "Сидеть", "down", ["Лежать", "Сидеть"]);
   await move(steps, "Сидеть", "up", ["Сидеть", "Лежать"]);
+  // An item's buttons share one row on the phone (the studio's list styles apply).
+  const rows = await Promise.all(
+    ["Опустить «Сидеть» ниже", "Убрать «Сидеть»"].map(async (name) =>
+      (await steps.getByRole("button", { name, exact: true }).boundingBox())!.y
+    ),
+  );
+  assertEquals(rows[0], rows[1], "the down and remove buttons are stacked");
   assert(
     await pageWidth(page) <= PHONE.width,
     `the day editor is ${await pageWidth(page)} px wide`,
