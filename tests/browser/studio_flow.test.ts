@@ -324,6 +324,9 @@ Deno.test("browser: a learner finds the course, completes steps, submits the exa
   const { origin, browser } = env;
   const learnerContext = await browser.newContext({ locale: "ru-RU" });
   const learner = await learnerContext.newPage();
+  learner.on("console", (m) => {
+    if (m.type() === "error") env.consoleErrors.push(m.text());
+  });
   learner.on("pageerror", (e) => env.consoleErrors.push(String(e)));
   await signInThroughForm(learner, origin, LEARNER);
 
@@ -343,6 +346,8 @@ Deno.test("browser: a learner finds the course, completes steps, submits the exa
   await learner.getByRole("link", { name: "Начать курс" }).click();
   await learner.getByRole("heading", { level: 1, name: DAY1 }).waitFor();
   await waitFor(stepsDone(learner), "1", "the opened theory step is read");
+  // The training step shows the timer the trainer typed as mm:ss.
+  assert(await stepCard(learner, STEP.training).locator("summary").getByText("0:30").isVisible());
   const practice = await openStep(learner, STEP.practice);
   assert(
     await practice.getByText("Взять лакомства").isVisible(),
