@@ -276,6 +276,22 @@ Deno.test("a step holds at most 10 pictures: an upload past the limit is refused
   assertStringIncludes(editor, 'id="media-pdfs"');
 });
 
+Deno.test("two uploads at once cannot pass the limit together: one wins, the other's file is deleted", async () => {
+  const { stepId } = await annasStep();
+  const nine = Array.from({ length: 9 }, (_, i) => `steps/${stepId}/old${i}.png`);
+  await db.updateTable("steps").set({ images: json(nine) }).where("id", "=", stepId).execute();
+  const [a, b] = await Promise.all([
+    apiUpload(anna, mediaApi(stepId, "image"), "images", { name: "a.png", bytes: PNG }),
+    apiUpload(anna, mediaApi(stepId, "image"), "images", { name: "b.png", bytes: PNG }),
+  ]);
+  assertEquals([a.status, b.status].sort(), [200, 422]);
+  await a.body?.cancel();
+  await b.body?.cancel();
+  const images = (await stepRow(stepId)).images;
+  assertEquals(images.length, MAX_STEP_IMAGES);
+  assertEquals(await stored(stepId), images.slice(9), "only the winner's file is kept");
+});
+
 Deno.test("pictures are reordered with up and down (no JavaScript)", async () => {
   const { stepId } = await annasStep();
   const res = await postFiles(anna, mediaUrl(stepId, "image"), "images", [
