@@ -19,7 +19,8 @@ import {
 
 /** A multipart form's action: the CSRF token travels in the URL (the body streams). */
 export function csrfAction(path: string, state: State): string {
-  return `${path}?${CSRF_FIELD}=${encodeURIComponent(state.csrf())}`;
+  const sep = path.includes("?") ? "&" : "?";
+  return `${path}${sep}${CSRF_FIELD}=${encodeURIComponent(state.csrf())}`;
 }
 
 export interface PostFormProps {

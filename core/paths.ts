@@ -200,6 +200,36 @@ export function studioCourseAccessPath(courseId: string, query: { q?: string } =
   return `/studio/courses/${seg(courseId)}/access${q}`;
 }
 
+/**
+ * A step's images and PDFs: the no-JS forms post here (uploads with
+ * `?kind=image|pdf`); GET shows them alone (a refused upload, a removal to
+ * confirm with `?remove=<key>&kind=`).
+ */
+export function studioStepMediaPath(
+  stepId: string,
+  query: { kind?: string; remove?: string } = {},
+): string {
+  const q = new URLSearchParams(
+    Object.entries(query).filter((e): e is [string, string] => !!e[1]),
+  ).toString();
+  return `/studio/steps/${seg(stepId)}/media${q ? `?${q}` : ""}`;
+}
+
+/** The JSON upload of a step's files (`?kind=image|pdf`), for the progress island. */
+export function studioStepMediaApiPath(stepId: string, kind: string): string {
+  return `/api/v1/studio/steps/${seg(stepId)}/media?kind=${seg(kind)}`;
+}
+
+/** A course's logo: upload, replace, remove (no-JS forms; GET shows it alone). */
+export function studioCourseLogoPath(courseId: string): string {
+  return `/studio/courses/${seg(courseId)}/logo`;
+}
+
+/** The JSON upload (POST) and removal (DELETE) of a course's logo. */
+export function studioCourseLogoApiPath(courseId: string): string {
+  return `/api/v1/studio/courses/${seg(courseId)}/logo`;
+}
+
 /** The trainer's notes about their learners. */
 export function studioNotesPath(): string {
   return "/studio/notes";

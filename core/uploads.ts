@@ -8,8 +8,9 @@
  * with progress send the file itself). The caller's `UploadPolicy` says what
  * is accepted: a sniffer that proves the format from the first bytes (magic
  * numbers; the name and the declared type are ignored) and a size limit —
- * `IMAGE_UPLOAD` (JPEG, PNG, WebP; 10 MB) and `VIDEO_UPLOAD` (MP4, MOV,
- * WebM; 100 MB). Both paths then pipe the file straight into storage under
+ * `IMAGE_UPLOAD` (JPEG, PNG, WebP; 10 MB), `VIDEO_UPLOAD` (MP4, MOV,
+ * WebM; 100 MB) and `PDF_UPLOAD` (PDF; 20 MB). A form may carry several
+ * files in one field when the caller allows it (`maxFiles`). Both paths then pipe the file straight into storage under
  * the caller's key, counting bytes on the way: past the limit the stream is
  * failed, the backend drops the partial object, and the key is deleted again
  * for good measure. Images lose their EXIF and XMP on the way
@@ -26,12 +27,22 @@ import { concatBytes } from "@/platform/encoding.ts";
 const MB = 1024 * 1024;
 export const IMAGE_MAX_BYTES = 10 * MB;
 export const VIDEO_MAX_BYTES = 100 * MB;
+export const PDF_MAX_BYTES = 20 * MB;
 
-export type UploadErrorCode = "notImage" | "notVideo" | "tooLarge" | "required" | "malformed";
+export type UploadErrorCode =
+  | "notImage"
+  | "notVideo"
+  | "notPdf"
+  | "tooLarge"
+  | "tooMany"
+  | "required"
+  | "malformed";
 
 const STATUS: Record<UploadErrorCode, number> = {
   notImage: 415,
   notVideo: 415,
+  notPdf: 415,
+  tooMany: 422,
   tooLarge: 413,
   required: 400,
   malformed: 400,
@@ -41,6 +52,8 @@ const STATUS: Record<UploadErrorCode, number> = {
 const JSON_CODE: Record<UploadErrorCode, string> = {
   notImage: "not_image",
   notVideo: "not_video",
+  notPdf: "not_pdf",
+  tooMany: "too_many",
   tooLarge: "too_large",
   required: "required",
   malformed: "malformed",
@@ -86,7 +99,7 @@ export interface UploadPolicy {
   headBytes: number;
   maxBytes: number;
   /** The refusal when `sniff` says no; its message names the accepted formats. */
-  refusal: "notImage" | "notVideo";
+  refusal: "notImage" | "notVideo" | "notPdf";
   /** Rewrites the file on its way to storage (e.g. removes a photo's location). */
   clean?(kind: FileKind, body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
 }
@@ -207,6 +220,21 @@ export const VIDEO_UPLOAD: UploadPolicy = {
   refusal: "notVideo",
 };
 
+/** A PDF: the header `%PDF-` starts the file (the spec allows junk before it; we do not). */
+export function sniffPdf(head: Uint8Array): FileKind | null {
+  return head.length >= 5 && ascii(head, 0, 5) === "%PDF-"
+    ? { contentType: "application/pdf", ext: "pdf" }
+    : null;
+}
+
+/** Documents attached to steps: PDF up to 20 MB, stored as sent. */
+export const PDF_UPLOAD: UploadPolicy = {
+  sniff: sniffPdf,
+  headBytes: 5,
+  maxBytes: PDF_MAX_BYTES,
+  refusal: "notPdf",
+};
+
 /** The limit in whole megabytes for messages (one decimal below 1 MB). */
 function megabytes(bytes: number): number {
   return bytes >= MB ? Math.floor(bytes / MB) : Math.round((bytes / MB) * 10) / 10;
@@ -229,11 +257,19 @@ export interface UploadOptions {
   keyFor(ext: string): string;
   /** Text fields allowed alongside (multipart); others are refused. Default: none. */
   fields?: readonly string[];
+  /**
+   * How many files the field may carry (multipart, `<input multiple>`);
+   * one more is refused with `tooMany` (`{max}`). Default: 1 (a second
+   * file part is malformed).
+   */
+  maxFiles?: number;
 }
 
 export interface Upload {
   /** The file, or null when the form was sent without one (empty file input). */
   file: StoredFile | null;
+  /** Every file of the field, in the order sent (`file` is the first). */
+  files: StoredFile[];
   /** Text fields of a multipart form (last value wins). */
   fields: Record<string, string>;
 }
@@ -270,7 +306,7 @@ async function receive(storage: Storage, req: Request, opts: UploadOptions): Pro
   // The declared size alone may say no: a raw body is refused before reading
   // anything; a form only at its file part, so the fields before it come back.
   const declaredTooLarge = Number.isFinite(length) &&
-    length > max + (multipart ? FORM_OVERHEAD : 0);
+    length > (multipart ? max * (opts.maxFiles ?? 1) + FORM_OVERHEAD : max);
   if (declaredTooLarge && !multipart) {
     await req.body?.cancel().catch(() => {});
     throw new UploadError("tooLarge", { mb: megabytes(max) });
@@ -279,15 +315,17 @@ async function receive(storage: Storage, req: Request, opts: UploadOptions): Pro
   if (!multipart) {
     const file = await storeFile(storage, req.body, policy, opts.keyFor, "");
     if (!file) throw new UploadError("required");
-    return { file, fields: {} };
+    return { file, files: [file], fields: {} };
   }
   const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
   if (!boundary) throw new UploadError("malformed");
   const reader = new MultipartReader(req.body, boundary[1] ?? boundary[2]);
   const fields: Record<string, string> = {};
-  let file: StoredFile | null = null;
-  // Each allowed field once, the file, `_csrf`, and a little slack.
-  const maxParts = (opts.fields?.length ?? 0) + 8;
+  const files: StoredFile[] = [];
+  const maxFiles = opts.maxFiles ?? 1;
+  let fileParts = 0;
+  // Each allowed field once, the files, `_csrf`, and a little slack.
+  const maxParts = (opts.fields?.length ?? 0) + maxFiles + 8;
   let fieldBytes = 0;
   try {
     for (let parts = 0;; parts++) {
@@ -295,9 +333,20 @@ async function receive(storage: Storage, req: Request, opts: UploadOptions): Pro
       if (!part) break;
       if (parts >= maxParts) throw new UploadError("malformed");
       if (part.filename !== undefined) {
-        if (part.name !== opts.field || file) throw new UploadError("malformed");
+        if (part.name !== opts.field) throw new UploadError("malformed");
+        if (++fileParts > maxFiles) {
+          if (maxFiles === 1) throw new UploadError("malformed");
+          throw new UploadError("tooMany", { max: maxFiles });
+        }
         if (declaredTooLarge) throw new UploadError("tooLarge", { mb: megabytes(max) });
-        file = await storeFile(storage, reader.partStream(), policy, opts.keyFor, part.filename);
+        const file = await storeFile(
+          storage,
+          reader.partStream(),
+          policy,
+          opts.keyFor,
+          part.filename,
+        );
+        if (file) files.push(file);
       } else {
         if (!opts.fields?.includes(part.name) && part.name !== "_csrf") {
           throw new UploadError("malformed");
@@ -309,13 +358,13 @@ async function receive(storage: Storage, req: Request, opts: UploadOptions): Pro
       }
     }
   } catch (e) {
-    if (file) await storage.delete(file.key).catch(() => {});
+    for (const f of files) await storage.delete(f.key).catch(() => {});
     await reader.cancel();
     const err = e instanceof MultipartSyntaxError ? new UploadError("malformed") : e;
     if (err instanceof UploadError) err.values = fields;
     throw err;
   }
-  return { file, fields };
+  return { file: files[0] ?? null, files, fields };
 }
 
 /**

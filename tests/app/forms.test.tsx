@@ -119,6 +119,14 @@ Deno.test("a multipart form sends the token in its URL (the body streams past th
   assertStringIncludes(html, 'enctype="multipart/form-data"');
   assert(!html.includes('name="_csrf"'), "no token field in a streamed body");
   assert(!html.includes("form-errors"), "no errors given, no summary");
+  // An action that already has a query keeps it: the token is joined with "&".
+  const withQuery = renderToString(
+    <PostForm state={state} action="/studio/steps/s1/media?kind=pdf" multipart submit="Ок" />,
+  );
+  assertStringIncludes(
+    withQuery,
+    'action="/studio/steps/s1/media?kind=pdf&amp;_csrf=tok%2B%2F%3D"',
+  );
 });
 
 Deno.test("a one-button form posts its hidden fields with the token", () => {

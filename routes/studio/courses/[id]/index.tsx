@@ -32,6 +32,8 @@ import { ButtonForm } from "@/components/PostForm.tsx";
 import { FormNotice } from "@/components/forms.tsx";
 import { CourseForm, type CourseFormValues, courseValuesFrom } from "../(_lib)/form.tsx";
 import { AddForm, OrderedList } from "../../(_lib)/ordered.tsx";
+import { type CourseLogo, courseLogo } from "@/core/studio/media.ts";
+import { CourseLogoSection, doneFrom, LOGO_DONE, type LogoDone } from "../../(_lib)/media.tsx";
 
 const DONE = ["created", "saved", "removed", "archived", "published", "unpublished"] as const;
 type Done = typeof DONE[number];
@@ -45,6 +47,9 @@ interface Data {
   problems?: { title: string; items: string[] };
   choices: { id: string; title: string }[];
   done: Done | null;
+  /** The logo (its own form and route, `./logo.tsx`). */
+  logo: CourseLogo;
+  logoDone?: LogoDone | null;
 }
 
 export const handler = define.handlers<Data>({
@@ -57,6 +62,8 @@ export const handler = define.handlers<Data>({
       values: courseFormValues(course),
       errors: {},
       choices: await dayChoices(svc, ctx.state.user),
+      logo: await courseLogo(svc, ctx.state.user, course.id),
+      logoDone: doneFrom(LOGO_DONE, ctx.url.searchParams.get("logo")),
       done: (DONE as readonly string[]).includes(done) ? done as Done : null,
     });
   },
@@ -98,6 +105,7 @@ export const handler = define.handlers<Data>({
         values: courseFormValues(course),
         errors: {},
         choices: await dayChoices(svc, user),
+        logo: await courseLogo(svc, user, id),
         done: null,
       };
       if (err instanceof CourseIncompleteError) {
@@ -199,6 +207,7 @@ export default define.page<typeof handler>(({ data, state }) => {
         submit={t("studio.build.save")}
         slugLocked={course.published}
       />
+      <CourseLogoSection state={state} logo={data.logo} done={data.logoDone} />
     </>
   );
 });

@@ -32,6 +32,13 @@ import { FormNotice } from "@/components/forms.tsx";
 import { StepForm, type StepFormValues, stepValuesFrom } from "../(_lib)/form.tsx";
 import { listCategories, type TemplateCategory } from "@/core/studio/templates.ts";
 import { SaveTemplateForm } from "../../templates/(_lib)/save_form.tsx";
+import { type StepMedia, stepMedia } from "@/core/studio/media.ts";
+import {
+  doneFrom,
+  STEP_MEDIA_DONE,
+  type StepMediaDone,
+  StepMediaSection,
+} from "../../(_lib)/media.tsx";
 
 interface StepHead {
   id: string;
@@ -50,6 +57,9 @@ type Data =
     usages: StepUsage[];
     done: "created" | "saved" | null;
     categories: TemplateCategory[];
+    /** Pictures and PDFs (their own forms and route, `./media.tsx`). */
+    media: StepMedia;
+    mediaDone?: StepMediaDone | null;
   }
   | { mode: "delete"; step: StepHead; usages: StepUsage[]; refused: string | null };
 
@@ -72,6 +82,8 @@ export const handler = define.handlers<Data>({
       previewHtml: null,
       usages: await usages(svc, ctx.state.user, step.id),
       categories: await listCategories(svc, ctx.state.user),
+      media: await stepMedia(svc, ctx.state.user, step.id),
+      mediaDone: doneFrom(STEP_MEDIA_DONE, ctx.url.searchParams.get("media")),
       done: (DONE as readonly string[]).includes(done ?? "") ? done as typeof DONE[number] : null,
     });
   },
@@ -112,6 +124,7 @@ export const handler = define.handlers<Data>({
       step: head(step),
       usages: await usages(svc, user, id),
       categories: await listCategories(svc, user),
+      media: await stepMedia(svc, user, id),
     };
     if (form._action === "preview") {
       return page<Data>({
@@ -241,6 +254,7 @@ export default define.page<typeof handler>(({ data, state }) => {
         questionCount={data.step.questionCount}
         previewHtml={data.previewHtml}
       />
+      <StepMediaSection state={state} media={data.media} done={data.mediaDone} />
       <section aria-labelledby="save-template-title">
         <h2 id="save-template-title">{t("studio.templates.save")}</h2>
         <p class="muted">{t("studio.templates.save.text")}</p>

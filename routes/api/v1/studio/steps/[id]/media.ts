@@ -1,0 +1,30 @@
+/**
+ * `POST /api/v1/studio/steps/<id>/media?kind=image|pdf`: adds files to a
+ * step — multipart field `images` / `pdfs` (one or several) or the raw file
+ * as the body — and answers `{media}`. The progress island sends each file
+ * here by XHR; refusals come back as JSON through `mapError` (415 wrong
+ * format, 413 too large, 422 no room left, 404 not the viewer's step).
+ */
+import { define } from "@/define.ts";
+import { HttpError } from "@/framework/mod.ts";
+import {
+  MEDIA_KINDS,
+  type MediaKind,
+  stepMediaJson,
+  uploadStepMedia,
+} from "@/core/studio/media.ts";
+
+export const handler = define.handlers({
+  async POST(ctx) {
+    const kind = ctx.url.searchParams.get("kind") as MediaKind;
+    if (!MEDIA_KINDS.includes(kind)) throw new HttpError(400, "unknown media kind");
+    const media = await uploadStepMedia(
+      ctx.state.services,
+      ctx.state.user,
+      ctx.params.id,
+      kind,
+      ctx.req,
+    );
+    return Response.json({ media: stepMediaJson(media) });
+  },
+});
