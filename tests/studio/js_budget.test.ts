@@ -46,6 +46,7 @@ function chunkOf(island: string): string {
 }
 
 async function created(res: Response): Promise<string> {
+  await res.body?.cancel();
   assertEquals(res.status, 303);
   return res.headers.get("location")!.split("/")[3].split("?")[0];
 }
