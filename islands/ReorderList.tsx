@@ -285,7 +285,8 @@ export default function ReorderList(p: Props) {
                   data-handle={it.linkId}
                   aria-describedby={helpId}
                   aria-pressed={grab?.linkId === it.linkId}
-                  disabled={busy}
+                  // Not \`disabled\` while saving: that would drop the keyboard focus.
+                  aria-disabled={busy || undefined}
                   onKeyDown={(e) => onKey(e, it)}
                   onBlur={() => onBlur(it)}
                   onPointerDown={(e) => onPointerDown(e, i)}

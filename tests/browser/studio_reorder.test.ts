@@ -69,6 +69,8 @@ Deno.test("browser: a trainer reorders a day's steps by keyboard; Escape puts ba
   assertEquals(await shown(env), ["Бета", "Гамма", "Альфа", "Дельта"]);
   await env.page.keyboard.press("Space");
   await live(env).getByText("Шаг «Альфа» перемещён на позицию 3 из\u00a04.").waitFor();
+  // The keyboard focus stays on the moved item's handle after the save.
+  assert(await handle(env, "Альфа").evaluate((e) => e === document.activeElement));
 
   // Escape: the carried item goes back where it was, nothing is saved.
   await handle(env, "Дельта").focus();
