@@ -114,6 +114,45 @@ Deno.test("browser: a trainer drags a step with the mouse; a drop line shows whe
   assertEquals(env.consoleErrors, []);
 });
 
+Deno.test("browser: on a 360 px touch screen a step is dragged by its handle with a finger", async () => {
+  const { env, fx } = await open();
+  await using _ = env;
+  const context = await env.browser.newContext({
+    locale: "ru-RU",
+    hasTouch: true,
+    isMobile: true,
+    viewport: { width: 360, height: 1600 },
+  });
+  const value = fx.trainer.cookie.slice(SESSION_COOKIE.length + 1);
+  await context.addCookies([{ name: SESSION_COOKIE, value, url: env.origin }]);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(`${env.origin}/studio/days/${fx.day}`);
+  await page.locator("[data-handle]").first().waitFor();
+  const grip = (await page.getByRole("button", { name: "Переместить «Альфа»" }).boundingBox())!;
+  const last = (await page.locator("ol[data-reorder] > li").last().boundingBox())!;
+  // Real touch events (Chromium turns them into pointer events, as on a phone).
+  const cdp = await context.newCDPSession(page);
+  const x = grip.x + grip.width / 2, y0 = grip.y + grip.height / 2;
+  const y1 = last.y + last.height - 4;
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y: y0 }] });
+  for (let i = 1; i <= 12; i++) {
+    const y = y0 + ((y1 - y0) * i) / 12;
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x, y }] });
+  }
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  await page.locator(".studio-reorder [aria-live]")
+    .getByText("Шаг «Альфа» перемещён на позицию 4 из\u00a04.").waitFor();
+  await page.reload();
+  await page.locator("[data-handle]").first().waitFor();
+  const titles = await page.locator("ol[data-reorder] > li .studio-order__title a").allInnerTexts();
+  assertEquals(titles.map((s) => s.trim()), ["Бета", "Гамма", "Дельта", "Альфа"]);
+  assertEquals(errors, []);
+  await context.close();
+});
+
 Deno.test("browser: a list changed by someone else meanwhile is shown as it is now, and said so", async () => {
   const { env, fx } = await open();
   await using _ = env;
