@@ -357,3 +357,24 @@ Deno.test("deleting a step through the API that learners have progress on is ref
   assertEquals(r.json.error, "step_in_use");
   assert(await db.selectFrom("steps").select("id").where("id", "=", stepId).executeTakeFirst());
 });
+
+Deno.test("the day editor carries the reorder island with its messages in the user's language and keeps the no-JS forms", async () => {
+  for (
+    const [lang, moved, up] of [
+      ["ru", "Шаг «{title}» перемещён на позицию {pos} из\u00a0{total}.", "Поднять «"],
+      ["en", "Step “{title}” moved to position {pos} of\u00a0{total}.", "Move “"],
+    ] as const
+  ) {
+    const res = await anna.fetch(`/studio/days/${annaDay}`, {
+      headers: { cookie: `lang=${lang}` },
+    });
+    const html = await res.text();
+    assert(html.includes("frsh:island:ReorderList"), "the island is on the page");
+    // The island's props (a JS string literal in the boot script) carry the announcement.
+    assert(html.includes(JSON.stringify(moved).slice(1, -1)), `${lang}: ${moved}`);
+    // Without JavaScript: one POST form per up/down/remove, with the CSRF field and the link id.
+    assert(html.includes('name="_action" value="down"'));
+    assert(html.includes(up));
+    assertEquals(html.match(/name="linkId"/g)?.length, 3 + 2 + 2, "3 remove, 2 up, 2 down");
+  }
+});
