@@ -28,86 +28,97 @@ import * as $22 from "./routes/api/v1/profiles/[username].ts";
 import * as $23 from "./routes/api/v1/push/public-key.ts";
 import * as $24 from "./routes/api/v1/push/subscriptions.ts";
 import * as $25 from "./routes/api/v1/studio/_middleware.ts";
-import * as $26 from "./routes/api/v1/studio/courses/[id]/logo.ts";
-import * as $27 from "./routes/api/v1/studio/preview.ts";
-import * as $28 from "./routes/api/v1/studio/steps/[id]/media.ts";
-import * as $29 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
-import * as $30 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
-import * as $31 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
-import * as $32 from "./routes/api/v1/users/username-available.ts";
-import * as $33 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
-import * as $34 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
-import * as $35 from "./routes/courses/[slug]/index.tsx";
-import * as $36 from "./routes/courses/[slug]/reviews.tsx";
-import * as $37 from "./routes/courses/index.tsx";
-import * as $38 from "./routes/favorites.tsx";
-import * as $39 from "./routes/health.ts";
-import * as $40 from "./routes/index.tsx";
-import * as $41 from "./routes/legal/[slug].tsx";
-import * as $42 from "./routes/locale/[locale].ts";
-import * as $43 from "./routes/login.tsx";
-import * as $44 from "./routes/logout.ts";
-import * as $45 from "./routes/media/[...key].ts";
-import * as $46 from "./routes/metrics.ts";
-import * as $47 from "./routes/notifications/[id].ts";
-import * as $48 from "./routes/notifications/index.tsx";
-import * as $49 from "./routes/ops/_layout.tsx";
-import * as $50 from "./routes/ops/_middleware.ts";
-import * as $51 from "./routes/ops/errors/[id].tsx";
-import * as $52 from "./routes/ops/errors/index.tsx";
-import * as $53 from "./routes/ops/index.tsx";
-import * as $54 from "./routes/ops/legal/[slug].tsx";
-import * as $55 from "./routes/ops/legal/index.tsx";
-import * as $56 from "./routes/ops/queues/[queue].tsx";
-import * as $57 from "./routes/ops/queues/index.tsx";
-import * as $58 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $59 from "./routes/password-reset/[token].tsx";
-import * as $60 from "./routes/password-reset/index.tsx";
-import * as $61 from "./routes/profile/index.tsx";
-import * as $62 from "./routes/profile/pets/[id]/delete.ts";
-import * as $63 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $64 from "./routes/profile/pets/[id]/index.tsx";
-import * as $65 from "./routes/profile/pets/new.tsx";
-import * as $66 from "./routes/ready.ts";
-import * as $67 from "./routes/register.tsx";
-import * as $68 from "./routes/settings/index.tsx";
-import * as $69 from "./routes/studio/_middleware.ts";
-import * as $70 from "./routes/studio/access/index.tsx";
-import * as $71 from "./routes/studio/courses/[id]/access.tsx";
-import * as $72 from "./routes/studio/courses/[id]/index.tsx";
-import * as $73 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $74 from "./routes/studio/courses/index.tsx";
-import * as $75 from "./routes/studio/courses/new.tsx";
-import * as $76 from "./routes/studio/days/[id]/index.tsx";
-import * as $77 from "./routes/studio/days/index.tsx";
-import * as $78 from "./routes/studio/days/new.tsx";
-import * as $79 from "./routes/studio/exams/[id].tsx";
-import * as $80 from "./routes/studio/exams/index.tsx";
-import * as $81 from "./routes/studio/index.tsx";
-import * as $82 from "./routes/studio/notes/[id].tsx";
-import * as $83 from "./routes/studio/notes/index.tsx";
-import * as $84 from "./routes/studio/notes/new.tsx";
-import * as $85 from "./routes/studio/steps/[id]/index.tsx";
-import * as $86 from "./routes/studio/steps/[id]/media.tsx";
-import * as $87 from "./routes/studio/steps/index.tsx";
-import * as $88 from "./routes/studio/steps/new.tsx";
-import * as $89 from "./routes/studio/templates/[id].tsx";
-import * as $90 from "./routes/studio/templates/categories.tsx";
-import * as $91 from "./routes/studio/templates/index.tsx";
-import * as $92 from "./routes/studio/templates/new.tsx";
-import * as $93 from "./routes/u/[username].tsx";
+import * as $26 from "./routes/api/v1/studio/courses/[id]/index.ts";
+import * as $27 from "./routes/api/v1/studio/courses/[id]/logo.ts";
+import * as $28 from "./routes/api/v1/studio/courses/[id]/order.ts";
+import * as $29 from "./routes/api/v1/studio/courses/[id]/publish.ts";
+import * as $30 from "./routes/api/v1/studio/courses/index.ts";
+import * as $31 from "./routes/api/v1/studio/days/[id]/index.ts";
+import * as $32 from "./routes/api/v1/studio/days/[id]/order.ts";
+import * as $33 from "./routes/api/v1/studio/days/index.ts";
+import * as $34 from "./routes/api/v1/studio/preview.ts";
+import * as $35 from "./routes/api/v1/studio/steps/[id]/media.ts";
+import * as $36 from "./routes/api/v1/studio/steps/[id].ts";
+import * as $37 from "./routes/api/v1/studio/steps/index.ts";
+import * as $38 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
+import * as $39 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
+import * as $40 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
+import * as $41 from "./routes/api/v1/users/username-available.ts";
+import * as $42 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
+import * as $43 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
+import * as $44 from "./routes/courses/[slug]/index.tsx";
+import * as $45 from "./routes/courses/[slug]/reviews.tsx";
+import * as $46 from "./routes/courses/index.tsx";
+import * as $47 from "./routes/favorites.tsx";
+import * as $48 from "./routes/health.ts";
+import * as $49 from "./routes/index.tsx";
+import * as $50 from "./routes/legal/[slug].tsx";
+import * as $51 from "./routes/locale/[locale].ts";
+import * as $52 from "./routes/login.tsx";
+import * as $53 from "./routes/logout.ts";
+import * as $54 from "./routes/media/[...key].ts";
+import * as $55 from "./routes/metrics.ts";
+import * as $56 from "./routes/notifications/[id].ts";
+import * as $57 from "./routes/notifications/index.tsx";
+import * as $58 from "./routes/ops/_layout.tsx";
+import * as $59 from "./routes/ops/_middleware.ts";
+import * as $60 from "./routes/ops/errors/[id].tsx";
+import * as $61 from "./routes/ops/errors/index.tsx";
+import * as $62 from "./routes/ops/index.tsx";
+import * as $63 from "./routes/ops/legal/[slug].tsx";
+import * as $64 from "./routes/ops/legal/index.tsx";
+import * as $65 from "./routes/ops/queues/[queue].tsx";
+import * as $66 from "./routes/ops/queues/index.tsx";
+import * as $67 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $68 from "./routes/password-reset/[token].tsx";
+import * as $69 from "./routes/password-reset/index.tsx";
+import * as $70 from "./routes/profile/index.tsx";
+import * as $71 from "./routes/profile/pets/[id]/delete.ts";
+import * as $72 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $73 from "./routes/profile/pets/[id]/index.tsx";
+import * as $74 from "./routes/profile/pets/new.tsx";
+import * as $75 from "./routes/ready.ts";
+import * as $76 from "./routes/register.tsx";
+import * as $77 from "./routes/settings/index.tsx";
+import * as $78 from "./routes/studio/_middleware.ts";
+import * as $79 from "./routes/studio/access/index.tsx";
+import * as $80 from "./routes/studio/courses/[id]/access.tsx";
+import * as $81 from "./routes/studio/courses/[id]/index.tsx";
+import * as $82 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $83 from "./routes/studio/courses/index.tsx";
+import * as $84 from "./routes/studio/courses/new.tsx";
+import * as $85 from "./routes/studio/days/[id]/index.tsx";
+import * as $86 from "./routes/studio/days/index.tsx";
+import * as $87 from "./routes/studio/days/new.tsx";
+import * as $88 from "./routes/studio/exams/[id].tsx";
+import * as $89 from "./routes/studio/exams/index.tsx";
+import * as $90 from "./routes/studio/index.tsx";
+import * as $91 from "./routes/studio/notes/[id].tsx";
+import * as $92 from "./routes/studio/notes/index.tsx";
+import * as $93 from "./routes/studio/notes/new.tsx";
+import * as $94 from "./routes/studio/steps/[id]/index.tsx";
+import * as $95 from "./routes/studio/steps/[id]/media.tsx";
+import * as $96 from "./routes/studio/steps/index.tsx";
+import * as $97 from "./routes/studio/steps/new.tsx";
+import * as $98 from "./routes/studio/templates/[id].tsx";
+import * as $99 from "./routes/studio/templates/categories.tsx";
+import * as $100 from "./routes/studio/templates/index.tsx";
+import * as $101 from "./routes/studio/templates/new.tsx";
+import * as $102 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
 import * as $$3 from "./islands/FavoriteStar.tsx";
-import * as $$4 from "./islands/PushToggle.tsx";
-import * as $$5 from "./islands/QueueCounts.tsx";
-import * as $$6 from "./islands/ShareCourse.tsx";
-import * as $$7 from "./islands/StepCheck.tsx";
-import * as $$8 from "./islands/StepTimer.tsx";
-import * as $$9 from "./islands/TimeZoneGuess.tsx";
-import * as $$10 from "./islands/UploadField.tsx";
-import * as $$11 from "./islands/UsernameField.tsx";
+import * as $$4 from "./islands/MarkdownPreview.tsx";
+import * as $$5 from "./islands/PushToggle.tsx";
+import * as $$6 from "./islands/QueueCounts.tsx";
+import * as $$7 from "./islands/ReorderList.tsx";
+import * as $$8 from "./islands/ShareCourse.tsx";
+import * as $$9 from "./islands/StepCheck.tsx";
+import * as $$10 from "./islands/StepTimer.tsx";
+import * as $$11 from "./islands/TimeZoneGuess.tsx";
+import * as $$12 from "./islands/UploadField.tsx";
+import * as $$13 from "./islands/UsernameField.tsx";
 
 import type { Manifest } from "./framework/types.ts";
 
@@ -139,88 +150,99 @@ const manifest: Manifest = {
     "./routes/api/v1/push/public-key.ts": $23,
     "./routes/api/v1/push/subscriptions.ts": $24,
     "./routes/api/v1/studio/_middleware.ts": $25,
-    "./routes/api/v1/studio/courses/[id]/logo.ts": $26,
-    "./routes/api/v1/studio/preview.ts": $27,
-    "./routes/api/v1/studio/steps/[id]/media.ts": $28,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $29,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $30,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $31,
-    "./routes/api/v1/users/username-available.ts": $32,
-    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $33,
-    "./routes/courses/[slug]/days/[dayId]/index.tsx": $34,
-    "./routes/courses/[slug]/index.tsx": $35,
-    "./routes/courses/[slug]/reviews.tsx": $36,
-    "./routes/courses/index.tsx": $37,
-    "./routes/favorites.tsx": $38,
-    "./routes/health.ts": $39,
-    "./routes/index.tsx": $40,
-    "./routes/legal/[slug].tsx": $41,
-    "./routes/locale/[locale].ts": $42,
-    "./routes/login.tsx": $43,
-    "./routes/logout.ts": $44,
-    "./routes/media/[...key].ts": $45,
-    "./routes/metrics.ts": $46,
-    "./routes/notifications/[id].ts": $47,
-    "./routes/notifications/index.tsx": $48,
-    "./routes/ops/_layout.tsx": $49,
-    "./routes/ops/_middleware.ts": $50,
-    "./routes/ops/errors/[id].tsx": $51,
-    "./routes/ops/errors/index.tsx": $52,
-    "./routes/ops/index.tsx": $53,
-    "./routes/ops/legal/[slug].tsx": $54,
-    "./routes/ops/legal/index.tsx": $55,
-    "./routes/ops/queues/[queue].tsx": $56,
-    "./routes/ops/queues/index.tsx": $57,
-    "./routes/ops/queues/jobs/[id].tsx": $58,
-    "./routes/password-reset/[token].tsx": $59,
-    "./routes/password-reset/index.tsx": $60,
-    "./routes/profile/index.tsx": $61,
-    "./routes/profile/pets/[id]/delete.ts": $62,
-    "./routes/profile/pets/[id]/edit.tsx": $63,
-    "./routes/profile/pets/[id]/index.tsx": $64,
-    "./routes/profile/pets/new.tsx": $65,
-    "./routes/ready.ts": $66,
-    "./routes/register.tsx": $67,
-    "./routes/settings/index.tsx": $68,
-    "./routes/studio/_middleware.ts": $69,
-    "./routes/studio/access/index.tsx": $70,
-    "./routes/studio/courses/[id]/access.tsx": $71,
-    "./routes/studio/courses/[id]/index.tsx": $72,
-    "./routes/studio/courses/[id]/logo.tsx": $73,
-    "./routes/studio/courses/index.tsx": $74,
-    "./routes/studio/courses/new.tsx": $75,
-    "./routes/studio/days/[id]/index.tsx": $76,
-    "./routes/studio/days/index.tsx": $77,
-    "./routes/studio/days/new.tsx": $78,
-    "./routes/studio/exams/[id].tsx": $79,
-    "./routes/studio/exams/index.tsx": $80,
-    "./routes/studio/index.tsx": $81,
-    "./routes/studio/notes/[id].tsx": $82,
-    "./routes/studio/notes/index.tsx": $83,
-    "./routes/studio/notes/new.tsx": $84,
-    "./routes/studio/steps/[id]/index.tsx": $85,
-    "./routes/studio/steps/[id]/media.tsx": $86,
-    "./routes/studio/steps/index.tsx": $87,
-    "./routes/studio/steps/new.tsx": $88,
-    "./routes/studio/templates/[id].tsx": $89,
-    "./routes/studio/templates/categories.tsx": $90,
-    "./routes/studio/templates/index.tsx": $91,
-    "./routes/studio/templates/new.tsx": $92,
-    "./routes/u/[username].tsx": $93,
+    "./routes/api/v1/studio/courses/[id]/index.ts": $26,
+    "./routes/api/v1/studio/courses/[id]/logo.ts": $27,
+    "./routes/api/v1/studio/courses/[id]/order.ts": $28,
+    "./routes/api/v1/studio/courses/[id]/publish.ts": $29,
+    "./routes/api/v1/studio/courses/index.ts": $30,
+    "./routes/api/v1/studio/days/[id]/index.ts": $31,
+    "./routes/api/v1/studio/days/[id]/order.ts": $32,
+    "./routes/api/v1/studio/days/index.ts": $33,
+    "./routes/api/v1/studio/preview.ts": $34,
+    "./routes/api/v1/studio/steps/[id]/media.ts": $35,
+    "./routes/api/v1/studio/steps/[id].ts": $36,
+    "./routes/api/v1/studio/steps/index.ts": $37,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $38,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $39,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $40,
+    "./routes/api/v1/users/username-available.ts": $41,
+    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $42,
+    "./routes/courses/[slug]/days/[dayId]/index.tsx": $43,
+    "./routes/courses/[slug]/index.tsx": $44,
+    "./routes/courses/[slug]/reviews.tsx": $45,
+    "./routes/courses/index.tsx": $46,
+    "./routes/favorites.tsx": $47,
+    "./routes/health.ts": $48,
+    "./routes/index.tsx": $49,
+    "./routes/legal/[slug].tsx": $50,
+    "./routes/locale/[locale].ts": $51,
+    "./routes/login.tsx": $52,
+    "./routes/logout.ts": $53,
+    "./routes/media/[...key].ts": $54,
+    "./routes/metrics.ts": $55,
+    "./routes/notifications/[id].ts": $56,
+    "./routes/notifications/index.tsx": $57,
+    "./routes/ops/_layout.tsx": $58,
+    "./routes/ops/_middleware.ts": $59,
+    "./routes/ops/errors/[id].tsx": $60,
+    "./routes/ops/errors/index.tsx": $61,
+    "./routes/ops/index.tsx": $62,
+    "./routes/ops/legal/[slug].tsx": $63,
+    "./routes/ops/legal/index.tsx": $64,
+    "./routes/ops/queues/[queue].tsx": $65,
+    "./routes/ops/queues/index.tsx": $66,
+    "./routes/ops/queues/jobs/[id].tsx": $67,
+    "./routes/password-reset/[token].tsx": $68,
+    "./routes/password-reset/index.tsx": $69,
+    "./routes/profile/index.tsx": $70,
+    "./routes/profile/pets/[id]/delete.ts": $71,
+    "./routes/profile/pets/[id]/edit.tsx": $72,
+    "./routes/profile/pets/[id]/index.tsx": $73,
+    "./routes/profile/pets/new.tsx": $74,
+    "./routes/ready.ts": $75,
+    "./routes/register.tsx": $76,
+    "./routes/settings/index.tsx": $77,
+    "./routes/studio/_middleware.ts": $78,
+    "./routes/studio/access/index.tsx": $79,
+    "./routes/studio/courses/[id]/access.tsx": $80,
+    "./routes/studio/courses/[id]/index.tsx": $81,
+    "./routes/studio/courses/[id]/logo.tsx": $82,
+    "./routes/studio/courses/index.tsx": $83,
+    "./routes/studio/courses/new.tsx": $84,
+    "./routes/studio/days/[id]/index.tsx": $85,
+    "./routes/studio/days/index.tsx": $86,
+    "./routes/studio/days/new.tsx": $87,
+    "./routes/studio/exams/[id].tsx": $88,
+    "./routes/studio/exams/index.tsx": $89,
+    "./routes/studio/index.tsx": $90,
+    "./routes/studio/notes/[id].tsx": $91,
+    "./routes/studio/notes/index.tsx": $92,
+    "./routes/studio/notes/new.tsx": $93,
+    "./routes/studio/steps/[id]/index.tsx": $94,
+    "./routes/studio/steps/[id]/media.tsx": $95,
+    "./routes/studio/steps/index.tsx": $96,
+    "./routes/studio/steps/new.tsx": $97,
+    "./routes/studio/templates/[id].tsx": $98,
+    "./routes/studio/templates/categories.tsx": $99,
+    "./routes/studio/templates/index.tsx": $100,
+    "./routes/studio/templates/new.tsx": $101,
+    "./routes/u/[username].tsx": $102,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,
     "./islands/DiaryForm.tsx": $$1,
     "./islands/ExamForm.tsx": $$2,
     "./islands/FavoriteStar.tsx": $$3,
-    "./islands/PushToggle.tsx": $$4,
-    "./islands/QueueCounts.tsx": $$5,
-    "./islands/ShareCourse.tsx": $$6,
-    "./islands/StepCheck.tsx": $$7,
-    "./islands/StepTimer.tsx": $$8,
-    "./islands/TimeZoneGuess.tsx": $$9,
-    "./islands/UploadField.tsx": $$10,
-    "./islands/UsernameField.tsx": $$11,
+    "./islands/MarkdownPreview.tsx": $$4,
+    "./islands/PushToggle.tsx": $$5,
+    "./islands/QueueCounts.tsx": $$6,
+    "./islands/ReorderList.tsx": $$7,
+    "./islands/ShareCourse.tsx": $$8,
+    "./islands/StepCheck.tsx": $$9,
+    "./islands/StepTimer.tsx": $$10,
+    "./islands/TimeZoneGuess.tsx": $$11,
+    "./islands/UploadField.tsx": $$12,
+    "./islands/UsernameField.tsx": $$13,
   },
   baseUrl: import.meta.url,
 };

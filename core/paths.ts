@@ -127,6 +127,36 @@ export function studioPreviewApiPath(): string {
   return "/api/v1/studio/preview";
 }
 
+/** The studio API's steps: `GET` the list (`q`, `sort`), `POST` a new one. */
+export function studioStepsApiPath(): string {
+  return "/api/v1/studio/steps";
+}
+
+/** The studio API's step: `GET`, `PATCH`, `DELETE`. */
+export function studioStepApiPath(id: string): string {
+  return `/api/v1/studio/steps/${seg(id)}`;
+}
+
+/** The studio API's days (`GET`). */
+export function studioDaysApiPath(): string {
+  return "/api/v1/studio/days";
+}
+
+/** The studio API's day (`GET`), or `PUT` the whole order of its steps (`order`). */
+export function studioDayApiPath(id: string, part?: "order"): string {
+  return `/api/v1/studio/days/${seg(id)}${part ? `/${part}` : ""}`;
+}
+
+/** The studio API's courses (`GET`). */
+export function studioCoursesApiPath(): string {
+  return "/api/v1/studio/courses";
+}
+
+/** The studio API's course (`GET`), `PUT` the order of its days, or `POST` publish. */
+export function studioCourseApiPath(id: string, part?: "order" | "publish"): string {
+  return `/api/v1/studio/courses/${seg(id)}${part ? `/${part}` : ""}`;
+}
+
 /** The studio's template library, with an optional search (`q`) and category filter. */
 export function studioTemplatesPath(query: { q?: string; category?: string } = {}): string {
   const p = new URLSearchParams();

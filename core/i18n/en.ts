@@ -16,6 +16,7 @@ import { studioBuild } from "./en/studio_build.ts";
 import { studioAccess } from "./en/studio_access.ts";
 import { studioTemplates } from "./en/studio_templates.ts";
 import { studioMedia } from "./en/studio_media.ts";
+import { studioReorder } from "./en/studio_reorder.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -34,4 +35,5 @@ export const en: Dictionary = {
   ...studioAccess,
   ...studioTemplates,
   ...studioMedia,
+  ...studioReorder,
 };

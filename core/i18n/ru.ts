@@ -15,6 +15,7 @@ import { studioBuild } from "./ru/studio_build.ts";
 import { studioAccess } from "./ru/studio_access.ts";
 import { studioTemplates } from "./ru/studio_templates.ts";
 import { studioMedia } from "./ru/studio_media.ts";
+import { studioReorder } from "./ru/studio_reorder.ts";
 
 export const ru = {
   ...common,
@@ -33,4 +34,5 @@ export const ru = {
   ...studioAccess,
   ...studioTemplates,
   ...studioMedia,
+  ...studioReorder,
 };

@@ -238,7 +238,8 @@ export async function listCourses(
   }));
 }
 
-async function ownCourse(s: Services, user: SessionUser, id: string): Promise<void> {
+/** Checks the course exists and is the viewer's (staff: any); 404 otherwise. */
+export async function ownCourse(s: Services, user: SessionUser, id: string): Promise<void> {
   if (!isId(id)) throw new NotFoundError();
   let sel = s.db.selectFrom("courses").select("id")
     .where("id", "=", id).where("archived_at", "is", null);

@@ -67,12 +67,17 @@ async function writePositions(trx: Db, table: OrderedTable, ids: readonly string
  * Saves a new order of a parent's live links, atomically. `order` must hold
  * exactly the parent's live link ids (any order); otherwise the list changed
  * meanwhile and `OrderConflictError` (409) is thrown, nothing written.
+ * `expected`, when given, is the order the client saw: the live order must
+ * still be exactly that (checked under the lock), so of two clients that
+ * reorder the same list at once one wins and the other gets the conflict
+ * instead of silently overwriting the first.
  */
 export async function saveOrder(
   db: Kysely<Database>,
   table: OrderedTable,
   parentId: string,
   order: readonly string[],
+  expected?: readonly string[],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await lockParent(trx, table, parentId);
@@ -80,7 +85,9 @@ export async function saveOrder(
     const wanted = new Set(order);
     if (
       wanted.size !== order.length || current.length !== order.length ||
-      current.some((id) => !wanted.has(id))
+      current.some((id) => !wanted.has(id)) ||
+      (expected && (expected.length !== current.length ||
+        current.some((id, i) => expected[i] !== id)))
     ) throw new OrderConflictError();
     await writePositions(trx, table, order);
   });

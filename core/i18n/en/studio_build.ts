@@ -21,7 +21,8 @@ export const studioBuild: { [K in keyof typeof ru]: Message } = {
   "studio.build.removed": "Removed.",
   "studio.build.archived": "Removed. Learners had progress on it; their progress is kept.",
   "studio.build.author": "Author: {name}",
-  "studio.build.order.conflict": "The list changed while you were editing it. Reload the page.",
+  "studio.build.order.conflict":
+    "The list changed while you were editing it. The current order is shown: move the item again.",
 
   "studio.days.title": "Days",
   "studio.days.lead": "A day is a list of steps in order. One day can be used in several courses.",

@@ -19,7 +19,8 @@ export const studioBuild = {
   "studio.build.removed": "Убрано.",
   "studio.build.archived": "Убрано. У учеников был прогресс — он сохранён.",
   "studio.build.author": "Автор: {name}",
-  "studio.build.order.conflict": "Список изменился, пока вы его редактировали. Обновите страницу.",
+  "studio.build.order.conflict":
+    "Список изменился, пока вы его меняли. Показан текущий порядок: повторите перемещение.",
 
   "studio.days.title": "Дни",
   "studio.days.lead":

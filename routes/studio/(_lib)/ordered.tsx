@@ -1,101 +1,61 @@
 /**
  * An ordered list of a day's steps or a course's days with "up", "down" and
  * "remove" buttons: each a tiny POST form (no JavaScript needed, reachable by
- * keyboard), its accessible name saying which item it moves. Plus the "add"
- * form: a labelled select of what may be added.
+ * keyboard), its accessible name saying which item it moves; the list is the
+ * `ReorderList` island, which adds drag and drop and keyboard moving, saved
+ * through the studio API. Plus the "add" form: a labelled select of what may
+ * be added.
  */
-import type { ComponentChildren } from "preact";
 import type { State } from "@/define.ts";
-import { ButtonForm, PostForm } from "@/components/PostForm.tsx";
+import { PostForm } from "@/components/PostForm.tsx";
 import { SelectField } from "@/components/forms.tsx";
+import ReorderList, { type ReorderItem } from "@/islands/ReorderList.tsx";
+import { STEP_TYPES } from "@/db/schema.ts";
+import type { MessageKey } from "@/core/i18n/mod.ts";
 
-export interface OrderedItem {
-  linkId: string;
-  title: string;
-  href?: string;
-  meta?: ComponentChildren;
-}
-
-function SrButton(
-  { state, action, op, linkId, label, text, variant }: {
-    state: State;
-    action: string;
-    op: string;
-    linkId: string;
-    label: string;
-    text: string;
-    variant?: "danger";
-  },
-) {
-  return (
-    <ButtonForm
-      state={state}
-      action={action}
-      hidden={{ _action: op, linkId }}
-      label={
-        <>
-          <span aria-hidden="true">{text}</span>
-          <span class="visually-hidden">{label}</span>
-        </>
-      }
-      variant={variant}
-      class="studio-order__op"
-    />
-  );
-}
+export type OrderedItem = ReorderItem;
 
 export function OrderedList(
-  { state, action, items, empty }: {
+  { state, action, api, kind, items, empty }: {
     state: State;
     action: string;
+    /** The studio API's `PUT …/order` of this list. */
+    api: string;
+    kind: "step" | "day";
     items: OrderedItem[];
     empty: string;
   },
 ) {
   const { t } = state;
-  if (!items.length) return <p class="empty">{empty}</p>;
   return (
-    <ol class="studio-order">
-      {items.map((it, i) => (
-        <li key={it.linkId} class="studio-order__item">
-          <span class="studio-order__title">
-            {it.href ? <a href={it.href}>{it.title}</a> : it.title}
-            {it.meta && <span class="studio-list__meta">{it.meta}</span>}
-          </span>
-          <span class="studio-order__ops">
-            {i > 0 && (
-              <SrButton
-                state={state}
-                action={action}
-                op="up"
-                linkId={it.linkId}
-                text={t("studio.build.up")}
-                label={t("studio.build.moveUp", { title: it.title })}
-              />
-            )}
-            {i < items.length - 1 && (
-              <SrButton
-                state={state}
-                action={action}
-                op="down"
-                linkId={it.linkId}
-                text={t("studio.build.down")}
-                label={t("studio.build.moveDown", { title: it.title })}
-              />
-            )}
-            <SrButton
-              state={state}
-              action={action}
-              op="remove"
-              linkId={it.linkId}
-              text={t("studio.build.remove")}
-              label={t("studio.build.removeItem", { title: it.title })}
-              variant="danger"
-            />
-          </span>
-        </li>
-      ))}
-    </ol>
+    <ReorderList
+      kind={kind}
+      items={items}
+      action={action}
+      api={api}
+      csrf={state.csrf()}
+      empty={empty}
+      labels={{
+        up: t("studio.build.up"),
+        down: t("studio.build.down"),
+        remove: t("studio.build.remove"),
+        moveUp: t("studio.build.moveUp"),
+        moveDown: t("studio.build.moveDown"),
+        removeItem: t("studio.build.removeItem"),
+        handle: t("studio.reorder.handle"),
+        help: t("studio.reorder.help"),
+        grabbed: t("studio.reorder.grabbed"),
+        position: t("studio.reorder.position"),
+        moved: t(kind === "step" ? "studio.reorder.moved.step" : "studio.reorder.moved.day"),
+        cancelled: t("studio.reorder.cancelled"),
+        failed: t("studio.reorder.failed"),
+        network: t("studio.reorder.network"),
+      }}
+      typeLabels={Object.fromEntries(
+        STEP_TYPES.map((ty) => [ty, t(`training.type.${ty}` as MessageKey)]),
+      )}
+      stepsLabel={t("studio.courses.days.steps")}
+    />
   );
 }
 

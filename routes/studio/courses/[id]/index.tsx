@@ -25,7 +25,13 @@ import {
   updateCourse,
 } from "@/core/studio/courses.ts";
 import type { FieldErrors } from "@/core/validation.ts";
-import { coursePath, studioCoursePath, studioCoursesPath, studioDayPath } from "@/core/paths.ts";
+import {
+  coursePath,
+  studioCourseApiPath,
+  studioCoursePath,
+  studioCoursesPath,
+  studioDayPath,
+} from "@/core/paths.ts";
 import type { MessageKey } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { ButtonForm } from "@/components/PostForm.tsx";
@@ -181,6 +187,8 @@ export default define.page<typeof handler>(({ data, state }) => {
         <OrderedList
           state={state}
           action={action}
+          api={studioCourseApiPath(course.id, "order")}
+          kind="day"
           empty={t("studio.courses.days.empty")}
           items={course.days.map((d) => ({
             linkId: d.linkId,

@@ -21,7 +21,13 @@ import {
   updateDay,
 } from "@/core/studio/days.ts";
 import type { FieldErrors } from "@/core/validation.ts";
-import { studioCoursePath, studioDayPath, studioDaysPath, studioStepPath } from "@/core/paths.ts";
+import {
+  studioCoursePath,
+  studioDayApiPath,
+  studioDayPath,
+  studioDaysPath,
+  studioStepPath,
+} from "@/core/paths.ts";
 import type { MessageKey } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { FormNotice } from "@/components/forms.tsx";
@@ -134,6 +140,8 @@ export default define.page<typeof handler>(({ data, state }) => {
         <OrderedList
           state={state}
           action={action}
+          api={studioDayApiPath(day.id, "order")}
+          kind="step"
           empty={t("studio.days.steps.empty")}
           items={day.steps.map((s) => ({
             linkId: s.linkId,

@@ -1,0 +1,12 @@
+/** `GET /api/v1/studio/courses` → `{ courses }`: the trainer's courses (staff: everyone's). */
+import { define } from "@/define.ts";
+import { listCourses } from "@/core/studio/courses.ts";
+import { courseListJson } from "@/core/studio/api.ts";
+import { NO_STORE } from "../(_lib)/answer.ts";
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const courses = await listCourses(ctx.state.services, ctx.state.user);
+    return Response.json({ courses: courses.map(courseListJson) }, { headers: NO_STORE });
+  },
+});

@@ -1,0 +1,29 @@
+/**
+ * `GET|PATCH|DELETE /api/v1/studio/steps/<id>`: one step. PATCH takes any
+ * subset of the step's fields (the rest stay) and validates the result like
+ * the editor's form. DELETE refuses (409) a step learners have progress on.
+ * Another trainer's step answers 404, like a missing one.
+ */
+import { define } from "@/define.ts";
+import { readJson } from "@/http/forms.ts";
+import { deleteStep, getStep, studioStepJson } from "@/core/studio/steps.ts";
+import { patchStep } from "@/core/studio/api.ts";
+import { NO_STORE } from "../(_lib)/answer.ts";
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const step = await getStep(ctx.state.services, ctx.state.user, ctx.params.id);
+    return Response.json({ step: studioStepJson(step) }, { headers: NO_STORE });
+  },
+  async PATCH(ctx) {
+    const s = ctx.state.services;
+    // 404 before reading the body: a stranger learns nothing from validation errors.
+    await getStep(s, ctx.state.user, ctx.params.id);
+    const step = await patchStep(s, ctx.state.user, ctx.params.id, await readJson(ctx));
+    return Response.json({ step: studioStepJson(step) }, { headers: NO_STORE });
+  },
+  async DELETE(ctx) {
+    await deleteStep(ctx.state.services, ctx.state.user, ctx.params.id);
+    return new Response(null, { status: 204 });
+  },
+});
