@@ -19,6 +19,7 @@ import {
 import { STEP_TYPES } from "@/db/schema.ts";
 import { STEP_FORM_FIELDS, type StepFormField } from "@/core/studio/steps.ts";
 import type { MessageKey } from "@/core/i18n/mod.ts";
+import { PlaceholderHelp } from "./placeholders.tsx";
 
 export type StepFormValues = Partial<Record<StepFormField, string>>;
 
@@ -82,6 +83,7 @@ export function StepForm(
         maxLength={20000}
         optionalLabel={t("studio.steps.optional")}
       />
+      <PlaceholderHelp t={t} values={values} />
       {previewHtml !== undefined && previewHtml !== null && (
         <section class="step-preview" aria-labelledby="step-preview-title">
           <h2 id="step-preview-title">{t("studio.steps.preview.title")}</h2>
