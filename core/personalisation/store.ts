@@ -15,7 +15,6 @@ import { AppError } from "../app_error.ts";
 import { requireCourse, type Viewer } from "../courses/access.ts";
 import { isId } from "@/platform/ids.ts";
 import { json } from "@/db/connection.ts";
-import { line } from "../fields.ts";
 import {
   type Gender,
   GENDERS,
@@ -30,12 +29,16 @@ const blank = (v: unknown) => v === undefined || v === null || (typeof v === "st
 
 const gender = (message: string) => z.enum(GENDERS as [Gender, ...Gender[]], { error: message });
 
-/** Names may not hold braces: a value must never look like a placeholder. */
+/**
+ * One line (like `line` of core/fields.ts) with this field's message for
+ * every failure; no braces: a value must never look like a placeholder.
+ */
 const noBraces = (max: number, message: string) =>
-  line(max).pipe(
-    z.string().min(1, { error: message }).max(max, { error: message }).regex(/^[^{}]*$/, {
-      error: message,
-    }),
+  z.string().transform((v) => v.replace(/\s+/g, " ").trim()).pipe(
+    z.string().min(1, { error: message }).max(max, { error: message }).regex(
+      /^[^\p{Cc}{}]*$/u,
+      { error: message },
+    ),
   );
 
 const caseField = z.preprocess(
