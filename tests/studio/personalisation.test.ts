@@ -12,7 +12,14 @@ import { postForm, type Session, signIn } from "../helpers/session.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { newId } from "@/platform/ids.ts";
 import { invalidateCourses } from "@/core/courses/cache.ts";
-import { type CourseFixture, dayUrl, makeCourse } from "../training/helpers.ts";
+import {
+  act,
+  age,
+  type CourseFixture,
+  dayUrl,
+  makeCourse,
+  openDayAs,
+} from "../training/helpers.ts";
 
 const t = await openTestApp();
 globalThis.addEventListener("unload", () => t.close());
@@ -349,4 +356,22 @@ Deno.test("a course the learner may not see has no personalisation form (404)", 
   });
   assertEquals(res.status, 404);
   assertEquals(await valuesOf(lena.id, c.courseId), undefined);
+});
+
+Deno.test("the learner's notification about a finished timer names the step with their values", async () => {
+  const c = await personalised({
+    days: [{ steps: [{ type: "TRAINING", title: "Сидеть, {{petName}}!", durationSec: 60 }] }],
+  });
+  const vera = await signIn(t, "vera", "USER");
+  await post(vera, formPath(c), { learnerName: "Вера", gender: "female", petName: "Рекс" });
+  const [timer] = await openDayAs(t, vera, c);
+  assertEquals((await act(vera, timer, "start")).status, 200);
+  await age(t, timer, 120_000);
+  // The day page completes a timer whose time ran out, with its notification.
+  assertEquals((await vera.fetch(dayUrl(c))).status, 200);
+  const notes = await db.selectFrom("notifications").select(["title", "body"])
+    .where("user_id", "=", vera.id).execute();
+  const text = notes.map((n) => `${n.title} ${n.body}`).join("\n");
+  assertStringIncludes(text, "Сидеть, Рекс!");
+  assert(!text.includes("{{petName}}"), text);
 });
