@@ -246,10 +246,13 @@ export async function savePersonalisation(
   let petName = v.petName;
   if (v.petId) {
     // Only the learner's own pet: someone else's id is refused like a missing one.
-    const pet = await s.db.selectFrom("pets").select("name")
-      .where("id", "=", v.petId).where("owner_id", "=", user.id).executeTakeFirst();
+    const pets = await s.db.selectFrom("pets").select(["id", "name"])
+      .where("owner_id", "=", user.id).execute();
+    const pet = pets.find((p) => p.id === v.petId);
     if (!pet) throw petError();
-    petName ??= pet.name;
+    // Without JavaScript the name field still holds the prefilled (first) pet's
+    // name after another pet is chosen: a name of another own pet follows the choice.
+    if (!petName || pets.some((p) => p.id !== pet.id && p.name === petName)) petName = pet.name;
   }
   if (!petName) {
     throw new AppError(422, "invalid", "personalisation.validation.petName", {

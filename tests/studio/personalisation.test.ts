@@ -195,17 +195,29 @@ Deno.test("the form is prefilled from the profile's full name and the first pet,
   assertStringIncludes(html, 'value="Жучка"');
   assertMatch(html, new RegExp(`value="${first}"[^>]*selected`));
 
-  // No JavaScript: choosing the second pet with an empty name takes that pet's name.
-  const res = await post(olga, formPath(c), {
+  // No JavaScript: choosing the second pet, the name field still holding the first
+  // pet's prefilled name (or emptied), takes the chosen pet's name.
+  for (const petName of ["Жучка", ""]) {
+    await db.deleteFrom("course_personalisation").where("user_id", "=", olga.id).execute();
+    const res = await post(olga, formPath(c), {
+      learnerName: "Оля",
+      gender: "female",
+      petId: second,
+      petName,
+    });
+    assertEquals(res.status, 303);
+    const row = (await valuesOf(olga.id, c.courseId))!;
+    assertEquals(row.pet_name, "Шарик", petName);
+    assertEquals(row.pet_id, second);
+  }
+  // A name of the learner's own choosing is kept.
+  await post(olga, formPath(c), {
     learnerName: "Оля",
     gender: "female",
     petId: second,
-    petName: "",
+    petName: "Шарик-Бобик",
   });
-  assertEquals(res.status, 303);
-  const row = (await valuesOf(olga.id, c.courseId))!;
-  assertEquals(row.pet_name, "Шарик");
-  assertEquals(row.pet_id, second);
+  assertEquals((await valuesOf(olga.id, c.courseId))!.pet_name, "Шарик-Бобик");
 });
 
 Deno.test("invalid values come back with messages in the user's language and nothing typed lost", async () => {
