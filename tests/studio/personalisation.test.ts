@@ -387,3 +387,30 @@ Deno.test("the learner's notification about a finished timer names the step with
   assertStringIncludes(text, "Сидеть, Рекс!");
   assert(!text.includes("{{petName}}"), text);
 });
+
+Deno.test("the diary's list of days shows personalised day titles", async () => {
+  const c = await personalised({
+    days: [
+      { title: "Дневник {{petName:genitive}}", steps: [{ type: "DIARY" }] },
+      { title: "Второй день", steps: [{ type: "DIARY" }] },
+    ],
+  });
+  const zoya = await signIn(t, "zoya", "USER");
+  await post(zoya, formPath(c), {
+    learnerName: "Зоя",
+    gender: "female",
+    petName: "Рекс",
+    petGenitive: "Рекса",
+  });
+  const saved = await post(zoya, dayUrl(c), {
+    _action: "diary",
+    step: c.days[0].stepOnDayIds[0],
+    content: "Сегодня всё получилось",
+  });
+  assertEquals(saved.status, 303);
+  // The next day lists the earlier entries under their days' titles.
+  const html = await (await zoya.fetch(dayUrl(c, 1))).text();
+  assertStringIncludes(html, "Сегодня всё получилось");
+  assertStringIncludes(html, "Дневник Рекса");
+  assert(!html.includes("{{petName"), "no raw placeholder anywhere on the page");
+});
