@@ -34,15 +34,6 @@ export type PetCase = typeof PET_CASES[number];
 export const PLACEHOLDER_NAMES = ["petName", "userName", "gender", "petGender"] as const;
 export type PlaceholderName = typeof PLACEHOLDER_NAMES[number];
 
-/** Examples of every form, for the studio's help. */
-export const PLACEHOLDER_EXAMPLES: readonly string[] = [
-  "{{petName}}",
-  ...PET_CASES.map((c) => `{{petName:${c}}}`),
-  "{{userName}}",
-  "{{gender:пошёл|пошла}}",
-  "{{petGender:мальчик|девочка}}",
-];
-
 /** A learner's values; anything missing gets the neutral fallback of the locale. */
 export interface PersonalValues {
   userName?: string | null;

@@ -133,7 +133,7 @@ export async function loadPersonalisation(
 /** Opening a day of a personalised course before giving the values (the page redirects to the form). */
 export class PersonalisationRequiredError extends AppError {
   constructor(readonly slug: string) {
-    super(409, "personalisation_required", "personalisation.lead", {
+    super(409, "personalisation_required", "personalisation.required", {
       message: "the course asks for personalisation first",
     });
     this.name = "PersonalisationRequiredError";

@@ -28,6 +28,7 @@ export const personalisation: { [K in keyof typeof ru]: Message } = {
   "personalisation.optional": "optional",
   "personalisation.edit": "Change personalisation",
   "personalisation.back": "Back to the course",
+  "personalisation.required": "First give the values this personalised course asks for.",
   "personalisation.notPersonalised": "This course is not personalised.",
   "personalisation.validation.learnerName": "Enter a name: 1 to 60 characters",
   "personalisation.validation.gender": "Choose a gender",

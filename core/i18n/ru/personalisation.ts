@@ -27,6 +27,7 @@ export const personalisation = {
   "personalisation.optional": "необязательно",
   "personalisation.edit": "Изменить данные персонализации",
   "personalisation.back": "К курсу",
+  "personalisation.required": "Сначала укажите данные для персонализации курса.",
   "personalisation.notPersonalised": "Этот курс не персонализирован.",
   "personalisation.validation.learnerName": "Укажите имя: от 1 до 60 символов",
   "personalisation.validation.gender": "Выберите пол",
