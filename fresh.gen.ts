@@ -47,64 +47,65 @@ import * as $41 from "./routes/api/v1/users/username-available.ts";
 import * as $42 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
 import * as $43 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
 import * as $44 from "./routes/courses/[slug]/index.tsx";
-import * as $45 from "./routes/courses/[slug]/reviews.tsx";
-import * as $46 from "./routes/courses/index.tsx";
-import * as $47 from "./routes/favorites.tsx";
-import * as $48 from "./routes/health.ts";
-import * as $49 from "./routes/index.tsx";
-import * as $50 from "./routes/legal/[slug].tsx";
-import * as $51 from "./routes/locale/[locale].ts";
-import * as $52 from "./routes/login.tsx";
-import * as $53 from "./routes/logout.ts";
-import * as $54 from "./routes/media/[...key].ts";
-import * as $55 from "./routes/metrics.ts";
-import * as $56 from "./routes/notifications/[id].ts";
-import * as $57 from "./routes/notifications/index.tsx";
-import * as $58 from "./routes/ops/_layout.tsx";
-import * as $59 from "./routes/ops/_middleware.ts";
-import * as $60 from "./routes/ops/errors/[id].tsx";
-import * as $61 from "./routes/ops/errors/index.tsx";
-import * as $62 from "./routes/ops/index.tsx";
-import * as $63 from "./routes/ops/legal/[slug].tsx";
-import * as $64 from "./routes/ops/legal/index.tsx";
-import * as $65 from "./routes/ops/queues/[queue].tsx";
-import * as $66 from "./routes/ops/queues/index.tsx";
-import * as $67 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $68 from "./routes/password-reset/[token].tsx";
-import * as $69 from "./routes/password-reset/index.tsx";
-import * as $70 from "./routes/profile/index.tsx";
-import * as $71 from "./routes/profile/pets/[id]/delete.ts";
-import * as $72 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $73 from "./routes/profile/pets/[id]/index.tsx";
-import * as $74 from "./routes/profile/pets/new.tsx";
-import * as $75 from "./routes/ready.ts";
-import * as $76 from "./routes/register.tsx";
-import * as $77 from "./routes/settings/index.tsx";
-import * as $78 from "./routes/studio/_middleware.ts";
-import * as $79 from "./routes/studio/access/index.tsx";
-import * as $80 from "./routes/studio/courses/[id]/access.tsx";
-import * as $81 from "./routes/studio/courses/[id]/index.tsx";
-import * as $82 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $83 from "./routes/studio/courses/index.tsx";
-import * as $84 from "./routes/studio/courses/new.tsx";
-import * as $85 from "./routes/studio/days/[id]/index.tsx";
-import * as $86 from "./routes/studio/days/index.tsx";
-import * as $87 from "./routes/studio/days/new.tsx";
-import * as $88 from "./routes/studio/exams/[id].tsx";
-import * as $89 from "./routes/studio/exams/index.tsx";
-import * as $90 from "./routes/studio/index.tsx";
-import * as $91 from "./routes/studio/notes/[id].tsx";
-import * as $92 from "./routes/studio/notes/index.tsx";
-import * as $93 from "./routes/studio/notes/new.tsx";
-import * as $94 from "./routes/studio/steps/[id]/index.tsx";
-import * as $95 from "./routes/studio/steps/[id]/media.tsx";
-import * as $96 from "./routes/studio/steps/index.tsx";
-import * as $97 from "./routes/studio/steps/new.tsx";
-import * as $98 from "./routes/studio/templates/[id].tsx";
-import * as $99 from "./routes/studio/templates/categories.tsx";
-import * as $100 from "./routes/studio/templates/index.tsx";
-import * as $101 from "./routes/studio/templates/new.tsx";
-import * as $102 from "./routes/u/[username].tsx";
+import * as $45 from "./routes/courses/[slug]/personalise.tsx";
+import * as $46 from "./routes/courses/[slug]/reviews.tsx";
+import * as $47 from "./routes/courses/index.tsx";
+import * as $48 from "./routes/favorites.tsx";
+import * as $49 from "./routes/health.ts";
+import * as $50 from "./routes/index.tsx";
+import * as $51 from "./routes/legal/[slug].tsx";
+import * as $52 from "./routes/locale/[locale].ts";
+import * as $53 from "./routes/login.tsx";
+import * as $54 from "./routes/logout.ts";
+import * as $55 from "./routes/media/[...key].ts";
+import * as $56 from "./routes/metrics.ts";
+import * as $57 from "./routes/notifications/[id].ts";
+import * as $58 from "./routes/notifications/index.tsx";
+import * as $59 from "./routes/ops/_layout.tsx";
+import * as $60 from "./routes/ops/_middleware.ts";
+import * as $61 from "./routes/ops/errors/[id].tsx";
+import * as $62 from "./routes/ops/errors/index.tsx";
+import * as $63 from "./routes/ops/index.tsx";
+import * as $64 from "./routes/ops/legal/[slug].tsx";
+import * as $65 from "./routes/ops/legal/index.tsx";
+import * as $66 from "./routes/ops/queues/[queue].tsx";
+import * as $67 from "./routes/ops/queues/index.tsx";
+import * as $68 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $69 from "./routes/password-reset/[token].tsx";
+import * as $70 from "./routes/password-reset/index.tsx";
+import * as $71 from "./routes/profile/index.tsx";
+import * as $72 from "./routes/profile/pets/[id]/delete.ts";
+import * as $73 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $74 from "./routes/profile/pets/[id]/index.tsx";
+import * as $75 from "./routes/profile/pets/new.tsx";
+import * as $76 from "./routes/ready.ts";
+import * as $77 from "./routes/register.tsx";
+import * as $78 from "./routes/settings/index.tsx";
+import * as $79 from "./routes/studio/_middleware.ts";
+import * as $80 from "./routes/studio/access/index.tsx";
+import * as $81 from "./routes/studio/courses/[id]/access.tsx";
+import * as $82 from "./routes/studio/courses/[id]/index.tsx";
+import * as $83 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $84 from "./routes/studio/courses/index.tsx";
+import * as $85 from "./routes/studio/courses/new.tsx";
+import * as $86 from "./routes/studio/days/[id]/index.tsx";
+import * as $87 from "./routes/studio/days/index.tsx";
+import * as $88 from "./routes/studio/days/new.tsx";
+import * as $89 from "./routes/studio/exams/[id].tsx";
+import * as $90 from "./routes/studio/exams/index.tsx";
+import * as $91 from "./routes/studio/index.tsx";
+import * as $92 from "./routes/studio/notes/[id].tsx";
+import * as $93 from "./routes/studio/notes/index.tsx";
+import * as $94 from "./routes/studio/notes/new.tsx";
+import * as $95 from "./routes/studio/steps/[id]/index.tsx";
+import * as $96 from "./routes/studio/steps/[id]/media.tsx";
+import * as $97 from "./routes/studio/steps/index.tsx";
+import * as $98 from "./routes/studio/steps/new.tsx";
+import * as $99 from "./routes/studio/templates/[id].tsx";
+import * as $100 from "./routes/studio/templates/categories.tsx";
+import * as $101 from "./routes/studio/templates/index.tsx";
+import * as $102 from "./routes/studio/templates/new.tsx";
+import * as $103 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -169,64 +170,65 @@ const manifest: Manifest = {
     "./routes/courses/[slug]/days/[dayId]/exam.tsx": $42,
     "./routes/courses/[slug]/days/[dayId]/index.tsx": $43,
     "./routes/courses/[slug]/index.tsx": $44,
-    "./routes/courses/[slug]/reviews.tsx": $45,
-    "./routes/courses/index.tsx": $46,
-    "./routes/favorites.tsx": $47,
-    "./routes/health.ts": $48,
-    "./routes/index.tsx": $49,
-    "./routes/legal/[slug].tsx": $50,
-    "./routes/locale/[locale].ts": $51,
-    "./routes/login.tsx": $52,
-    "./routes/logout.ts": $53,
-    "./routes/media/[...key].ts": $54,
-    "./routes/metrics.ts": $55,
-    "./routes/notifications/[id].ts": $56,
-    "./routes/notifications/index.tsx": $57,
-    "./routes/ops/_layout.tsx": $58,
-    "./routes/ops/_middleware.ts": $59,
-    "./routes/ops/errors/[id].tsx": $60,
-    "./routes/ops/errors/index.tsx": $61,
-    "./routes/ops/index.tsx": $62,
-    "./routes/ops/legal/[slug].tsx": $63,
-    "./routes/ops/legal/index.tsx": $64,
-    "./routes/ops/queues/[queue].tsx": $65,
-    "./routes/ops/queues/index.tsx": $66,
-    "./routes/ops/queues/jobs/[id].tsx": $67,
-    "./routes/password-reset/[token].tsx": $68,
-    "./routes/password-reset/index.tsx": $69,
-    "./routes/profile/index.tsx": $70,
-    "./routes/profile/pets/[id]/delete.ts": $71,
-    "./routes/profile/pets/[id]/edit.tsx": $72,
-    "./routes/profile/pets/[id]/index.tsx": $73,
-    "./routes/profile/pets/new.tsx": $74,
-    "./routes/ready.ts": $75,
-    "./routes/register.tsx": $76,
-    "./routes/settings/index.tsx": $77,
-    "./routes/studio/_middleware.ts": $78,
-    "./routes/studio/access/index.tsx": $79,
-    "./routes/studio/courses/[id]/access.tsx": $80,
-    "./routes/studio/courses/[id]/index.tsx": $81,
-    "./routes/studio/courses/[id]/logo.tsx": $82,
-    "./routes/studio/courses/index.tsx": $83,
-    "./routes/studio/courses/new.tsx": $84,
-    "./routes/studio/days/[id]/index.tsx": $85,
-    "./routes/studio/days/index.tsx": $86,
-    "./routes/studio/days/new.tsx": $87,
-    "./routes/studio/exams/[id].tsx": $88,
-    "./routes/studio/exams/index.tsx": $89,
-    "./routes/studio/index.tsx": $90,
-    "./routes/studio/notes/[id].tsx": $91,
-    "./routes/studio/notes/index.tsx": $92,
-    "./routes/studio/notes/new.tsx": $93,
-    "./routes/studio/steps/[id]/index.tsx": $94,
-    "./routes/studio/steps/[id]/media.tsx": $95,
-    "./routes/studio/steps/index.tsx": $96,
-    "./routes/studio/steps/new.tsx": $97,
-    "./routes/studio/templates/[id].tsx": $98,
-    "./routes/studio/templates/categories.tsx": $99,
-    "./routes/studio/templates/index.tsx": $100,
-    "./routes/studio/templates/new.tsx": $101,
-    "./routes/u/[username].tsx": $102,
+    "./routes/courses/[slug]/personalise.tsx": $45,
+    "./routes/courses/[slug]/reviews.tsx": $46,
+    "./routes/courses/index.tsx": $47,
+    "./routes/favorites.tsx": $48,
+    "./routes/health.ts": $49,
+    "./routes/index.tsx": $50,
+    "./routes/legal/[slug].tsx": $51,
+    "./routes/locale/[locale].ts": $52,
+    "./routes/login.tsx": $53,
+    "./routes/logout.ts": $54,
+    "./routes/media/[...key].ts": $55,
+    "./routes/metrics.ts": $56,
+    "./routes/notifications/[id].ts": $57,
+    "./routes/notifications/index.tsx": $58,
+    "./routes/ops/_layout.tsx": $59,
+    "./routes/ops/_middleware.ts": $60,
+    "./routes/ops/errors/[id].tsx": $61,
+    "./routes/ops/errors/index.tsx": $62,
+    "./routes/ops/index.tsx": $63,
+    "./routes/ops/legal/[slug].tsx": $64,
+    "./routes/ops/legal/index.tsx": $65,
+    "./routes/ops/queues/[queue].tsx": $66,
+    "./routes/ops/queues/index.tsx": $67,
+    "./routes/ops/queues/jobs/[id].tsx": $68,
+    "./routes/password-reset/[token].tsx": $69,
+    "./routes/password-reset/index.tsx": $70,
+    "./routes/profile/index.tsx": $71,
+    "./routes/profile/pets/[id]/delete.ts": $72,
+    "./routes/profile/pets/[id]/edit.tsx": $73,
+    "./routes/profile/pets/[id]/index.tsx": $74,
+    "./routes/profile/pets/new.tsx": $75,
+    "./routes/ready.ts": $76,
+    "./routes/register.tsx": $77,
+    "./routes/settings/index.tsx": $78,
+    "./routes/studio/_middleware.ts": $79,
+    "./routes/studio/access/index.tsx": $80,
+    "./routes/studio/courses/[id]/access.tsx": $81,
+    "./routes/studio/courses/[id]/index.tsx": $82,
+    "./routes/studio/courses/[id]/logo.tsx": $83,
+    "./routes/studio/courses/index.tsx": $84,
+    "./routes/studio/courses/new.tsx": $85,
+    "./routes/studio/days/[id]/index.tsx": $86,
+    "./routes/studio/days/index.tsx": $87,
+    "./routes/studio/days/new.tsx": $88,
+    "./routes/studio/exams/[id].tsx": $89,
+    "./routes/studio/exams/index.tsx": $90,
+    "./routes/studio/index.tsx": $91,
+    "./routes/studio/notes/[id].tsx": $92,
+    "./routes/studio/notes/index.tsx": $93,
+    "./routes/studio/notes/new.tsx": $94,
+    "./routes/studio/steps/[id]/index.tsx": $95,
+    "./routes/studio/steps/[id]/media.tsx": $96,
+    "./routes/studio/steps/index.tsx": $97,
+    "./routes/studio/steps/new.tsx": $98,
+    "./routes/studio/templates/[id].tsx": $99,
+    "./routes/studio/templates/categories.tsx": $100,
+    "./routes/studio/templates/index.tsx": $101,
+    "./routes/studio/templates/new.tsx": $102,
+    "./routes/u/[username].tsx": $103,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

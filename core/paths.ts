@@ -31,6 +31,14 @@ export function reviewsPath(slug: string): string {
   return `${coursePath(slug)}/reviews`;
 }
 
+/**
+ * A personalised course's form for the learner's values, coming back to
+ * `next` (a path on this site, checked where it is read) after saving.
+ */
+export function personalisePath(slug: string, next?: string): string {
+  return `${coursePath(slug)}/personalise${next ? `?next=${seg(next)}` : ""}`;
+}
+
 /** Day URL inside the learner app. */
 export function dayPath(slug: string, dayOnCourseId: string): string {
   return `${coursePath(slug)}/days/${seg(dayOnCourseId)}`;

@@ -279,6 +279,8 @@ export interface CoursesTable {
   video_url: string | null;
   access: Default<CourseAccessKind>;
   show_in_profile: Default<boolean>;
+  /** Asks learners for their and their pet's names once (0010). */
+  personalised: Default<boolean>;
   /** NULL = draft. */
   published_at: Date | null;
   archived_at: Date | null;
@@ -405,6 +407,23 @@ export interface LearnerNoteEntriesTable {
   note_id: string;
   body: string;
   visible: Default<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** A Russian grammatical case of a pet's name (the nominative is `pet_name`). */
+export type PetNameCase = "genitive" | "dative" | "accusative" | "instrumental" | "prepositional";
+
+/** A learner's answers for one personalised course (0010). */
+export interface CoursePersonalisationTable {
+  user_id: string;
+  course_id: string;
+  learner_name: string;
+  gender: "male" | "female";
+  pet_id: string | null;
+  pet_name: string;
+  pet_gender: "male" | "female" | null;
+  pet_cases: JsonDefault<Partial<Record<PetNameCase, string>>>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -645,6 +664,7 @@ export interface Database {
   learner_notes: LearnerNotesTable;
   learner_note_users: LearnerNoteUsersTable;
   learner_note_entries: LearnerNoteEntriesTable;
+  course_personalisation: CoursePersonalisationTable;
   favorites: FavoritesTable;
   course_reviews: CourseReviewsTable;
   user_courses: UserCoursesTable;

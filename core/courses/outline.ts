@@ -48,6 +48,8 @@ export interface CourseOutline extends CourseSummary {
   descriptionHtml: string;
   equipment: string;
   published: boolean;
+  /** Learners give their and their pet's names before day 1 (core/personalisation/). */
+  personalised: boolean;
   days: OutlineDay[];
 }
 
@@ -72,7 +74,7 @@ export function dayMinutes(
 
 async function loadOutline(s: Services, slug: string): Promise<CourseOutline | null> {
   const c = await courseWithAuthor(s.db)
-    .select("c.equipment")
+    .select(["c.equipment", "c.personalised"])
     .where("c.slug", "=", slug)
     .executeTakeFirst();
   if (!c) return null;
@@ -144,6 +146,7 @@ async function loadOutline(s: Services, slug: string): Promise<CourseOutline | n
     descriptionHtml: renderMarkdown(c.description),
     equipment: c.equipment,
     published: c.published_at !== null,
+    personalised: c.personalised,
     days,
   };
 }

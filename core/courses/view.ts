@@ -8,6 +8,9 @@ import { requireCourse, type Viewer } from "./access.ts";
 import type { CourseOutline, OutlineDay } from "./outline.ts";
 import { type CourseProgress, progressDetails } from "./progress.ts";
 import type { TrainingStatus } from "@/db/schema.ts";
+import type { Locale } from "../i18n/mod.ts";
+import { personalValues } from "../personalisation/store.ts";
+import { anyPlaceholders, personaliser } from "../personalisation/apply.ts";
 
 export interface DayView extends OutlineDay {
   status: TrainingStatus;
@@ -59,9 +62,10 @@ export interface CourseView {
 export async function courseView(
   s: Services,
   slug: string,
-  viewer: Viewer | null,
+  viewer: (Viewer & { username?: string }) | null,
+  locale: Locale = "ru",
 ): Promise<CourseView> {
-  const course = await requireCourse(s, slug, viewer);
+  const course = await personaliseOutline(s, await requireCourse(s, slug, viewer), viewer, locale);
   if (!viewer) {
     const v = dayViews(course.days, new Map());
     return { course, days: v.days, next: v.next, progress: null, favorite: false };
@@ -86,4 +90,16 @@ export async function courseView(
       completedAt: detail?.progress.completedAt ?? null,
     },
   };
+}
+
+/** Day titles with the viewer's values (neutral words for visitors and missing values). */
+async function personaliseOutline(
+  s: Services,
+  course: CourseOutline,
+  viewer: (Viewer & { username?: string }) | null,
+  locale: Locale,
+): Promise<CourseOutline> {
+  if (!anyPlaceholders(course.days.map((d) => d.title))) return course;
+  const p = personaliser(await personalValues(s, viewer, course), locale);
+  return { ...course, days: course.days.map((d) => ({ ...d, title: p.text(d.title) })) };
 }

@@ -17,6 +17,7 @@ import { studioAccess } from "./en/studio_access.ts";
 import { studioTemplates } from "./en/studio_templates.ts";
 import { studioMedia } from "./en/studio_media.ts";
 import { studioReorder } from "./en/studio_reorder.ts";
+import { personalisation } from "./en/personalisation.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -36,4 +37,5 @@ export const en: Dictionary = {
   ...studioTemplates,
   ...studioMedia,
   ...studioReorder,
+  ...personalisation,
 };

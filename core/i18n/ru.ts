@@ -16,6 +16,7 @@ import { studioAccess } from "./ru/studio_access.ts";
 import { studioTemplates } from "./ru/studio_templates.ts";
 import { studioMedia } from "./ru/studio_media.ts";
 import { studioReorder } from "./ru/studio_reorder.ts";
+import { personalisation } from "./ru/personalisation.ts";
 
 export const ru = {
   ...common,
@@ -35,4 +36,5 @@ export const ru = {
   ...studioTemplates,
   ...studioMedia,
   ...studioReorder,
+  ...personalisation,
 };

@@ -125,6 +125,7 @@ export const courseSchema = z.object({
   equipment: optionalText(2000),
   access: z.enum(["PUBLIC", "PRIVATE"], { error: "studio.build.validation.access" }),
   showInProfile: checkbox,
+  personalised: checkbox,
 });
 export type CourseInput = z.output<typeof courseSchema>;
 
@@ -138,6 +139,7 @@ export const COURSE_FORM_FIELDS = [
   "equipment",
   "access",
   "showInProfile",
+  "personalised",
 ] as const;
 export type CourseFormField = typeof COURSE_FORM_FIELDS[number];
 
@@ -174,6 +176,7 @@ export interface StudioCourse {
   equipment: string;
   access: CourseAccessKind;
   showInProfile: boolean;
+  personalised: boolean;
   published: boolean;
   authorId: string;
   authorName: string;
@@ -191,6 +194,7 @@ export function courseFormValues(c: StudioCourse): Record<CourseFormField, strin
     equipment: c.equipment,
     access: c.access,
     showInProfile: c.showInProfile ? "on" : "",
+    personalised: c.personalised ? "on" : "",
   };
 }
 
@@ -277,6 +281,7 @@ async function loadCourse(s: Services, user: SessionUser, id: string): Promise<S
     equipment: c.equipment,
     access: c.access,
     showInProfile: c.show_in_profile,
+    personalised: c.personalised,
     published: c.published_at !== null,
     authorId: c.author_id,
     authorName: c.author_name,
@@ -341,6 +346,7 @@ export async function createCourse(
       equipment: v.equipment,
       access: v.access,
       show_in_profile: v.showInProfile,
+      personalised: v.personalised,
       author_id: user.id,
     }).execute();
   } catch (err) {
@@ -375,6 +381,7 @@ export async function updateCourse(
       equipment: v.equipment,
       access: v.access,
       show_in_profile: v.showInProfile,
+      personalised: v.personalised,
       updated_at: new Date(),
     }).where("id", "=", id).execute();
   } catch (err) {

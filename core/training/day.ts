@@ -32,6 +32,9 @@ import { courseDiary, type DiaryEntryView } from "./diary.ts";
 import { finishTimer, isRunning, isTimerStep, remainingMs } from "./steps.ts";
 import type { UserStepRow } from "./context.ts";
 import "./media.ts";
+import { personalValues } from "../personalisation/store.ts";
+import { anyPlaceholders, personaliser } from "../personalisation/apply.ts";
+import type { Locale } from "../i18n/mod.ts";
 
 const CONTENT_TTL_MS = 60_000;
 
@@ -40,6 +43,8 @@ export interface StepContentView {
   stepId: string;
   title: string;
   type: StepType;
+  /** The Markdown source (placeholders are substituted per learner). */
+  description: string;
   descriptionHtml: string;
   durationSec: number | null;
   estimatedSec: number | null;
@@ -60,6 +65,7 @@ export interface DayContent {
   courseId: string;
   title: string;
   type: DayType;
+  description: string;
   descriptionHtml: string;
   equipment: string;
   shared: boolean;
@@ -121,6 +127,7 @@ async function loadDayContent(s: Services, dayOnCourseId: string): Promise<DayCo
     courseId: day.course_id,
     title: day.title,
     type: day.type,
+    description: day.description,
     descriptionHtml: renderMarkdown(day.description),
     equipment: day.equipment,
     shared: day.share_progress_across_courses,
@@ -129,6 +136,7 @@ async function loadDayContent(s: Services, dayOnCourseId: string): Promise<DayCo
       stepId: st.id,
       title: st.title,
       type: st.type,
+      description: st.description,
       descriptionHtml: renderMarkdown(st.description),
       durationSec: st.duration_sec,
       estimatedSec: st.estimated_duration_sec,
@@ -272,10 +280,16 @@ async function loadProgress(s: Services, userId: string, dayOnCourseId: string) 
  */
 export async function openDay(
   s: Services,
-  user: Viewer,
+  user: Viewer & { username?: string },
   slug: string,
   dayOnCourseId: string,
-  opts: { openIndex?: number | null; openStepOnDayId?: string | null; now?: Date } = {},
+  opts: {
+    openIndex?: number | null;
+    openStepOnDayId?: string | null;
+    now?: Date;
+    /** The learner's language, for the neutral words of missing personal values. */
+    locale?: Locale;
+  } = {},
 ): Promise<DayPage> {
   const now = opts.now ?? new Date();
   if (!isId(dayOnCourseId)) throw new NotFoundError();
@@ -283,8 +297,9 @@ export async function openDay(
   if (!outline) throw new NotFoundError();
   const at = outline.days.findIndex((d) => d.dayOnCourseId === dayOnCourseId);
   if (at < 0) throw new NotFoundError();
-  const content = await dayContent(s, dayOnCourseId);
-  if (!content) throw new NotFoundError();
+  const cached = await dayContent(s, dayOnCourseId);
+  if (!cached) throw new NotFoundError();
+  const content = await personaliseDay(s, user, outline, cached, opts.locale ?? "ru");
   const outlineDay = outline.days[at];
 
   const base = {
@@ -369,5 +384,35 @@ export async function openDay(
     openIndex,
     done: steps.filter((st) => st.status === "COMPLETED").length,
     diary,
+  };
+}
+
+/**
+ * The day's texts with the learner's values. A personalised course needs
+ * them first (`PersonalisationRequiredError`: the page sends the learner to
+ * the form); other courses are looked up only when a text has a placeholder.
+ */
+async function personaliseDay(
+  s: Services,
+  user: Viewer & { username?: string },
+  course: { id: string; slug: string; personalised: boolean },
+  content: DayContent,
+  locale: Locale,
+): Promise<DayContent> {
+  const texts = [content.title, content.description];
+  for (const st of content.steps) texts.push(st.title, st.description);
+  if (!course.personalised && !anyPlaceholders(texts)) return content;
+  const values = await personalValues(s, user, course, { require: true });
+  if (!anyPlaceholders(texts)) return content;
+  const p = personaliser(values, locale);
+  return {
+    ...content,
+    title: p.text(content.title),
+    descriptionHtml: p.html(content.description, content.descriptionHtml),
+    steps: content.steps.map((st) => ({
+      ...st,
+      title: p.text(st.title),
+      descriptionHtml: p.html(st.description, st.descriptionHtml),
+    })),
   };
 }

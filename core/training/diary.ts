@@ -10,6 +10,7 @@ import { newId } from "@/platform/ids.ts";
 import { TrainingError } from "./errors.ts";
 import { mutateStep, stepForLearner, type StepRef } from "./context.ts";
 import { type ActionResult, completeUntimed } from "./steps.ts";
+import { personalTitle } from "../personalisation/titles.ts";
 
 export const DIARY_MAX = 10_000;
 
@@ -80,12 +81,17 @@ export async function courseDiary(
     .where("de.user_id", "=", userId)
     .orderBy("dc.position")
     .execute();
-  return rows.map((r) => ({
-    dayId: r.day_id,
-    dayOnCourseId: r.dc_id,
-    dayTitle: r.title,
-    position: r.position,
-    content: r.content,
-    updatedAt: r.updated_at,
-  }));
+  const out: DiaryEntryView[] = [];
+  for (const r of rows) {
+    out.push({
+      dayId: r.day_id,
+      dayOnCourseId: r.dc_id,
+      // Day titles may hold personalisation placeholders, like on the day page.
+      dayTitle: await personalTitle(s.db, userId, courseId, r.title),
+      position: r.position,
+      content: r.content,
+      updatedAt: r.updated_at,
+    });
+  }
+  return out;
 }

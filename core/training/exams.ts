@@ -29,6 +29,7 @@ import {
   type StepRef,
 } from "./context.ts";
 import { type ActionResult, completeUntimed } from "./steps.ts";
+import { personalTitle } from "../personalisation/titles.ts";
 
 export const WRITTEN_MAX = 10_000;
 export const COMMENT_MAX = 2_000;
@@ -333,9 +334,10 @@ async function review(
       .returningAll()
       .executeTakeFirstOrThrow();
     // The review and its notice commit together (only a PENDING exam gets here).
+    const step = await personalTitle(trx, ctx.userId, ctx.courseId, ctx.stepTitle);
     await storeNotification(s, trx, ctx.userId, {
       ...(approve ? NOTIFICATIONS.examApproved : NOTIFICATIONS.examReturned),
-      vars: comment ? { step: ctx.stepTitle, comment } : { step: ctx.stepTitle },
+      vars: comment ? { step, comment } : { step },
       url: stepPath(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId),
     });
     if (!approve) return { row, changed: false };

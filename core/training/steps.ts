@@ -31,6 +31,7 @@ import {
 import { enqueuePendingPushes, NOTIFICATIONS, storeNotification } from "../notifications.ts";
 import { crashPoint } from "@/platform/crash_point.ts";
 import { stepPath } from "../paths.ts";
+import { personalTitle } from "../personalisation/titles.ts";
 
 /** How early a timer may be completed (clock skew between browser and server). */
 export const TIMER_TOLERANCE_MS = 2000;
@@ -155,7 +156,15 @@ export async function runningTimer(
     .innerJoin("user_trainings as ut", "ut.id", "us.user_training_id")
     .innerJoin("day_on_course as dc", "dc.id", "ut.day_on_course_id")
     .innerJoin("courses as c", "c.id", "dc.course_id")
-    .select(["us.id", "us.timer_ends_at", "st.title", "c.slug", "dc.id as dc_id", "sd.id as sd_id"])
+    .select([
+      "us.id",
+      "us.timer_ends_at",
+      "st.title",
+      "c.id as course_id",
+      "c.slug",
+      "dc.id as dc_id",
+      "sd.id as sd_id",
+    ])
     .where("us.user_id", "=", userId)
     .where("us.status", "=", "IN_PROGRESS")
     .where("us.paused", "=", false)
@@ -167,7 +176,7 @@ export async function runningTimer(
     userStepId: r.id,
     dayOnCourseId: r.dc_id,
     stepOnDayId: r.sd_id,
-    title: r.title,
+    title: await personalTitle(s.db, userId, r.course_id, r.title),
     url: stepPath(r.slug, r.dc_id, r.sd_id),
     endsAt: r.timer_ends_at!,
   };
@@ -437,7 +446,7 @@ export async function finishTimer(
       // and only the run whose conditional update completed the step writes it.
       await storeNotification(s, trx, ctx.userId, {
         ...NOTIFICATIONS.stepFinished,
-        vars: { step: ctx.stepTitle },
+        vars: { step: await personalTitle(trx, ctx.userId, ctx.courseId, ctx.stepTitle) },
         url: stepPath(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId),
       });
     }

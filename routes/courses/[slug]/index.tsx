@@ -15,6 +15,7 @@ import {
   dayPath,
   loginPath,
   mediaPath,
+  personalisePath,
   reviewsPath,
 } from "@/core/paths.ts";
 import { NotFoundError } from "@/core/auth/guards.ts";
@@ -48,7 +49,7 @@ export const handler = define.handlers<Data>({
     const publicUrl = services.config.publicUrl;
     let view: CourseView;
     try {
-      view = await courseView(services, ctx.params.slug, user);
+      view = await courseView(services, ctx.params.slug, user, ctx.state.locale);
     } catch (e) {
       // Missing, private without access, or unpublished: one answer, so a link
       // does not reveal that a private course exists.
@@ -163,6 +164,11 @@ export default define.page<typeof handler>(({ data, state, url }) => {
               {!user && <a href={loginPath(path)}>{t("course.cta.signIn")}</a>}
             </p>
           )}
+        {user && course.personalised && (
+          <p class="course-cta__row">
+            <a href={personalisePath(course.slug, path)}>{t("personalisation.edit")}</a>
+          </p>
+        )}
       </section>
 
       <Facts

@@ -92,6 +92,13 @@ export function CourseForm(
         error={errors.showInProfile}
         checked={values.showInProfile === "on"}
       />
+      <CheckboxField
+        name="personalised"
+        label={t("studio.courses.field.personalised")}
+        hint={t("studio.courses.field.personalised.hint")}
+        error={errors.personalised}
+        checked={values.personalised === "on"}
+      />
     </PostForm>
   );
 }

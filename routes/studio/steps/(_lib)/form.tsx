@@ -20,6 +20,7 @@ import { STEP_TYPES } from "@/db/schema.ts";
 import { STEP_FORM_FIELDS, type StepFormField } from "@/core/studio/steps.ts";
 import type { MessageKey } from "@/core/i18n/mod.ts";
 import { LivePreview } from "./live_preview.tsx";
+import { PlaceholderHelp } from "./placeholders.tsx";
 
 export type StepFormValues = Partial<Record<StepFormField, string>>;
 
@@ -84,6 +85,7 @@ export function StepForm(
         optionalLabel={t("studio.steps.optional")}
       />
       <LivePreview state={state} source="description" />
+      <PlaceholderHelp t={t} values={values} />
       {previewHtml !== undefined && previewHtml !== null && (
         <section class="step-preview" aria-labelledby="step-preview-title">
           <h2 id="step-preview-title">{t("studio.steps.preview.title")}</h2>

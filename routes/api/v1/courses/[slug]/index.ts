@@ -11,7 +11,7 @@ import { dayPath, mediaPath } from "@/core/paths.ts";
 export const handler = define.handlers({
   async GET(ctx) {
     const { services, user } = ctx.state;
-    const v = await courseView(services, ctx.params.slug, user);
+    const v = await courseView(services, ctx.params.slug, user, ctx.state.locale);
     const c = v.course;
     return Response.json({
       course: {

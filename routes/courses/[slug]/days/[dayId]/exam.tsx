@@ -47,7 +47,9 @@ function answersFrom(fields: Record<string, string>): Record<string, number> {
 /** The exam step again, with what was sent and what is wrong with it. */
 async function render(ctx: Context<State>, feedback: StepFeedback, status: number) {
   const user = requireUser(ctx.state.user);
-  const day = await openDay(ctx.state.services, user, ctx.params.slug, ctx.params.dayId);
+  const day = await openDay(ctx.state.services, user, ctx.params.slug, ctx.params.dayId, {
+    locale: ctx.state.locale,
+  });
   const step = day.steps.find((s) => s.stepOnDayId === feedback.stepOnDayId);
   if (!step) throw new NotFoundError();
   return page<Data>({ day, step, feedback }, {

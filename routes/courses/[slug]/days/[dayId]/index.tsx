@@ -20,7 +20,8 @@ import { z } from "zod";
 import { define, type State } from "@/define.ts";
 import { type Context, page } from "@/framework/mod.ts";
 import { requireUser } from "@/core/auth/guards.ts";
-import { coursePath, dayPath } from "@/core/paths.ts";
+import { coursePath, dayPath, personalisePath } from "@/core/paths.ts";
+import { PersonalisationRequiredError } from "@/core/personalisation/store.ts";
 import { type DayPage, openDay } from "@/core/training/day.ts";
 import { TrainingError, type TrainingErrorCode } from "@/core/training/errors.ts";
 import {
@@ -77,10 +78,20 @@ async function render(
 ) {
   const user = requireUser(ctx.state.user);
   const q = querySchema.parse(Object.fromEntries(ctx.url.searchParams));
-  const day = await openDay(ctx.state.services, user, ctx.params.slug, ctx.params.dayId, {
-    openIndex: feedback ? null : q.step !== undefined ? q.step - 1 : null,
-    openStepOnDayId: q.open ?? null,
-  });
+  let day: DayPage;
+  try {
+    day = await openDay(ctx.state.services, user, ctx.params.slug, ctx.params.dayId, {
+      openIndex: feedback ? null : q.step !== undefined ? q.step - 1 : null,
+      openStepOnDayId: q.open ?? null,
+      locale: ctx.state.locale,
+    });
+  } catch (err) {
+    // A personalised course asks for the learner's values first, then comes back here.
+    if (err instanceof PersonalisationRequiredError) {
+      return redirect(personalisePath(ctx.params.slug, ctx.url.pathname + ctx.url.search));
+    }
+    throw err;
+  }
   if (!feedback && q.error && q.for && ERROR_CODES.has(q.error as TrainingErrorCode)) {
     const err = new TrainingError(409, q.error as TrainingErrorCode);
     feedback = { stepOnDayId: q.for, message: ctx.state.t(err.messageKey, { mb: 100 }) };

@@ -1,0 +1,62 @@
+/** Personalised courses: the learner's form and the studio's placeholder help and warnings. */
+export const personalisation = {
+  "personalisation.title": "Персонализация курса «{course}»",
+  "personalisation.lead":
+    "Курс обращается к вам и к вашему питомцу по имени. Заполните это один раз — изменить можно в любой момент на странице курса.",
+  "personalisation.field.learnerName": "Как к вам обращаться",
+  "personalisation.field.gender": "Ваш пол",
+  "personalisation.field.petId": "Питомец",
+  "personalisation.field.petId.none": "Другой питомец (ввести имя)",
+  "personalisation.field.petId.hint":
+    "Выберите питомца: его имя подставится, если поле имени пусто.",
+  "personalisation.field.petName": "Имя питомца",
+  "personalisation.field.petGender": "Пол питомца",
+  "personalisation.field.petGender.none": "Не указывать",
+  "personalisation.field.cases": "Имя питомца в падежах",
+  "personalisation.field.cases.hint":
+    "Необязательно. Если падеж не заполнен, в тексте будет имя как есть.",
+  "personalisation.field.petGenitive": "Родительный (нет кого?)",
+  "personalisation.field.petDative": "Дательный (дать кому?)",
+  "personalisation.field.petAccusative": "Винительный (вижу кого?)",
+  "personalisation.field.petInstrumental": "Творительный (гуляю с кем?)",
+  "personalisation.field.petPrepositional": "Предложный (думаю о ком?)",
+  "personalisation.gender.male": "Мужской",
+  "personalisation.gender.female": "Женский",
+  "personalisation.save": "Сохранить и продолжить",
+  "personalisation.saved": "Данные персонализации сохранены.",
+  "personalisation.optional": "необязательно",
+  "personalisation.edit": "Изменить данные персонализации",
+  "personalisation.back": "К курсу",
+  "personalisation.required": "Сначала укажите данные для персонализации курса.",
+  "personalisation.notPersonalised": "Этот курс не персонализирован.",
+  "personalisation.validation.learnerName": "Укажите имя: от 1 до 60 символов",
+  "personalisation.validation.gender": "Выберите пол",
+  "personalisation.validation.pet": "Выберите одного из своих питомцев",
+  "personalisation.validation.petName": "Укажите имя питомца: от 1 до 50 символов",
+  "personalisation.validation.petGender": "Выберите пол питомца или «Не указывать»",
+  "personalisation.validation.case": "Не длиннее 50 символов, без фигурных скобок",
+
+  "studio.courses.field.personalised": "Персонализированный курс",
+  "studio.courses.field.personalised.hint":
+    "Перед первым днём ученик укажет своё имя, пол и имя питомца — они подставятся в тексты шагов.",
+
+  "studio.placeholders.title": "Персонализация",
+  "studio.placeholders.lead":
+    "В названии и описании можно использовать подстановки. Ученик увидит свои данные; если курс не персонализирован или данных нет — нейтральный текст («ваша собака», имя пользователя, первую форму).",
+  "studio.placeholders.petName": "имя питомца",
+  "studio.placeholders.petCase": "имя питомца в падеже: {case}",
+  "studio.placeholders.userName": "имя ученика",
+  "studio.placeholders.gender": "по полу ученика: мужская | женская форма",
+  "studio.placeholders.petGender": "по полу питомца: мужская | женская форма",
+  "studio.placeholders.warning.title": "Подстановки, которые не сработают",
+  "studio.placeholders.warning.text":
+    "Ученики увидят их как есть. Шаг сохранится, но лучше исправить:",
+  "studio.placeholders.reason.unknown": "неизвестное имя",
+  "studio.placeholders.reason.malformed": "неверная форма",
+  "studio.placeholders.reason.unclosed": "лишние или незакрытые скобки",
+  "studio.placeholders.case.genitive": "родительный",
+  "studio.placeholders.case.dative": "дательный",
+  "studio.placeholders.case.accusative": "винительный",
+  "studio.placeholders.case.instrumental": "творительный",
+  "studio.placeholders.case.prepositional": "предложный",
+};
