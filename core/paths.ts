@@ -122,6 +122,33 @@ export function studioStepPath(id: string): string {
   return `/studio/steps/${seg(id)}`;
 }
 
+/**
+ * A step's or day's editor with its query: `from` (the course the trainer
+ * came from, so "where else used" can name the others) and `done` (what was
+ * just done, after a redirect).
+ */
+function editorQuery(path: string, query: { from?: string | null; done?: string | null }) {
+  const p = new URLSearchParams();
+  if (query.done) p.set("done", query.done);
+  if (query.from) p.set("from", query.from);
+  const s = p.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export function studioStepEditPath(
+  id: string,
+  query: { from?: string | null; done?: string | null } = {},
+): string {
+  return editorQuery(studioStepPath(id), query);
+}
+
+export function studioDayEditPath(
+  id: string,
+  query: { from?: string | null; done?: string | null } = {},
+): string {
+  return editorQuery(`/studio/days/${seg(id)}`, query);
+}
+
 /** `POST` `{markdown}` → `{html}`: the step editor's live preview. */
 export function studioPreviewApiPath(): string {
   return "/api/v1/studio/preview";

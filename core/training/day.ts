@@ -47,6 +47,8 @@ export interface StepContentView {
   images: string[];
   pdfs: { url: string; name: string }[];
   checklist: ChecklistQuestion[];
+  /** PRACTICE/THEORY: plain items to go through (server-rendered list). */
+  checklistItems: string[];
   requiresVideo: boolean;
   requiresWritten: boolean;
   passPercent: number;
@@ -104,6 +106,7 @@ async function loadDayContent(s: Services, dayOnCourseId: string): Promise<DayCo
       "st.images",
       "st.pdfs",
       "st.checklist",
+      "st.checklist_items",
       "st.requires_video_report",
       "st.requires_written_feedback",
       "st.pass_percent",
@@ -133,6 +136,7 @@ async function loadDayContent(s: Services, dayOnCourseId: string): Promise<DayCo
       images: st.images.map(mediaPath),
       pdfs: st.pdfs.map((p) => ({ url: mediaPath(p.key), name: p.name })),
       checklist: st.checklist,
+      checklistItems: st.checklist_items,
       requiresVideo: st.requires_video_report,
       requiresWritten: st.requires_written_feedback,
       passPercent: st.pass_percent,

@@ -25,7 +25,12 @@ import {
   updateCourse,
 } from "@/core/studio/courses.ts";
 import type { FieldErrors } from "@/core/validation.ts";
-import { coursePath, studioCoursePath, studioCoursesPath, studioDayPath } from "@/core/paths.ts";
+import {
+  coursePath,
+  studioCoursePath,
+  studioCoursesPath,
+  studioDayEditPath,
+} from "@/core/paths.ts";
 import type { MessageKey } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { ButtonForm } from "@/components/PostForm.tsx";
@@ -176,7 +181,7 @@ export default define.page<typeof handler>(({ data, state }) => {
           items={course.days.map((d) => ({
             linkId: d.linkId,
             title: d.title,
-            href: studioDayPath(d.dayId),
+            href: studioDayEditPath(d.dayId, { from: course.id }),
             meta: t("studio.courses.days.steps", { n: d.stepCount }),
           }))}
         />

@@ -21,7 +21,15 @@ import {
   updateDay,
 } from "@/core/studio/days.ts";
 import type { FieldErrors } from "@/core/validation.ts";
-import { studioCoursePath, studioDayPath, studioDaysPath, studioStepPath } from "@/core/paths.ts";
+import {
+  studioCoursePath,
+  studioDayEditPath,
+  studioDayPath,
+  studioDaysPath,
+  studioStepEditPath,
+} from "@/core/paths.ts";
+import { type CourseRef, whereElseUsed } from "@/core/studio/usage.ts";
+import { WhereUsed } from "../../(_lib)/where_used.tsx";
 import type { MessageKey } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { FormNotice } from "@/components/forms.tsx";
@@ -38,6 +46,15 @@ interface Data {
   addError?: string;
   choices: { id: string; title: string }[];
   done: Done | null;
+  /** The course the trainer came from (kept through the form). */
+  from: string | null;
+  /** "Where else used" (null: no notice). */
+  usedIn: CourseRef[] | null;
+}
+
+/** `from`, when it looks like an id (it only chooses what the notice says). */
+function fromOf(v: unknown): string | null {
+  return typeof v === "string" && /^[\w-]{1,64}$/.test(v) ? v : null;
 }
 
 export const handler = define.handlers<Data>({
@@ -45,8 +62,11 @@ export const handler = define.handlers<Data>({
     const svc = ctx.state.services;
     const day = await getDay(svc, ctx.state.user, ctx.params.id);
     const done = ctx.url.searchParams.get("done") ?? "";
+    const from = fromOf(ctx.url.searchParams.get("from"));
     return page({
       day,
+      from,
+      usedIn: whereElseUsed(day.courses, from),
       values: dayFormValues(day),
       errors: {},
       choices: await stepChoices(svc, ctx.state.user),
@@ -59,6 +79,7 @@ export const handler = define.handlers<Data>({
     const id = ctx.params.id;
     const form = await formObject(ctx);
     const back = studioDayPath(id);
+    const from = fromOf(form.from);
     const linkId = typeof form.linkId === "string" ? form.linkId : "";
     try {
       switch (form._action) {
@@ -75,7 +96,7 @@ export const handler = define.handlers<Data>({
           return redirect(`${back}#steps`);
         default:
           await updateDay(svc, user, id, form);
-          return redirect(`${back}?done=saved`);
+          return redirect(studioDayEditPath(id, { done: "saved", from }));
       }
     } catch (err) {
       const failure = formFailure(err, ctx.state.t);
@@ -84,6 +105,8 @@ export const handler = define.handlers<Data>({
       const add = form._action === "add";
       return page<Data>({
         day,
+        from,
+        usedIn: whereElseUsed(day.courses, from),
         values: add ? dayFormValues(day) : dayValuesFrom(form),
         errors: add ? {} : failure.errors,
         addError: add ? Object.values(failure.errors)[0] : undefined,
@@ -114,6 +137,7 @@ export default define.page<typeof handler>(({ data, state }) => {
       <h1>{title}</h1>
       <p class="muted">{t("studio.build.author", { name: day.authorName })}</p>
       {data.done && <FormNotice>{t(doneKey[data.done])}</FormNotice>}
+      {data.done === "saved" && <WhereUsed state={state} kind="day" courses={data.usedIn} saved />}
       <section aria-labelledby="usages-title">
         <h2 id="usages-title">{t("studio.days.usages")}</h2>
         {day.courses.length
@@ -138,7 +162,7 @@ export default define.page<typeof handler>(({ data, state }) => {
           items={day.steps.map((s) => ({
             linkId: s.linkId,
             title: s.title,
-            href: studioStepPath(s.stepId),
+            href: studioStepEditPath(s.stepId, { from: data.from }),
             meta: t(`training.type.${s.type}` as MessageKey),
           }))}
         />
@@ -158,6 +182,8 @@ export default define.page<typeof handler>(({ data, state }) => {
         values={data.values}
         errors={data.errors}
         submit={t("studio.build.save")}
+        hidden={{ from: data.from }}
+        notice={<WhereUsed state={state} kind="day" courses={data.usedIn} />}
       />
     </>
   );

@@ -16,20 +16,31 @@ import {
   deletePreview,
   deleteStep,
   getStep,
+  type QuestionDraft,
+  stepCourses,
   stepFormValues,
   StepInUseError,
   type StepUsage,
   updateStep,
   usages,
 } from "@/core/studio/steps.ts";
+import { type CourseRef, whereElseUsed } from "@/core/studio/usage.ts";
 import { renderMarkdown } from "@/core/markdown.ts";
 import type { FieldErrors } from "@/core/validation.ts";
-import { studioStepPath, studioStepsPath } from "@/core/paths.ts";
+import { studioStepEditPath, studioStepPath, studioStepsPath } from "@/core/paths.ts";
 import type { State } from "@/define.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { ButtonForm } from "@/components/PostForm.tsx";
 import { FormNotice } from "@/components/forms.tsx";
-import { StepForm, type StepFormValues, stepValuesFrom } from "../(_lib)/form.tsx";
+import {
+  questionOp,
+  questionsForEdit,
+  questionsFrom,
+  StepForm,
+  type StepFormValues,
+  stepValuesFrom,
+} from "../(_lib)/form.tsx";
+import { WhereUsed } from "../../(_lib)/where_used.tsx";
 import { listCategories, type TemplateCategory } from "@/core/studio/templates.ts";
 import { SaveTemplateForm } from "../../templates/(_lib)/save_form.tsx";
 
@@ -48,6 +59,12 @@ type Data =
     errors: FieldErrors;
     previewHtml: string | null;
     usages: StepUsage[];
+    /** "Where else used" (null: no notice). */
+    usedIn: CourseRef[] | null;
+    /** The course the trainer came from (kept through the form). */
+    from: string | null;
+    questions: QuestionDraft[];
+    focus?: string | null;
     done: "created" | "saved" | null;
     categories: TemplateCategory[];
   }
@@ -59,18 +76,28 @@ function head(s: { id: string; title: string; authorName: string; questionCount:
   return { id: s.id, title: s.title, authorName: s.authorName, questionCount: s.questionCount };
 }
 
+/** `from`, when it looks like an id (it only chooses what the notice says). */
+function fromOf(v: unknown): string | null {
+  return typeof v === "string" && /^[\w-]{1,64}$/.test(v) ? v : null;
+}
+
 export const handler = define.handlers<Data>({
   async GET(ctx) {
     const svc = ctx.state.services;
     const step = await getStep(svc, ctx.state.user, ctx.params.id);
     const done = ctx.url.searchParams.get("done");
+    const from = fromOf(ctx.url.searchParams.get("from"));
+    const used = await usages(svc, ctx.state.user, step.id);
     return page({
       mode: "edit",
       step: head(step),
       values: stepFormValues(step),
       errors: {},
       previewHtml: null,
-      usages: await usages(svc, ctx.state.user, step.id),
+      usages: used,
+      usedIn: whereElseUsed(stepCourses(used), from),
+      from,
+      questions: questionsForEdit(step.questions),
       categories: await listCategories(svc, ctx.state.user),
       done: (DONE as readonly string[]).includes(done ?? "") ? done as typeof DONE[number] : null,
     });
@@ -108,16 +135,34 @@ export const handler = define.handlers<Data>({
     }
     const step = await getStep(svc, user, id);
     const values = stepValuesFrom(form);
+    const from = fromOf(form.from);
+    const used = await usages(svc, user, id);
     const rest = {
       step: head(step),
-      usages: await usages(svc, user, id),
+      usages: used,
+      usedIn: whereElseUsed(stepCourses(used), from),
+      from,
       categories: await listCategories(svc, user),
     };
+    const op = questionOp(form);
+    if (op) {
+      return page<Data>({
+        mode: "edit",
+        ...rest,
+        ...op,
+        values,
+        errors: {},
+        previewHtml: null,
+        done: null,
+      });
+    }
+    const questions = questionsFrom(form);
     if (form._action === "preview") {
       return page<Data>({
         mode: "edit",
         ...rest,
         values,
+        questions,
         errors: {},
         previewHtml: renderMarkdown(values.description ?? ""),
         done: null,
@@ -125,7 +170,7 @@ export const handler = define.handlers<Data>({
     }
     try {
       await updateStep(svc, user, id, form);
-      return redirect(`${studioStepPath(id)}?done=saved`);
+      return redirect(studioStepEditPath(id, { done: "saved", from }));
     } catch (err) {
       const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
@@ -133,6 +178,7 @@ export const handler = define.handlers<Data>({
         mode: "edit",
         ...rest,
         values,
+        questions,
         errors: failure.errors,
         previewHtml: null,
         done: null,
@@ -225,6 +271,7 @@ export default define.page<typeof handler>(({ data, state }) => {
           {t(data.done === "created" ? "studio.steps.created" : "studio.steps.saved")}
         </FormNotice>
       )}
+      {data.done === "saved" && <WhereUsed state={state} kind="step" courses={data.usedIn} saved />}
       <section aria-labelledby="usages-title">
         <h2 id="usages-title">{t("studio.steps.usages")}</h2>
         {data.usages.length > 1 && (
@@ -238,8 +285,11 @@ export default define.page<typeof handler>(({ data, state }) => {
         values={data.values}
         errors={data.errors}
         submit={t("studio.steps.save")}
-        questionCount={data.step.questionCount}
+        hidden={{ from: data.from }}
+        questions={data.questions}
+        focus={data.focus}
         previewHtml={data.previewHtml}
+        notice={<WhereUsed state={state} kind="step" courses={data.usedIn} />}
       />
       <section aria-labelledby="save-template-title">
         <h2 id="save-template-title">{t("studio.templates.save")}</h2>
