@@ -71,27 +71,30 @@ import * as $65 from "./routes/register.tsx";
 import * as $66 from "./routes/settings/index.tsx";
 import * as $67 from "./routes/studio/_middleware.ts";
 import * as $68 from "./routes/studio/access/index.tsx";
-import * as $69 from "./routes/studio/courses/[id]/access.tsx";
-import * as $70 from "./routes/studio/courses/[id]/index.tsx";
-import * as $71 from "./routes/studio/courses/index.tsx";
-import * as $72 from "./routes/studio/courses/new.tsx";
-import * as $73 from "./routes/studio/days/[id]/index.tsx";
-import * as $74 from "./routes/studio/days/index.tsx";
-import * as $75 from "./routes/studio/days/new.tsx";
-import * as $76 from "./routes/studio/exams/[id].tsx";
-import * as $77 from "./routes/studio/exams/index.tsx";
-import * as $78 from "./routes/studio/index.tsx";
-import * as $79 from "./routes/studio/notes/[id].tsx";
-import * as $80 from "./routes/studio/notes/index.tsx";
-import * as $81 from "./routes/studio/notes/new.tsx";
-import * as $82 from "./routes/studio/steps/[id]/index.tsx";
-import * as $83 from "./routes/studio/steps/index.tsx";
-import * as $84 from "./routes/studio/steps/new.tsx";
-import * as $85 from "./routes/studio/templates/[id].tsx";
-import * as $86 from "./routes/studio/templates/categories.tsx";
-import * as $87 from "./routes/studio/templates/index.tsx";
-import * as $88 from "./routes/studio/templates/new.tsx";
-import * as $89 from "./routes/u/[username].tsx";
+import * as $69 from "./routes/studio/archive/index.tsx";
+import * as $70 from "./routes/studio/courses/[id]/access.tsx";
+import * as $71 from "./routes/studio/courses/[id]/index.tsx";
+import * as $72 from "./routes/studio/courses/[id]/remove.tsx";
+import * as $73 from "./routes/studio/courses/index.tsx";
+import * as $74 from "./routes/studio/courses/new.tsx";
+import * as $75 from "./routes/studio/days/[id]/index.tsx";
+import * as $76 from "./routes/studio/days/[id]/remove.tsx";
+import * as $77 from "./routes/studio/days/index.tsx";
+import * as $78 from "./routes/studio/days/new.tsx";
+import * as $79 from "./routes/studio/exams/[id].tsx";
+import * as $80 from "./routes/studio/exams/index.tsx";
+import * as $81 from "./routes/studio/index.tsx";
+import * as $82 from "./routes/studio/notes/[id].tsx";
+import * as $83 from "./routes/studio/notes/index.tsx";
+import * as $84 from "./routes/studio/notes/new.tsx";
+import * as $85 from "./routes/studio/steps/[id]/index.tsx";
+import * as $86 from "./routes/studio/steps/index.tsx";
+import * as $87 from "./routes/studio/steps/new.tsx";
+import * as $88 from "./routes/studio/templates/[id].tsx";
+import * as $89 from "./routes/studio/templates/categories.tsx";
+import * as $90 from "./routes/studio/templates/index.tsx";
+import * as $91 from "./routes/studio/templates/new.tsx";
+import * as $92 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -177,27 +180,30 @@ const manifest: Manifest = {
     "./routes/settings/index.tsx": $66,
     "./routes/studio/_middleware.ts": $67,
     "./routes/studio/access/index.tsx": $68,
-    "./routes/studio/courses/[id]/access.tsx": $69,
-    "./routes/studio/courses/[id]/index.tsx": $70,
-    "./routes/studio/courses/index.tsx": $71,
-    "./routes/studio/courses/new.tsx": $72,
-    "./routes/studio/days/[id]/index.tsx": $73,
-    "./routes/studio/days/index.tsx": $74,
-    "./routes/studio/days/new.tsx": $75,
-    "./routes/studio/exams/[id].tsx": $76,
-    "./routes/studio/exams/index.tsx": $77,
-    "./routes/studio/index.tsx": $78,
-    "./routes/studio/notes/[id].tsx": $79,
-    "./routes/studio/notes/index.tsx": $80,
-    "./routes/studio/notes/new.tsx": $81,
-    "./routes/studio/steps/[id]/index.tsx": $82,
-    "./routes/studio/steps/index.tsx": $83,
-    "./routes/studio/steps/new.tsx": $84,
-    "./routes/studio/templates/[id].tsx": $85,
-    "./routes/studio/templates/categories.tsx": $86,
-    "./routes/studio/templates/index.tsx": $87,
-    "./routes/studio/templates/new.tsx": $88,
-    "./routes/u/[username].tsx": $89,
+    "./routes/studio/archive/index.tsx": $69,
+    "./routes/studio/courses/[id]/access.tsx": $70,
+    "./routes/studio/courses/[id]/index.tsx": $71,
+    "./routes/studio/courses/[id]/remove.tsx": $72,
+    "./routes/studio/courses/index.tsx": $73,
+    "./routes/studio/courses/new.tsx": $74,
+    "./routes/studio/days/[id]/index.tsx": $75,
+    "./routes/studio/days/[id]/remove.tsx": $76,
+    "./routes/studio/days/index.tsx": $77,
+    "./routes/studio/days/new.tsx": $78,
+    "./routes/studio/exams/[id].tsx": $79,
+    "./routes/studio/exams/index.tsx": $80,
+    "./routes/studio/index.tsx": $81,
+    "./routes/studio/notes/[id].tsx": $82,
+    "./routes/studio/notes/index.tsx": $83,
+    "./routes/studio/notes/new.tsx": $84,
+    "./routes/studio/steps/[id]/index.tsx": $85,
+    "./routes/studio/steps/index.tsx": $86,
+    "./routes/studio/steps/new.tsx": $87,
+    "./routes/studio/templates/[id].tsx": $88,
+    "./routes/studio/templates/categories.tsx": $89,
+    "./routes/studio/templates/index.tsx": $90,
+    "./routes/studio/templates/new.tsx": $91,
+    "./routes/u/[username].tsx": $92,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

@@ -216,6 +216,21 @@ export function studioCoursePath(id: string): string {
   return `/studio/courses/${seg(id)}`;
 }
 
+/** Delete or archive a day (GET: the confirmation; POST `_action=delete|archive`). */
+export function studioRemoveDayPath(id: string): string {
+  return `/studio/days/${seg(id)}/remove`;
+}
+
+/** Delete or archive a course (GET: the confirmation; POST `_action=delete|archive`). */
+export function studioRemoveCoursePath(id: string): string {
+  return `/studio/courses/${seg(id)}/remove`;
+}
+
+/** Archived days and courses, with "restore" (POST `_action=unarchive`, `kind`, `id`). */
+export function studioArchivePath(): string {
+  return "/studio/archive";
+}
+
 /** The studio's list of courses whose private access the trainer manages. */
 export function studioAccessPath(): string {
   return "/studio/access";

@@ -48,6 +48,8 @@ export interface CourseOutline extends CourseSummary {
   descriptionHtml: string;
   equipment: string;
   published: boolean;
+  /** Archived: out of the catalogue, still open to the learners who started it. */
+  archived: boolean;
   days: OutlineDay[];
 }
 
@@ -144,11 +146,12 @@ async function loadOutline(s: Services, slug: string): Promise<CourseOutline | n
     descriptionHtml: renderMarkdown(c.description),
     equipment: c.equipment,
     published: c.published_at !== null,
+    archived: c.archived_at !== null,
     days,
   };
 }
 
-/** The outline of any course that is not archived, drafts included (cached); no access check. */
+/** The outline of any course, drafts and archived ones included (cached); no access check. */
 export function loadCourseOutline(s: Services, slug: string): Promise<CourseOutline | null> {
   return s.cache.get(
     `outline:${slug}`,

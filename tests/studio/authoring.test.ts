@@ -22,6 +22,8 @@ globalThis.addEventListener("unload", () => t.close());
 const db = t.services.db;
 
 const anna = await signIn(t, "anna", "TRAINER");
+const boris = await signIn(t, "boris", "TRAINER");
+const moder = await signIn(t, "moder", "MODERATOR");
 const lena = await signIn(t, "lena", "USER");
 
 function post(who: Session, path: string, fields: Record<string, string>, lang?: "ru" | "en") {
@@ -278,4 +280,152 @@ Deno.test("a step's checklist items are listed on the learner's day page, as a p
   assertMatch(html, /<section class="step__checklist" aria-labelledby="checklist-[^"]+">/);
   assertStringIncludes(html, "<li>Поводок</li>");
   assertMatch(html, /<li>Лакомство &lt;b(&gt;|>)<\/li>/);
+});
+
+// --------------------------------------------------- archive and delete
+
+async function exists(table: "training_days" | "courses", id: string) {
+  return (await db.selectFrom(table).select("id").where("id", "=", id).executeTakeFirst()) !==
+    undefined;
+}
+
+Deno.test("an unused day and an unused course are deleted after a confirmation page", async () => {
+  const c = await makeCourse(t, { author: "anna", days: [{ steps: [{ type: "THEORY" }] }] });
+  const dayId = c.days[0].dayId;
+  // The editor links to the confirmation; the confirmation offers delete, names the course.
+  assertStringIncludes(
+    await see(await anna.fetch(`/studio/days/${dayId}`)),
+    `/studio/days/${dayId}/remove`,
+  );
+  const confirm = await see(await anna.fetch(`/studio/days/${dayId}/remove`));
+  assertStringIncludes(confirm, "его можно удалить насовсем");
+  assertStringIncludes(confirm, `<a href="/studio/courses/${c.courseId}">`);
+  assertStringIncludes(confirm, 'name="_action" value="delete"');
+  assert(await exists("training_days", dayId), "the confirmation page deletes nothing");
+
+  const del = await post(anna, `/studio/days/${dayId}/remove`, { _action: "delete" });
+  assertEquals(del.status, 303);
+  assertEquals(del.headers.get("location"), "/studio/days?done=deleted");
+  assert(!(await exists("training_days", dayId)));
+  const links = await db.selectFrom("day_on_course").select("id").where("day_id", "=", dayId)
+    .execute();
+  assertEquals(links.length, 0, "taken out of the course");
+  assertStringIncludes(await see(await anna.fetch("/studio/days?done=deleted")), "День удалён.");
+
+  const delCourse = await post(anna, `/studio/courses/${c.courseId}/remove`, { _action: "delete" });
+  assertEquals(delCourse.status, 303);
+  assertEquals(delCourse.headers.get("location"), "/studio/courses?done=deleted");
+  assert(!(await exists("courses", c.courseId)));
+});
+
+Deno.test("a day and a course learners follow can only be archived; the learner's pages still render; restore brings them back", async () => {
+  const c = await makeCourse(t, {
+    author: "anna",
+    days: [{ title: "Архивный день", steps: [{ type: "THEORY" }, { type: "PRACTICE" }] }],
+  });
+  const dayId = c.days[0].dayId;
+  const stepIds = await openDayAs(t, lena, c);
+  assert(stepIds.length > 0);
+
+  const confirm = await see(await anna.fetch(`/studio/days/${dayId}/remove`));
+  assertStringIncludes(confirm, "удалить его нельзя — только перенести в архив");
+  assert(!confirm.includes('name="_action" value="delete"'), "no delete button");
+  const refused = await post(anna, `/studio/days/${dayId}/remove`, { _action: "delete" }, "en");
+  assertStringIncludes(await see(refused, 409), "it cannot be deleted, only archived");
+  assert(await exists("training_days", dayId));
+
+  const archived = await post(anna, `/studio/days/${dayId}/remove`, { _action: "archive" });
+  assertEquals(archived.status, 303);
+  assertEquals(archived.headers.get("location"), "/studio/days?done=archived");
+  const list = await see(await anna.fetch("/studio/days"));
+  assert(!list.includes("Архивный день"), "hidden from the studio's list");
+  const course = await see(await anna.fetch(`/studio/courses/${c.courseId}`));
+  assert(!course.includes(`<option value="${dayId}"`), "hidden from the day choices");
+  assertStringIncludes(await see(await anna.fetch("/studio/archive")), "Архивный день");
+  // The learner's day still renders with their progress.
+  assertStringIncludes(await see(await lena.fetch(dayUrl(c))), "Архивный день");
+
+  // The course: started by lena, so archive only; out of the catalogue.
+  const courseName = `Курс ${c.slug}`;
+  const courseConfirm = await see(await anna.fetch(`/studio/courses/${c.courseId}/remove`));
+  assertStringIncludes(courseConfirm, "удалить его нельзя — только перенести в архив");
+  const refusedCourse = await post(anna, `/studio/courses/${c.courseId}/remove`, {
+    _action: "delete",
+  });
+  assertEquals(refusedCourse.status, 409);
+  await refusedCourse.body?.cancel();
+  const arch = await post(anna, `/studio/courses/${c.courseId}/remove`, { _action: "archive" });
+  assertEquals(arch.status, 303);
+  await arch.body?.cancel();
+  const stranger = await signIn(t, "stranger", "USER");
+  assert(
+    !(await see(await stranger.fetch("/courses"))).includes(courseName),
+    "out of the catalogue",
+  );
+  assertEquals((await stranger.fetch(`/courses/${c.slug}`)).status, 404);
+  // lena keeps her progress and her pages.
+  assertStringIncludes(await see(await lena.fetch(`/courses/${c.slug}`)), courseName);
+  assertStringIncludes(await see(await lena.fetch(dayUrl(c))), "Архивный день");
+  const rows = await db.selectFrom("user_steps").select("id").where("user_id", "=", lena.id)
+    .where("id", "in", stepIds).execute();
+  assertEquals(rows.length, stepIds.length);
+  // And she can go on: finishing a step works on the archived course.
+  const done = await lena.fetch(
+    `/api/v1/training/days/${c.days[0].dayOnCourseId}/steps/${c.days[0].stepOnDayIds[0]}/complete`,
+    { method: "POST" },
+  );
+  assertEquals(done.status, 200, await done.clone().text());
+  await done.body?.cancel();
+
+  // Restore from the archive page: back in the lists and the catalogue.
+  const restore = await post(anna, "/studio/archive", {
+    _action: "unarchive",
+    kind: "course",
+    id: c.courseId,
+  });
+  assertEquals(restore.status, 303);
+  assertEquals(restore.headers.get("location"), `/studio/courses/${c.courseId}?done=unarchived`);
+  await restore.body?.cancel();
+  assertStringIncludes(await see(await stranger.fetch("/courses")), courseName);
+  const restoreDay = await post(anna, "/studio/archive", {
+    _action: "unarchive",
+    kind: "day",
+    id: dayId,
+  });
+  assertEquals(restoreDay.status, 303);
+  await restoreDay.body?.cancel();
+  assertStringIncludes(await see(await anna.fetch("/studio/days")), "Архивный день");
+});
+
+Deno.test("archive and delete: trainer B gets 404 on A's day and course, staff may, a learner gets 403", async () => {
+  const c = await makeCourse(t, { author: "anna", days: [{ steps: [{ type: "THEORY" }] }] });
+  const dayId = c.days[0].dayId;
+  for (const path of [`/studio/days/${dayId}/remove`, `/studio/courses/${c.courseId}/remove`]) {
+    const get = await boris.fetch(path);
+    assertEquals(get.status, 404, path);
+    await get.body?.cancel();
+    for (const _action of ["archive", "delete"]) {
+      const res = await post(boris, path, { _action });
+      assertEquals(res.status, 404, `${path} ${_action}`);
+      await res.body?.cancel();
+    }
+    const learner = await lena.fetch(path);
+    assertEquals(learner.status, 403, path);
+    await learner.body?.cancel();
+    await see(await moder.fetch(path));
+  }
+  assert(await exists("training_days", dayId));
+  assert(await exists("courses", c.courseId));
+  // Restoring someone else's archived day is 404 too.
+  await db.updateTable("training_days").set({ archived_at: new Date() }).where("id", "=", dayId)
+    .execute();
+  const res = await post(boris, "/studio/archive", {
+    _action: "unarchive",
+    kind: "day",
+    id: dayId,
+  });
+  assertEquals(res.status, 404);
+  await res.body?.cancel();
+  assert(!(await see(await boris.fetch("/studio/archive"))).includes(dayId));
+  assertEquals((await lena.fetch("/studio/archive")).status, 403);
 });

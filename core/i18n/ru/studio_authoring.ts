@@ -47,4 +47,54 @@ export const studioAuthoring = {
   },
   "studio.authoring.used.before": "Изменения увидят ученики всех этих курсов.",
   "studio.authoring.used.after": "Изменения уже видят ученики всех этих курсов.",
+  "studio.authoring.day.inUse":
+    "На этом дне есть прогресс учеников ({learners}): удалить его нельзя, только архивировать.",
+  "studio.authoring.course.inUse":
+    "Этот курс уже проходят ученики ({learners}): удалить его нельзя, только архивировать.",
+  "studio.authoring.remove": "Удалить или в архив…",
+  "studio.authoring.remove.title.day": "Удалить день «{title}»?",
+  "studio.authoring.remove.title.course": "Удалить курс «{title}»?",
+  "studio.authoring.delete.text.day": "Этот день никто не начинал: его можно удалить насовсем.",
+  "studio.authoring.delete.courses": "Он будет убран из курсов:",
+  "studio.authoring.delete.text.course":
+    "Этот курс никто не начинал: его можно удалить насовсем. Его дни останутся в списке ваших дней.",
+  "studio.authoring.archiveOnly.day": {
+    one:
+      "На этом дне есть прогресс {count}\u00a0ученика, поэтому удалить его нельзя — только перенести в архив.",
+    few:
+      "На этом дне есть прогресс {count}\u00a0учеников, поэтому удалить его нельзя — только перенести в архив.",
+    many:
+      "На этом дне есть прогресс {count}\u00a0учеников, поэтому удалить его нельзя — только перенести в архив.",
+    other:
+      "На этом дне есть прогресс {count}\u00a0ученика, поэтому удалить его нельзя — только перенести в архив.",
+  },
+  "studio.authoring.archiveOnly.course": {
+    one:
+      "Этот курс начал {count}\u00a0ученик, поэтому удалить его нельзя — только перенести в архив.",
+    few:
+      "Этот курс начали {count}\u00a0ученика, поэтому удалить его нельзя — только перенести в архив.",
+    many:
+      "Этот курс начали {count}\u00a0учеников, поэтому удалить его нельзя — только перенести в архив.",
+    other:
+      "Этот курс начали {count}\u00a0ученика, поэтому удалить его нельзя — только перенести в архив.",
+  },
+  "studio.authoring.archive.text.day":
+    "В архиве день скрыт из ваших списков и из выбора при сборке курсов. В курсах, где он уже есть, он остаётся: ученики продолжают заниматься, их прогресс и дневник сохраняются.",
+  "studio.authoring.archive.text.course":
+    "В архиве курс скрыт из каталога и ваших списков. Ученики, которые его начали, сохраняют прогресс, результаты экзаменов и дневник и по-прежнему открывают курс.",
+  "studio.authoring.confirm.delete": "Удалить насовсем",
+  "studio.authoring.confirm.archive": "Перенести в архив",
+  "studio.authoring.confirm.cancel": "Отмена",
+  "studio.authoring.done.deleted.day": "День удалён.",
+  "studio.authoring.done.deleted.course": "Курс удалён.",
+  "studio.authoring.done.archived.day": "День перенесён в архив.",
+  "studio.authoring.done.archived.course": "Курс перенесён в архив.",
+  "studio.authoring.done.unarchived": "Возвращено из архива.",
+  "studio.authoring.archive.title.day": "Архив дней",
+  "studio.authoring.archive.title.course": "Архив курсов",
+  "studio.authoring.archive.hint": "Скрыты из списков и каталога; прогресс учеников сохранён.",
+  "studio.authoring.unarchive": "Вернуть из архива: {title}",
+  "studio.authoring.archive.title": "Архив",
+  "studio.authoring.archive.empty": "Пусто.",
+  "studio.authoring.archive.link": "Архив",
 };

@@ -30,6 +30,7 @@ import {
   studioCoursePath,
   studioCoursesPath,
   studioDayEditPath,
+  studioRemoveCoursePath,
 } from "@/core/paths.ts";
 import type { MessageKey } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
@@ -38,7 +39,15 @@ import { FormNotice } from "@/components/forms.tsx";
 import { CourseForm, type CourseFormValues, courseValuesFrom } from "../(_lib)/form.tsx";
 import { AddForm, OrderedList } from "../../(_lib)/ordered.tsx";
 
-const DONE = ["created", "saved", "removed", "archived", "published", "unpublished"] as const;
+const DONE = [
+  "created",
+  "saved",
+  "removed",
+  "archived",
+  "published",
+  "unpublished",
+  "unarchived",
+] as const;
 type Done = typeof DONE[number];
 
 interface Data {
@@ -137,6 +146,7 @@ export default define.page<typeof handler>(({ data, state }) => {
     archived: "studio.build.archived",
     published: "studio.courses.publishedDone",
     unpublished: "studio.courses.unpublishedDone",
+    unarchived: "studio.authoring.done.unarchived",
   };
   return (
     <>
@@ -203,6 +213,11 @@ export default define.page<typeof handler>(({ data, state }) => {
         submit={t("studio.build.save")}
         slugLocked={course.published}
       />
+      <p class="studio-delete">
+        <a href={studioRemoveCoursePath(course.id)} class="button button--danger">
+          {t("studio.authoring.remove")}
+        </a>
+      </p>
     </>
   );
 });

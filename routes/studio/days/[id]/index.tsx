@@ -26,6 +26,7 @@ import {
   studioDayEditPath,
   studioDayPath,
   studioDaysPath,
+  studioRemoveDayPath,
   studioStepEditPath,
 } from "@/core/paths.ts";
 import { type CourseRef, whereElseUsed } from "@/core/studio/usage.ts";
@@ -36,7 +37,7 @@ import { FormNotice } from "@/components/forms.tsx";
 import { DayForm, type DayFormValues, dayValuesFrom } from "../(_lib)/form.tsx";
 import { AddForm, OrderedList } from "../../(_lib)/ordered.tsx";
 
-const DONE = ["created", "saved", "removed", "archived"] as const;
+const DONE = ["created", "saved", "removed", "archived", "unarchived"] as const;
 type Done = typeof DONE[number];
 
 interface Data {
@@ -127,6 +128,7 @@ export default define.page<typeof handler>(({ data, state }) => {
     saved: "studio.build.saved",
     removed: "studio.build.removed",
     archived: "studio.build.archived",
+    unarchived: "studio.authoring.done.unarchived",
   };
   return (
     <>
@@ -185,6 +187,11 @@ export default define.page<typeof handler>(({ data, state }) => {
         hidden={{ from: data.from }}
         notice={<WhereUsed state={state} kind="day" courses={data.usedIn} />}
       />
+      <p class="studio-delete">
+        <a href={studioRemoveDayPath(day.id)} class="button button--danger">
+          {t("studio.authoring.remove")}
+        </a>
+      </p>
     </>
   );
 });
