@@ -429,3 +429,122 @@ Deno.test("archive and delete: trainer B gets 404 on A's day and course, staff m
   assert(!(await see(await boris.fetch("/studio/archive"))).includes(dayId));
   assertEquals((await lena.fetch("/studio/archive")).status, 403);
 });
+
+// ------------------------------------------------------- template editing
+
+async function makeTemplate(authorId: string, opts: { isPublic?: boolean } = {}) {
+  const id = newId();
+  await db.insertInto("step_templates").values({
+    id,
+    title: "Шаблон «Сидеть»",
+    type: "EXAMINATION",
+    description: "Описание шаблона",
+    checklist: json(QUESTIONS),
+    requires_written_feedback: true,
+    tags: json(["щенок"]),
+    is_public: opts.isPublic ?? true,
+    usage_count: 3,
+    author_id: authorId,
+  }).execute();
+  return id;
+}
+
+Deno.test("a template's author edits its content, test, category and tags; bad input comes back with ru/en messages", async () => {
+  const id = await makeTemplate(anna.id);
+  const page = await see(await anna.fetch(`/studio/templates/${id}`));
+  assertStringIncludes(page, 'name="edit" value="1"');
+  assertMatch(page, /name="q\.1\.id" value="q2"/);
+  const category = await db.selectFrom("step_categories").select("id").limit(1)
+    .executeTakeFirstOrThrow();
+
+  const fields = {
+    edit: "1",
+    title: "Шаблон «Лежать»",
+    type: "EXAMINATION",
+    description: "Новое описание",
+    categoryId: category.id,
+    tags: "взрослая собака, контакт",
+    "q.0.id": "q2",
+    "q.0.question": "Хвалить сразу?",
+    "q.0.option.0": "Да",
+    "q.0.option.1": "Нет",
+    "q.0.correct": "0",
+  };
+  const bad = await post(anna, `/studio/templates/${id}`, {
+    ...fields,
+    title: "Л",
+    tags: Array.from({ length: 11 }, (_, i) => `тег${i}`).join(","),
+    "q.0.correct": "",
+  });
+  const ru = await see(bad, 422);
+  assertMatch(ru, /id="title-error">/);
+  assertMatch(ru, /id="tags-error">Не больше 10/);
+  assertMatch(ru, /id="q\.0\.correct-error">Отметьте верный вариант/);
+  assertStringIncludes(ru, "Новое описание");
+  const en = await see(
+    await post(anna, `/studio/templates/${id}`, { ...fields, title: "Л" }, "en"),
+    422,
+  );
+  assertMatch(en, /id="title-error">/);
+  assertStringIncludes(en, "Edit the template");
+
+  // An "add question" press saves nothing and keeps what was typed.
+  const op = await see(
+    await post(anna, `/studio/templates/${id}`, { ...fields, op: "addQuestion" }),
+  );
+  assertStringIncludes(op, 'value="Шаблон «Лежать»"');
+  assertStringIncludes(op, 'name="q.1.question"');
+
+  const ok = await post(anna, `/studio/templates/${id}`, fields);
+  assertEquals(ok.status, 303);
+  assertEquals(ok.headers.get("location"), `/studio/templates/${id}?done=edited`);
+  await ok.body?.cancel();
+  const row = await db.selectFrom("step_templates").selectAll().where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  assertEquals(row.title, "Шаблон «Лежать»");
+  assertEquals(row.category_id, category.id);
+  assertEquals(row.tags, ["взрослая собака", "контакт"]);
+  assertEquals(row.checklist.map((q) => q.id), ["q2"], "the kept question keeps its id");
+  assertEquals(row.usage_count, 3, "editing is not a use");
+  assertStringIncludes(
+    await see(await anna.fetch(ok.headers.get("location")!)),
+    "Шаблон сохранён.",
+  );
+
+  // A moderator may edit it too.
+  const mod = await post(moder, `/studio/templates/${id}`, {
+    ...fields,
+    title: "Шаблон модератора",
+  });
+  assertEquals(mod.status, 303);
+  await mod.body?.cancel();
+});
+
+Deno.test("template editing: trainer B sees a public template read-only and gets 404 on edit and on a private one; a learner gets 403", async () => {
+  const pub = await makeTemplate(anna.id);
+  const priv = await makeTemplate(anna.id, { isPublic: false });
+  const view = await see(await boris.fetch(`/studio/templates/${pub}`));
+  assert(!view.includes('name="edit"'), "no edit form for trainer B");
+  const edit = await post(boris, `/studio/templates/${pub}`, {
+    edit: "1",
+    title: "Чужая правка",
+    type: "THEORY",
+  });
+  assertEquals(edit.status, 404);
+  await edit.body?.cancel();
+  const hidden = await boris.fetch(`/studio/templates/${priv}`);
+  assertEquals(hidden.status, 404);
+  await hidden.body?.cancel();
+  const row = await db.selectFrom("step_templates").select("title").where("id", "=", pub)
+    .executeTakeFirstOrThrow();
+  assertEquals(row.title, "Шаблон «Сидеть»");
+  for (
+    const res of [
+      await lena.fetch(`/studio/templates/${pub}`),
+      await post(lena, `/studio/templates/${pub}`, { edit: "1", title: "x", type: "THEORY" }),
+    ]
+  ) {
+    assertEquals(res.status, 403);
+    await res.body?.cancel();
+  }
+});

@@ -78,4 +78,7 @@ export const studioAuthoring: { [K in keyof typeof ru]: Message } = {
   "studio.authoring.archive.title": "Archive",
   "studio.authoring.archive.empty": "Nothing here.",
   "studio.authoring.archive.link": "Archive",
+  "studio.authoring.tpl.edit": "Edit the template",
+  "studio.authoring.tpl.save": "Save the template",
+  "studio.authoring.tpl.saved": "The template was saved.",
 };

@@ -97,4 +97,7 @@ export const studioAuthoring = {
   "studio.authoring.archive.title": "Архив",
   "studio.authoring.archive.empty": "Пусто.",
   "studio.authoring.archive.link": "Архив",
+  "studio.authoring.tpl.edit": "Изменить шаблон",
+  "studio.authoring.tpl.save": "Сохранить шаблон",
+  "studio.authoring.tpl.saved": "Шаблон сохранён.",
 };

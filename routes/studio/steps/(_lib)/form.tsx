@@ -63,7 +63,20 @@ export function questionOp(
 }
 
 export function StepForm(
-  { state, action, hidden, values, errors, submit, questions, focus, previewHtml, notice }: {
+  {
+    state,
+    action,
+    hidden,
+    values,
+    errors,
+    submit,
+    questions,
+    focus,
+    previewHtml,
+    notice,
+    extra,
+    extraLabels,
+  }: {
     state: State;
     action: string;
     /** Hidden fields carried through the form (e.g. `from`). */
@@ -79,6 +92,10 @@ export function StepForm(
     previewHtml?: string | null;
     /** Shown just above the save button (e.g. where else the step is used). */
     notice?: ComponentChildren;
+    /** More fields after the step's own (a template's category and tags). */
+    extra?: ComponentChildren;
+    /** Labels of the `extra` fields, for the error list. */
+    extraLabels?: Record<string, string>;
   },
 ) {
   const { t } = state;
@@ -102,7 +119,7 @@ export function StepForm(
       action={action}
       hidden={hidden}
       errors={errors}
-      labels={{ ...labels(STEP_FORM_FIELDS), ...questionLabels }}
+      labels={{ ...labels(STEP_FORM_FIELDS), ...extraLabels, ...questionLabels }}
       submit={submit}
       class="step-form"
       aside={
@@ -192,6 +209,7 @@ export function StepForm(
         open={values.type === "EXAMINATION" || examErrors || !!focus}
         focus={focus}
       />
+      {extra}
       {notice}
     </PostForm>
   );
