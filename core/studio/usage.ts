@@ -32,3 +32,8 @@ export function whereElseUsed(
   if (from && courses.some((c) => c.id !== from)) return [...courses];
   return null;
 }
+
+/** The `from` query or form value, when it looks like an id (it only chooses what the notice says). */
+export function fromParam(v: unknown): string | null {
+  return typeof v === "string" && /^[\w-]{1,64}$/.test(v) ? v : null;
+}

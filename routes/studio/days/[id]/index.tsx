@@ -29,7 +29,7 @@ import {
   studioRemoveDayPath,
   studioStepEditPath,
 } from "@/core/paths.ts";
-import { type CourseRef, whereElseUsed } from "@/core/studio/usage.ts";
+import { type CourseRef, fromParam, whereElseUsed } from "@/core/studio/usage.ts";
 import { WhereUsed } from "../../(_lib)/where_used.tsx";
 import type { MessageKey } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
@@ -53,17 +53,12 @@ interface Data {
   usedIn: CourseRef[] | null;
 }
 
-/** `from`, when it looks like an id (it only chooses what the notice says). */
-function fromOf(v: unknown): string | null {
-  return typeof v === "string" && /^[\w-]{1,64}$/.test(v) ? v : null;
-}
-
 export const handler = define.handlers<Data>({
   async GET(ctx) {
     const svc = ctx.state.services;
     const day = await getDay(svc, ctx.state.user, ctx.params.id);
     const done = ctx.url.searchParams.get("done") ?? "";
-    const from = fromOf(ctx.url.searchParams.get("from"));
+    const from = fromParam(ctx.url.searchParams.get("from"));
     return page({
       day,
       from,
@@ -80,7 +75,7 @@ export const handler = define.handlers<Data>({
     const id = ctx.params.id;
     const form = await formObject(ctx);
     const back = studioDayPath(id);
-    const from = fromOf(form.from);
+    const from = fromParam(form.from);
     const linkId = typeof form.linkId === "string" ? form.linkId : "";
     try {
       switch (form._action) {

@@ -24,7 +24,7 @@ import {
   updateStep,
   usages,
 } from "@/core/studio/steps.ts";
-import { type CourseRef, whereElseUsed } from "@/core/studio/usage.ts";
+import { type CourseRef, fromParam, whereElseUsed } from "@/core/studio/usage.ts";
 import { renderMarkdown } from "@/core/markdown.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { studioStepEditPath, studioStepPath, studioStepsPath } from "@/core/paths.ts";
@@ -76,17 +76,12 @@ function head(s: { id: string; title: string; authorName: string; questionCount:
   return { id: s.id, title: s.title, authorName: s.authorName, questionCount: s.questionCount };
 }
 
-/** `from`, when it looks like an id (it only chooses what the notice says). */
-function fromOf(v: unknown): string | null {
-  return typeof v === "string" && /^[\w-]{1,64}$/.test(v) ? v : null;
-}
-
 export const handler = define.handlers<Data>({
   async GET(ctx) {
     const svc = ctx.state.services;
     const step = await getStep(svc, ctx.state.user, ctx.params.id);
     const done = ctx.url.searchParams.get("done");
-    const from = fromOf(ctx.url.searchParams.get("from"));
+    const from = fromParam(ctx.url.searchParams.get("from"));
     const used = await usages(svc, ctx.state.user, step.id);
     return page({
       mode: "edit",
@@ -135,7 +130,7 @@ export const handler = define.handlers<Data>({
     }
     const step = await getStep(svc, user, id);
     const values = stepValuesFrom(form);
-    const from = fromOf(form.from);
+    const from = fromParam(form.from);
     const used = await usages(svc, user, id);
     const rest = {
       step: head(step),
