@@ -3,7 +3,8 @@
  * remove) and publish or unpublish it. One URL, POSTs told apart by
  * `_action`: save (default), `add`, `up`, `down`, `remove`, `publish`,
  * `unpublish`. Publishing an incomplete course comes back (422) with the
- * list of what is missing. Another trainer's course answers 404.
+ * list of what is missing. Deleting or archiving the course is `…/remove`.
+ * Another trainer's course answers 404.
  */
 import { define } from "@/define.ts";
 import { page } from "@/framework/mod.ts";

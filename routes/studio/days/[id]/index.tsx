@@ -1,8 +1,10 @@
 /**
  * `/studio/days/<id>`: edit a day, its ordered steps (add, up, down, remove)
  * and see the courses that use it. One URL, POSTs told apart by `_action`:
- * save (default), `add`, `up`, `down`, `remove`. Another trainer's day
- * answers 404 (core/studio/days.ts).
+ * save (default), `add`, `up`, `down`, `remove` (a step link). "Where else
+ * used" is named above the save button and after it (`from`: the course the
+ * trainer came from); deleting or archiving the day is `…/remove`. Another
+ * trainer's day answers 404 (core/studio/days.ts).
  */
 import { define } from "@/define.ts";
 import { page } from "@/framework/mod.ts";

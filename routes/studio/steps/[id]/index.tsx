@@ -3,8 +3,11 @@
  * One URL, POSTs told apart by `_action`: save (the default submit),
  * `preview` (the form comes back with the rendered description), `delete`
  * (a confirmation page, or 409 when learners have progress on the step) and
- * `delete` with `confirm=1` (deletes, then back to the list). Another
- * trainer's step answers 404 (core/studio/steps.ts).
+ * `delete` with `confirm=1` (deletes, then back to the list); a test editor
+ * button (`op`) brings the form back changed, unsaved. When the step reaches
+ * more than one course (or one other than `from`, the course the trainer came
+ * from), the form names them above the save button, and again after it.
+ * Another trainer's step answers 404 (core/studio/steps.ts).
  */
 import { define } from "@/define.ts";
 import { page } from "@/framework/mod.ts";
