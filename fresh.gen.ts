@@ -83,29 +83,32 @@ import * as $77 from "./routes/register.tsx";
 import * as $78 from "./routes/settings/index.tsx";
 import * as $79 from "./routes/studio/_middleware.ts";
 import * as $80 from "./routes/studio/access/index.tsx";
-import * as $81 from "./routes/studio/courses/[id]/access.tsx";
-import * as $82 from "./routes/studio/courses/[id]/index.tsx";
-import * as $83 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $84 from "./routes/studio/courses/index.tsx";
-import * as $85 from "./routes/studio/courses/new.tsx";
-import * as $86 from "./routes/studio/days/[id]/index.tsx";
-import * as $87 from "./routes/studio/days/index.tsx";
-import * as $88 from "./routes/studio/days/new.tsx";
-import * as $89 from "./routes/studio/exams/[id].tsx";
-import * as $90 from "./routes/studio/exams/index.tsx";
-import * as $91 from "./routes/studio/index.tsx";
-import * as $92 from "./routes/studio/notes/[id].tsx";
-import * as $93 from "./routes/studio/notes/index.tsx";
-import * as $94 from "./routes/studio/notes/new.tsx";
-import * as $95 from "./routes/studio/steps/[id]/index.tsx";
-import * as $96 from "./routes/studio/steps/[id]/media.tsx";
-import * as $97 from "./routes/studio/steps/index.tsx";
-import * as $98 from "./routes/studio/steps/new.tsx";
-import * as $99 from "./routes/studio/templates/[id].tsx";
-import * as $100 from "./routes/studio/templates/categories.tsx";
-import * as $101 from "./routes/studio/templates/index.tsx";
-import * as $102 from "./routes/studio/templates/new.tsx";
-import * as $103 from "./routes/u/[username].tsx";
+import * as $81 from "./routes/studio/archive/index.tsx";
+import * as $82 from "./routes/studio/courses/[id]/access.tsx";
+import * as $83 from "./routes/studio/courses/[id]/index.tsx";
+import * as $84 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $85 from "./routes/studio/courses/[id]/remove.tsx";
+import * as $86 from "./routes/studio/courses/index.tsx";
+import * as $87 from "./routes/studio/courses/new.tsx";
+import * as $88 from "./routes/studio/days/[id]/index.tsx";
+import * as $89 from "./routes/studio/days/[id]/remove.tsx";
+import * as $90 from "./routes/studio/days/index.tsx";
+import * as $91 from "./routes/studio/days/new.tsx";
+import * as $92 from "./routes/studio/exams/[id].tsx";
+import * as $93 from "./routes/studio/exams/index.tsx";
+import * as $94 from "./routes/studio/index.tsx";
+import * as $95 from "./routes/studio/notes/[id].tsx";
+import * as $96 from "./routes/studio/notes/index.tsx";
+import * as $97 from "./routes/studio/notes/new.tsx";
+import * as $98 from "./routes/studio/steps/[id]/index.tsx";
+import * as $99 from "./routes/studio/steps/[id]/media.tsx";
+import * as $100 from "./routes/studio/steps/index.tsx";
+import * as $101 from "./routes/studio/steps/new.tsx";
+import * as $102 from "./routes/studio/templates/[id].tsx";
+import * as $103 from "./routes/studio/templates/categories.tsx";
+import * as $104 from "./routes/studio/templates/index.tsx";
+import * as $105 from "./routes/studio/templates/new.tsx";
+import * as $106 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -206,29 +209,32 @@ const manifest: Manifest = {
     "./routes/settings/index.tsx": $78,
     "./routes/studio/_middleware.ts": $79,
     "./routes/studio/access/index.tsx": $80,
-    "./routes/studio/courses/[id]/access.tsx": $81,
-    "./routes/studio/courses/[id]/index.tsx": $82,
-    "./routes/studio/courses/[id]/logo.tsx": $83,
-    "./routes/studio/courses/index.tsx": $84,
-    "./routes/studio/courses/new.tsx": $85,
-    "./routes/studio/days/[id]/index.tsx": $86,
-    "./routes/studio/days/index.tsx": $87,
-    "./routes/studio/days/new.tsx": $88,
-    "./routes/studio/exams/[id].tsx": $89,
-    "./routes/studio/exams/index.tsx": $90,
-    "./routes/studio/index.tsx": $91,
-    "./routes/studio/notes/[id].tsx": $92,
-    "./routes/studio/notes/index.tsx": $93,
-    "./routes/studio/notes/new.tsx": $94,
-    "./routes/studio/steps/[id]/index.tsx": $95,
-    "./routes/studio/steps/[id]/media.tsx": $96,
-    "./routes/studio/steps/index.tsx": $97,
-    "./routes/studio/steps/new.tsx": $98,
-    "./routes/studio/templates/[id].tsx": $99,
-    "./routes/studio/templates/categories.tsx": $100,
-    "./routes/studio/templates/index.tsx": $101,
-    "./routes/studio/templates/new.tsx": $102,
-    "./routes/u/[username].tsx": $103,
+    "./routes/studio/archive/index.tsx": $81,
+    "./routes/studio/courses/[id]/access.tsx": $82,
+    "./routes/studio/courses/[id]/index.tsx": $83,
+    "./routes/studio/courses/[id]/logo.tsx": $84,
+    "./routes/studio/courses/[id]/remove.tsx": $85,
+    "./routes/studio/courses/index.tsx": $86,
+    "./routes/studio/courses/new.tsx": $87,
+    "./routes/studio/days/[id]/index.tsx": $88,
+    "./routes/studio/days/[id]/remove.tsx": $89,
+    "./routes/studio/days/index.tsx": $90,
+    "./routes/studio/days/new.tsx": $91,
+    "./routes/studio/exams/[id].tsx": $92,
+    "./routes/studio/exams/index.tsx": $93,
+    "./routes/studio/index.tsx": $94,
+    "./routes/studio/notes/[id].tsx": $95,
+    "./routes/studio/notes/index.tsx": $96,
+    "./routes/studio/notes/new.tsx": $97,
+    "./routes/studio/steps/[id]/index.tsx": $98,
+    "./routes/studio/steps/[id]/media.tsx": $99,
+    "./routes/studio/steps/index.tsx": $100,
+    "./routes/studio/steps/new.tsx": $101,
+    "./routes/studio/templates/[id].tsx": $102,
+    "./routes/studio/templates/categories.tsx": $103,
+    "./routes/studio/templates/index.tsx": $104,
+    "./routes/studio/templates/new.tsx": $105,
+    "./routes/u/[username].tsx": $106,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

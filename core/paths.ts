@@ -130,6 +130,33 @@ export function studioStepPath(id: string): string {
   return `/studio/steps/${seg(id)}`;
 }
 
+/**
+ * A step's or day's editor with its query: `from` (the course the trainer
+ * came from, so "where else used" can name the others) and `done` (what was
+ * just done, after a redirect).
+ */
+function editorQuery(path: string, query: { from?: string | null; done?: string | null }) {
+  const p = new URLSearchParams();
+  if (query.done) p.set("done", query.done);
+  if (query.from) p.set("from", query.from);
+  const s = p.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export function studioStepEditPath(
+  id: string,
+  query: { from?: string | null; done?: string | null } = {},
+): string {
+  return editorQuery(studioStepPath(id), query);
+}
+
+export function studioDayEditPath(
+  id: string,
+  query: { from?: string | null; done?: string | null } = {},
+): string {
+  return editorQuery(`/studio/days/${seg(id)}`, query);
+}
+
 /** `POST` `{markdown}` → `{html}`: the step editor's live preview. */
 export function studioPreviewApiPath(): string {
   return "/api/v1/studio/preview";
@@ -225,6 +252,21 @@ export function studioNewCoursePath(): string {
 /** A course's editor (GET), its save, day list changes and publishing (POST with `_action`). */
 export function studioCoursePath(id: string): string {
   return `/studio/courses/${seg(id)}`;
+}
+
+/** Delete or archive a day (GET: the confirmation; POST `_action=delete|archive`). */
+export function studioRemoveDayPath(id: string): string {
+  return `/studio/days/${seg(id)}/remove`;
+}
+
+/** Delete or archive a course (GET: the confirmation; POST `_action=delete|archive`). */
+export function studioRemoveCoursePath(id: string): string {
+  return `/studio/courses/${seg(id)}/remove`;
+}
+
+/** Archived days and courses, with "restore" (POST `_action=unarchive`, `kind`, `id`). */
+export function studioArchivePath(): string {
+  return "/studio/archive";
 }
 
 /** The studio's list of courses whose private access the trainer manages. */

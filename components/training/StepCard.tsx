@@ -223,6 +223,20 @@ function Media({ step, t }: { step: StepView; t: Translator }) {
   );
 }
 
+/** A PRACTICE/THEORY step's plain checklist: a labelled list, no script. */
+function ChecklistItems({ step, t }: { step: StepView; t: Translator }) {
+  if (!step.checklistItems.length) return null;
+  const id = `checklist-${step.stepOnDayId}`;
+  return (
+    <section class="step__checklist" aria-labelledby={id}>
+      <h3 id={id} class="step__checklist-title">{t("training.step.checklist")}</h3>
+      <ul>
+        {step.checklistItems.map((item, i) => <li key={i}>{item}</li>)}
+      </ul>
+    </section>
+  );
+}
+
 function Work(p: StepCardProps) {
   const { step, t, csrf, action } = p;
   const L = trainingLabels(t);
@@ -384,15 +398,7 @@ export function StepCard(p: StepCardProps) {
         <div class="step__body">
           <Media step={step} t={t} />
           <div class="prose" dangerouslySetInnerHTML={{ __html: step.descriptionHtml }} />
-          {step.checklistItems.length > 0 && (
-            <section
-              class="step__checklist"
-              aria-labelledby={`checklist-${step.stepOnDayId}`}
-            >
-              <h3 id={`checklist-${step.stepOnDayId}`}>{t("training.step.checklist")}</h3>
-              <ul>{step.checklistItems.map((item, i) => <li key={i}>{item}</li>)}</ul>
-            </section>
-          )}
+          <ChecklistItems step={step} t={t} />
           <Work {...p} />
         </div>
       </details>

@@ -2,7 +2,9 @@
  * Who may see a course. The rule is the same for list, page and API: a
  * course is visible when it is published and PUBLIC; or published, PRIVATE,
  * and the user has a `course_access` row; or to its author and to staff
- * (moderators, admins), drafts included. Everyone else gets "not found",
+ * (moderators, admins), drafts included. An archived course is out of the
+ * catalogue and open only to the learners who started it (and its author and
+ * staff). Everyone else gets "not found",
  * never a hint that it exists. The catalogue applies the same rule in SQL
  * (`./catalogue.ts`); files under `courses/<courseId>/` follow it too.
  */
@@ -47,15 +49,29 @@ export async function requireCourse(
 
 export async function canViewCourse(
   s: Services,
-  course: { id: string; access: CourseAccessKind; published: boolean; authorId: string },
+  course: {
+    id: string;
+    access: CourseAccessKind;
+    published: boolean;
+    authorId: string;
+    archived?: boolean;
+  },
   viewer: Viewer | null,
 ): Promise<boolean> {
   if (viewer && (viewer.id === course.authorId || isStaff(viewer))) return true;
   if (!course.published) return false;
+  // An archived course stays open only to the learners who started it.
+  if (course.archived && !(viewer && await startedCourse(s, course.id, viewer.id))) return false;
   if (course.access === "PUBLIC") return true;
   if (!viewer) return false;
   const row = await s.db.selectFrom("course_access").select(sql<number>`1`.as("one"))
     .where("course_id", "=", course.id).where("user_id", "=", viewer.id).executeTakeFirst();
+  return row !== undefined;
+}
+
+async function startedCourse(s: Services, courseId: string, userId: string): Promise<boolean> {
+  const row = await s.db.selectFrom("user_courses").select(sql<number>`1`.as("one"))
+    .where("course_id", "=", courseId).where("user_id", "=", userId).executeTakeFirst();
   return row !== undefined;
 }
 
@@ -68,13 +84,19 @@ registerMediaAccess("courses", async (s, viewer, parts) => {
   const courseId = parts[1];
   if (parts.length !== 3 || !isId(courseId)) return false;
   const c = await s.db.selectFrom("courses")
-    .select(["id", "access", "published_at", "author_id"])
-    .where("id", "=", courseId).where("archived_at", "is", null)
+    .select(["id", "access", "published_at", "author_id", "archived_at"])
+    .where("id", "=", courseId)
     .executeTakeFirst();
   if (!c) return false;
   return await canViewCourse(
     s,
-    { id: c.id, access: c.access, published: c.published_at !== null, authorId: c.author_id },
+    {
+      id: c.id,
+      access: c.access,
+      published: c.published_at !== null,
+      authorId: c.author_id,
+      archived: c.archived_at !== null,
+    },
     viewer,
   );
 });

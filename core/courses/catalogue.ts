@@ -60,7 +60,8 @@ function catalogueSelect(db: Kysely<Database>) {
           .select(eb.fn.countAll<number>().as("n"))
           .as("day_count"),
     ])
-    .where("c.published_at", "is not", null);
+    .where("c.published_at", "is not", null)
+    .where("c.archived_at", "is", null);
 }
 
 type CatalogueRow = Awaited<ReturnType<ReturnType<typeof catalogueSelect>["execute"]>>[number];

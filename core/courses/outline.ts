@@ -50,6 +50,8 @@ export interface CourseOutline extends CourseSummary {
   published: boolean;
   /** Learners give their and their pet's names before day 1 (core/personalisation/). */
   personalised: boolean;
+  /** Archived: out of the catalogue, still open to the learners who started it. */
+  archived: boolean;
   days: OutlineDay[];
 }
 
@@ -147,11 +149,12 @@ async function loadOutline(s: Services, slug: string): Promise<CourseOutline | n
     equipment: c.equipment,
     published: c.published_at !== null,
     personalised: c.personalised,
+    archived: c.archived_at !== null,
     days,
   };
 }
 
-/** The outline of any course that is not archived, drafts included (cached); no access check. */
+/** The outline of any course, drafts and archived ones included (cached); no access check. */
 export function loadCourseOutline(s: Services, slug: string): Promise<CourseOutline | null> {
   return s.cache.get(
     `outline:${slug}`,

@@ -24,7 +24,11 @@ export interface CourseSummary {
   authorAvatarKey: string | null;
 }
 
-/** A course with its author's name and avatar: what every view of a course starts from. */
+/**
+ * A course with its author's name and avatar: what every view of a course
+ * starts from. Archived courses are included (their followers still open
+ * them, `canViewCourse`); lists leave them out themselves.
+ */
 export function courseWithAuthor(db: Kysely<Database>) {
   return db
     .selectFrom("courses as c")
@@ -47,8 +51,8 @@ export function courseWithAuthor(db: Kysely<Database>) {
       "u.username",
       "p.full_name",
       "p.avatar_key",
-    ])
-    .where("c.archived_at", "is", null);
+      "c.archived_at",
+    ]);
 }
 
 export type CourseWithAuthorRow = Awaited<

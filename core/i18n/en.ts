@@ -18,6 +18,7 @@ import { studioTemplates } from "./en/studio_templates.ts";
 import { studioMedia } from "./en/studio_media.ts";
 import { studioReorder } from "./en/studio_reorder.ts";
 import { personalisation } from "./en/personalisation.ts";
+import { studioAuthoring } from "./en/studio_authoring.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -38,4 +39,5 @@ export const en: Dictionary = {
   ...studioMedia,
   ...studioReorder,
   ...personalisation,
+  ...studioAuthoring,
 };

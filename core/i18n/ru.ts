@@ -17,6 +17,7 @@ import { studioTemplates } from "./ru/studio_templates.ts";
 import { studioMedia } from "./ru/studio_media.ts";
 import { studioReorder } from "./ru/studio_reorder.ts";
 import { personalisation } from "./ru/personalisation.ts";
+import { studioAuthoring } from "./ru/studio_authoring.ts";
 
 export const ru = {
   ...common,
@@ -37,4 +38,5 @@ export const ru = {
   ...studioMedia,
   ...studioReorder,
   ...personalisation,
+  ...studioAuthoring,
 };

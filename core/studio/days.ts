@@ -21,6 +21,7 @@ import { DAY_TYPES, type DayType, type StepType } from "@/db/schema.ts";
 import { line, paragraph } from "../fields.ts";
 import { invalidateCourses } from "../courses/cache.ts";
 import { appendLink, moveLink, removeLink } from "./order.ts";
+import type { CourseRef } from "./usage.ts";
 
 // ------------------------------------------------------------- validation
 
@@ -77,7 +78,7 @@ export interface StudioDay {
   authorName: string;
   steps: DayStepLink[];
   /** Courses that use the day (live links). */
-  courses: { id: string; name: string; published: boolean }[];
+  courses: CourseRef[];
 }
 
 export function dayFormValues(d: StudioDay): Record<DayFormField, string> {
@@ -154,12 +155,7 @@ async function loadDay(s: Services, user: SessionUser, id: string): Promise<Stud
     .select(["sod.id as link_id", "st.id as step_id", "st.title", "st.type"])
     .where("sod.day_id", "=", id).where("sod.archived_at", "is", null)
     .orderBy("sod.position").orderBy("sod.created_at").execute();
-  const courses = await s.db.selectFrom("day_on_course as doc")
-    .innerJoin("courses as c", "c.id", "doc.course_id")
-    .select(["c.id", "c.name", "c.published_at"])
-    .where("doc.day_id", "=", id).where("doc.archived_at", "is", null)
-    .where("c.archived_at", "is", null)
-    .groupBy(["c.id", "c.name", "c.published_at"]).orderBy("c.name").execute();
+  const courses = await coursesOfDay(s, id);
   return {
     id: d.id,
     title: d.title,
@@ -175,8 +171,30 @@ async function loadDay(s: Services, user: SessionUser, id: string): Promise<Stud
       title: r.title,
       type: r.type,
     })),
-    courses: courses.map((c) => ({ id: c.id, name: c.name, published: c.published_at !== null })),
+    courses,
   };
+}
+
+/** The courses (not archived) that contain the day through a live link. */
+async function coursesOfDay(s: Services, dayId: string): Promise<CourseRef[]> {
+  const rows = await s.db.selectFrom("day_on_course as doc")
+    .innerJoin("courses as c", "c.id", "doc.course_id")
+    .select(["c.id", "c.name", "c.published_at"])
+    .where("doc.day_id", "=", dayId).where("doc.archived_at", "is", null)
+    .where("c.archived_at", "is", null)
+    .groupBy(["c.id", "c.name", "c.published_at"]).orderBy("c.name").execute();
+  return rows.map((c) => ({ id: c.id, name: c.name, published: c.published_at !== null }));
+}
+
+/** Where a day is used (the step editor's `usages` for days): its courses; 404 as the editor. */
+export async function dayUsages(
+  s: Services,
+  viewer: SessionUser | null,
+  dayId: string,
+): Promise<CourseRef[]> {
+  const user = requireStudio(viewer);
+  await ownDay(s, user, dayId);
+  return await coursesOfDay(s, dayId);
 }
 
 /** One day for its editor, with its steps and the courses using it. */

@@ -9,8 +9,12 @@
  *
  * One zod schema serves the page forms (strings, a "mm:ss" duration, one
  * checklist item a line, checkboxes "on") and the JSON API (numbers, arrays,
- * booleans). An EXAMINATION's test questions (`steps.checklist`) are not
- * edited here and are kept untouched on save; they count as the exam's part.
+ * booleans). An EXAMINATION's test questions (`steps.checklist`) are edited
+ * as flat form fields (`q.0.question`, `q.0.option.1`, `q.0.correct`,
+ * `q.0.comment`, hidden `q.0.id`); a form without any `q.*` field, or a step
+ * of another type, keeps the stored questions untouched. Question ids stay
+ * stable across edits because learners' answers (`exam_results.test_answers`)
+ * are keyed by them.
  */
 import { z } from "zod";
 import { sql } from "kysely";
@@ -20,11 +24,18 @@ import { isStaff, NotFoundError, requireStudio } from "../auth/guards.ts";
 import { AppError } from "../app_error.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { json } from "@/db/connection.ts";
-import { type Step, STEP_TYPES, type StepType, TIMER_STEP_TYPES } from "@/db/schema.ts";
+import {
+  type ChecklistQuestion,
+  type Step,
+  STEP_TYPES,
+  type StepType,
+  TIMER_STEP_TYPES,
+} from "@/db/schema.ts";
 import { videoEmbed } from "../embeds.ts";
 import { line, paragraph } from "../fields.ts";
 import { invalidateCourses } from "../courses/cache.ts";
 import { renderMarkdown } from "../markdown.ts";
+import { type CourseRef, distinctCourses } from "./usage.ts";
 
 // ------------------------------------------------------------- validation
 
@@ -102,56 +113,246 @@ const videoUrl = z.preprocess(
   ).optional(),
 );
 
-/**
- * The step form. `questions`: how many test questions the step already has
- * (they count as an exam's part, and are kept).
- */
-export function stepSchema(opts: { questions: number } = { questions: 0 }) {
-  return z.object({
-    title: line(100).pipe(
-      z.string().min(3, { error: "studio.steps.validation.title" }).max(100, {
-        error: "studio.steps.validation.title",
-      }),
-    ),
-    type: z.enum(STEP_TYPES as [StepType, ...StepType[]], {
-      error: "studio.steps.validation.type",
-    }),
-    description: z.preprocess((v) => (blank(v) ? "" : v), paragraph(20000)),
-    duration,
-    estimatedMinutes,
-    checklistItems,
-    videoUrl,
-    requiresWritten: checkbox,
-    requiresVideo: checkbox,
-  }).superRefine((v, ctx) => {
-    if (TIMER_STEP_TYPES.includes(v.type) && v.duration === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["duration"],
-        message: "studio.steps.validation.duration",
-      });
-    }
-    if (
-      v.type === "EXAMINATION" && !v.requiresWritten && !v.requiresVideo && opts.questions === 0
-    ) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["requiresWritten"],
-        message: "studio.steps.validation.examPart",
-      });
-    }
-  }).transform((v) => ({
-    title: v.title,
-    type: v.type,
-    description: v.description,
-    // Only the types that have a field keep its value; the others clear it.
-    durationSec: TIMER_STEP_TYPES.includes(v.type) ? v.duration ?? null : null,
-    estimatedSec: v.estimatedMinutes ? v.estimatedMinutes * 60 : null,
-    checklistItems: CHECKLIST_STEP_TYPES.includes(v.type) ? v.checklistItems : [],
-    videoUrl: v.videoUrl ?? null,
-    requiresWritten: v.type === "EXAMINATION" && v.requiresWritten,
-    requiresVideo: v.type === "EXAMINATION" && v.requiresVideo,
+// ------------------------------------------------------- test questions
+
+export const MAX_QUESTIONS = 50;
+export const MIN_OPTIONS = 2;
+export const MAX_OPTIONS = 6;
+
+/** One test question as the form holds it: strings, as typed (`correct`: an option index). */
+export interface QuestionDraft {
+  id: string;
+  question: string;
+  option: string[];
+  correct: string;
+  comment: string;
+}
+
+export function blankQuestion(): QuestionDraft {
+  return { id: "", question: "", option: ["", ""], correct: "", comment: "" };
+}
+
+/** Stored questions as form drafts. */
+export function questionDraftsOf(list: readonly ChecklistQuestion[]): QuestionDraft[] {
+  return list.map((q) => ({
+    id: q.id,
+    question: q.question,
+    option: [...q.options],
+    correct: String(q.correctIndex),
+    comment: q.comment ?? "",
   }));
+}
+
+const Q_FIELD = /^q\.(\d{1,3})\.(id|question|correct|comment|option\.(\d{1,2}))$/;
+
+/**
+ * The test questions of a submitted form, in the order of their indices
+ * (renumbered 0, 1, … as the form re-renders them); null when the form has
+ * no `q.*` field at all (then the stored questions are kept).
+ */
+export function questionDrafts(form: Record<string, unknown>): QuestionDraft[] | null {
+  const found = new Map<number, { d: QuestionDraft; options: Map<number, string> }>();
+  for (const [key, value] of Object.entries(form)) {
+    const m = Q_FIELD.exec(key);
+    if (!m || typeof value !== "string") continue;
+    const i = Number(m[1]);
+    let q = found.get(i);
+    if (!q) found.set(i, q = { d: { ...blankQuestion(), option: [] }, options: new Map() });
+    if (m[3] !== undefined) q.options.set(Number(m[3]), value);
+    else q.d[m[2] as "id" | "question" | "correct" | "comment"] = value;
+  }
+  if (!found.size) return null;
+  return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, q]) => {
+    const order = [...q.options.keys()].sort((a, b) => a - b);
+    // The radio's value names a submitted index: follow it to its new place.
+    const correct = order.indexOf(Number(q.d.correct));
+    return {
+      ...q.d,
+      option: order.map((k) => q.options.get(k)!),
+      correct: q.d.correct !== "" && correct >= 0 ? String(correct) : "",
+    };
+  });
+}
+
+export function isBlankDraft(d: QuestionDraft): boolean {
+  return !d.question.trim() && !d.comment.trim() && d.option.every((o) => !o.trim());
+}
+
+/**
+ * The editor's no-JavaScript buttons (`op`): `addQuestion`, `addOption.<q>`,
+ * `removeQuestion.<q>`, `removeOption.<q>.<o>`. Returns the drafts changed
+ * (nothing saved) and the field to focus; unknown ops change nothing.
+ */
+export function applyQuestionOp(
+  drafts: readonly QuestionDraft[],
+  op: string,
+): { drafts: QuestionDraft[]; focus: string | null } {
+  const out = drafts.map((d) => ({ ...d, option: [...d.option] }));
+  const [name, a, b] = op.split(".");
+  const qi = Number(a), oi = Number(b);
+  const q = Number.isInteger(qi) ? out[qi] : undefined;
+  switch (name) {
+    case "addQuestion":
+      if (out.length >= MAX_QUESTIONS + 1) break;
+      out.push(blankQuestion());
+      return { drafts: out, focus: `q.${out.length - 1}.question` };
+    case "removeQuestion":
+      if (!q) break;
+      out.splice(qi, 1);
+      return { drafts: out, focus: null };
+    case "addOption":
+      if (!q || q.option.length >= MAX_OPTIONS) break;
+      q.option.push("");
+      return { drafts: out, focus: `q.${qi}.option.${q.option.length - 1}` };
+    case "removeOption": {
+      if (!q || !Number.isInteger(oi) || oi < 0 || oi >= q.option.length) break;
+      if (q.option.length <= MIN_OPTIONS) break;
+      q.option.splice(oi, 1);
+      const c = q.correct === "" ? -1 : Number(q.correct);
+      q.correct = c === oi ? "" : c > oi ? String(c - 1) : q.correct;
+      return { drafts: out, focus: null };
+    }
+  }
+  return { drafts: out, focus: null };
+}
+
+const CONTROL = /[\p{Cc}]/u;
+const oneLine = (v: string) => v.replace(/\s+/g, " ").trim();
+const multiLine = (v: string) => v.replace(/\r\n?/g, "\n").trim();
+
+/** Field messages for the non-blank drafts (paths `q.<i>.question` …). */
+function checkQuestions(drafts: readonly QuestionDraft[], ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: "custom", path: ["q", ...path], message });
+  const live = drafts.filter((d) => !isBlankDraft(d));
+  if (live.length > MAX_QUESTIONS) issue([], "studio.authoring.q.tooMany");
+  drafts.forEach((d, i) => {
+    if (isBlankDraft(d)) return;
+    const text = oneLine(d.question);
+    if (text.length < 3 || text.length > 500 || CONTROL.test(text)) {
+      issue([i, "question"], "studio.authoring.q.question");
+    }
+    const filled: number[] = [];
+    d.option.forEach((o, j) => {
+      const v = oneLine(o);
+      if (!v) return;
+      filled.push(j);
+      if (v.length > 200 || CONTROL.test(v)) issue([i, "option", j], "studio.authoring.q.option");
+    });
+    if (filled.length < MIN_OPTIONS || filled.length > MAX_OPTIONS) {
+      // Shown at the first empty option (the one to fill), else past the last allowed.
+      const at = filled.length < MIN_OPTIONS
+        ? Math.max(0, d.option.findIndex((o) => !o.trim()))
+        : MAX_OPTIONS;
+      issue([i, "option", at], "studio.authoring.q.options");
+    }
+    const c = /^\d{1,2}$/.test(d.correct) ? Number(d.correct) : -1;
+    if (!filled.includes(c)) issue([i, "correct"], "studio.authoring.q.correct");
+    const comment = multiLine(d.comment);
+    if (comment.length > 500 || /[^\P{Cc}\n\t]/u.test(comment)) {
+      issue([i, "comment"], "studio.authoring.q.comment");
+    }
+  });
+}
+
+/**
+ * Valid drafts as stored questions: blanks dropped, empty options dropped
+ * (the correct index follows), ids kept when they are the step's own
+ * (`known`), new ones otherwise.
+ */
+function toQuestions(drafts: readonly QuestionDraft[], known: ReadonlySet<string>) {
+  const used = new Set<string>();
+  return drafts.filter((d) => !isBlankDraft(d)).map((d): ChecklistQuestion => {
+    const kept = d.option.map((o, j) => ({ o: oneLine(o), j })).filter((x) => x.o);
+    const id = known.has(d.id) && !used.has(d.id) ? d.id : newId();
+    used.add(id);
+    const comment = multiLine(d.comment);
+    return {
+      id,
+      question: oneLine(d.question),
+      options: kept.map((x) => x.o),
+      correctIndex: kept.findIndex((x) => x.j === Number(d.correct)),
+      ...(comment ? { comment } : {}),
+    };
+  });
+}
+
+const questionsField = z.preprocess(
+  (v) => (Array.isArray(v) ? v : undefined),
+  z.array(z.object({
+    id: z.string().catch(""),
+    question: z.string().catch(""),
+    option: z.array(z.string().catch("")).catch([]),
+    correct: z.string().catch(""),
+    comment: z.string().catch(""),
+  })).optional(),
+);
+
+/**
+ * The step form. `current`: the step's stored test questions (kept when the
+ * form sends none; their ids are the ones an edit may keep).
+ */
+export function stepSchema(opts: { current?: readonly ChecklistQuestion[] } = {}) {
+  const current = opts.current ?? [];
+  return z.preprocess(
+    (input) => {
+      // Flat form fields (`q.0.question` …) become the `q` list the schema checks.
+      if (!input || typeof input !== "object" || Array.isArray(input)) return input;
+      const o = input as Record<string, unknown>;
+      return "q" in o ? o : { ...o, q: questionDrafts(o) ?? undefined };
+    },
+    z.object({
+      title: line(100).pipe(
+        z.string().min(3, { error: "studio.steps.validation.title" }).max(100, {
+          error: "studio.steps.validation.title",
+        }),
+      ),
+      type: z.enum(STEP_TYPES as [StepType, ...StepType[]], {
+        error: "studio.steps.validation.type",
+      }),
+      description: z.preprocess((v) => (blank(v) ? "" : v), paragraph(20000)),
+      duration,
+      estimatedMinutes,
+      checklistItems,
+      videoUrl,
+      requiresWritten: checkbox,
+      requiresVideo: checkbox,
+      q: questionsField,
+    }).superRefine((v, ctx) => {
+      if (TIMER_STEP_TYPES.includes(v.type) && v.duration === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["duration"],
+          message: "studio.steps.validation.duration",
+        });
+      }
+      if (v.type !== "EXAMINATION") return;
+      if (v.q) checkQuestions(v.q, ctx);
+      const questions = v.q ? v.q.filter((d) => !isBlankDraft(d)).length : current.length;
+      if (!v.requiresWritten && !v.requiresVideo && questions === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["requiresWritten"],
+          message: "studio.steps.validation.examPart",
+        });
+      }
+    }).transform((v) => ({
+      title: v.title,
+      type: v.type,
+      description: v.description,
+      // Only the types that have a field keep its value; the others clear it.
+      durationSec: TIMER_STEP_TYPES.includes(v.type) ? v.duration ?? null : null,
+      estimatedSec: v.estimatedMinutes ? v.estimatedMinutes * 60 : null,
+      checklistItems: CHECKLIST_STEP_TYPES.includes(v.type) ? v.checklistItems : [],
+      videoUrl: v.videoUrl ?? null,
+      requiresWritten: v.type === "EXAMINATION" && v.requiresWritten,
+      requiresVideo: v.type === "EXAMINATION" && v.requiresVideo,
+      // undefined: keep what is stored (another type, or a form without the editor).
+      checklist: v.type === "EXAMINATION" && v.q
+        ? toQuestions(v.q, new Set(current.map((q) => q.id)))
+        : undefined,
+    })),
+  );
 }
 
 export type StepInput = z.output<ReturnType<typeof stepSchema>>;
@@ -184,6 +385,8 @@ export interface StudioStep {
   /** An uploaded video (next issue); an embed URL cannot be set beside it. */
   hasUploadedVideo: boolean;
   questionCount: number;
+  /** EXAMINATION test questions. */
+  questions: ChecklistQuestion[];
   requiresWritten: boolean;
   requiresVideo: boolean;
   authorId: string;
@@ -204,6 +407,7 @@ function toView(r: Step & { author_name: string }): StudioStep {
     videoUrl: r.video_url,
     hasUploadedVideo: r.video_id !== null,
     questionCount: r.checklist.length,
+    questions: r.checklist,
     requiresWritten: r.requires_written_feedback,
     requiresVideo: r.requires_video_report,
     authorId: r.author_id,
@@ -389,6 +593,11 @@ export async function usages(
   return [...byDay.values()];
 }
 
+/** The distinct courses a step reaches through its days. */
+export function stepCourses(list: readonly StepUsage[]): CourseRef[] {
+  return distinctCourses(list.map((u) => u.courses));
+}
+
 // ---------------------------------------------------------------- changes
 
 function videoConflict(): AppError {
@@ -415,6 +624,7 @@ export async function createStep(
     duration_sec: v.durationSec,
     estimated_duration_sec: v.estimatedSec,
     checklist_items: json(v.checklistItems),
+    ...(v.checklist ? { checklist: json(v.checklist) } : {}),
     video_url: v.videoUrl,
     requires_written_feedback: v.requiresWritten,
     requires_video_report: v.requiresVideo,
@@ -424,8 +634,8 @@ export async function createStep(
 }
 
 /**
- * Changes a step (every field of the form; the author stays, uploaded media
- * and test questions are kept). Learners see the change at once.
+ * Changes a step (every field of the form, test questions included; the
+ * author and uploaded media stay). Learners see the change at once.
  */
 export async function updateStep(
   s: Services,
@@ -435,7 +645,7 @@ export async function updateStep(
 ): Promise<StudioStep> {
   const user = requireStudio(viewer);
   const current = await loadStep(s, user, id);
-  const v = stepSchema({ questions: current.questionCount }).parse(input);
+  const v = stepSchema({ current: current.questions }).parse(input);
   if (v.videoUrl && current.hasUploadedVideo) throw videoConflict();
   await s.db.updateTable("steps").set({
     title: v.title,
@@ -444,6 +654,7 @@ export async function updateStep(
     duration_sec: v.durationSec,
     estimated_duration_sec: v.estimatedSec,
     checklist_items: json(v.checklistItems),
+    ...(v.checklist ? { checklist: json(v.checklist) } : {}),
     video_url: v.videoUrl,
     requires_written_feedback: v.requiresWritten,
     requires_video_report: v.requiresVideo,

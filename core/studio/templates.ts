@@ -12,6 +12,9 @@
  *   moderate the shared library). Another trainer's template is visible in
  *   the library, so removing it is refused with 403 (not 404: its existence
  *   is no secret);
+ * - a template's content, category and tags are edited by its author, or by
+ *   MODERATOR or ADMIN, with the step form and schema (`stepSchema`); anyone
+ *   else sees a public template read-only and an edit answers 404;
  * - categories (create, rename, delete while empty) are ADMIN's alone, as in
  *   the original; a MODERATOR gets 403 there.
  *
@@ -33,9 +36,9 @@ import {
 import { AppError } from "../app_error.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { isUniqueViolation, json } from "@/db/connection.ts";
-import type { StepsTable, StepTemplatesTable, StepType } from "@/db/schema.ts";
+import type { ChecklistQuestion, StepsTable, StepTemplatesTable, StepType } from "@/db/schema.ts";
 import { line, paragraph } from "../fields.ts";
-import { getStep, likePattern } from "./steps.ts";
+import { formatMmSs, getStep, likePattern, type StepFormField, stepSchema } from "./steps.ts";
 
 // ----------------------------------------------------------- the content
 
@@ -336,7 +339,9 @@ export interface StudioTemplate {
   estimatedSec: number | null;
   checklistItems: string[];
   questionCount: number;
+  questions: ChecklistQuestion[];
   videoUrl: string | null;
+  hasUploadedVideo: boolean;
   requiresWritten: boolean;
   requiresVideo: boolean;
   categoryId: string | null;
@@ -347,6 +352,8 @@ export interface StudioTemplate {
   authorName: string | null;
   /** The viewer may remove it (author, MODERATOR, ADMIN). */
   canRemove: boolean;
+  /** The viewer may edit it (the same people). */
+  canEdit: boolean;
 }
 
 async function loadTemplate(s: Services, user: SessionUser, id: string): Promise<StudioTemplate> {
@@ -371,7 +378,9 @@ async function loadTemplate(s: Services, user: SessionUser, id: string): Promise
     estimatedSec: r.estimated_duration_sec,
     checklistItems: r.checklist_items,
     questionCount: r.checklist.length,
+    questions: r.checklist,
     videoUrl: r.video_url,
+    hasUploadedVideo: r.video_id !== null,
     requiresWritten: r.requires_written_feedback,
     requiresVideo: r.requires_video_report,
     categoryId: r.category_id,
@@ -381,6 +390,7 @@ async function loadTemplate(s: Services, user: SessionUser, id: string): Promise
     authorId: r.author_id,
     authorName: r.author_name,
     canRemove: isStaff(user) || (r.author_id !== null && r.author_id === user.id),
+    canEdit: isStaff(user) || (r.author_id !== null && r.author_id === user.id),
   };
 }
 
@@ -466,6 +476,20 @@ export const saveTemplateSchema = z.object({
 
 export const SAVE_TEMPLATE_FIELDS = ["categoryId", "tags"] as const;
 
+/** A category that exists, or a field error on `categoryId` (422). */
+async function requireCategory(s: Services, categoryId: string): Promise<void> {
+  const cat = isId(categoryId)
+    ? await s.db.selectFrom("step_categories").select("id").where("id", "=", categoryId)
+      .executeTakeFirst()
+    : undefined;
+  if (!cat) {
+    throw new AppError(422, "unknown_category", "studio.templates.validation.category", {
+      fields: { categoryId: "studio.templates.validation.category" },
+      message: "no such category",
+    });
+  }
+}
+
 /**
  * Saves one of the viewer's steps (staff: any) as a public template; the
  * viewer is its author. Returns the template's id.
@@ -479,18 +503,7 @@ export async function saveAsTemplate(
   const user = requireStudio(viewer);
   const step = await getStep(s, user, stepId);
   const v = saveTemplateSchema.parse(input);
-  if (v.categoryId !== null) {
-    const cat = isId(v.categoryId)
-      ? await s.db.selectFrom("step_categories").select("id").where("id", "=", v.categoryId)
-        .executeTakeFirst()
-      : undefined;
-    if (!cat) {
-      throw new AppError(422, "unknown_category", "studio.templates.validation.category", {
-        fields: { categoryId: "studio.templates.validation.category" },
-        message: "no such category",
-      });
-    }
-  }
+  if (v.categoryId !== null) await requireCategory(s, v.categoryId);
   const id = newId();
   await s.db.insertInto("step_templates")
     .columns(["id", "author_id", "category_id", "tags", "is_public", ...STEP_CONTENT_COLUMNS])
@@ -533,4 +546,84 @@ export async function templateToRemove(
   const tpl = await loadTemplate(s, requireStudio(viewer), id);
   if (!tpl.canRemove) throw new ForbiddenError("not the template's author");
   return tpl;
+}
+
+// ---------------------------------------------------------------- editing
+
+export type TemplateFormField = StepFormField | typeof SAVE_TEMPLATE_FIELDS[number];
+
+/** A template as the edit form's values (the step form's fields, category and tags). */
+export function templateFormValues(tpl: StudioTemplate): Record<TemplateFormField, string> {
+  return {
+    title: tpl.title,
+    type: tpl.type,
+    description: tpl.description,
+    duration: formatMmSs(tpl.durationSec),
+    estimatedMinutes: tpl.estimatedSec ? String(Math.round(tpl.estimatedSec / 60)) : "",
+    checklistItems: tpl.checklistItems.join("\n"),
+    videoUrl: tpl.videoUrl ?? "",
+    requiresWritten: tpl.requiresWritten ? "on" : "",
+    requiresVideo: tpl.requiresVideo ? "on" : "",
+    categoryId: tpl.categoryId ?? "",
+    tags: tpl.tags.join(", "),
+  };
+}
+
+/** The template for its edit form: 404 unless the viewer may edit it. */
+export async function templateToEdit(
+  s: Services,
+  viewer: SessionUser | null,
+  id: string,
+): Promise<StudioTemplate> {
+  const tpl = await loadTemplate(s, requireStudio(viewer), id);
+  if (!tpl.canEdit) throw new NotFoundError();
+  return tpl;
+}
+
+/**
+ * Changes a template's content (the step form and schema: test questions
+ * included, ids kept), category and tags. Its author, MODERATOR or ADMIN;
+ * anyone else 404. Steps made from it keep their copy; the usage count stays.
+ */
+export async function updateTemplate(
+  s: Services,
+  viewer: SessionUser | null,
+  id: string,
+  input: unknown,
+): Promise<StudioTemplate> {
+  const user = requireStudio(viewer);
+  const tpl = await templateToEdit(s, user, id);
+  // Both parts are checked at once, so the form shows every message together.
+  const content = stepSchema({ current: tpl.questions }).safeParse(input);
+  const meta = saveTemplateSchema.safeParse(input);
+  if (!content.success || !meta.success) {
+    throw new z.ZodError([
+      ...(content.success ? [] : content.error.issues),
+      ...(meta.success ? [] : meta.error.issues),
+    ]);
+  }
+  const v = content.data, m = meta.data;
+  if (v.videoUrl && tpl.hasUploadedVideo) {
+    throw new AppError(422, "video_conflict", "studio.steps.validation.videoBoth", {
+      fields: { videoUrl: "studio.steps.validation.videoBoth" },
+      message: "the template has an uploaded video",
+    });
+  }
+  if (m.categoryId !== null) await requireCategory(s, m.categoryId);
+  await s.db.updateTable("step_templates").set({
+    title: v.title,
+    type: v.type,
+    description: v.description,
+    duration_sec: v.durationSec,
+    estimated_duration_sec: v.estimatedSec,
+    checklist_items: json(v.checklistItems),
+    ...(v.checklist ? { checklist: json(v.checklist) } : {}),
+    video_url: v.videoUrl,
+    requires_written_feedback: v.requiresWritten,
+    requires_video_report: v.requiresVideo,
+    category_id: m.categoryId,
+    tags: json(m.tags),
+    updated_at: new Date(),
+  }).where("id", "=", id).execute();
+  return await loadTemplate(s, user, id);
 }

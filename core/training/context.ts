@@ -49,6 +49,7 @@ export interface StepPlace {
   courseAccess: "PUBLIC" | "PRIVATE";
   coursePublished: boolean;
   courseAuthorId: string;
+  courseArchived: boolean;
   durationSec: number | null;
 }
 
@@ -66,6 +67,7 @@ export interface StepContext {
   courseAccess: "PUBLIC" | "PRIVATE";
   coursePublished: boolean;
   courseAuthorId: string;
+  courseArchived: boolean;
   stepId: string;
   stepType: StepType;
   stepTitle: string;
@@ -98,6 +100,7 @@ function stepQuery(s: Services) {
       "c.access",
       "c.published_at",
       "c.author_id",
+      "c.archived_at as course_archived_at",
       "st.id as step_id",
       "st.type as step_type",
       "st.title",
@@ -108,8 +111,7 @@ function stepQuery(s: Services) {
       "st.pass_percent",
     ])
     .where("dc.archived_at", "is", null)
-    .where("sd.archived_at", "is", null)
-    .where("c.archived_at", "is", null);
+    .where("sd.archived_at", "is", null);
 }
 
 /** The step `userStepId` (optionally only if it belongs to `userId`), on live content. */
@@ -157,6 +159,7 @@ function toContext(
     courseAccess: r.access,
     coursePublished: r.published_at !== null,
     courseAuthorId: r.author_id,
+    courseArchived: r.course_archived_at !== null,
     stepId: r.step_id,
     stepType: r.step_type,
     stepTitle: r.title,
@@ -200,13 +203,13 @@ async function stepPlace(s: Services, ref: StepRef): Promise<StepPlace | null> {
       "c.access",
       "c.published_at",
       "c.author_id",
+      "c.archived_at",
       "st.duration_sec",
     ])
     .where("dc.id", "=", ref.dayOnCourseId)
     .where("sd.id", "=", ref.stepOnDayId)
     .where("dc.archived_at", "is", null)
     .where("sd.archived_at", "is", null)
-    .where("c.archived_at", "is", null)
     .executeTakeFirst();
   if (!r) return null;
   return {
@@ -219,6 +222,7 @@ async function stepPlace(s: Services, ref: StepRef): Promise<StepPlace | null> {
     courseAccess: r.access,
     coursePublished: r.published_at !== null,
     courseAuthorId: r.author_id,
+    courseArchived: r.archived_at !== null,
     durationSec: r.duration_sec,
   };
 }
@@ -230,6 +234,7 @@ async function checkLearner(s: Services, user: Viewer, place: StepPlace): Promis
     access: place.courseAccess,
     published: place.coursePublished,
     authorId: place.courseAuthorId,
+    archived: place.courseArchived,
   };
   if (!(await canViewCourse(s, course, user))) throw new NotFoundError();
   if (place.dayType === "summary") {

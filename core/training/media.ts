@@ -45,11 +45,15 @@ async function canSeeStepFiles(
       "day_on_course as dc",
       (j) => j.onRef("dc.day_id", "=", "sd.day_id").on("dc.archived_at", "is", null),
     )
-    .leftJoin(
-      "courses as c",
-      (j) => j.onRef("c.id", "=", "dc.course_id").on("c.archived_at", "is", null),
-    )
-    .select(["st.author_id as step_author", "c.id", "c.access", "c.published_at", "c.author_id"])
+    .leftJoin("courses as c", "c.id", "dc.course_id")
+    .select([
+      "st.author_id as step_author",
+      "c.id",
+      "c.access",
+      "c.published_at",
+      "c.author_id",
+      "c.archived_at",
+    ])
     .where("st.id", "=", stepId)
     .execute();
   if (rows.length === 0) return false;
@@ -63,6 +67,7 @@ async function canSeeStepFiles(
       access: c.access!,
       published: c.published_at !== null,
       authorId: c.author_id!,
+      archived: c.archived_at !== null,
     };
     if (await canViewCourse(s, course, viewer)) return true;
   }

@@ -75,7 +75,7 @@ export const studioSteps: { [K in keyof typeof ru]: Message } = {
   "studio.steps.validation.videoBoth":
     "The step already has an uploaded video: no link can be added",
   "studio.steps.validation.examPart":
-    "An exam needs at least one part: a written answer or a video report",
+    "An exam needs at least one part: a test, a written answer or a video report",
 
   "studio.steps.usages": "Where it is used",
   "studio.steps.usages.none": "The step is not in any day yet.",

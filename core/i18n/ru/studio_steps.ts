@@ -79,7 +79,7 @@ export const studioSteps = {
   "studio.steps.validation.video": "Ссылка на видео YouTube, Rutube, VK Видео или Vimeo",
   "studio.steps.validation.videoBoth": "У шага уже есть загруженное видео: ссылку добавить нельзя",
   "studio.steps.validation.examPart":
-    "Экзамену нужна хотя бы одна часть: письменный ответ или видеоотчёт",
+    "Экзамену нужна хотя бы одна часть: тест, письменный ответ или видеоотчёт",
 
   "studio.steps.usages": "Где используется",
   "studio.steps.usages.none": "Шаг пока не добавлен ни в один день.",

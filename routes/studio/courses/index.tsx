@@ -3,17 +3,30 @@ import { define } from "@/define.ts";
 import { page } from "@/framework/mod.ts";
 import { type CourseListItem, listCourses } from "@/core/studio/courses.ts";
 import { isStaff } from "@/core/auth/guards.ts";
-import { studioCoursePath, studioNewCoursePath, studioPath } from "@/core/paths.ts";
+import {
+  studioArchivePath,
+  studioCoursePath,
+  studioNewCoursePath,
+  studioPath,
+} from "@/core/paths.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
-import { buttonClass } from "@/components/forms.tsx";
+import { buttonClass, FormNotice } from "@/components/forms.tsx";
+
+/** After a delete or archive (`…/remove`), said above the list. */
+const DONE = ["deleted", "archived"] as const;
 
 interface Data {
+  done: typeof DONE[number] | null;
   courses: CourseListItem[];
 }
 
 export const handler = define.handlers<Data>({
   async GET(ctx) {
-    return page({ courses: await listCourses(ctx.state.services, ctx.state.user) });
+    const done = ctx.url.searchParams.get("done") ?? "";
+    return page({
+      courses: await listCourses(ctx.state.services, ctx.state.user),
+      done: (DONE as readonly string[]).includes(done) ? done as typeof DONE[number] : null,
+    });
   },
 });
 
@@ -28,9 +41,13 @@ export default define.page<typeof handler>(({ data, state }) => {
       </nav>
       <h1>{t("studio.courses.title")}</h1>
       <p class="lead">{t("studio.courses.lead")}</p>
+      {data.done && <FormNotice>{t(`studio.authoring.done.${data.done}.course`)}</FormNotice>}
       <p>
         <a href={studioNewCoursePath()} class={buttonClass("primary")}>
           {t("studio.courses.new")}
+        </a>{" "}
+        <a href={studioArchivePath()} class={buttonClass("ghost")}>
+          {t("studio.authoring.archive.link")}
         </a>
       </p>
       {data.courses.length === 0

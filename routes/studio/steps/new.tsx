@@ -1,7 +1,8 @@
 /**
  * `/studio/steps/new`: create a step. "Preview" comes back with the
  * description rendered as learners will see it; an invalid form comes back
- * with its errors and everything typed.
+ * with its errors and everything typed, and so do the test editor's
+ * add/remove buttons (`op`), which save nothing.
  */
 import { define } from "@/define.ts";
 import { page } from "@/framework/mod.ts";
@@ -14,29 +15,48 @@ import { renderMarkdown } from "@/core/markdown.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { studioNewStepPath, studioStepPath, studioStepsPath } from "@/core/paths.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
-import { StepForm, type StepFormValues, stepValuesFrom } from "./(_lib)/form.tsx";
+import {
+  questionOp,
+  questionsForEdit,
+  questionsFrom,
+  StepForm,
+  type StepFormValues,
+  stepValuesFrom,
+} from "./(_lib)/form.tsx";
+import type { QuestionDraft } from "@/core/studio/steps.ts";
 
 interface Data {
   values: StepFormValues;
   errors: FieldErrors;
   previewHtml: string | null;
+  questions: QuestionDraft[];
+  focus?: string | null;
 }
 
 export const handler = define.handlers<Data>({
   GET(ctx) {
     requireStudio(ctx.state.user);
     const type = ctx.url.searchParams.get("type") ?? "TRAINING";
-    return page({ values: { type }, errors: {}, previewHtml: null });
+    return page({
+      values: { type },
+      errors: {},
+      previewHtml: null,
+      questions: questionsForEdit([]),
+    });
   },
   async POST(ctx) {
     const user = requireStudio(ctx.state.user);
     const form = await formObject(ctx);
     const values = stepValuesFrom(form);
+    const op = questionOp(form);
+    if (op) return page({ values, errors: {}, previewHtml: null, ...op });
+    const questions = questionsFrom(form);
     if (form._action === "preview") {
       return page({
         values,
         errors: {},
         previewHtml: renderMarkdown(values.description ?? ""),
+        questions,
       });
     }
     try {
@@ -45,7 +65,7 @@ export const handler = define.handlers<Data>({
     } catch (err) {
       const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
-      return page({ values, errors: failure.errors, previewHtml: null }, {
+      return page({ values, errors: failure.errors, previewHtml: null, questions }, {
         status: failure.status,
       });
     }
@@ -68,6 +88,8 @@ export default define.page<typeof handler>(({ data, state }) => {
         errors={data.errors}
         submit={t("studio.steps.create")}
         previewHtml={data.previewHtml}
+        questions={data.questions}
+        focus={data.focus}
       />
     </>
   );

@@ -3,7 +3,8 @@
  * remove) and publish or unpublish it. One URL, POSTs told apart by
  * `_action`: save (default), `add`, `up`, `down`, `remove`, `publish`,
  * `unpublish`. Publishing an incomplete course comes back (422) with the
- * list of what is missing. Another trainer's course answers 404.
+ * list of what is missing. Deleting or archiving the course is `…/remove`.
+ * Another trainer's course answers 404.
  */
 import { define } from "@/define.ts";
 import { page } from "@/framework/mod.ts";
@@ -30,7 +31,8 @@ import {
   studioCourseApiPath,
   studioCoursePath,
   studioCoursesPath,
-  studioDayPath,
+  studioDayEditPath,
+  studioRemoveCoursePath,
 } from "@/core/paths.ts";
 import type { MessageKey } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
@@ -41,7 +43,15 @@ import { AddForm, OrderedList } from "../../(_lib)/ordered.tsx";
 import { type CourseLogo, courseLogo } from "@/core/studio/media.ts";
 import { CourseLogoSection, doneFrom, LOGO_DONE, type LogoDone } from "../../(_lib)/media.tsx";
 
-const DONE = ["created", "saved", "removed", "archived", "published", "unpublished"] as const;
+const DONE = [
+  "created",
+  "saved",
+  "removed",
+  "archived",
+  "published",
+  "unpublished",
+  "unarchived",
+] as const;
 type Done = typeof DONE[number];
 
 interface Data {
@@ -146,6 +156,7 @@ export default define.page<typeof handler>(({ data, state }) => {
     archived: "studio.build.archived",
     published: "studio.courses.publishedDone",
     unpublished: "studio.courses.unpublishedDone",
+    unarchived: "studio.authoring.done.unarchived",
   };
   return (
     <>
@@ -193,7 +204,7 @@ export default define.page<typeof handler>(({ data, state }) => {
           items={course.days.map((d) => ({
             linkId: d.linkId,
             title: d.title,
-            href: studioDayPath(d.dayId),
+            href: studioDayEditPath(d.dayId, { from: course.id }),
             meta: t("studio.courses.days.steps", { n: d.stepCount }),
           }))}
         />
@@ -216,6 +227,11 @@ export default define.page<typeof handler>(({ data, state }) => {
         slugLocked={course.published}
       />
       <CourseLogoSection state={state} logo={data.logo} done={data.logoDone} />
+      <p class="studio-delete">
+        <a href={studioRemoveCoursePath(course.id)} class="button button--danger">
+          {t("studio.authoring.remove")}
+        </a>
+      </p>
     </>
   );
 });

@@ -1,4 +1,5 @@
 /** The day editor's form, shared by the new and edit pages. */
+import type { ComponentChildren } from "preact";
 import type { State } from "@/define.ts";
 import { typedValues } from "@/http/forms.ts";
 import { PostForm } from "@/components/PostForm.tsx";
@@ -21,12 +22,16 @@ export function dayValuesFrom(form: Record<string, unknown>): DayFormValues {
 }
 
 export function DayForm(
-  { state, action, values, errors, submit }: {
+  { state, action, hidden, values, errors, submit, notice }: {
     state: State;
     action: string;
     values: DayFormValues;
     errors: FieldErrors;
     submit: string;
+    /** Hidden fields carried through the form (e.g. `from`). */
+    hidden?: Record<string, string | null | undefined>;
+    /** Shown just above the save button (e.g. where else the day is used). */
+    notice?: ComponentChildren;
   },
 ) {
   const { t } = state;
@@ -38,6 +43,7 @@ export function DayForm(
   const optional = t("studio.build.optional");
   return (
     <PostForm
+      hidden={hidden}
       state={state}
       action={action}
       errors={errors}
@@ -68,6 +74,7 @@ export function DayForm(
         error={errors.shareProgress}
         checked={values.shareProgress === "on"}
       />
+      {notice}
     </PostForm>
   );
 }

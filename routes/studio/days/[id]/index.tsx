@@ -1,8 +1,10 @@
 /**
  * `/studio/days/<id>`: edit a day, its ordered steps (add, up, down, remove)
  * and see the courses that use it. One URL, POSTs told apart by `_action`:
- * save (default), `add`, `up`, `down`, `remove`. Another trainer's day
- * answers 404 (core/studio/days.ts).
+ * save (default), `add`, `up`, `down`, `remove` (a step link). "Where else
+ * used" is named above the save button and after it (`from`: the course the
+ * trainer came from); deleting or archiving the day is `…/remove`. Another
+ * trainer's day answers 404 (core/studio/days.ts).
  */
 import { define } from "@/define.ts";
 import { page } from "@/framework/mod.ts";
@@ -24,17 +26,21 @@ import type { FieldErrors } from "@/core/validation.ts";
 import {
   studioCoursePath,
   studioDayApiPath,
+  studioDayEditPath,
   studioDayPath,
   studioDaysPath,
-  studioStepPath,
+  studioRemoveDayPath,
+  studioStepEditPath,
 } from "@/core/paths.ts";
+import { type CourseRef, fromParam, whereElseUsed } from "@/core/studio/usage.ts";
+import { WhereUsed } from "../../(_lib)/where_used.tsx";
 import type { MessageKey } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { FormNotice } from "@/components/forms.tsx";
 import { DayForm, type DayFormValues, dayValuesFrom } from "../(_lib)/form.tsx";
 import { AddForm, OrderedList } from "../../(_lib)/ordered.tsx";
 
-const DONE = ["created", "saved", "removed", "archived"] as const;
+const DONE = ["created", "saved", "removed", "archived", "unarchived"] as const;
 type Done = typeof DONE[number];
 
 interface Data {
@@ -44,6 +50,10 @@ interface Data {
   addError?: string;
   choices: { id: string; title: string }[];
   done: Done | null;
+  /** The course the trainer came from (kept through the form). */
+  from: string | null;
+  /** "Where else used" (null: no notice). */
+  usedIn: CourseRef[] | null;
 }
 
 export const handler = define.handlers<Data>({
@@ -51,8 +61,11 @@ export const handler = define.handlers<Data>({
     const svc = ctx.state.services;
     const day = await getDay(svc, ctx.state.user, ctx.params.id);
     const done = ctx.url.searchParams.get("done") ?? "";
+    const from = fromParam(ctx.url.searchParams.get("from"));
     return page({
       day,
+      from,
+      usedIn: whereElseUsed(day.courses, from),
       values: dayFormValues(day),
       errors: {},
       choices: await stepChoices(svc, ctx.state.user),
@@ -65,6 +78,7 @@ export const handler = define.handlers<Data>({
     const id = ctx.params.id;
     const form = await formObject(ctx);
     const back = studioDayPath(id);
+    const from = fromParam(form.from);
     const linkId = typeof form.linkId === "string" ? form.linkId : "";
     try {
       switch (form._action) {
@@ -81,7 +95,7 @@ export const handler = define.handlers<Data>({
           return redirect(`${back}#steps`);
         default:
           await updateDay(svc, user, id, form);
-          return redirect(`${back}?done=saved`);
+          return redirect(studioDayEditPath(id, { done: "saved", from }));
       }
     } catch (err) {
       const failure = formFailure(err, ctx.state.t);
@@ -90,6 +104,8 @@ export const handler = define.handlers<Data>({
       const add = form._action === "add";
       return page<Data>({
         day,
+        from,
+        usedIn: whereElseUsed(day.courses, from),
         values: add ? dayFormValues(day) : dayValuesFrom(form),
         errors: add ? {} : failure.errors,
         addError: add ? Object.values(failure.errors)[0] : undefined,
@@ -110,6 +126,7 @@ export default define.page<typeof handler>(({ data, state }) => {
     saved: "studio.build.saved",
     removed: "studio.build.removed",
     archived: "studio.build.archived",
+    unarchived: "studio.authoring.done.unarchived",
   };
   return (
     <>
@@ -120,6 +137,7 @@ export default define.page<typeof handler>(({ data, state }) => {
       <h1>{title}</h1>
       <p class="muted">{t("studio.build.author", { name: day.authorName })}</p>
       {data.done && <FormNotice>{t(doneKey[data.done])}</FormNotice>}
+      {data.done === "saved" && <WhereUsed state={state} kind="day" courses={data.usedIn} saved />}
       <section aria-labelledby="usages-title">
         <h2 id="usages-title">{t("studio.days.usages")}</h2>
         {day.courses.length
@@ -146,7 +164,7 @@ export default define.page<typeof handler>(({ data, state }) => {
           items={day.steps.map((s) => ({
             linkId: s.linkId,
             title: s.title,
-            href: studioStepPath(s.stepId),
+            href: studioStepEditPath(s.stepId, { from: data.from }),
             meta: t(`training.type.${s.type}` as MessageKey),
           }))}
         />
@@ -166,7 +184,14 @@ export default define.page<typeof handler>(({ data, state }) => {
         values={data.values}
         errors={data.errors}
         submit={t("studio.build.save")}
+        hidden={{ from: data.from }}
+        notice={<WhereUsed state={state} kind="day" courses={data.usedIn} />}
       />
+      <p class="studio-delete">
+        <a href={studioRemoveDayPath(day.id)} class="button button--danger">
+          {t("studio.authoring.remove")}
+        </a>
+      </p>
     </>
   );
 });

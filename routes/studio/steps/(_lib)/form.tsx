@@ -2,8 +2,10 @@
  * The step editor's form, shared by the new and edit pages: every field of
  * every step type (the fields that do not apply to the chosen type are
  * ignored on save), a "Preview" button that comes back with the rendered
- * description (no JavaScript needed), and the rendered preview itself.
+ * description (no JavaScript needed), the rendered preview itself, and the
+ * exam's test editor (questions.tsx).
  */
+import type { ComponentChildren } from "preact";
 import type { State } from "@/define.ts";
 import { typedValues } from "@/http/forms.ts";
 import { PostForm } from "@/components/PostForm.tsx";
@@ -17,10 +19,20 @@ import {
   TextareaField,
 } from "@/components/forms.tsx";
 import { STEP_TYPES } from "@/db/schema.ts";
-import { STEP_FORM_FIELDS, type StepFormField } from "@/core/studio/steps.ts";
+import {
+  applyQuestionOp,
+  blankQuestion,
+  type QuestionDraft,
+  questionDrafts,
+  questionDraftsOf,
+  STEP_FORM_FIELDS,
+  type StepFormField,
+} from "@/core/studio/steps.ts";
+import type { ChecklistQuestion } from "@/db/schema.ts";
 import type { MessageKey } from "@/core/i18n/mod.ts";
 import { LivePreview } from "./live_preview.tsx";
 import { PlaceholderHelp } from "./placeholders.tsx";
+import { QuestionsEditor } from "./questions.tsx";
 
 export type StepFormValues = Partial<Record<StepFormField, string>>;
 
@@ -29,16 +41,63 @@ export function stepValuesFrom(form: Record<string, unknown>): StepFormValues {
   return typedValues(form, STEP_FORM_FIELDS);
 }
 
+/** Stored questions for the editor, plus one blank question to fill in. */
+export function questionsForEdit(stored: readonly ChecklistQuestion[]): QuestionDraft[] {
+  return [...questionDraftsOf(stored), blankQuestion()];
+}
+
+/** The questions as submitted (a form without the editor: one blank question). */
+export function questionsFrom(form: Record<string, unknown>): QuestionDraft[] {
+  return questionDrafts(form) ?? [blankQuestion()];
+}
+
+/**
+ * A press of one of the test editor's buttons (`op`): the questions changed
+ * and the field to focus, to render the form again without saving; null
+ * when the form was not sent by such a button.
+ */
+export function questionOp(
+  form: Record<string, unknown>,
+): { questions: QuestionDraft[]; focus: string | null } | null {
+  if (typeof form.op !== "string" || !form.op) return null;
+  const r = applyQuestionOp(questionsFrom(form), form.op);
+  return { questions: r.drafts, focus: r.focus };
+}
+
 export function StepForm(
-  { state, action, values, errors, submit, questionCount = 0, previewHtml }: {
+  {
+    state,
+    action,
+    hidden,
+    values,
+    errors,
+    submit,
+    questions,
+    focus,
+    previewHtml,
+    notice,
+    extra,
+    extraLabels,
+  }: {
     state: State;
     action: string;
+    /** Hidden fields carried through the form (e.g. `from`). */
+    hidden?: Record<string, string | null | undefined>;
     values: StepFormValues;
     errors: FieldErrors;
     submit: string;
-    questionCount?: number;
+    /** The exam's test questions as the editor shows them. */
+    questions: QuestionDraft[];
+    /** A field the test editor just added. */
+    focus?: string | null;
     /** Rendered description after "Preview" (null: not asked). */
     previewHtml?: string | null;
+    /** Shown just above the save button (e.g. where else the step is used). */
+    notice?: ComponentChildren;
+    /** More fields after the step's own (a template's category and tags). */
+    extra?: ComponentChildren;
+    /** Labels of the `extra` fields, for the error list. */
+    extraLabels?: Record<string, string>;
   },
 ) {
   const { t } = state;
@@ -48,12 +107,21 @@ export function StepForm(
     label: (n) => t(`studio.steps.field.${n}` as MessageKey),
   });
   const hint = (n: StepFormField) => t(`studio.steps.field.${n}.hint` as MessageKey);
+  // The error list names each question ("Question 2: …").
+  const questionLabels = Object.fromEntries(
+    Object.keys(errors).flatMap((k) => {
+      const m = /^q\.(\d+)\./.exec(k);
+      return m ? [[k, t("studio.authoring.q.n", { n: Number(m[1]) + 1 })]] : [];
+    }),
+  );
+  const examErrors = Object.keys(errors).some((k) => k === "q" || k.startsWith("q."));
   return (
     <PostForm
       state={state}
       action={action}
+      hidden={hidden}
       errors={errors}
-      labels={labels(STEP_FORM_FIELDS)}
+      labels={{ ...labels(STEP_FORM_FIELDS), ...extraLabels, ...questionLabels }}
       submit={submit}
       class="step-form"
       aside={
@@ -62,6 +130,13 @@ export function StepForm(
         </button>
       }
     >
+      {
+        /* Enter in a field presses the form's first submit button: make that
+        "save", not one of the test editor's "remove" buttons. */
+      }
+      <button type="submit" class="visually-hidden" tabIndex={-1} aria-hidden="true">
+        {submit}
+      </button>
       <Field
         {...field("title")}
         hint={hint("title")}
@@ -120,9 +195,6 @@ export function StepForm(
       />
       <Fieldset legend={t("studio.steps.exam")} id="exam-parts" error={errors.requiresWritten}>
         <p class="field-hint">{t("studio.steps.exam.hint")}</p>
-        {questionCount > 0 && (
-          <p class="field-hint">{t.plural("studio.steps.exam.questions", questionCount)}</p>
-        )}
         <CheckboxField
           name="requiresWritten"
           label={t("studio.steps.field.requiresWritten")}
@@ -134,6 +206,15 @@ export function StepForm(
           checked={values.requiresVideo === "on"}
         />
       </Fieldset>
+      <QuestionsEditor
+        state={state}
+        questions={questions}
+        errors={errors}
+        open={values.type === "EXAMINATION" || examErrors || !!focus}
+        focus={focus}
+      />
+      {extra}
+      {notice}
     </PostForm>
   );
 }

@@ -3,8 +3,11 @@
  * One URL, POSTs told apart by `_action`: save (the default submit),
  * `preview` (the form comes back with the rendered description), `delete`
  * (a confirmation page, or 409 when learners have progress on the step) and
- * `delete` with `confirm=1` (deletes, then back to the list). Another
- * trainer's step answers 404 (core/studio/steps.ts).
+ * `delete` with `confirm=1` (deletes, then back to the list); a test editor
+ * button (`op`) brings the form back changed, unsaved. When the step reaches
+ * more than one course (or one other than `from`, the course the trainer came
+ * from), the form names them above the save button, and again after it.
+ * Another trainer's step answers 404 (core/studio/steps.ts).
  */
 import { define } from "@/define.ts";
 import { page } from "@/framework/mod.ts";
@@ -16,20 +19,31 @@ import {
   deletePreview,
   deleteStep,
   getStep,
+  type QuestionDraft,
+  stepCourses,
   stepFormValues,
   StepInUseError,
   type StepUsage,
   updateStep,
   usages,
 } from "@/core/studio/steps.ts";
+import { type CourseRef, fromParam, whereElseUsed } from "@/core/studio/usage.ts";
 import { renderMarkdown } from "@/core/markdown.ts";
 import type { FieldErrors } from "@/core/validation.ts";
-import { studioStepPath, studioStepsPath } from "@/core/paths.ts";
+import { studioStepEditPath, studioStepPath, studioStepsPath } from "@/core/paths.ts";
 import type { State } from "@/define.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { ButtonForm } from "@/components/PostForm.tsx";
 import { FormNotice } from "@/components/forms.tsx";
-import { StepForm, type StepFormValues, stepValuesFrom } from "../(_lib)/form.tsx";
+import {
+  questionOp,
+  questionsForEdit,
+  questionsFrom,
+  StepForm,
+  type StepFormValues,
+  stepValuesFrom,
+} from "../(_lib)/form.tsx";
+import { WhereUsed } from "../../(_lib)/where_used.tsx";
 import { listCategories, type TemplateCategory } from "@/core/studio/templates.ts";
 import { SaveTemplateForm } from "../../templates/(_lib)/save_form.tsx";
 import { type StepMedia, stepMedia } from "@/core/studio/media.ts";
@@ -55,6 +69,12 @@ type Data =
     errors: FieldErrors;
     previewHtml: string | null;
     usages: StepUsage[];
+    /** "Where else used" (null: no notice). */
+    usedIn: CourseRef[] | null;
+    /** The course the trainer came from (kept through the form). */
+    from: string | null;
+    questions: QuestionDraft[];
+    focus?: string | null;
     done: "created" | "saved" | null;
     categories: TemplateCategory[];
     /** Pictures and PDFs (their own forms and route, `./media.tsx`). */
@@ -74,13 +94,18 @@ export const handler = define.handlers<Data>({
     const svc = ctx.state.services;
     const step = await getStep(svc, ctx.state.user, ctx.params.id);
     const done = ctx.url.searchParams.get("done");
+    const from = fromParam(ctx.url.searchParams.get("from"));
+    const used = await usages(svc, ctx.state.user, step.id);
     return page({
       mode: "edit",
       step: head(step),
       values: stepFormValues(step),
       errors: {},
       previewHtml: null,
-      usages: await usages(svc, ctx.state.user, step.id),
+      usages: used,
+      usedIn: whereElseUsed(stepCourses(used), from),
+      from,
+      questions: questionsForEdit(step.questions),
       categories: await listCategories(svc, ctx.state.user),
       media: await stepMedia(svc, ctx.state.user, step.id),
       mediaDone: doneFrom(STEP_MEDIA_DONE, ctx.url.searchParams.get("media")),
@@ -120,17 +145,35 @@ export const handler = define.handlers<Data>({
     }
     const step = await getStep(svc, user, id);
     const values = stepValuesFrom(form);
+    const from = fromParam(form.from);
+    const used = await usages(svc, user, id);
     const rest = {
       step: head(step),
-      usages: await usages(svc, user, id),
+      usages: used,
+      usedIn: whereElseUsed(stepCourses(used), from),
+      from,
       categories: await listCategories(svc, user),
       media: await stepMedia(svc, user, id),
     };
+    const op = questionOp(form);
+    if (op) {
+      return page<Data>({
+        mode: "edit",
+        ...rest,
+        ...op,
+        values,
+        errors: {},
+        previewHtml: null,
+        done: null,
+      });
+    }
+    const questions = questionsFrom(form);
     if (form._action === "preview") {
       return page<Data>({
         mode: "edit",
         ...rest,
         values,
+        questions,
         errors: {},
         previewHtml: renderMarkdown(values.description ?? ""),
         done: null,
@@ -138,7 +181,7 @@ export const handler = define.handlers<Data>({
     }
     try {
       await updateStep(svc, user, id, form);
-      return redirect(`${studioStepPath(id)}?done=saved`);
+      return redirect(studioStepEditPath(id, { done: "saved", from }));
     } catch (err) {
       const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
@@ -146,6 +189,7 @@ export const handler = define.handlers<Data>({
         mode: "edit",
         ...rest,
         values,
+        questions,
         errors: failure.errors,
         previewHtml: null,
         done: null,
@@ -238,6 +282,7 @@ export default define.page<typeof handler>(({ data, state }) => {
           {t(data.done === "created" ? "studio.steps.created" : "studio.steps.saved")}
         </FormNotice>
       )}
+      {data.done === "saved" && <WhereUsed state={state} kind="step" courses={data.usedIn} saved />}
       <section aria-labelledby="usages-title">
         <h2 id="usages-title">{t("studio.steps.usages")}</h2>
         {data.usages.length > 1 && (
@@ -251,8 +296,11 @@ export default define.page<typeof handler>(({ data, state }) => {
         values={data.values}
         errors={data.errors}
         submit={t("studio.steps.save")}
-        questionCount={data.step.questionCount}
+        hidden={{ from: data.from }}
+        questions={data.questions}
+        focus={data.focus}
         previewHtml={data.previewHtml}
+        notice={<WhereUsed state={state} kind="step" courses={data.usedIn} />}
       />
       <StepMediaSection state={state} media={data.media} done={data.mediaDone} />
       <section aria-labelledby="save-template-title">
