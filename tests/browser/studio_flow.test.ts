@@ -220,7 +220,8 @@ Deno.test("browser: a trainer builds a two-day course with every step type, reor
 
   // Fill day 2 (reached from the course's list of days), then publish.
   await days.getByRole("link", { name: DAY2 }).click();
-  await page.waitForURL(day2Url);
+  // The link carries the course it came from (`?from=`), for the "where else used" notice.
+  await page.waitForURL((u) => u.pathname === new URL(day2Url).pathname);
   await addItem(page, steps, "Шаг", STEP.diary);
   await addItem(page, steps, "Шаг", STEP.exam);
   // Back to the course through "where it is used".
