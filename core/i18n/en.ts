@@ -19,6 +19,7 @@ import { studioMedia } from "./en/studio_media.ts";
 import { studioReorder } from "./en/studio_reorder.ts";
 import { personalisation } from "./en/personalisation.ts";
 import { studioAuthoring } from "./en/studio_authoring.ts";
+import { video } from "./en/video.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -40,4 +41,5 @@ export const en: Dictionary = {
   ...studioReorder,
   ...personalisation,
   ...studioAuthoring,
+  ...video,
 };

@@ -18,6 +18,7 @@ import { studioMedia } from "./ru/studio_media.ts";
 import { studioReorder } from "./ru/studio_reorder.ts";
 import { personalisation } from "./ru/personalisation.ts";
 import { studioAuthoring } from "./ru/studio_authoring.ts";
+import { video } from "./ru/video.ts";
 
 export const ru = {
   ...common,
@@ -39,4 +40,5 @@ export const ru = {
   ...studioReorder,
   ...personalisation,
   ...studioAuthoring,
+  ...video,
 };
