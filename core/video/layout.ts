@@ -1,19 +1,21 @@
 /**
  * Where a trainer's video lives in storage, and the rendition ladder. One
  * place for both, so the transcoder that writes and the playback routes that
- * read agree. Everything is under the private `private/videos/<id>/` prefix:
- * no route serves it without a playback token (core/video/playback.ts).
+ * read agree. Everything is under `videos/<id>/`, a prefix `/media` has no
+ * access rule for (core/media_access.ts refuses it), so only the playback
+ * routes serve it, each request with a short-lived token; the orphan sweep
+ * (queues/jobs/maintenance.ts) already knows the prefix.
  *
- *   private/videos/<id>/source.<ext>                 the upload (kept or removed per setting)
- *   private/videos/<id>/hls/master.m3u8              master playlist (key URI rewritten per viewer)
- *   private/videos/<id>/hls/<rendition>/index.m3u8   one rendition's VOD playlist
- *   private/videos/<id>/hls/<rendition>/seg_00001.ts AES-128 encrypted segments
- *   private/videos/<id>/poster.jpg, thumb.jpg        poster (full size) and list thumbnail
+ *   videos/<id>/source.<ext>                 the upload (kept or removed per setting)
+ *   videos/<id>/hls/master.m3u8              master playlist
+ *   videos/<id>/hls/<rendition>/index.m3u8   one rendition's VOD playlist
+ *   videos/<id>/hls/<rendition>/seg_00001.ts AES-128 encrypted segments
+ *   videos/<id>/poster.jpg, thumb.jpg        poster (full size) and list thumbnail
  */
 
 /** The prefix every file of one video shares (deleting it removes the video's files). */
 export function videoPrefix(videoId: string): string {
-  return `private/videos/${videoId}/`;
+  return `videos/${videoId}/`;
 }
 
 export function videoSourceKey(videoId: string, ext: string): string {
@@ -26,6 +28,13 @@ export function videoHlsPrefix(videoId: string): string {
 
 export const MASTER_PLAYLIST = "master.m3u8";
 export const RENDITION_PLAYLIST = "index.m3u8";
+/**
+ * The key URI written into stored playlists (`#EXT-X-KEY:METHOD=AES-128,URI="gafus-key"`).
+ * It is never fetched as such: the playlist route replaces it with the app's
+ * key endpoint carrying the viewer's token, so stored files name no user.
+ */
+export const KEY_URI_PLACEHOLDER = "gafus-key";
+
 /** ffmpeg's `-hls_segment_filename` pattern inside a rendition's folder. */
 export const SEGMENT_PATTERN = "seg_%05d.ts";
 
