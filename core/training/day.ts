@@ -400,7 +400,7 @@ async function personaliseDay(
   locale: Locale,
 ): Promise<DayContent> {
   const texts = [content.title, content.description];
-  for (const st of content.steps) texts.push(st.title, st.description);
+  for (const st of content.steps) texts.push(st.title, st.description, ...st.checklistItems);
   if (!course.personalised && !anyPlaceholders(texts)) return content;
   const values = await personalValues(s, user, course, { require: true });
   if (!anyPlaceholders(texts)) return content;
@@ -413,6 +413,7 @@ async function personaliseDay(
       ...st,
       title: p.text(st.title),
       descriptionHtml: p.html(st.description, st.descriptionHtml),
+      checklistItems: st.checklistItems.map(p.text),
     })),
   };
 }

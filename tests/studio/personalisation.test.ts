@@ -298,6 +298,7 @@ Deno.test("without values (a course that is not personalised) neutral words stan
         type: "THEORY",
         title: "Привет, {{userName}}",
         description: "Погладьте {{petName:accusative}}, вы {{gender:молодец|умница}}",
+        checklistItems: ["Позовите {{petName:accusative}}", "<b>{{userName}}</b> хвалит"],
       }],
     }],
   });
@@ -305,6 +306,9 @@ Deno.test("without values (a course that is not personalised) neutral words stan
   assertStringIncludes(ru, "Прогулка с вашей собакой");
   assertStringIncludes(ru, "Привет, lena");
   assertStringIncludes(ru, "Погладьте вашу собаку, вы молодец");
+  // The checklist learners go through is personalised too, as escaped plain text.
+  assertStringIncludes(ru, "<li>Позовите вашу собаку</li>");
+  assertStringIncludes(ru, "<li>&lt;b>lena&lt;/b> хвалит</li>");
   const en = await (await t.fetch(dayUrl(c), { headers: lena.headers({ cookie: "lang=en" }) }))
     .text();
   assertStringIncludes(en, "Погладьте your dog");

@@ -20,6 +20,8 @@ export interface StepSpec {
   title?: string;
   durationSec?: number;
   checklist?: ChecklistQuestion[];
+  /** PRACTICE/THEORY: the plain list learners go through. */
+  checklistItems?: string[];
   requiresWritten?: boolean;
   requiresVideo?: boolean;
   videoUrl?: string;
@@ -86,6 +88,7 @@ export async function makeCourse(
           description: st.description ?? "",
           duration_sec: timer ? st.durationSec ?? 60 : null,
           checklist: json(st.checklist ?? []),
+          checklist_items: json(st.checklistItems ?? []),
           requires_written_feedback: st.requiresWritten ?? false,
           requires_video_report: st.requiresVideo ?? false,
           video_url: st.videoUrl ?? null,
