@@ -35,63 +35,68 @@ import * as $29 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video
 import * as $30 from "./routes/api/v1/users/username-available.ts";
 import * as $31 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
 import * as $32 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
-import * as $33 from "./routes/courses/[slug]/index.tsx";
-import * as $34 from "./routes/courses/[slug]/reviews.tsx";
-import * as $35 from "./routes/courses/index.tsx";
-import * as $36 from "./routes/favorites.tsx";
-import * as $37 from "./routes/health.ts";
-import * as $38 from "./routes/index.tsx";
-import * as $39 from "./routes/legal/[slug].tsx";
-import * as $40 from "./routes/locale/[locale].ts";
-import * as $41 from "./routes/login.tsx";
-import * as $42 from "./routes/logout.ts";
-import * as $43 from "./routes/media/[...key].ts";
-import * as $44 from "./routes/metrics.ts";
-import * as $45 from "./routes/notifications/[id].ts";
-import * as $46 from "./routes/notifications/index.tsx";
-import * as $47 from "./routes/ops/_layout.tsx";
-import * as $48 from "./routes/ops/_middleware.ts";
-import * as $49 from "./routes/ops/errors/[id].tsx";
-import * as $50 from "./routes/ops/errors/index.tsx";
-import * as $51 from "./routes/ops/index.tsx";
-import * as $52 from "./routes/ops/legal/[slug].tsx";
-import * as $53 from "./routes/ops/legal/index.tsx";
-import * as $54 from "./routes/ops/queues/[queue].tsx";
-import * as $55 from "./routes/ops/queues/index.tsx";
-import * as $56 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $57 from "./routes/password-reset/[token].tsx";
-import * as $58 from "./routes/password-reset/index.tsx";
-import * as $59 from "./routes/profile/index.tsx";
-import * as $60 from "./routes/profile/pets/[id]/delete.ts";
-import * as $61 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $62 from "./routes/profile/pets/[id]/index.tsx";
-import * as $63 from "./routes/profile/pets/new.tsx";
-import * as $64 from "./routes/ready.ts";
-import * as $65 from "./routes/register.tsx";
-import * as $66 from "./routes/settings/index.tsx";
-import * as $67 from "./routes/studio/_middleware.ts";
-import * as $68 from "./routes/studio/access/index.tsx";
-import * as $69 from "./routes/studio/courses/[id]/access.tsx";
-import * as $70 from "./routes/studio/courses/[id]/index.tsx";
-import * as $71 from "./routes/studio/courses/index.tsx";
-import * as $72 from "./routes/studio/courses/new.tsx";
-import * as $73 from "./routes/studio/days/[id]/index.tsx";
-import * as $74 from "./routes/studio/days/index.tsx";
-import * as $75 from "./routes/studio/days/new.tsx";
-import * as $76 from "./routes/studio/exams/[id].tsx";
-import * as $77 from "./routes/studio/exams/index.tsx";
-import * as $78 from "./routes/studio/index.tsx";
-import * as $79 from "./routes/studio/notes/[id].tsx";
-import * as $80 from "./routes/studio/notes/index.tsx";
-import * as $81 from "./routes/studio/notes/new.tsx";
-import * as $82 from "./routes/studio/steps/[id]/index.tsx";
-import * as $83 from "./routes/studio/steps/index.tsx";
-import * as $84 from "./routes/studio/steps/new.tsx";
-import * as $85 from "./routes/studio/templates/[id].tsx";
-import * as $86 from "./routes/studio/templates/categories.tsx";
-import * as $87 from "./routes/studio/templates/index.tsx";
-import * as $88 from "./routes/studio/templates/new.tsx";
-import * as $89 from "./routes/u/[username].tsx";
+import * as $33 from "./routes/courses/[slug]/diary-sharing.ts";
+import * as $34 from "./routes/courses/[slug]/index.tsx";
+import * as $35 from "./routes/courses/[slug]/reviews.tsx";
+import * as $36 from "./routes/courses/index.tsx";
+import * as $37 from "./routes/favorites.tsx";
+import * as $38 from "./routes/health.ts";
+import * as $39 from "./routes/index.tsx";
+import * as $40 from "./routes/legal/[slug].tsx";
+import * as $41 from "./routes/locale/[locale].ts";
+import * as $42 from "./routes/login.tsx";
+import * as $43 from "./routes/logout.ts";
+import * as $44 from "./routes/media/[...key].ts";
+import * as $45 from "./routes/metrics.ts";
+import * as $46 from "./routes/notifications/[id].ts";
+import * as $47 from "./routes/notifications/index.tsx";
+import * as $48 from "./routes/ops/_layout.tsx";
+import * as $49 from "./routes/ops/_middleware.ts";
+import * as $50 from "./routes/ops/errors/[id].tsx";
+import * as $51 from "./routes/ops/errors/index.tsx";
+import * as $52 from "./routes/ops/index.tsx";
+import * as $53 from "./routes/ops/legal/[slug].tsx";
+import * as $54 from "./routes/ops/legal/index.tsx";
+import * as $55 from "./routes/ops/queues/[queue].tsx";
+import * as $56 from "./routes/ops/queues/index.tsx";
+import * as $57 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $58 from "./routes/password-reset/[token].tsx";
+import * as $59 from "./routes/password-reset/index.tsx";
+import * as $60 from "./routes/profile/index.tsx";
+import * as $61 from "./routes/profile/pets/[id]/delete.ts";
+import * as $62 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $63 from "./routes/profile/pets/[id]/index.tsx";
+import * as $64 from "./routes/profile/pets/new.tsx";
+import * as $65 from "./routes/ready.ts";
+import * as $66 from "./routes/register.tsx";
+import * as $67 from "./routes/settings/index.tsx";
+import * as $68 from "./routes/studio/_middleware.ts";
+import * as $69 from "./routes/studio/access/index.tsx";
+import * as $70 from "./routes/studio/courses/[id]/access.tsx";
+import * as $71 from "./routes/studio/courses/[id]/index.tsx";
+import * as $72 from "./routes/studio/courses/[id]/learners/[userId].tsx";
+import * as $73 from "./routes/studio/courses/[id]/stats.csv.ts";
+import * as $74 from "./routes/studio/courses/[id]/stats.tsx";
+import * as $75 from "./routes/studio/courses/index.tsx";
+import * as $76 from "./routes/studio/courses/new.tsx";
+import * as $77 from "./routes/studio/days/[id]/index.tsx";
+import * as $78 from "./routes/studio/days/index.tsx";
+import * as $79 from "./routes/studio/days/new.tsx";
+import * as $80 from "./routes/studio/exams/[id].tsx";
+import * as $81 from "./routes/studio/exams/index.tsx";
+import * as $82 from "./routes/studio/index.tsx";
+import * as $83 from "./routes/studio/notes/[id].tsx";
+import * as $84 from "./routes/studio/notes/index.tsx";
+import * as $85 from "./routes/studio/notes/new.tsx";
+import * as $86 from "./routes/studio/stats/index.tsx";
+import * as $87 from "./routes/studio/steps/[id]/index.tsx";
+import * as $88 from "./routes/studio/steps/index.tsx";
+import * as $89 from "./routes/studio/steps/new.tsx";
+import * as $90 from "./routes/studio/templates/[id].tsx";
+import * as $91 from "./routes/studio/templates/categories.tsx";
+import * as $92 from "./routes/studio/templates/index.tsx";
+import * as $93 from "./routes/studio/templates/new.tsx";
+import * as $94 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -141,63 +146,68 @@ const manifest: Manifest = {
     "./routes/api/v1/users/username-available.ts": $30,
     "./routes/courses/[slug]/days/[dayId]/exam.tsx": $31,
     "./routes/courses/[slug]/days/[dayId]/index.tsx": $32,
-    "./routes/courses/[slug]/index.tsx": $33,
-    "./routes/courses/[slug]/reviews.tsx": $34,
-    "./routes/courses/index.tsx": $35,
-    "./routes/favorites.tsx": $36,
-    "./routes/health.ts": $37,
-    "./routes/index.tsx": $38,
-    "./routes/legal/[slug].tsx": $39,
-    "./routes/locale/[locale].ts": $40,
-    "./routes/login.tsx": $41,
-    "./routes/logout.ts": $42,
-    "./routes/media/[...key].ts": $43,
-    "./routes/metrics.ts": $44,
-    "./routes/notifications/[id].ts": $45,
-    "./routes/notifications/index.tsx": $46,
-    "./routes/ops/_layout.tsx": $47,
-    "./routes/ops/_middleware.ts": $48,
-    "./routes/ops/errors/[id].tsx": $49,
-    "./routes/ops/errors/index.tsx": $50,
-    "./routes/ops/index.tsx": $51,
-    "./routes/ops/legal/[slug].tsx": $52,
-    "./routes/ops/legal/index.tsx": $53,
-    "./routes/ops/queues/[queue].tsx": $54,
-    "./routes/ops/queues/index.tsx": $55,
-    "./routes/ops/queues/jobs/[id].tsx": $56,
-    "./routes/password-reset/[token].tsx": $57,
-    "./routes/password-reset/index.tsx": $58,
-    "./routes/profile/index.tsx": $59,
-    "./routes/profile/pets/[id]/delete.ts": $60,
-    "./routes/profile/pets/[id]/edit.tsx": $61,
-    "./routes/profile/pets/[id]/index.tsx": $62,
-    "./routes/profile/pets/new.tsx": $63,
-    "./routes/ready.ts": $64,
-    "./routes/register.tsx": $65,
-    "./routes/settings/index.tsx": $66,
-    "./routes/studio/_middleware.ts": $67,
-    "./routes/studio/access/index.tsx": $68,
-    "./routes/studio/courses/[id]/access.tsx": $69,
-    "./routes/studio/courses/[id]/index.tsx": $70,
-    "./routes/studio/courses/index.tsx": $71,
-    "./routes/studio/courses/new.tsx": $72,
-    "./routes/studio/days/[id]/index.tsx": $73,
-    "./routes/studio/days/index.tsx": $74,
-    "./routes/studio/days/new.tsx": $75,
-    "./routes/studio/exams/[id].tsx": $76,
-    "./routes/studio/exams/index.tsx": $77,
-    "./routes/studio/index.tsx": $78,
-    "./routes/studio/notes/[id].tsx": $79,
-    "./routes/studio/notes/index.tsx": $80,
-    "./routes/studio/notes/new.tsx": $81,
-    "./routes/studio/steps/[id]/index.tsx": $82,
-    "./routes/studio/steps/index.tsx": $83,
-    "./routes/studio/steps/new.tsx": $84,
-    "./routes/studio/templates/[id].tsx": $85,
-    "./routes/studio/templates/categories.tsx": $86,
-    "./routes/studio/templates/index.tsx": $87,
-    "./routes/studio/templates/new.tsx": $88,
-    "./routes/u/[username].tsx": $89,
+    "./routes/courses/[slug]/diary-sharing.ts": $33,
+    "./routes/courses/[slug]/index.tsx": $34,
+    "./routes/courses/[slug]/reviews.tsx": $35,
+    "./routes/courses/index.tsx": $36,
+    "./routes/favorites.tsx": $37,
+    "./routes/health.ts": $38,
+    "./routes/index.tsx": $39,
+    "./routes/legal/[slug].tsx": $40,
+    "./routes/locale/[locale].ts": $41,
+    "./routes/login.tsx": $42,
+    "./routes/logout.ts": $43,
+    "./routes/media/[...key].ts": $44,
+    "./routes/metrics.ts": $45,
+    "./routes/notifications/[id].ts": $46,
+    "./routes/notifications/index.tsx": $47,
+    "./routes/ops/_layout.tsx": $48,
+    "./routes/ops/_middleware.ts": $49,
+    "./routes/ops/errors/[id].tsx": $50,
+    "./routes/ops/errors/index.tsx": $51,
+    "./routes/ops/index.tsx": $52,
+    "./routes/ops/legal/[slug].tsx": $53,
+    "./routes/ops/legal/index.tsx": $54,
+    "./routes/ops/queues/[queue].tsx": $55,
+    "./routes/ops/queues/index.tsx": $56,
+    "./routes/ops/queues/jobs/[id].tsx": $57,
+    "./routes/password-reset/[token].tsx": $58,
+    "./routes/password-reset/index.tsx": $59,
+    "./routes/profile/index.tsx": $60,
+    "./routes/profile/pets/[id]/delete.ts": $61,
+    "./routes/profile/pets/[id]/edit.tsx": $62,
+    "./routes/profile/pets/[id]/index.tsx": $63,
+    "./routes/profile/pets/new.tsx": $64,
+    "./routes/ready.ts": $65,
+    "./routes/register.tsx": $66,
+    "./routes/settings/index.tsx": $67,
+    "./routes/studio/_middleware.ts": $68,
+    "./routes/studio/access/index.tsx": $69,
+    "./routes/studio/courses/[id]/access.tsx": $70,
+    "./routes/studio/courses/[id]/index.tsx": $71,
+    "./routes/studio/courses/[id]/learners/[userId].tsx": $72,
+    "./routes/studio/courses/[id]/stats.csv.ts": $73,
+    "./routes/studio/courses/[id]/stats.tsx": $74,
+    "./routes/studio/courses/index.tsx": $75,
+    "./routes/studio/courses/new.tsx": $76,
+    "./routes/studio/days/[id]/index.tsx": $77,
+    "./routes/studio/days/index.tsx": $78,
+    "./routes/studio/days/new.tsx": $79,
+    "./routes/studio/exams/[id].tsx": $80,
+    "./routes/studio/exams/index.tsx": $81,
+    "./routes/studio/index.tsx": $82,
+    "./routes/studio/notes/[id].tsx": $83,
+    "./routes/studio/notes/index.tsx": $84,
+    "./routes/studio/notes/new.tsx": $85,
+    "./routes/studio/stats/index.tsx": $86,
+    "./routes/studio/steps/[id]/index.tsx": $87,
+    "./routes/studio/steps/index.tsx": $88,
+    "./routes/studio/steps/new.tsx": $89,
+    "./routes/studio/templates/[id].tsx": $90,
+    "./routes/studio/templates/categories.tsx": $91,
+    "./routes/studio/templates/index.tsx": $92,
+    "./routes/studio/templates/new.tsx": $93,
+    "./routes/u/[username].tsx": $94,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

@@ -15,6 +15,7 @@ import { studioExams } from "./en/studio_exams.ts";
 import { studioBuild } from "./en/studio_build.ts";
 import { studioAccess } from "./en/studio_access.ts";
 import { studioTemplates } from "./en/studio_templates.ts";
+import { studioStats } from "./en/studio_stats.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -32,4 +33,5 @@ export const en: Dictionary = {
   ...studioBuild,
   ...studioAccess,
   ...studioTemplates,
+  ...studioStats,
 };

@@ -14,6 +14,7 @@ import { studioExams } from "./ru/studio_exams.ts";
 import { studioBuild } from "./ru/studio_build.ts";
 import { studioAccess } from "./ru/studio_access.ts";
 import { studioTemplates } from "./ru/studio_templates.ts";
+import { studioStats } from "./ru/studio_stats.ts";
 
 export const ru = {
   ...common,
@@ -31,4 +32,5 @@ export const ru = {
   ...studioBuild,
   ...studioAccess,
   ...studioTemplates,
+  ...studioStats,
 };

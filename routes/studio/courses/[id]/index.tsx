@@ -25,7 +25,13 @@ import {
   updateCourse,
 } from "@/core/studio/courses.ts";
 import type { FieldErrors } from "@/core/validation.ts";
-import { coursePath, studioCoursePath, studioCoursesPath, studioDayPath } from "@/core/paths.ts";
+import {
+  coursePath,
+  studioCoursePath,
+  studioCoursesPath,
+  studioCourseStatsPath,
+  studioDayPath,
+} from "@/core/paths.ts";
 import type { MessageKey } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { ButtonForm } from "@/components/PostForm.tsx";
@@ -141,6 +147,9 @@ export default define.page<typeof handler>(({ data, state }) => {
       </nav>
       <h1>{title}</h1>
       <p class="muted">{t("studio.build.author", { name: course.authorName })}</p>
+      <p>
+        <a href={studioCourseStatsPath(course.id)}>{t("studio.stats.link")}</a>
+      </p>
       {data.done && <FormNotice>{t(doneKey[data.done])}</FormNotice>}
       <section aria-labelledby="status-title" class="studio-section">
         <h2 id="status-title">{t("studio.courses.status")}</h2>
