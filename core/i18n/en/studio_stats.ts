@@ -23,6 +23,7 @@ export const studioStats = {
   "studio.stats.course.edit": "Course editor",
   "studio.stats.course.page": "Course page",
   "studio.stats.csv": "Download learner progress (CSV)",
+  "studio.stats.computedAt": "Figures as of {time}; refreshed every minute.",
   "studio.stats.headline": "Headline",
   "studio.stats.medianCourse": "Median time to finish the course",
   "studio.stats.days": "Completion by day",

@@ -22,6 +22,7 @@ export const studioStats = {
   "studio.stats.course.edit": "Редактор курса",
   "studio.stats.course.page": "Страница курса",
   "studio.stats.csv": "Скачать прогресс учеников (CSV)",
+  "studio.stats.computedAt": "Данные на {time}, обновляются раз в минуту.",
   "studio.stats.headline": "Главное",
   "studio.stats.medianCourse": "Медианное время прохождения курса",
   "studio.stats.days": "Прохождение по дням",

@@ -3,8 +3,9 @@
  * course the trainer owns (staff: all), and the per-course page's numbers.
  *
  * Everything is aggregated in SQL: a handful of GROUP BY queries, the
- * independent ones in parallel, so the page costs the same for ten learners
- * or ten thousand (bench/stats.ts). Definitions:
+ * independent ones in parallel; a course's aggregates are then reused for a
+ * minute (`STATS_TTL_MS`), since they read every progress row of the course
+ * (bench/stats.ts measures both). Definitions:
  *
  * - started: learners whose `user_courses` status is past NOT_STARTED;
  *   completed: status COMPLETED; in progress: the rest of the started.
@@ -23,6 +24,7 @@ import { sql } from "kysely";
 import type { Services } from "../../services.ts";
 import type { Viewer } from "../../courses/access.ts";
 import { isStaff } from "../../auth/guards.ts";
+import { COURSES_TAG } from "../../courses/cache.ts";
 import {
   durationSec,
   type LiveDay,
@@ -148,6 +150,8 @@ export interface ExamStats {
 
 export interface CourseStats {
   course: StatsCourse;
+  /** When the aggregates were computed (they are reused for `STATS_TTL_MS`). */
+  computedAt: Date;
   headline: Headline;
   medianCourseSec: number | null;
   days: DayStat[];
@@ -161,7 +165,28 @@ export interface CourseStats {
   activity: number[][];
 }
 
-/** The per-course statistics for its author or staff (else 404). */
+/** How long a course's aggregates are reused (statistics, not a live feed). */
+export const STATS_TTL_MS = 60_000;
+
+/** Cache tag of one course's statistics. */
+export function statsTag(courseId: string): string {
+  return `stats:${courseId}`;
+}
+
+/** Drops a course's cached statistics (e.g. after a change a trainer wants to see at once). */
+export function invalidateCourseStats(s: Services, courseId: string): void {
+  s.cache.invalidate(statsTag(courseId));
+}
+
+type Aggregates = Omit<CourseStats, "course">;
+
+/**
+ * The per-course statistics for its author or staff (else 404). The access
+ * check runs on every request; the aggregates, which read every progress row
+ * of the course, are computed once per `STATS_TTL_MS` and shared by
+ * concurrent requests (`computedAt` says when), so a course with ten
+ * thousand learners costs one computation a minute, not one per view.
+ */
 export async function courseStats(
   s: Services,
   viewer: Viewer | null,
@@ -169,9 +194,26 @@ export async function courseStats(
 ): Promise<CourseStats> {
   const actor = studioActor(viewer);
   const course = await statsCourse(s, actor, courseId);
+  const key = `${statsTag(course.id)}:${course.timeZone}`;
+  const aggregates = await s.cache.get(
+    key,
+    // Content changes (days, steps archived) drop it with the course caches.
+    { ttlMs: STATS_TTL_MS, tags: [statsTag(course.id), COURSES_TAG] },
+    () => computeAggregates(s, course),
+  );
+  return { course, ...aggregates };
+}
+
+/** The statistics' SQL: independent GROUP BY queries, in parallel. */
+async function computeAggregates(s: Services, course: StatsCourse): Promise<Aggregates> {
+  const computedAt = new Date();
   const days = await liveStructure(s, course.id);
   const dcIds = days.map((d) => d.dayOnCourseId);
-  const [learners, perDay, perStep, exams, ratings, favourites] = await Promise.all([
+  const courseTrainings = () =>
+    s.db.selectFrom("user_trainings as ut")
+      .innerJoin("user_steps as us", "us.user_training_id", "ut.id")
+      .where("ut.day_on_course_id", "in", dcIds);
+  const [learners, perDay, perStep, activityRows, exams, ratings, favourites] = await Promise.all([
     s.db.selectFrom("user_courses").select([
       sql<number>`count(*) FILTER (WHERE status <> 'NOT_STARTED')`.as("started"),
       sql<number>`count(*) FILTER (WHERE status = 'COMPLETED')`.as("completed"),
@@ -189,24 +231,30 @@ export async function courseStats(
       }) FILTER (WHERE status = 'COMPLETED' AND started_at IS NOT NULL AND completed_at IS NOT NULL)`
         .as("median"),
     ]).where("day_on_course_id", "in", dcIds).groupBy("day_on_course_id").execute(),
-    // One pass over the course's completions gives both the funnel per step
-    // and the weekday × hour activity.
-    dcIds.length === 0 ? Promise.resolve([]) : s.db.selectFrom("user_trainings as ut")
-      .innerJoin("user_steps as us", "us.user_training_id", "ut.id")
-      .select([
-        "ut.day_on_course_id",
-        "us.step_on_day_id",
-        sql<number>`extract(isodow from us.completed_at AT TIME ZONE ${course.timeZone})::int`
-          .as("dow"),
-        sql<number>`extract(hour from us.completed_at AT TIME ZONE ${course.timeZone})::int`
-          .as("hour"),
-        sql<number>`count(*) FILTER (WHERE us.status = 'COMPLETED')`.as("completed"),
-        sql<number>`count(*)`.as("events"),
-      ])
-      .where("ut.day_on_course_id", "in", dcIds)
-      .where("us.completed_at", "is not", null)
-      .groupBy(["ut.day_on_course_id", "us.step_on_day_id", "dow", "hour"])
+    dcIds.length === 0 ? Promise.resolve([]) : courseTrainings()
+      .select(["ut.day_on_course_id", "us.step_on_day_id", sql<number>`count(*)`.as("completed")])
+      .where("us.status", "=", "COMPLETED")
+      .groupBy(["ut.day_on_course_id", "us.step_on_day_id"])
       .execute(),
+    // Completions are first counted per quarter hour in UTC (cheap arithmetic
+    // per row; quarters keep zones with :30 and :45 offsets exact), and only
+    // those buckets are turned into the trainer's weekday and hour.
+    dcIds.length === 0 ? Promise.resolve([]) : s.db.selectFrom(
+      courseTrainings()
+        .select([
+          sql<number>`floor(extract(epoch from us.completed_at) / 900)`.as("q"),
+          sql<number>`count(*)`.as("n"),
+        ])
+        .where("us.completed_at", "is not", null)
+        .groupBy("q")
+        .as("b"),
+    ).select([
+      sql<number>`extract(isodow from to_timestamp(b.q * 900) AT TIME ZONE ${course.timeZone})::int`
+        .as("dow"),
+      sql<number>`extract(hour from to_timestamp(b.q * 900) AT TIME ZONE ${course.timeZone})::int`
+        .as("hour"),
+      sql<number>`sum(b.n)`.as("events"),
+    ]).groupBy(["dow", "hour"]).execute(),
     s.db.selectFrom("exam_results").select([
       sql<number>`count(*)`.as("submissions"),
       sql<number>`count(*) FILTER (WHERE status = 'PENDING')`.as("pending"),
@@ -226,11 +274,11 @@ export async function courseStats(
   const started = num(learners.started);
   const completed = num(learners.completed);
   const byDay = new Map(perDay.map((r) => [r.day_on_course_id, r]));
-  const stepDone = new Map<string, number>();
+  const stepDone = new Map(
+    perStep.map((r) => [`${r.day_on_course_id}/${r.step_on_day_id}`, num(r.completed)]),
+  );
   const activity = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
-  for (const r of perStep) {
-    const key = `${r.day_on_course_id}/${r.step_on_day_id}`;
-    stepDone.set(key, (stepDone.get(key) ?? 0) + num(r.completed));
+  for (const r of activityRows) {
     const dow = num(r.dow), hour = num(r.hour);
     if (dow >= 1 && dow <= 7 && hour >= 0 && hour < 24) activity[dow - 1][hour] += num(r.events);
   }
@@ -265,7 +313,7 @@ export async function courseStats(
   const reviewCount = stars.reduce((a, b) => a + b, 0);
   const approved = num(exams.approved), returned = num(exams.returned);
   return {
-    course,
+    computedAt,
     headline: headlineOf(started, completed, num(exams.pending)),
     medianCourseSec: numOrNull(learners.median),
     days: dayStats,

@@ -72,6 +72,16 @@ export default define.page<typeof handler>(({ data, state }) => {
       </p>
 
       <Section id="stats-headline" title={t("studio.stats.headline")}>
+        <p class="muted">
+          {t("studio.stats.computedAt", {
+            time: t.date(stats.computedAt, {
+              hour: "2-digit",
+              minute: "2-digit",
+              second: "2-digit",
+              timeZone: viewerZone,
+            }),
+          })}
+        </p>
         <Facts
           items={[
             { label: t("studio.stats.started"), value: n(headline.started) },
