@@ -4,22 +4,24 @@
  *
  * - `user_courses.diary_shared`: off by default; a diary is private until the
  *   learner turns it on for that course.
- * - `user_steps (user_training_id) INCLUDE (...)`: the per-course statistics
- *   aggregate every progress row of a course's trainings (completions per
- *   step, activity by weekday and hour); reached from
- *   `user_trainings_day_on_course_idx`, this index answers them from the
- *   index alone instead of visiting each row of user_steps.
- * - `user_trainings (day_on_course_id) INCLUDE (...)`: the same for the
- *   per-day numbers (status, timestamps for the median time per day).
- * - `user_courses (course_id, username order)` needs nothing new: the
- *   learner list joins users by primary key after `user_courses_course_idx`.
+ * - Covering indexes for the per-course aggregates. A course's trainings
+ *   are found by `user_trainings_day_on_course_idx`; its progress rows by
+ *   `user_steps (user_training_id)` including what the funnel and the
+ *   activity read, and the per-day numbers by `user_trainings
+ *   (day_on_course_id)` including status and timestamps: on a database of
+ *   many courses both are index-only scans, never a visit to each row (see
+ *   the plans in bench/stats.ts). Where one course is most of the table, the
+ *   planner rightly reads the table instead. `updated_at` stays out: the
+ *   trigger changes it on every update, and no statistic on the page needs it.
+ * - The learner list needs nothing new: `user_courses_course_idx`, then
+ *   users by primary key.
  */
 import { type Kysely, sql } from "kysely";
 
 const UP = [
   `ALTER TABLE user_courses ADD COLUMN diary_shared boolean NOT NULL DEFAULT false`,
   `CREATE INDEX user_steps_training_stats_idx ON user_steps (user_training_id)
-     INCLUDE (step_on_day_id, status, completed_at, updated_at)`,
+     INCLUDE (step_on_day_id, status, completed_at)`,
   `CREATE INDEX user_trainings_day_stats_idx ON user_trainings (day_on_course_id)
      INCLUDE (id, user_id, status, started_at, completed_at)`,
 ];
