@@ -24,8 +24,8 @@ function Table(
     hidden: boolean;
   },
 ) {
-  return (
-    <table class={hidden ? "visually-hidden" : "stats-table"}>
+  const table = (
+    <table class="stats-table">
       <caption>{caption}</caption>
       <thead>
         <tr>{head.map((h, i) => <th key={i} scope="col">{h}</th>)}</tr>
@@ -40,6 +40,9 @@ function Table(
       </tbody>
     </table>
   );
+  // Hidden through a wrapper: a table ignores a 1 px width and its full
+  // width would still widen the page on a phone.
+  return hidden ? <div class="visually-hidden">{table}</div> : table;
 }
 
 /**

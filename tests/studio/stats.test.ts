@@ -8,6 +8,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { openTestApp, type TestApp } from "../helpers/app.ts";
+import { openBrowserEnv } from "../helpers/browser.ts";
 import { postForm, type Session, signIn } from "../helpers/session.ts";
 import { newId } from "@/platform/ids.ts";
 import { courseStats, listStatsCourses } from "@/core/studio/stats/course.ts";
@@ -428,4 +429,26 @@ Deno.test("access: another trainer gets 404 on stats, learner view and CSV; a le
   assertEquals(await status(trainer, studioLearnerPath(c.courseId, fan.id)), 404);
   assertEquals(await status(trainer, studioLearnerPath(c.courseId, "nope")), 404);
   assertEquals(await status(trainer, studioCourseStatsPath("nope")), 404);
+});
+
+Deno.test("on a 360 px phone the statistics and learner pages fit the screen (charts scale, wide tables scroll in their own box)", async () => {
+  let paths: string[] = [];
+  let cookie = "";
+  await using env = await openBrowserEnv(async (t) => {
+    const { c, learners } = await fixture(t);
+    paths = [studioCourseStatsPath(c.courseId), studioLearnerPath(c.courseId, learners[0].id)];
+    cookie = (await signIn(t, "coach_a")).cookie;
+  });
+  const eq = cookie.indexOf("=");
+  await env.page.context().addCookies([
+    { name: cookie.slice(0, eq), value: cookie.slice(eq + 1), url: env.origin },
+  ]);
+  await env.page.setViewportSize({ width: 360, height: 800 });
+  for (const path of paths) {
+    const res = await env.page.goto(env.origin + path);
+    assertEquals(res?.status(), 200);
+    const width = await env.page.evaluate(() => document.documentElement.scrollWidth);
+    assertEquals(width, 360, `${path} is ${width} px wide`);
+  }
+  assertEquals(env.consoleErrors, []);
 });

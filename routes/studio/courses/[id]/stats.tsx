@@ -156,27 +156,29 @@ export default define.page<typeof handler>(({ data, state }) => {
               text: percent(t, step.rate),
             }))}
           />
-          <table class="visually-hidden" id="steps-table">
-            <caption>{t("studio.stats.funnel")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("studio.stats.step")}</th>
-                <th scope="col">{t("studio.stats.completed")}</th>
-                <th scope="col">{t("studio.stats.rate")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {steps.map(({ day, step }) => (
-                <tr key={`${day.dayOnCourseId}/${step.stepOnDayId}`} data-step={step.stepOnDayId}>
-                  <th scope="row">
-                    {t("studio.stats.dayShort", { n: day.number })} · {step.title}
-                  </th>
-                  <td data-cell="completed">{n(step.completed)}</td>
-                  <td data-cell="rate">{percent(t, step.rate)}</td>
+          <div class="visually-hidden">
+            <table class="stats-table" id="steps-table">
+              <caption>{t("studio.stats.funnel")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("studio.stats.step")}</th>
+                  <th scope="col">{t("studio.stats.completed")}</th>
+                  <th scope="col">{t("studio.stats.rate")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {steps.map(({ day, step }) => (
+                  <tr key={`${day.dayOnCourseId}/${step.stepOnDayId}`} data-step={step.stepOnDayId}>
+                    <th scope="row">
+                      {t("studio.stats.dayShort", { n: day.number })} · {step.title}
+                    </th>
+                    <td data-cell="completed">{n(step.completed)}</td>
+                    <td data-cell="rate">{percent(t, step.rate)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </Section>
       )}
 
