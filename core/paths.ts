@@ -323,3 +323,35 @@ export function studioNewNotePath(): string {
 export function studioNotePath(noteId: string): string {
   return `/studio/notes/${seg(noteId)}`;
 }
+
+/** The studio's statistics: the trainer's courses with headline numbers. */
+export function studioStatsPath(): string {
+  return "/studio/stats";
+}
+
+/** A course's statistics, with its learner list's search (`q`) and page. */
+export function studioCourseStatsPath(
+  courseId: string,
+  query: { q?: string; page?: number } = {},
+): string {
+  const p = new URLSearchParams();
+  if (query.q) p.set("q", query.q);
+  if (query.page && query.page > 1) p.set("page", String(query.page));
+  const s = p.toString();
+  return `/studio/courses/${seg(courseId)}/stats${s ? `?${s}` : ""}`;
+}
+
+/** A course's learner progress as CSV (one row per learner). */
+export function studioCourseStatsCsvPath(courseId: string): string {
+  return `/studio/courses/${seg(courseId)}/stats.csv`;
+}
+
+/** One learner's progress on a course (and their diary where they share it). */
+export function studioLearnerPath(courseId: string, userId: string): string {
+  return `/studio/courses/${seg(courseId)}/learners/${seg(userId)}`;
+}
+
+/** `POST`: the learner shows or hides their diary to the course's trainer. */
+export function diarySharingPath(slug: string): string {
+  return `${coursePath(slug)}/diary-sharing`;
+}

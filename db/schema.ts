@@ -450,6 +450,8 @@ export interface UserCoursesTable {
   status: Default<TrainingStatus>;
   started_at: Date | null;
   completed_at: Date | null;
+  /** The learner lets the course's trainer read their diary for its days (0009). */
+  diary_shared: Default<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

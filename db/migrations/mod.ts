@@ -13,6 +13,7 @@ import * as m0005StudioSteps from "./0005_studio_steps.ts";
 import * as m0006ExamAttempts from "./0006_exam_attempts.ts";
 import * as m0007Templates from "./0007_templates.ts";
 import * as m0008AccessNotes from "./0008_access_notes.ts";
+import * as m0009Stats from "./0009_stats.ts";
 import * as m0010Personalisation from "./0010_personalisation.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   "0006_exam_attempts": m0006ExamAttempts,
   "0007_templates": m0007Templates,
   "0008_access_notes": m0008AccessNotes,
+  "0009_stats": m0009Stats,
   "0010_personalisation": m0010Personalisation,
 };
 

@@ -7,6 +7,7 @@ import {
   studioDaysPath,
   studioExamsPath,
   studioNotesPath,
+  studioStatsPath,
   studioStepsPath,
   studioTemplatesPath,
 } from "@/core/paths.ts";
@@ -44,6 +45,10 @@ export default define.page(({ state }) => {
           <li>
             <a href={studioAccessPath()}>{t("studio.access.link")}</a>
             <p class="muted">{t("studio.access.linkHint")}</p>
+          </li>
+          <li>
+            <a href={studioStatsPath()}>{t("studio.stats.link")}</a>
+            <p class="muted">{t("studio.stats.linkHint")}</p>
           </li>
           <li>
             <a href={studioNotesPath()}>{t("studio.notes.link")}</a>

@@ -13,6 +13,7 @@ import {
   absoluteUrl,
   coursePath,
   dayPath,
+  diarySharingPath,
   loginPath,
   mediaPath,
   personalisePath,
@@ -20,6 +21,7 @@ import {
 } from "@/core/paths.ts";
 import { NotFoundError } from "@/core/auth/guards.ts";
 import { myReview } from "@/core/reviews.ts";
+import { diarySharing } from "@/core/courses/diary_sharing.ts";
 import type { Translator } from "@/core/i18n/mod.ts";
 import { anonymousPage } from "@/http/page_cache.ts";
 import { CourseLogo } from "@/components/CourseLogo.tsx";
@@ -33,11 +35,15 @@ import { Section } from "@/components/Section.tsx";
 import { CourseNotAvailable } from "@/components/CourseNotAvailable.tsx";
 import ShareCourse from "@/islands/ShareCourse.tsx";
 import { Icon } from "@/components/icons.tsx";
+import { PostForm } from "@/components/PostForm.tsx";
+import { CheckboxField, FormNotice } from "@/components/forms.tsx";
 
 interface Data {
   view: CourseView | null;
   hasReview: boolean;
   publicUrl: string;
+  /** The learner shows their diary to the trainer; null before they start the course. */
+  diaryShared: boolean | null;
 }
 
 /** Visitors are answered from the page cache before any data is loaded. */
@@ -54,18 +60,23 @@ export const handler = define.handlers<Data>({
       // Missing, private without access, or unpublished: one answer, so a link
       // does not reveal that a private course exists.
       if (e instanceof NotFoundError) {
-        return page({ view: null, hasReview: false, publicUrl }, { status: 404 });
+        return page({ view: null, hasReview: false, publicUrl, diaryShared: null }, {
+          status: 404,
+        });
       }
       throw e;
     }
-    const hasReview = user && view.progress?.status === "COMPLETED"
-      ? (await myReview(services, user.id, view.course.id)) !== null
-      : false;
+    const [hasReview, diaryShared] = await Promise.all([
+      user && view.progress?.status === "COMPLETED"
+        ? myReview(services, user.id, view.course.id).then((r) => r !== null)
+        : false,
+      diarySharing(services, user, view.course.id),
+    ]);
     // Only public courses are the same for every visitor.
     const cache = view.course.access === "PUBLIC" && view.course.published
       ? anonymousPage(ctx, [COURSES_TAG])
       : undefined;
-    return page({ view, hasReview, publicUrl }, { cache });
+    return page({ view, hasReview, publicUrl, diaryShared }, { cache });
   },
 });
 
@@ -170,6 +181,33 @@ export default define.page<typeof handler>(({ data, state, url }) => {
           </p>
         )}
       </section>
+
+      {data.diaryShared !== null && (
+        <Section
+          id="diary-sharing"
+          title={t("course.diarySharing.title")}
+          class="course-diary-sharing"
+        >
+          {url.searchParams.has("diary") && (
+            <FormNotice>
+              {t(data.diaryShared ? "course.diarySharing.on" : "course.diarySharing.off")}
+            </FormNotice>
+          )}
+          <PostForm
+            state={state}
+            action={diarySharingPath(course.slug)}
+            submit={t("course.diarySharing.save")}
+          >
+            <CheckboxField
+              name="shared"
+              id="diary-shared"
+              label={t("course.diarySharing.label")}
+              hint={t("course.diarySharing.hint")}
+              checked={data.diaryShared}
+            />
+          </PostForm>
+        </Section>
+      )}
 
       <Facts
         items={[

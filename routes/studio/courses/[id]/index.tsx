@@ -31,6 +31,7 @@ import {
   studioCourseApiPath,
   studioCoursePath,
   studioCoursesPath,
+  studioCourseStatsPath,
   studioDayEditPath,
   studioRemoveCoursePath,
 } from "@/core/paths.ts";
@@ -166,6 +167,9 @@ export default define.page<typeof handler>(({ data, state }) => {
       </nav>
       <h1>{title}</h1>
       <p class="muted">{t("studio.build.author", { name: course.authorName })}</p>
+      <p>
+        <a href={studioCourseStatsPath(course.id)}>{t("studio.stats.link")}</a>
+      </p>
       {data.done && <FormNotice>{t(doneKey[data.done])}</FormNotice>}
       <section aria-labelledby="status-title" class="studio-section">
         <h2 id="status-title">{t("studio.courses.status")}</h2>
