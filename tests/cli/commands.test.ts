@@ -291,7 +291,7 @@ Deno.test("export:users and export:progress: CSV and JSON, to stdout or a file, 
   assertEquals([p[0].username, p[0].status, p[0].days_completed], ["learner", "IN_PROGRESS", 1]);
   assert(p[0].days_total >= 1 && p[0].steps_total >= 1);
   const progCsv = await ok(t, "export:progress", "--course", course.slug);
-  assertStringIncludes(progCsv.stdout, "user_id,username,status");
+  assertStringIncludes(progCsv.stdout, "user_id,username,full_name,status");
   await usage(t, "--course is required", "export:progress");
   await fails(t, "no course with the slug 'nope'", "export:progress", "--course", "nope");
 });

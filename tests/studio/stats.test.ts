@@ -330,18 +330,26 @@ Deno.test("the CSV has a BOM, one quoted row per learner, formula cells guarded,
   const lines = text.slice(1).split("\r\n");
   assertEquals(
     lines[0],
-    "username,full_name,status,started_at,completed_at,days_completed,days_total,steps_completed,steps_total,last_activity_at",
+    "user_id,username,full_name,status,started_at,completed_at,days_completed,days_total,steps_completed,steps_total,last_activity_at",
+    "the same columns as the admin's export:progress (core/exports.ts, one export)",
   );
   assertEquals(lines.length, 1 + 5 + 1); // header, five learners, the empty tail after the last CRLF
   assertEquals(
     lines[1],
-    `pupil_l1,"'=HYPERLINK(""x""), ""Иван""",COMPLETED,2026-03-02T06:00:00.000Z,2026-03-04T06:00:00.000Z,2,2,4,4,` +
+    `${
+      learners[0].id
+    },pupil_l1,"'=HYPERLINK(""x""), ""Иван""",COMPLETED,2026-03-02T06:00:00.000Z,2026-03-04T06:00:00.000Z,2,2,4,4,` +
       (await db.selectFrom("user_steps").select((eb) => eb.fn.max("updated_at").as("m"))
         .where("user_id", "=", learners[0].id).executeTakeFirstOrThrow()).m.toISOString(),
   );
   assert(!text.includes("Secret Name"), "a private profile's name is not exported");
-  assert(lines[2].startsWith("pupil_l2,,COMPLETED,"), lines[2]);
-  assert(lines[5].startsWith("pupil_l5,,IN_PROGRESS,2026-03-08T18:30:00.000Z,,0,2,1,4,"), lines[5]);
+  assert(lines[2].startsWith(`${learners[1].id},pupil_l2,,COMPLETED,`), lines[2]);
+  assert(
+    lines[5].startsWith(
+      `${learners[4].id},pupil_l5,,IN_PROGRESS,2026-03-08T18:30:00.000Z,,0,2,1,4,`,
+    ),
+    lines[5],
+  );
 });
 
 Deno.test("a learner's diary is hidden from the trainer until they share it on the course page, and hidden again when they stop", async () => {

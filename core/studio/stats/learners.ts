@@ -15,7 +15,7 @@ import type { Services } from "../../services.ts";
 import type { Viewer } from "../../courses/access.ts";
 import { NotFoundError } from "../../auth/guards.ts";
 import { courseDiary, type DiaryEntryView } from "../../training/diary.ts";
-import { csvLine } from "../../exports.ts";
+import { courseProgressExport, csvStream } from "../../exports.ts";
 import { likePattern } from "../steps.ts";
 import { isId } from "@/platform/ids.ts";
 import type { ExamStatus, StepType, TrainingStatus } from "@/db/schema.ts";
@@ -257,93 +257,23 @@ export async function learnerView(
 
 // -------------------------------------------------------------------- CSV
 
-export const CSV_COLUMNS = [
-  "username",
-  "full_name",
-  "status",
-  "started_at",
-  "completed_at",
-  "days_completed",
-  "days_total",
-  "steps_completed",
-  "steps_total",
-  "last_activity_at",
-] as const;
-
 export interface CsvExport {
   filename: string;
-  /** UTF-8 with a BOM (so Excel reads Cyrillic right), CRLF lines, RFC 4180 quoting. */
-  body: string;
+  /** UTF-8 with a BOM, CRLF lines, RFC 4180 quoting, formula cells guarded (core/exports.ts). */
+  body: ReadableStream<Uint8Array>;
 }
 
-const iso = (d: Date | string | null | undefined) => d ? new Date(d).toISOString() : null;
-
 /**
- * Every learner of the course, one row each, by username: their name (only
- * from a public profile), status, dates, days and steps completed of the
- * live ones, and the last progress change.
- * Cells a spreadsheet would run as a formula get a leading apostrophe
- * (`csvField` in core/exports.ts).
+ * Every learner's progress on the course as CSV, for its author or staff
+ * (else 404): the one course-progress export the admin CLI also writes,
+ * streamed in batches.
  */
 export async function courseProgressCsv(
   s: Services,
   viewer: Viewer | null,
   courseId: string,
 ): Promise<CsvExport> {
-  const actor = studioActor(viewer);
-  const course = await statsCourse(s, actor, courseId);
-  const days = await liveStructure(s, course.id);
-  const dcIds = days.map((d) => d.dayOnCourseId);
-  const sdIds = days.flatMap((d) => d.steps.map((st) => st.stepOnDayId));
-  const [learners, dayRows, stepRows] = await Promise.all([
-    s.db.selectFrom("user_courses as uc").innerJoin("users as u", "u.id", "uc.user_id")
-      .leftJoin("user_profiles as p", "p.user_id", "u.id")
-      .select(["u.id", "u.username", "uc.status", "uc.started_at", "uc.completed_at"])
-      // The name a learner typed is free text (quoted and guarded below); it
-      // is exported only where they made their profile public.
-      .select(sql<string | null>`CASE WHEN p.is_public THEN p.full_name END`.as("full_name"))
-      .where("uc.course_id", "=", course.id).orderBy("u.username").execute(),
-    dcIds.length
-      ? s.db.selectFrom("user_trainings").select([
-        "user_id",
-        sql<number>`count(*) FILTER (WHERE status = 'COMPLETED')`.as("done"),
-        sql<Date | string | null>`max(updated_at)`.as("last"),
-      ]).where("day_on_course_id", "in", dcIds).groupBy("user_id").execute()
-      : Promise.resolve([]),
-    dcIds.length && sdIds.length
-      ? s.db.selectFrom("user_trainings as ut")
-        .innerJoin("user_steps as us", "us.user_training_id", "ut.id")
-        .select([
-          "ut.user_id",
-          sql<number>`count(*) FILTER (WHERE us.status = 'COMPLETED' AND us.step_on_day_id IN (${
-            sql.join(sdIds)
-          }))`.as("done"),
-          sql<Date | string | null>`max(us.updated_at)`.as("last"),
-        ])
-        .where("ut.day_on_course_id", "in", dcIds).groupBy("ut.user_id").execute()
-      : Promise.resolve([]),
-  ]);
-  const dayBy = new Map(dayRows.map((r) => [r.user_id, r]));
-  const stepBy = new Map(stepRows.map((r) => [r.user_id, r]));
-  const latest = (...ds: (Date | string | null | undefined)[]) => {
-    const times = ds.filter((d) => d).map((d) => new Date(d!).getTime());
-    return times.length ? new Date(Math.max(...times)) : null;
-  };
-  let body = "\uFEFF" + csvLine([...CSV_COLUMNS]);
-  for (const l of learners) {
-    const d = dayBy.get(l.id), st = stepBy.get(l.id);
-    body += csvLine([
-      l.username,
-      l.full_name,
-      l.status,
-      iso(l.started_at),
-      iso(l.completed_at),
-      num(d?.done),
-      dcIds.length,
-      num(st?.done),
-      sdIds.length,
-      iso(latest(d?.last, st?.last)),
-    ]);
-  }
-  return { filename: `${course.slug}-progress.csv`, body };
+  const course = await statsCourse(s, studioActor(viewer), courseId);
+  const data = await courseProgressExport(s, course.id);
+  return { filename: `${course.slug}-progress.csv`, body: csvStream(data) };
 }
