@@ -126,7 +126,7 @@ Deno.test("bad test questions come back with field messages at each input, in Ru
   };
   const ru = await see(await post(anna, "/studio/steps/new", bad, "ru"), 422);
   assertMatch(ru, /id="q\.0\.question-error">Вопрос: от 3 до 500/);
-  assertMatch(ru, /id="q\.0\.option\.1-error">Нужно от 2 до 6 вариантов/);
+  assertMatch(ru, /id="q\.0\.option\.1-error">Нужно от 2 до 6\u00a0вариантов/);
   assertMatch(ru, /id="q\.0\.correct-error">Отметьте верный вариант/);
   assertMatch(ru, /id="q\.0\.comment-error">Комментарий: не длиннее 500/);
   assertMatch(ru, /id="q\.1\.option\.0-error">Вариант ответа: не длиннее 200/);

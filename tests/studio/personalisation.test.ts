@@ -230,9 +230,9 @@ Deno.test("invalid values come back with messages in the user's language and not
   }, "ru");
   assertEquals(ru.status, 422);
   const html = await ru.text();
-  assertStringIncludes(html, "Укажите имя: от 1 до 60 символов");
+  assertStringIncludes(html, "Укажите имя: от 1 до 60\u00a0символов");
   assertStringIncludes(html, "Выберите пол");
-  assertStringIncludes(html, "Не длиннее 50 символов, без фигурных скобок");
+  assertStringIncludes(html, "Не длиннее 50\u00a0символов, без фигурных скобок");
   assertStringIncludes(html, `value="${"Л".repeat(61)}"`);
   assertStringIncludes(html, 'value="Рексу"');
   assertEquals(await valuesOf(lena.id, c.courseId), undefined, "nothing saved");
@@ -240,7 +240,7 @@ Deno.test("invalid values come back with messages in the user's language and not
   const en = await post(lena, formPath(c), { learnerName: "Lena", gender: "female" }, "en");
   assertEquals(en.status, 422);
   const enHtml = await en.text();
-  assertStringIncludes(enHtml, "Enter the pet's name: 1 to 50 characters");
+  assertStringIncludes(enHtml, "Enter the pet's name: 1 to 50\u00a0characters");
   assertStringIncludes(enHtml, 'value="Lena"');
   assertMatch(enHtml, /value="female"[^>]*checked/);
 });

@@ -30,16 +30,16 @@ export const personalisation: { [K in keyof typeof ru]: Message } = {
   "personalisation.back": "Back to the course",
   "personalisation.required": "First give the values this personalised course asks for.",
   "personalisation.notPersonalised": "This course is not personalised.",
-  "personalisation.validation.learnerName": "Enter a name: 1 to 60 characters",
+  "personalisation.validation.learnerName": "Enter a name: 1 to 60\u00a0characters",
   "personalisation.validation.gender": "Choose a gender",
   "personalisation.validation.pet": "Choose one of your own pets",
-  "personalisation.validation.petName": "Enter the pet's name: 1 to 50 characters",
+  "personalisation.validation.petName": "Enter the pet's name: 1 to 50\u00a0characters",
   "personalisation.validation.petGender": "Choose the pet's sex or “Not specified”",
-  "personalisation.validation.case": "At most 50 characters, no curly braces",
+  "personalisation.validation.case": "At most 50\u00a0characters, no curly braces",
 
   "studio.courses.field.personalised": "Personalised course",
   "studio.courses.field.personalised.hint":
-    "Before day 1 the learner gives their name, gender and their pet's name; step texts use them.",
+    "Before the first day the learner gives their name, gender and their pet's name; step texts use them.",
 
   "studio.placeholders.title": "Personalisation",
   "studio.placeholders.lead":

@@ -7,7 +7,7 @@ export const studioAuthoring: { [K in keyof typeof ru]: Message } = {
   "studio.authoring.q.title": "Test (for an exam)",
   "studio.authoring.q.count": { one: "{count}\u00a0question", other: "{count}\u00a0questions" },
   "studio.authoring.q.hint":
-    "Up to {max}\u00a0questions, each with 2 to 6 answers; mark the correct one. A blank question is not saved. The add and remove buttons save nothing: save the step at the end.",
+    "Up to {max}\u00a0questions, each with 2 to 6\u00a0answers; mark the correct one. A blank question is not saved. The add and remove buttons save nothing: save the step at the end.",
   "studio.authoring.q.n": "Question {n}",
   "studio.authoring.q.question.label": "Question",
   "studio.authoring.q.options.label": "Answers ({min} to {max}); mark the correct one",
@@ -22,7 +22,7 @@ export const studioAuthoring: { [K in keyof typeof ru]: Message } = {
   "studio.authoring.q.add": "Add a question",
   "studio.authoring.q.question": "Question: 3 to 500\u00a0characters",
   "studio.authoring.q.option": "Answer: at most 200\u00a0characters",
-  "studio.authoring.q.options": "2 to 6 answers are needed",
+  "studio.authoring.q.options": "2 to 6\u00a0answers are needed",
   "studio.authoring.q.correct": "Mark the correct answer",
   "studio.authoring.q.comment": "Comment: at most 500\u00a0characters",
   "studio.authoring.q.tooMany": "At most 50\u00a0questions",

@@ -29,12 +29,12 @@ export const personalisation = {
   "personalisation.back": "К курсу",
   "personalisation.required": "Сначала укажите данные для персонализации курса.",
   "personalisation.notPersonalised": "Этот курс не персонализирован.",
-  "personalisation.validation.learnerName": "Укажите имя: от 1 до 60 символов",
+  "personalisation.validation.learnerName": "Укажите имя: от 1 до 60\u00a0символов",
   "personalisation.validation.gender": "Выберите пол",
   "personalisation.validation.pet": "Выберите одного из своих питомцев",
-  "personalisation.validation.petName": "Укажите имя питомца: от 1 до 50 символов",
+  "personalisation.validation.petName": "Укажите имя питомца: от 1 до 50\u00a0символов",
   "personalisation.validation.petGender": "Выберите пол питомца или «Не указывать»",
-  "personalisation.validation.case": "Не длиннее 50 символов, без фигурных скобок",
+  "personalisation.validation.case": "Не длиннее 50\u00a0символов, без фигурных скобок",
 
   "studio.courses.field.personalised": "Персонализированный курс",
   "studio.courses.field.personalised.hint":

@@ -14,7 +14,7 @@ export const studioAuthoring = {
     other: "{count}\u00a0вопроса",
   },
   "studio.authoring.q.hint":
-    "До {max}\u00a0вопросов, у каждого от 2 до 6 вариантов ответа; отметьте верный. Пустой вопрос не сохраняется. Кнопки «Добавить» и «Удалить» ничего не сохраняют — сохраните шаг в конце.",
+    "До {max}\u00a0вопросов, у каждого от 2 до 6\u00a0вариантов ответа; отметьте верный. Пустой вопрос не сохраняется. Кнопки «Добавить» и «Удалить» ничего не сохраняют — сохраните шаг в конце.",
   "studio.authoring.q.n": "Вопрос {n}",
   "studio.authoring.q.question.label": "Текст вопроса",
   "studio.authoring.q.options.label": "Варианты ответа (от {min} до {max}), отметьте верный",
@@ -28,7 +28,7 @@ export const studioAuthoring = {
   "studio.authoring.q.add": "Добавить вопрос",
   "studio.authoring.q.question": "Вопрос: от 3 до 500\u00a0символов",
   "studio.authoring.q.option": "Вариант ответа: не длиннее 200\u00a0символов",
-  "studio.authoring.q.options": "Нужно от 2 до 6 вариантов ответа",
+  "studio.authoring.q.options": "Нужно от 2 до 6\u00a0вариантов ответа",
   "studio.authoring.q.correct": "Отметьте верный вариант ответа",
   "studio.authoring.q.comment": "Комментарий: не длиннее 500\u00a0символов",
   "studio.authoring.q.tooMany": "Не больше 50\u00a0вопросов",
