@@ -44,7 +44,7 @@ function removedNote(exam: ExamDetail, t: Translator, when: (d: Date) => string)
   if ((r.reason === "auto_cleanup_approved" || r.reason === "auto_cleanup_pending") && r.keptDays) {
     return t(`examVideo.removed.${r.reason}`, {
       date,
-      days: t("examVideo.days", { count: r.keptDays }),
+      days: t.plural("examVideo.days", r.keptDays),
     });
   }
   return t("examVideo.removed.other", { date });
