@@ -2,7 +2,7 @@
  * `exam-cleanup`, on local storage and on S3 (s3rver): with the clock moved
  * on (fake Date), approved exams lose their video 30 days after the review,
  * pending ones 90 days after sending, returned ones 90 days after the
- * return — the original AND the review copy really gone from storage
+ * return (not after sending) — the original AND the review copy really gone from storage
  * (listed), the exam keeping a note both pages show. A rerun deletes
  * nothing and does not fail on files already gone; the maintenance sweep
  * keeps live exams' copies.
@@ -116,13 +116,19 @@ for (const backend of ["local", "s3"] as const) {
     const returned = await sendVideo(t, returnedBy, c);
     await approveExam(t.services, trainer, approved.id);
     await returnExam(t.services, trainer, returned.id, { comment: "Снимите ближе" });
+    // Sent long ago but returned only now: kept as long as an open exam, counted from the return.
+    const lateBy = await signIn(t, "pupil_late");
+    const late = await sendVideo(t, lateBy, c);
+    await returnExam(t.services, trainer, late.id, { comment: "Ещё раз" });
+    await t.services.db.updateTable("exam_results")
+      .set({ submitted_at: new Date(Date.now() - 100 * DAY) }).where("id", "=", late.id).execute();
 
     await recordTimes(t);
 
     // The review copies are made by the real job (tiny clips: fast).
     t.services.jobs.start();
     await t.services.jobs.drain({ timeoutMs: 60_000 });
-    for (const e of [approved, pending, returned]) {
+    for (const e of [approved, pending, returned, late]) {
       assertEquals(
         await filesOf(t, e.video_key!),
         [e.video_key!, examReviewKey(e.video_key!)].sort(),
@@ -157,13 +163,15 @@ for (const backend of ["local", "s3"] as const) {
       assert(a.video_deleted_at && a.video_deleted_at.getTime() > Date.now() + 30 * DAY);
     }
     assertEquals(a.video_key, approved.video_key, "the exam remembers it had a video");
-    for (const e of [pending, returned]) assertEquals((await filesOf(t, e.video_key!)).length, 2);
+    for (const e of [pending, returned, late]) {
+      assertEquals((await filesOf(t, e.video_key!)).length, 2, "open exams keep their video");
+    }
 
     // 91 days on, one row per batch: the pending and the returned ones go too.
     const second = await cleanupAt(t, 91, 1);
-    assertEquals([second.approved, second.pending, second.returned, second.files], [0, 1, 1, 4]);
+    assertEquals([second.approved, second.pending, second.returned, second.files], [0, 1, 2, 6]);
     assert(second.batches >= 2, `batches: ${second.batches}`);
-    for (const e of [approved, pending, returned]) {
+    for (const e of [approved, pending, returned, late]) {
       assertEquals(await filesOf(t, e.video_key!), [], "nothing left in storage");
     }
     assertEquals(await t.services.storage.list("exams/"), []);
