@@ -246,7 +246,7 @@ export interface ExamDetail {
   /**
    * The small copy for review (core/video/exam.ts): its URL once READY;
    * PENDING while it is being made, FAILED with a reason code (`corrupt`,
-   * `timeout`, `ffmpeg`, `missing`) — the original plays meanwhile.
+   * `tooLong`, `timeout`, `ffmpeg`, `missing`) — the original plays meanwhile.
    */
   review: { status: ExamVideoReviewStatus; url: string | null; error: string | null } | null;
   trainerComment: string | null;

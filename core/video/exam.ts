@@ -208,7 +208,9 @@ async function transcode(
   try {
     probe = await probeVideo(src, { ffprobe: s.config.ffprobePath });
   } catch (err) {
-    if (err instanceof VideoRejectedError) throw new PreviewFailure("corrupt", true, err.reason);
+    if (err instanceof VideoRejectedError) {
+      throw new PreviewFailure(err.reason === "tooLong" ? "tooLong" : "corrupt", true, err.reason);
+    }
     throw err;
   }
   // Display size (rotation applied; ffmpeg rotates while decoding): scale the short side.

@@ -8,7 +8,8 @@
  * - `video_review_key`: the copy, next to the original, set only once the
  *   file is stored (a half-made copy is never named).
  * - `video_review_error`: why the copy failed (`corrupt`, `timeout`,
- *   `ffmpeg`, optionally `: detail`); the original is still offered.
+ *   `ffmpeg`, `tooLong`, `missing`, optionally `: detail`); the original is
+ *   still offered.
  */
 import { type Kysely, sql } from "kysely";
 

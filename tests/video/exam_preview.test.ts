@@ -172,6 +172,10 @@ Deno.test("exam video: a corrupt file fails its preview, and the review page sti
   // A real MP4 cut short: its header passes the upload check, but the index (moov, at the end) is gone.
   const whole = await clip720();
   const row = await sendVideo(t, learner, c, whole.slice(0, 4_000));
+  // The submission enqueued its job; the sweeper (for a crash before the enqueue) adds no second one.
+  assertEquals(await t.services.jobs.sweep("exam-video-preview"), 1);
+  const queued = await t.services.jobs.list({ queue: "video-transcoding", state: "queued" });
+  assertEquals(queued.jobs.map((j) => j.payload), [{ examId: row.id, videoKey: row.video_key }]);
 
   t.services.jobs.start();
   await t.services.jobs.drain({ timeoutMs: 30_000 });

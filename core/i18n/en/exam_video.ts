@@ -8,6 +8,7 @@ export const examVideo: { [K in keyof typeof ru]: Message } = {
   "examVideo.review.ready": "Showing a lighter copy (up to 480p).",
   "examVideo.review.failed": "A lighter copy could not be made ({reason}). Showing the original.",
   "examVideo.review.error.corrupt": "the file is damaged or unreadable",
+  "examVideo.review.error.tooLong": "the video is longer than an hour",
   "examVideo.review.error.timeout": "processing took too long",
   "examVideo.review.error.ffmpeg": "video processing error",
   "examVideo.review.error.missing": "the original file is missing",

@@ -5,6 +5,7 @@ export const examVideo = {
   "examVideo.review.ready": "Показана облегчённая копия (до 480p).",
   "examVideo.review.failed": "Облегчённую копию сделать не удалось ({reason}). Показан оригинал.",
   "examVideo.review.error.corrupt": "файл повреждён или не читается",
+  "examVideo.review.error.tooLong": "видео длиннее часа",
   "examVideo.review.error.timeout": "обработка заняла слишком много времени",
   "examVideo.review.error.ffmpeg": "ошибка обработки видео",
   "examVideo.review.error.missing": "исходный файл не найден",

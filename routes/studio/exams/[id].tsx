@@ -28,7 +28,7 @@ import { COMMENT_MAX } from "@/core/training/exams.ts";
 import { Section } from "@/components/Section.tsx";
 import type { Translator } from "@/core/i18n/mod.ts";
 
-const REVIEW_ERRORS = ["corrupt", "timeout", "ffmpeg", "missing"] as const;
+const REVIEW_ERRORS = ["corrupt", "tooLong", "timeout", "ffmpeg", "missing"] as const;
 
 /** The message key of a review copy's failure code (unknown codes read as a processing error). */
 function reviewErrorKey(code: string | null) {
