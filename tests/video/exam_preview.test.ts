@@ -11,7 +11,7 @@ import { openTestApp, type TestApp } from "../helpers/app.ts";
 import { type Session, signIn } from "../helpers/session.ts";
 import { act, type CourseFixture, makeCourse, openDayAs, stepApi } from "../training/helpers.ts";
 import { mediaPath, studioExamPath } from "@/core/paths.ts";
-import { examReviewKey, REVIEW_SHORT_SIDE } from "@/core/video/exam.ts";
+import { examReviewKey, makeExamPreview, REVIEW_SHORT_SIDE } from "@/core/video/exam.ts";
 import { probeVideo } from "@/core/video/probe.ts";
 
 async function ffmpeg(args: string[]): Promise<void> {
@@ -150,13 +150,31 @@ Deno.test("exam video: the job makes one small H.264 copy (≤ 480p) that the re
   assertEquals((await page(other, studioExamPath(row.id))).status, 404);
   assertEquals((await page(stranger, studioExamPath(row.id))).status, 403);
 
+  // A crash after storing a copy but before publishing it: the rerun writes the same key
+  // again (replacing whatever is there) and publishes once.
+  await t.services.jobs.stop();
+  await t.services.db.updateTable("exam_results")
+    .set({ video_review_key: null, video_review_status: "PENDING" }).where("id", "=", row.id)
+    .execute();
+  await t.services.storage.put(key, new TextEncoder().encode("partial"), {
+    contentType: "video/mp4",
+  });
+  const rerun = await makeExamPreview(t.services, row.id, row.video_key!, {
+    signal: new AbortController().signal,
+    progress: () => Promise.resolve(),
+    job: { attempt: 2, maxAttempts: 3 },
+  });
+  assertEquals(rerun.outcome, "ready");
+  assertEquals((await examRow(t, row.id)).video_review_key, key);
+  assert((await t.services.storage.head(key))!.size > 1_000, "the partial file was replaced");
+  assertEquals((await t.services.storage.list(`exams/${learner.id}/`)).length, 2);
+
   // Sending the answers again with the same video keeps the copy (no new job).
   const [us] = await openDayAs(t, learner, c);
   assertEquals((await act(learner, us, "exam", {})).status, 200);
   assertEquals((await examRow(t, row.id)).video_review_status, "READY");
 
   // A new video replaces the old one: the old original and its copy are deleted, a new copy waits.
-  await t.services.jobs.stop();
   const prefix = `exams/${learner.id}/${row.user_step_id}/`;
   const replaced = await sendVideo(t, learner, c, await clip720());
   assert(replaced.video_key !== row.video_key);
