@@ -74,6 +74,9 @@ export const TRAINING_STATUSES: readonly TrainingStatus[] = [
 export type ExamStatus = "PENDING" | "APPROVED" | "RETURNED";
 export const EXAM_STATUSES: readonly ExamStatus[] = ["PENDING", "APPROVED", "RETURNED"];
 
+/** The review copy of an exam video: waiting for its job, made, or failed. */
+export type ExamVideoReviewStatus = "PENDING" | "READY" | "FAILED";
+
 export type ExamVideoDeleteReason =
   | "replaced"
   | "auto_cleanup_approved"
@@ -499,6 +502,10 @@ export interface ExamResultsTable {
   video_key: string | null;
   video_deleted_at: Date | null;
   video_delete_reason: ExamVideoDeleteReason | null;
+  /** The small copy for review (db/migrations/0013, core/video/exam.ts). */
+  video_review_key: string | null;
+  video_review_status: ExamVideoReviewStatus | null;
+  video_review_error: string | null;
   status: Default<ExamStatus>;
   trainer_comment: string | null;
   reviewed_at: Date | null;

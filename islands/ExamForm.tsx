@@ -28,6 +28,8 @@ export interface ExamResultJson {
   percent: number | null;
   written: string | null;
   videoUrl: string | null;
+  /** The sent video was removed after its storage period (the exam keeps this note). */
+  videoRemoved?: boolean;
   trainerComment: string | null;
   perQuestion: { id: string; correct: boolean; comment: string | null }[];
 }
@@ -66,6 +68,7 @@ interface Props {
     uploading: string;
     ready: string;
     current: string;
+    removed: string;
     noCamera: string;
     tooLarge: string;
     submit: string;
@@ -332,6 +335,7 @@ export default function ExamForm(p: Props) {
                 <figcaption class="muted">{labels.current}</figcaption>
               </figure>
             )}
+            {result?.videoRemoved && <p class="muted" data-video-removed>{labels.removed}</p>}
             {!closed && (
               <>
                 <p class="field-hint" id={field("video-hint")}>

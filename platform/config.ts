@@ -103,6 +103,8 @@ export const envSchema = z.object({
   CRON_TIMEZONE: timeZone.default("Europe/Moscow"),
   JOBS_DONE_RETENTION_DAYS: int(1, 365).default(2),
   JOBS_FAILED_RETENTION_DAYS: int(1, 365).default(14),
+  EXAM_VIDEO_APPROVED_DAYS: int(1, 3650).default(30),
+  EXAM_VIDEO_PENDING_DAYS: int(1, 3650).default(90),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -148,6 +150,8 @@ export interface Config {
   cronTimeZone: string;
   jobsDoneRetentionDays: number;
   jobsFailedRetentionDays: number;
+  /** Days exam videos are kept: approved ones after the review, open ones after sending. */
+  examVideoRetention: { approvedDays: number; pendingDays: number };
 }
 
 export class ConfigError extends Error {
@@ -308,5 +312,9 @@ export async function loadConfig(
     cronTimeZone: e.CRON_TIMEZONE,
     jobsDoneRetentionDays: e.JOBS_DONE_RETENTION_DAYS,
     jobsFailedRetentionDays: e.JOBS_FAILED_RETENTION_DAYS,
+    examVideoRetention: {
+      approvedDays: e.EXAM_VIDEO_APPROVED_DAYS,
+      pendingDays: e.EXAM_VIDEO_PENDING_DAYS,
+    },
   };
 }

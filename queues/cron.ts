@@ -40,6 +40,8 @@ export const SCHEDULES: Schedule[] = [
   // A quiet hour for users in Russia.
   { name: "maintenance", cron: "30 4 * * *", job: "maintenance", payload: {} },
   { name: "jobs-sweep", cron: "*/10 * * * *", job: "jobs-sweep", payload: {} },
+  // After maintenance, also in the quiet hour.
+  { name: "exam-cleanup", cron: "0 5 * * *", job: "exam-cleanup", payload: {} },
 ];
 
 type CronFn = (

@@ -127,6 +127,7 @@ function buildLabels(t: Translator) {
       uploading: t.raw("training.exam.video.uploading") as string,
       ready: t("training.exam.video.ready"),
       current: t("training.exam.video.current"),
+      removed: t("examVideo.removed.learner"),
       noCamera: t("training.exam.video.noCamera"),
       tooLarge: t("upload.tooLarge", { mb }),
       submit: t("training.exam.submit"),
@@ -334,6 +335,7 @@ function Work(p: StepCardProps) {
               percent: e.percent,
               written: e.written,
               videoUrl: e.videoUrl,
+              videoRemoved: e.videoRemoved,
               trainerComment: e.trainerComment,
               perQuestion: e.perQuestion,
             }

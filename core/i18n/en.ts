@@ -21,6 +21,7 @@ import { personalisation } from "./en/personalisation.ts";
 import { studioAuthoring } from "./en/studio_authoring.ts";
 import { video } from "./en/video.ts";
 import { studioStats } from "./en/studio_stats.ts";
+import { examVideo } from "./en/exam_video.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -44,4 +45,5 @@ export const en: Dictionary = {
   ...studioAuthoring,
   ...video,
   ...studioStats,
+  ...examVideo,
 };

@@ -20,6 +20,7 @@ import { personalisation } from "./ru/personalisation.ts";
 import { studioAuthoring } from "./ru/studio_authoring.ts";
 import { video } from "./ru/video.ts";
 import { studioStats } from "./ru/studio_stats.ts";
+import { examVideo } from "./ru/exam_video.ts";
 
 export const ru = {
   ...common,
@@ -43,4 +44,5 @@ export const ru = {
   ...studioAuthoring,
   ...video,
   ...studioStats,
+  ...examVideo,
 };

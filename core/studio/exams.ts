@@ -16,7 +16,14 @@ import type { Viewer } from "../courses/access.ts";
 import { ForbiddenError, isStaff, NotFoundError, STUDIO_ROLES } from "../auth/guards.ts";
 import { UnauthenticatedError } from "../auth/guards.ts";
 import { isId } from "@/platform/ids.ts";
-import type { ChecklistQuestion, ExamStatus, PetType, TestAnswers } from "@/db/schema.ts";
+import type {
+  ChecklistQuestion,
+  ExamStatus,
+  ExamVideoDeleteReason,
+  ExamVideoReviewStatus,
+  PetType,
+  TestAnswers,
+} from "@/db/schema.ts";
 import { EXAM_STATUSES } from "@/db/schema.ts";
 import { mediaPath } from "../paths.ts";
 import {
@@ -234,6 +241,14 @@ export interface ExamDetail {
   /** The private video (`/media/…`, readable by the learner, the author and staff). */
   videoUrl: string | null;
   videoDeleted: boolean;
+  /** When and why the video was removed, and the retention that applied (null while kept). */
+  videoRemoval: { at: Date; reason: ExamVideoDeleteReason | null; keptDays: number | null } | null;
+  /**
+   * The small copy for review (core/video/exam.ts): its URL once READY;
+   * PENDING while it is being made, FAILED with a reason code (`corrupt`,
+   * `tooLong`, `timeout`, `ffmpeg`, `missing`) — the original plays meanwhile.
+   */
+  review: { status: ExamVideoReviewStatus; url: string | null; error: string | null } | null;
   trainerComment: string | null;
   reviewedBy: string | null;
   reviewedAt: Date | null;
@@ -326,6 +341,28 @@ export async function examDetail(
     written: row.written_answer,
     videoUrl: row.video_key && !row.video_deleted_at ? mediaPath(row.video_key) : null,
     videoDeleted: !!row.video_key && !!row.video_deleted_at,
+    videoRemoval: row.video_key && row.video_deleted_at
+      ? {
+        at: row.video_deleted_at,
+        reason: row.video_delete_reason,
+        keptDays: row.video_delete_reason === "auto_cleanup_approved"
+          ? s.config.examVideoRetention.approvedDays
+          : row.video_delete_reason === "auto_cleanup_pending"
+          ? s.config.examVideoRetention.pendingDays
+          : null,
+      }
+      : null,
+    review: row.video_key && !row.video_deleted_at && row.video_review_status
+      ? {
+        status: row.video_review_status,
+        url: row.video_review_status === "READY" && row.video_review_key
+          ? mediaPath(row.video_review_key)
+          : null,
+        error: row.video_review_status === "FAILED"
+          ? (row.video_review_error ?? "ffmpeg").split(":")[0]
+          : null,
+      }
+      : null,
     trainerComment: row.trainer_comment,
     reviewedBy: row.reviewer,
     reviewedAt: row.reviewed_at,

@@ -22,6 +22,7 @@ import { receiveUpload, UploadError, type UploadPolicy, VIDEO_UPLOAD } from "../
 import { TrainingError } from "./errors.ts";
 import { runAfter, type StepContext, stepForLearner, type StepRef } from "./context.ts";
 import { EXAM_VIDEO_FIELD, EXAM_VIDEO_MAX_BYTES, examPrefix } from "./exams.ts";
+import { examVideoFiles } from "../video/exam.ts";
 
 /** What an exam accepts as its video: the video policy with the exam's limit. */
 export const EXAM_VIDEO_UPLOAD: UploadPolicy = { ...VIDEO_UPLOAD, maxBytes: EXAM_VIDEO_MAX_BYTES };
@@ -75,10 +76,12 @@ async function receive(
   });
   const file = up.file;
   if (!file) return { video: null, fields: up.fields };
-  // Earlier uploads that were never sent go; the sent video stays until it is replaced.
+  // Earlier uploads that were never sent go; the sent video (and its review
+  // copy) stays until it is replaced.
+  const keep = new Set([file.key, ...(sentKey ? examVideoFiles(sentKey) : [])]);
   await runAfter(async () => {
     for (const f of await s.storage.list(prefix)) {
-      if (f.key !== file.key && f.key !== sentKey) await s.storage.delete(f.key);
+      if (!keep.has(f.key)) await s.storage.delete(f.key);
     }
   });
   return {

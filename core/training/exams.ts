@@ -30,6 +30,7 @@ import {
 } from "./context.ts";
 import { type ActionResult, completeUntimed } from "./steps.ts";
 import { personalTitle } from "../personalisation/titles.ts";
+import { enqueueExamPreview, examVideoFiles, reviewFieldsFor } from "../video/exam.ts";
 
 export const WRITTEN_MAX = 10_000;
 export const COMMENT_MAX = 2_000;
@@ -91,6 +92,8 @@ export interface ExamResultView {
   passed: boolean | null;
   written: string | null;
   videoUrl: string | null;
+  /** The video was sent and has since been removed (retention, core/video/exam_cleanup.ts). */
+  videoRemoved: boolean;
   trainerComment: string | null;
   reviewedAt: Date | null;
   submittedAt: Date;
@@ -129,6 +132,7 @@ export function examResultView(
     passed: pct === null ? null : pct >= passPercent,
     written: row.written_answer,
     videoUrl: row.video_key && !row.video_deleted_at ? mediaPath(row.video_key) : null,
+    videoRemoved: !!row.video_key && !!row.video_deleted_at,
     trainerComment: row.trainer_comment,
     reviewedAt: row.reviewed_at,
     submittedAt: row.submitted_at,
@@ -177,6 +181,7 @@ export async function submitExam(
   }
 
   let exam: ExamRow | undefined;
+  let preview: string | null = null;
   let notified = false;
   const result = await mutateStep(s, ctx, now, async (trx, row) => {
     const prev = await trx.selectFrom("exam_results")
@@ -213,13 +218,15 @@ export async function submitExam(
       video_key: videoKey,
       video_deleted_at: null,
       video_delete_reason: null,
+      // The same video keeps its review copy; a new one waits for its own.
+      ...reviewFieldsFor(prev, videoKey),
       status: "PENDING" as const,
       trainer_comment: null,
       reviewed_at: null,
       reviewed_by: null,
       submitted_at: now,
     };
-    exam = await trx.insertInto("exam_results")
+    const saved = await trx.insertInto("exam_results")
       .values({
         id: newId(),
         user_step_id: row.id,
@@ -231,6 +238,8 @@ export async function submitExam(
       .onConflict((oc) => oc.column("user_step_id").doUpdateSet(values))
       .returningAll()
       .executeTakeFirstOrThrow();
+    exam = saved;
+    preview = saved.video_review_status === "PENDING" ? saved.video_key : null;
     const updated = await trx.updateTable("user_steps")
       .set({ status: "IN_PROGRESS", paused: false, completed_at: null })
       .where("id", "=", row.id)
@@ -246,14 +255,24 @@ export async function submitExam(
         url: studioExamPath(exam.id),
       });
     }
-    const oldVideo = prev?.video_key && prev.video_key !== videoKey ? prev.video_key : null;
+    // The replaced video goes with its review copy.
+    const oldFiles = prev?.video_key && prev.video_key !== videoKey
+      ? examVideoFiles(prev.video_key, prev.video_review_key)
+      : [];
     return {
       row: updated,
       changed: row.status !== "IN_PROGRESS",
-      after: oldVideo ? () => s.storage.delete(oldVideo) : undefined,
+      after: oldFiles.length
+        ? async () => {
+          for (const key of oldFiles) await s.storage.delete(key);
+        }
+        : undefined,
     };
   });
   pendingExamsChanged(s);
+  const examId = exam!.id;
+  // After the commit; a crash before this leaves the row PENDING for the job's sweeper.
+  if (preview) await runAfter(() => enqueueExamPreview(s, examId, preview!));
   if (notified) await runAfter(() => enqueuePendingPushes(s, { userId: ctx.courseAuthorId }));
   return { ...result, ctx, exam: examResultView(exam!, ctx.checklist, ctx.passPercent) };
 }

@@ -7,7 +7,9 @@
  *   operator's "ignore");
  * - `ctx.once` markers older than the failed-job retention;
  * - stored files no row references, older than a day (a fresh upload may not
- *   be saved on its row yet).
+ *   be saved on its row yet). An exam video counts only while its row has
+ *   not marked it removed (`exam-cleanup` deletes it; anything a race left
+ *   behind goes here), its review copy likewise.
  *
  * Each step is idempotent (deleting what is already gone is a no-op), so a
  * second delivery after a crash does no harm.
@@ -47,7 +49,10 @@ export async function storageReferences(
     SELECT avatar_key AS key FROM user_profiles WHERE avatar_key IS NOT NULL
     UNION ALL SELECT photo_key FROM pets WHERE photo_key IS NOT NULL
     UNION ALL SELECT logo_key FROM courses WHERE logo_key IS NOT NULL
-    UNION ALL SELECT video_key FROM exam_results WHERE video_key IS NOT NULL
+    UNION ALL SELECT video_key FROM exam_results
+      WHERE video_key IS NOT NULL AND video_deleted_at IS NULL
+    UNION ALL SELECT video_review_key FROM exam_results
+      WHERE video_review_key IS NOT NULL AND video_deleted_at IS NULL
     UNION ALL SELECT source_key FROM videos WHERE source_key IS NOT NULL
     UNION ALL SELECT thumbnail_key FROM videos WHERE thumbnail_key IS NOT NULL
     UNION ALL SELECT jsonb_array_elements_text(images) FROM steps

@@ -12,6 +12,8 @@ import opsAlert from "./ops_alert.ts";
 import jobsSweep from "./jobs_sweep.ts";
 import push from "./push.ts";
 import stepFinished from "./step_finished.ts";
+import examVideoPreview from "./exam_video_preview.ts";
+import examCleanup from "./exam_cleanup.ts";
 
 export const jobs = [
   maintenance,
@@ -19,6 +21,8 @@ export const jobs = [
   jobsSweep,
   push,
   stepFinished,
+  examVideoPreview,
+  examCleanup,
 ] as const;
 
 export type JobMap = JobMapOf<typeof jobs>;

@@ -192,6 +192,8 @@ Deno.test("the cron registry registers UTC lines, and a tick enqueues its job on
     assertEquals(cron.registered(), {
       maintenance: ["30 1 * * *"],
       "jobs-sweep": ["0,10,20,30,40,50 * * * *"],
+      // 05:00 Moscow: after maintenance, in the same quiet hour.
+      "exam-cleanup": ["0 2 * * *"],
     });
     assertEquals(new Set(calls.map((c) => c.name)).size, calls.length, "unique cron names");
     const maint = calls.find((c) => c.name.startsWith("maintenance"))!;

@@ -26,6 +26,29 @@ import { CsrfField } from "@/components/CsrfField.tsx";
 import { buttonClass, ErrorSummary, FormNotice, TextareaField } from "@/components/forms.tsx";
 import { COMMENT_MAX } from "@/core/training/exams.ts";
 import { Section } from "@/components/Section.tsx";
+import type { Translator } from "@/core/i18n/mod.ts";
+
+const REVIEW_ERRORS = ["corrupt", "tooLong", "timeout", "ffmpeg", "missing"] as const;
+
+/** The message key of a review copy's failure code (unknown codes read as a processing error). */
+function reviewErrorKey(code: string | null) {
+  const known = REVIEW_ERRORS.find((c) => c === code) ?? "ffmpeg";
+  return `examVideo.review.error.${known}` as const;
+}
+
+/** Why the video is gone: the retention rule that removed it, with the date. */
+function removedNote(exam: ExamDetail, t: Translator, when: (d: Date) => string): string {
+  const r = exam.videoRemoval;
+  if (!r) return t("studio.exams.videoDeleted");
+  const date = when(r.at);
+  if ((r.reason === "auto_cleanup_approved" || r.reason === "auto_cleanup_pending") && r.keptDays) {
+    return t(`examVideo.removed.${r.reason}`, {
+      date,
+      days: t.plural("examVideo.days", r.keptDays),
+    });
+  }
+  return t("examVideo.removed.other", { date });
+}
 
 interface Data {
   exam: ExamDetail;
@@ -189,21 +212,34 @@ export default define.page<typeof handler>(({ data, state }) => {
           {exam.videoUrl
             ? (
               <>
+                {/* The small copy once it is made; the original until then, or if it failed. */}
                 <video
                   class="exam-video"
                   controls
                   preload="metadata"
-                  src={exam.videoUrl}
+                  src={exam.review?.url ?? exam.videoUrl}
+                  data-video={exam.review?.url ? "review" : "original"}
                   aria-labelledby="exam-video"
                 >
                   {t("studio.exams.videoFallback")}
                 </video>
+                {exam.review && (
+                  <p class="muted" data-review-status={exam.review.status}>
+                    {exam.review.status === "READY"
+                      ? t("examVideo.review.ready")
+                      : exam.review.status === "FAILED"
+                      ? t("examVideo.review.failed", {
+                        reason: t(reviewErrorKey(exam.review.error)),
+                      })
+                      : t("examVideo.review.preparing")}
+                  </p>
+                )}
                 <p>
-                  <a href={exam.videoUrl}>{t("studio.exams.videoDownload")}</a>
+                  <a href={exam.videoUrl} data-original>{t("examVideo.original")}</a>
                 </p>
               </>
             )
-            : <p class="muted">{t("studio.exams.videoDeleted")}</p>}
+            : <p class="muted" data-video-removed>{removedNote(exam, t, when)}</p>}
         </Section>
       )}
 
