@@ -129,6 +129,7 @@ import * as $$10 from "./islands/StepTimer.tsx";
 import * as $$11 from "./islands/TimeZoneGuess.tsx";
 import * as $$12 from "./islands/UploadField.tsx";
 import * as $$13 from "./islands/UsernameField.tsx";
+import * as $$14 from "./islands/VideoPlayer.tsx";
 
 import type { Manifest } from "./framework/types.ts";
 
@@ -263,6 +264,7 @@ const manifest: Manifest = {
     "./islands/TimeZoneGuess.tsx": $$11,
     "./islands/UploadField.tsx": $$12,
     "./islands/UsernameField.tsx": $$13,
+    "./islands/VideoPlayer.tsx": $$14,
   },
   baseUrl: import.meta.url,
 };
