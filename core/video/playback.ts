@@ -17,7 +17,8 @@ import type { Services } from "../services.ts";
 import type { SessionUser } from "../auth/session_user.ts";
 import { NotFoundError, requireUser } from "../auth/guards.ts";
 import { AppError } from "../app_error.ts";
-import { canWatchVideo } from "./access.ts";
+import { canWatchLoadedVideo, canWatchVideo } from "./access.ts";
+import { isId } from "@/platform/ids.ts";
 import { openContentKey } from "./keys.ts";
 import {
   KEY_URI_PLACEHOLDER,
@@ -133,11 +134,12 @@ interface PlayableVideo {
 
 /** The video when the viewer may watch it and it is READY (404 when not watchable). */
 async function playable(s: Services, viewer: SessionUser, videoId: string): Promise<PlayableVideo> {
-  if (!(await canWatchVideo(s, viewer, videoId))) throw new NotFoundError("video not found");
-  const v = await s.db.selectFrom("videos")
-    .select(["id", "status", "hls_prefix", "encryption_key", "duration_sec"])
-    .where("id", "=", videoId).executeTakeFirst();
-  if (!v) throw new NotFoundError("video not found");
+  const v = isId(videoId)
+    ? await s.db.selectFrom("videos")
+      .select(["id", "owner_id", "status", "hls_prefix", "encryption_key", "duration_sec"])
+      .where("id", "=", videoId).executeTakeFirst()
+    : undefined;
+  if (!v || !(await canWatchLoadedVideo(s, viewer, v))) throw new NotFoundError("video not found");
   if (v.status !== "READY" || !v.hls_prefix) throw new VideoNotReadyError();
   return {
     id: v.id,
