@@ -121,6 +121,8 @@ export default function VideoPlayer(props: VideoPlayerProps) {
       // Wait for the <video> to be rendered.
       await new Promise((r) => requestAnimationFrame(r));
       const v = video.current!;
+      // The Play button is gone: keep keyboard focus on what replaced it.
+      v.focus();
       const from = props.startAt ?? 0;
       if (v.canPlayType("application/vnd.apple.mpegurl")) {
         v.addEventListener("loadedmetadata", () => {

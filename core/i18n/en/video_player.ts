@@ -8,7 +8,6 @@ export const videoPlayer: { [K in keyof typeof ru]: Message } = {
   "videoPlayer.quality.auto": "Auto",
   "videoPlayer.loading": "Loading the video…",
   "videoPlayer.failed": "The video did not load. Reload the page and try again.",
-  "videoPlayer.resume": "Resuming from {time}",
   "videoPlayer.error.tokenExpired": "The video link has expired, reload the page",
   "videoPlayer.error.tokenInvalid": "The video link is not valid",
   "videoPlayer.error.notReady": "The video is still being processed",

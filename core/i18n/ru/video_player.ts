@@ -5,7 +5,6 @@ export const videoPlayer = {
   "videoPlayer.quality.auto": "Авто",
   "videoPlayer.loading": "Загрузка видео…",
   "videoPlayer.failed": "Видео не загрузилось. Обновите страницу и попробуйте ещё раз.",
-  "videoPlayer.resume": "Продолжим с {time}",
   "videoPlayer.error.tokenExpired": "Ссылка на видео устарела, обновите страницу",
   "videoPlayer.error.tokenInvalid": "Ссылка на видео недействительна",
   "videoPlayer.error.notReady": "Видео ещё обрабатывается",
