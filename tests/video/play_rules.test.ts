@@ -10,6 +10,7 @@ import { assertEquals } from "../helpers/assert.ts";
 import { makeCourse } from "../training/helpers.ts";
 import { addReadyVideo, useVideoInStep } from "./play_helpers.ts";
 import { canWatchVideo } from "@/core/video/access.ts";
+import { rewritePlaylist } from "@/core/video/playback.ts";
 import type { SessionUser } from "@/core/auth/session_user.ts";
 
 const t = await openTestApp();
@@ -80,4 +81,38 @@ Deno.test("canWatchVideo: an archived course stays open to learners who started 
   assertEquals(await canWatchVideo(s, viewer(lena), videoId), true);
   assertEquals(await canWatchVideo(s, viewer(ivan), videoId), false);
   assertEquals(await canWatchVideo(s, null, videoId), false);
+});
+
+Deno.test("rewritePlaylist: every URI gets the app's URL with the token; odd URIs are refused", () => {
+  const id = crypto.randomUUID();
+  const out = rewritePlaylist(
+    [
+      "#EXTM3U",
+      '#EXT-X-MAP:URI="init.mp4"',
+      '#EXT-X-KEY:METHOD=AES-128,URI="gafus-key",IV=0x00000000000000000000000000000001',
+      "#EXTINF:4.0,",
+      "seg_00001.ts",
+      "#EXT-X-ENDLIST",
+    ].join("\r\n"),
+    id,
+    "720p",
+    "TOK",
+  );
+  assertEquals(out.split("\n"), [
+    "#EXTM3U",
+    `#EXT-X-MAP:URI="/api/v1/videos/${id}/hls/720p/init.mp4?t=TOK"`,
+    `#EXT-X-KEY:METHOD=AES-128,URI="/api/v1/videos/${id}/key?t=TOK",IV=0x00000000000000000000000000000001`,
+    "#EXTINF:4.0,",
+    `/api/v1/videos/${id}/hls/720p/seg_00001.ts?t=TOK`,
+    "#EXT-X-ENDLIST",
+  ]);
+  for (const bad of ["../720p/seg.ts", "https://evil.example/seg.ts", "a/b/c.ts", "seg.exe"]) {
+    let threw = false;
+    try {
+      rewritePlaylist(`#EXTM3U\n${bad}\n`, id, bad.includes("/") ? "" : "720p", "TOK");
+    } catch {
+      threw = true;
+    }
+    assertEquals(threw, true, bad);
+  }
 });
