@@ -354,4 +354,44 @@ export function studioLearnerPath(courseId: string, userId: string): string {
 /** `POST`: the learner shows or hides their diary to the course's trainer. */
 export function diarySharingPath(slug: string): string {
   return `${coursePath(slug)}/diary-sharing`;
+// ------------------------------------------------ protected video playback
+
+/** A video's playback API root (every file below it needs the viewer's token). */
+export function videoApiPath(videoId: string): string {
+  return `/api/v1/videos/${seg(videoId)}`;
+}
+
+/** The master playlist, signed for one viewer (`t`: the master token). */
+export function videoMasterPath(videoId: string, token: string): string {
+  return `${videoApiPath(videoId)}/master.m3u8?t=${seg(token)}`;
+}
+
+/** A rendition playlist or a segment (`file`), with a short-lived token. */
+export function videoHlsFilePath(
+  videoId: string,
+  rendition: string,
+  file: string,
+  token: string,
+): string {
+  return `${videoApiPath(videoId)}/hls/${seg(rendition)}/${seg(file)}?t=${seg(token)}`;
+}
+
+/** The AES-128 content key (checked against course access on every request). */
+export function videoKeyPath(videoId: string, token: string): string {
+  return `${videoApiPath(videoId)}/key?t=${seg(token)}`;
+}
+
+/** POST: a fresh signed master playlist URL for the signed-in viewer. */
+export function videoSessionPath(videoId: string): string {
+  return `${videoApiPath(videoId)}/session`;
+}
+
+/** POST `{ position }`: the viewer's resume position (JSON, or a beacon with `_csrf`). */
+export function videoProgressPath(videoId: string, csrf?: string): string {
+  return `${videoApiPath(videoId)}/progress${csrf ? `?_csrf=${seg(csrf)}` : ""}`;
+}
+
+/** A video's poster or list thumbnail, for whoever may watch the video. */
+export function videoImagePath(videoId: string, kind: "poster" | "thumb"): string {
+  return `${videoApiPath(videoId)}/image/${kind}`;
 }

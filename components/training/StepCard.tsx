@@ -17,6 +17,7 @@ import StepCheck from "@/islands/StepCheck.tsx";
 import DiaryForm from "@/islands/DiaryForm.tsx";
 import ExamForm from "@/islands/ExamForm.tsx";
 import { Icon } from "@/components/icons.tsx";
+import { VideoPlayerBox } from "@/components/VideoPlayerBox.tsx";
 
 export interface TimerConflict {
   runningStepId: string;
@@ -170,10 +171,20 @@ export function badgeKey(step: StepView): string {
   return step.paused ? "PAUSED" : step.status;
 }
 
-function Media({ step, t }: { step: StepView; t: Translator }) {
+function Media({ step, t, csrf }: { step: StepView; t: Translator; csrf: string }) {
   const e = step.embed;
   return (
     <>
+      {step.video && (
+        <VideoPlayerBox
+          videoId={step.video.id}
+          poster={step.video.poster}
+          title={step.title}
+          startAt={step.videoStartAt}
+          csrf={csrf}
+          t={t}
+        />
+      )}
       {e?.kind === "embed" && (
         <div class="embed">
           <iframe
@@ -398,7 +409,7 @@ export function StepCard(p: StepCardProps) {
           </span>
         </summary>
         <div class="step__body">
-          <Media step={step} t={t} />
+          <Media step={step} t={t} csrf={p.csrf} />
           <div class="prose" dangerouslySetInnerHTML={{ __html: step.descriptionHtml }} />
           <ChecklistItems step={step} t={t} />
           <Work {...p} />

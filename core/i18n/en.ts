@@ -22,6 +22,7 @@ import { studioAuthoring } from "./en/studio_authoring.ts";
 import { video } from "./en/video.ts";
 import { studioStats } from "./en/studio_stats.ts";
 import { examVideo } from "./en/exam_video.ts";
+import { videoPlayer } from "./en/video_player.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -46,4 +47,5 @@ export const en: Dictionary = {
   ...video,
   ...studioStats,
   ...examVideo,
+  ...videoPlayer,
 };

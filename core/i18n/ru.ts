@@ -21,6 +21,7 @@ import { studioAuthoring } from "./ru/studio_authoring.ts";
 import { video } from "./ru/video.ts";
 import { studioStats } from "./ru/studio_stats.ts";
 import { examVideo } from "./ru/exam_video.ts";
+import { videoPlayer } from "./ru/video_player.ts";
 
 export const ru = {
   ...common,
@@ -45,4 +46,5 @@ export const ru = {
   ...video,
   ...studioStats,
   ...examVideo,
+  ...videoPlayer,
 };

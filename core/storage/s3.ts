@@ -23,6 +23,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Config } from "@/platform/config.ts";
 import {
   assertKey,
@@ -223,6 +224,15 @@ export class S3Storage implements Storage {
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (token);
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async presignGet(key: string, ttlSec: number): Promise<string> {
+    assertKey(key);
+    return await getSignedUrl(
+      this.client,
+      new GetObjectCommand({ Bucket: this.bucket, Key: key }),
+      { expiresIn: Math.max(1, Math.round(ttlSec)) },
+    );
   }
 
   close(): Promise<void> {

@@ -52,6 +52,11 @@ export interface Storage {
   deletePrefix(prefix: string): Promise<number>;
   /** Every file whose key starts with `prefix`, in key order. */
   list(prefix: string): Promise<ObjectInfo[]>;
+  /**
+   * A short-lived URL the client may GET the object from directly (S3 only):
+   * video segments are handed out this way so they do not pass through the app.
+   */
+  presignGet?(key: string, ttlSec: number): Promise<string>;
   close(): Promise<void>;
 }
 

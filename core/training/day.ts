@@ -12,7 +12,7 @@ import type { Kysely } from "kysely";
 import type { Services } from "../services.ts";
 import { courseOutline, type Viewer } from "../courses/access.ts";
 import { COURSES_TAG } from "../courses/cache.ts";
-import { mediaPath } from "../paths.ts";
+import { mediaPath, videoImagePath } from "../paths.ts";
 import type { OutlineDay } from "../courses/outline.ts";
 import { NotFoundError } from "../auth/guards.ts";
 import { isId } from "@/platform/ids.ts";
@@ -49,6 +49,8 @@ export interface StepContentView {
   durationSec: number | null;
   estimatedSec: number | null;
   embed: VideoEmbed | null;
+  /** A trainer's video, when it is transcoded (READY): the player island shows it. */
+  video: { id: string; poster: string | null } | null;
   images: string[];
   pdfs: { url: string; name: string }[];
   checklist: ChecklistQuestion[];
@@ -100,7 +102,14 @@ async function loadDayContent(s: Services, dayOnCourseId: string): Promise<DayCo
   if (!day) return null;
   const steps = await s.db.selectFrom("step_on_day as sd")
     .innerJoin("steps as st", "st.id", "sd.step_id")
+    // Only a READY video is shown; until then the step reads as if it had none.
+    .leftJoin(
+      "videos as v",
+      (j) => j.onRef("v.id", "=", "st.video_id").on("v.status", "=", "READY"),
+    )
     .select([
+      "v.id as video_id",
+      "v.thumbnail_key as video_thumb",
       "sd.id as sd_id",
       "st.id",
       "st.title",
@@ -141,6 +150,9 @@ async function loadDayContent(s: Services, dayOnCourseId: string): Promise<DayCo
       durationSec: st.duration_sec,
       estimatedSec: st.estimated_duration_sec,
       embed: videoEmbed(st.video_url),
+      video: st.video_id
+        ? { id: st.video_id, poster: st.video_thumb ? videoImagePath(st.video_id, "poster") : null }
+        : null,
       images: st.images.map(mediaPath),
       pdfs: st.pdfs.map((p) => ({ url: mediaPath(p.key), name: p.name })),
       checklist: st.checklist,
@@ -161,6 +173,8 @@ export interface StepView extends StepContentView {
   endsAt: Date | null;
   activeSeconds: number;
   exam: ExamResultView | null;
+  /** Where the learner left the step's video (seconds), to resume there. */
+  videoStartAt: number;
 }
 
 export interface DayPage {
@@ -354,6 +368,7 @@ export async function openDay(
     }
   }
   if (expired) progress = await loadProgress(s, user.id, dayOnCourseId);
+  const videoStarts = await videoPositions(s, user.id, content.steps);
 
   const steps: StepView[] = content.steps.map((st, index) => {
     const p = progress.steps.get(st.stepOnDayId);
@@ -368,6 +383,7 @@ export async function openDay(
       endsAt: us && isRunning(us) ? us.timer_ends_at : null,
       activeSeconds: us?.active_seconds ?? 0,
       exam: p?.exam ? examResultView(p.exam, st.checklist, st.passPercent) : null,
+      videoStartAt: st.video ? videoStarts.get(st.video.id) ?? 0 : 0,
     };
   });
   const own = deriveStatus(steps);
@@ -385,6 +401,19 @@ export async function openDay(
     done: steps.filter((st) => st.status === "COMPLETED").length,
     diary,
   };
+}
+
+/** The learner's resume positions for the day's videos (no query when it has none). */
+async function videoPositions(
+  s: Services,
+  userId: string,
+  steps: StepContentView[],
+): Promise<Map<string, number>> {
+  const ids = [...new Set(steps.flatMap((st) => st.video ? [st.video.id] : []))];
+  if (!ids.length) return new Map();
+  const rows = await s.db.selectFrom("video_progress").select(["video_id", "position_sec"])
+    .where("user_id", "=", userId).where("video_id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.video_id, r.position_sec]));
 }
 
 /**

@@ -1,0 +1,22 @@
+/**
+ * `GET /api/v1/videos/<id>/image/poster|thumb`: the video's poster or list
+ * thumbnail, for whoever may watch the video (owner and staff too). Not
+ * found and not allowed look the same.
+ */
+import { define, type State } from "@/define.ts";
+import type { Context } from "@/framework/mod.ts";
+import { videoImageKey } from "@/core/video/playback.ts";
+import { serveObject } from "@/core/storage/serve.ts";
+import { NotFoundError } from "@/core/auth/guards.ts";
+
+async function serve(ctx: Context<State>): Promise<Response> {
+  const kind = ctx.params.kind;
+  if (kind !== "poster" && kind !== "thumb") throw new NotFoundError("no such image");
+  const s = ctx.state.services;
+  const key = await videoImageKey(s, ctx.state.user, ctx.params.id, kind);
+  const res = await serveObject(s.storage, key, ctx.req);
+  if (!res) throw new NotFoundError("image not found");
+  return res;
+}
+
+export const handler = define.handlers({ GET: serve, HEAD: serve });
