@@ -354,6 +354,8 @@ export function studioLearnerPath(courseId: string, userId: string): string {
 /** `POST`: the learner shows or hides their diary to the course's trainer. */
 export function diarySharingPath(slug: string): string {
   return `${coursePath(slug)}/diary-sharing`;
+}
+
 // ------------------------------------------------ protected video playback
 
 /** A video's playback API root (every file below it needs the viewer's token). */
