@@ -40,75 +40,80 @@ import * as $34 from "./routes/api/v1/studio/preview.ts";
 import * as $35 from "./routes/api/v1/studio/steps/[id]/media.ts";
 import * as $36 from "./routes/api/v1/studio/steps/[id].ts";
 import * as $37 from "./routes/api/v1/studio/steps/index.ts";
-import * as $38 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
-import * as $39 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
-import * as $40 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
-import * as $41 from "./routes/api/v1/users/username-available.ts";
-import * as $42 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
-import * as $43 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
-import * as $44 from "./routes/courses/[slug]/index.tsx";
-import * as $45 from "./routes/courses/[slug]/personalise.tsx";
-import * as $46 from "./routes/courses/[slug]/reviews.tsx";
-import * as $47 from "./routes/courses/index.tsx";
-import * as $48 from "./routes/favorites.tsx";
-import * as $49 from "./routes/health.ts";
-import * as $50 from "./routes/index.tsx";
-import * as $51 from "./routes/legal/[slug].tsx";
-import * as $52 from "./routes/locale/[locale].ts";
-import * as $53 from "./routes/login.tsx";
-import * as $54 from "./routes/logout.ts";
-import * as $55 from "./routes/media/[...key].ts";
-import * as $56 from "./routes/metrics.ts";
-import * as $57 from "./routes/notifications/[id].ts";
-import * as $58 from "./routes/notifications/index.tsx";
-import * as $59 from "./routes/ops/_layout.tsx";
-import * as $60 from "./routes/ops/_middleware.ts";
-import * as $61 from "./routes/ops/errors/[id].tsx";
-import * as $62 from "./routes/ops/errors/index.tsx";
-import * as $63 from "./routes/ops/index.tsx";
-import * as $64 from "./routes/ops/legal/[slug].tsx";
-import * as $65 from "./routes/ops/legal/index.tsx";
-import * as $66 from "./routes/ops/queues/[queue].tsx";
-import * as $67 from "./routes/ops/queues/index.tsx";
-import * as $68 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $69 from "./routes/password-reset/[token].tsx";
-import * as $70 from "./routes/password-reset/index.tsx";
-import * as $71 from "./routes/profile/index.tsx";
-import * as $72 from "./routes/profile/pets/[id]/delete.ts";
-import * as $73 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $74 from "./routes/profile/pets/[id]/index.tsx";
-import * as $75 from "./routes/profile/pets/new.tsx";
-import * as $76 from "./routes/ready.ts";
-import * as $77 from "./routes/register.tsx";
-import * as $78 from "./routes/settings/index.tsx";
-import * as $79 from "./routes/studio/_middleware.ts";
-import * as $80 from "./routes/studio/access/index.tsx";
-import * as $81 from "./routes/studio/archive/index.tsx";
-import * as $82 from "./routes/studio/courses/[id]/access.tsx";
-import * as $83 from "./routes/studio/courses/[id]/index.tsx";
-import * as $84 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $85 from "./routes/studio/courses/[id]/remove.tsx";
-import * as $86 from "./routes/studio/courses/index.tsx";
-import * as $87 from "./routes/studio/courses/new.tsx";
-import * as $88 from "./routes/studio/days/[id]/index.tsx";
-import * as $89 from "./routes/studio/days/[id]/remove.tsx";
-import * as $90 from "./routes/studio/days/index.tsx";
-import * as $91 from "./routes/studio/days/new.tsx";
-import * as $92 from "./routes/studio/exams/[id].tsx";
-import * as $93 from "./routes/studio/exams/index.tsx";
-import * as $94 from "./routes/studio/index.tsx";
-import * as $95 from "./routes/studio/notes/[id].tsx";
-import * as $96 from "./routes/studio/notes/index.tsx";
-import * as $97 from "./routes/studio/notes/new.tsx";
-import * as $98 from "./routes/studio/steps/[id]/index.tsx";
-import * as $99 from "./routes/studio/steps/[id]/media.tsx";
-import * as $100 from "./routes/studio/steps/index.tsx";
-import * as $101 from "./routes/studio/steps/new.tsx";
-import * as $102 from "./routes/studio/templates/[id].tsx";
-import * as $103 from "./routes/studio/templates/categories.tsx";
-import * as $104 from "./routes/studio/templates/index.tsx";
-import * as $105 from "./routes/studio/templates/new.tsx";
-import * as $106 from "./routes/u/[username].tsx";
+import * as $38 from "./routes/api/v1/studio/videos/index.ts";
+import * as $39 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
+import * as $40 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
+import * as $41 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
+import * as $42 from "./routes/api/v1/users/username-available.ts";
+import * as $43 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
+import * as $44 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
+import * as $45 from "./routes/courses/[slug]/index.tsx";
+import * as $46 from "./routes/courses/[slug]/personalise.tsx";
+import * as $47 from "./routes/courses/[slug]/reviews.tsx";
+import * as $48 from "./routes/courses/index.tsx";
+import * as $49 from "./routes/favorites.tsx";
+import * as $50 from "./routes/health.ts";
+import * as $51 from "./routes/index.tsx";
+import * as $52 from "./routes/legal/[slug].tsx";
+import * as $53 from "./routes/locale/[locale].ts";
+import * as $54 from "./routes/login.tsx";
+import * as $55 from "./routes/logout.ts";
+import * as $56 from "./routes/media/[...key].ts";
+import * as $57 from "./routes/metrics.ts";
+import * as $58 from "./routes/notifications/[id].ts";
+import * as $59 from "./routes/notifications/index.tsx";
+import * as $60 from "./routes/ops/_layout.tsx";
+import * as $61 from "./routes/ops/_middleware.ts";
+import * as $62 from "./routes/ops/errors/[id].tsx";
+import * as $63 from "./routes/ops/errors/index.tsx";
+import * as $64 from "./routes/ops/index.tsx";
+import * as $65 from "./routes/ops/legal/[slug].tsx";
+import * as $66 from "./routes/ops/legal/index.tsx";
+import * as $67 from "./routes/ops/queues/[queue].tsx";
+import * as $68 from "./routes/ops/queues/index.tsx";
+import * as $69 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $70 from "./routes/password-reset/[token].tsx";
+import * as $71 from "./routes/password-reset/index.tsx";
+import * as $72 from "./routes/profile/index.tsx";
+import * as $73 from "./routes/profile/pets/[id]/delete.ts";
+import * as $74 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $75 from "./routes/profile/pets/[id]/index.tsx";
+import * as $76 from "./routes/profile/pets/new.tsx";
+import * as $77 from "./routes/ready.ts";
+import * as $78 from "./routes/register.tsx";
+import * as $79 from "./routes/settings/index.tsx";
+import * as $80 from "./routes/studio/_middleware.ts";
+import * as $81 from "./routes/studio/access/index.tsx";
+import * as $82 from "./routes/studio/archive/index.tsx";
+import * as $83 from "./routes/studio/courses/[id]/access.tsx";
+import * as $84 from "./routes/studio/courses/[id]/index.tsx";
+import * as $85 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $86 from "./routes/studio/courses/[id]/remove.tsx";
+import * as $87 from "./routes/studio/courses/index.tsx";
+import * as $88 from "./routes/studio/courses/new.tsx";
+import * as $89 from "./routes/studio/days/[id]/index.tsx";
+import * as $90 from "./routes/studio/days/[id]/remove.tsx";
+import * as $91 from "./routes/studio/days/index.tsx";
+import * as $92 from "./routes/studio/days/new.tsx";
+import * as $93 from "./routes/studio/exams/[id].tsx";
+import * as $94 from "./routes/studio/exams/index.tsx";
+import * as $95 from "./routes/studio/index.tsx";
+import * as $96 from "./routes/studio/notes/[id].tsx";
+import * as $97 from "./routes/studio/notes/index.tsx";
+import * as $98 from "./routes/studio/notes/new.tsx";
+import * as $99 from "./routes/studio/steps/[id]/index.tsx";
+import * as $100 from "./routes/studio/steps/[id]/media.tsx";
+import * as $101 from "./routes/studio/steps/index.tsx";
+import * as $102 from "./routes/studio/steps/new.tsx";
+import * as $103 from "./routes/studio/templates/[id].tsx";
+import * as $104 from "./routes/studio/templates/categories.tsx";
+import * as $105 from "./routes/studio/templates/index.tsx";
+import * as $106 from "./routes/studio/templates/new.tsx";
+import * as $107 from "./routes/studio/videos/[id]/delete.tsx";
+import * as $108 from "./routes/studio/videos/[id]/index.tsx";
+import * as $109 from "./routes/studio/videos/[id]/thumb.ts";
+import * as $110 from "./routes/studio/videos/index.tsx";
+import * as $111 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -123,6 +128,7 @@ import * as $$10 from "./islands/StepTimer.tsx";
 import * as $$11 from "./islands/TimeZoneGuess.tsx";
 import * as $$12 from "./islands/UploadField.tsx";
 import * as $$13 from "./islands/UsernameField.tsx";
+import * as $$14 from "./islands/VideoLibrary.tsx";
 
 import type { Manifest } from "./framework/types.ts";
 
@@ -166,75 +172,80 @@ const manifest: Manifest = {
     "./routes/api/v1/studio/steps/[id]/media.ts": $35,
     "./routes/api/v1/studio/steps/[id].ts": $36,
     "./routes/api/v1/studio/steps/index.ts": $37,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $38,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $39,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $40,
-    "./routes/api/v1/users/username-available.ts": $41,
-    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $42,
-    "./routes/courses/[slug]/days/[dayId]/index.tsx": $43,
-    "./routes/courses/[slug]/index.tsx": $44,
-    "./routes/courses/[slug]/personalise.tsx": $45,
-    "./routes/courses/[slug]/reviews.tsx": $46,
-    "./routes/courses/index.tsx": $47,
-    "./routes/favorites.tsx": $48,
-    "./routes/health.ts": $49,
-    "./routes/index.tsx": $50,
-    "./routes/legal/[slug].tsx": $51,
-    "./routes/locale/[locale].ts": $52,
-    "./routes/login.tsx": $53,
-    "./routes/logout.ts": $54,
-    "./routes/media/[...key].ts": $55,
-    "./routes/metrics.ts": $56,
-    "./routes/notifications/[id].ts": $57,
-    "./routes/notifications/index.tsx": $58,
-    "./routes/ops/_layout.tsx": $59,
-    "./routes/ops/_middleware.ts": $60,
-    "./routes/ops/errors/[id].tsx": $61,
-    "./routes/ops/errors/index.tsx": $62,
-    "./routes/ops/index.tsx": $63,
-    "./routes/ops/legal/[slug].tsx": $64,
-    "./routes/ops/legal/index.tsx": $65,
-    "./routes/ops/queues/[queue].tsx": $66,
-    "./routes/ops/queues/index.tsx": $67,
-    "./routes/ops/queues/jobs/[id].tsx": $68,
-    "./routes/password-reset/[token].tsx": $69,
-    "./routes/password-reset/index.tsx": $70,
-    "./routes/profile/index.tsx": $71,
-    "./routes/profile/pets/[id]/delete.ts": $72,
-    "./routes/profile/pets/[id]/edit.tsx": $73,
-    "./routes/profile/pets/[id]/index.tsx": $74,
-    "./routes/profile/pets/new.tsx": $75,
-    "./routes/ready.ts": $76,
-    "./routes/register.tsx": $77,
-    "./routes/settings/index.tsx": $78,
-    "./routes/studio/_middleware.ts": $79,
-    "./routes/studio/access/index.tsx": $80,
-    "./routes/studio/archive/index.tsx": $81,
-    "./routes/studio/courses/[id]/access.tsx": $82,
-    "./routes/studio/courses/[id]/index.tsx": $83,
-    "./routes/studio/courses/[id]/logo.tsx": $84,
-    "./routes/studio/courses/[id]/remove.tsx": $85,
-    "./routes/studio/courses/index.tsx": $86,
-    "./routes/studio/courses/new.tsx": $87,
-    "./routes/studio/days/[id]/index.tsx": $88,
-    "./routes/studio/days/[id]/remove.tsx": $89,
-    "./routes/studio/days/index.tsx": $90,
-    "./routes/studio/days/new.tsx": $91,
-    "./routes/studio/exams/[id].tsx": $92,
-    "./routes/studio/exams/index.tsx": $93,
-    "./routes/studio/index.tsx": $94,
-    "./routes/studio/notes/[id].tsx": $95,
-    "./routes/studio/notes/index.tsx": $96,
-    "./routes/studio/notes/new.tsx": $97,
-    "./routes/studio/steps/[id]/index.tsx": $98,
-    "./routes/studio/steps/[id]/media.tsx": $99,
-    "./routes/studio/steps/index.tsx": $100,
-    "./routes/studio/steps/new.tsx": $101,
-    "./routes/studio/templates/[id].tsx": $102,
-    "./routes/studio/templates/categories.tsx": $103,
-    "./routes/studio/templates/index.tsx": $104,
-    "./routes/studio/templates/new.tsx": $105,
-    "./routes/u/[username].tsx": $106,
+    "./routes/api/v1/studio/videos/index.ts": $38,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $39,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $40,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $41,
+    "./routes/api/v1/users/username-available.ts": $42,
+    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $43,
+    "./routes/courses/[slug]/days/[dayId]/index.tsx": $44,
+    "./routes/courses/[slug]/index.tsx": $45,
+    "./routes/courses/[slug]/personalise.tsx": $46,
+    "./routes/courses/[slug]/reviews.tsx": $47,
+    "./routes/courses/index.tsx": $48,
+    "./routes/favorites.tsx": $49,
+    "./routes/health.ts": $50,
+    "./routes/index.tsx": $51,
+    "./routes/legal/[slug].tsx": $52,
+    "./routes/locale/[locale].ts": $53,
+    "./routes/login.tsx": $54,
+    "./routes/logout.ts": $55,
+    "./routes/media/[...key].ts": $56,
+    "./routes/metrics.ts": $57,
+    "./routes/notifications/[id].ts": $58,
+    "./routes/notifications/index.tsx": $59,
+    "./routes/ops/_layout.tsx": $60,
+    "./routes/ops/_middleware.ts": $61,
+    "./routes/ops/errors/[id].tsx": $62,
+    "./routes/ops/errors/index.tsx": $63,
+    "./routes/ops/index.tsx": $64,
+    "./routes/ops/legal/[slug].tsx": $65,
+    "./routes/ops/legal/index.tsx": $66,
+    "./routes/ops/queues/[queue].tsx": $67,
+    "./routes/ops/queues/index.tsx": $68,
+    "./routes/ops/queues/jobs/[id].tsx": $69,
+    "./routes/password-reset/[token].tsx": $70,
+    "./routes/password-reset/index.tsx": $71,
+    "./routes/profile/index.tsx": $72,
+    "./routes/profile/pets/[id]/delete.ts": $73,
+    "./routes/profile/pets/[id]/edit.tsx": $74,
+    "./routes/profile/pets/[id]/index.tsx": $75,
+    "./routes/profile/pets/new.tsx": $76,
+    "./routes/ready.ts": $77,
+    "./routes/register.tsx": $78,
+    "./routes/settings/index.tsx": $79,
+    "./routes/studio/_middleware.ts": $80,
+    "./routes/studio/access/index.tsx": $81,
+    "./routes/studio/archive/index.tsx": $82,
+    "./routes/studio/courses/[id]/access.tsx": $83,
+    "./routes/studio/courses/[id]/index.tsx": $84,
+    "./routes/studio/courses/[id]/logo.tsx": $85,
+    "./routes/studio/courses/[id]/remove.tsx": $86,
+    "./routes/studio/courses/index.tsx": $87,
+    "./routes/studio/courses/new.tsx": $88,
+    "./routes/studio/days/[id]/index.tsx": $89,
+    "./routes/studio/days/[id]/remove.tsx": $90,
+    "./routes/studio/days/index.tsx": $91,
+    "./routes/studio/days/new.tsx": $92,
+    "./routes/studio/exams/[id].tsx": $93,
+    "./routes/studio/exams/index.tsx": $94,
+    "./routes/studio/index.tsx": $95,
+    "./routes/studio/notes/[id].tsx": $96,
+    "./routes/studio/notes/index.tsx": $97,
+    "./routes/studio/notes/new.tsx": $98,
+    "./routes/studio/steps/[id]/index.tsx": $99,
+    "./routes/studio/steps/[id]/media.tsx": $100,
+    "./routes/studio/steps/index.tsx": $101,
+    "./routes/studio/steps/new.tsx": $102,
+    "./routes/studio/templates/[id].tsx": $103,
+    "./routes/studio/templates/categories.tsx": $104,
+    "./routes/studio/templates/index.tsx": $105,
+    "./routes/studio/templates/new.tsx": $106,
+    "./routes/studio/videos/[id]/delete.tsx": $107,
+    "./routes/studio/videos/[id]/index.tsx": $108,
+    "./routes/studio/videos/[id]/thumb.ts": $109,
+    "./routes/studio/videos/index.tsx": $110,
+    "./routes/u/[username].tsx": $111,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,
@@ -251,6 +262,7 @@ const manifest: Manifest = {
     "./islands/TimeZoneGuess.tsx": $$11,
     "./islands/UploadField.tsx": $$12,
     "./islands/UsernameField.tsx": $$13,
+    "./islands/VideoLibrary.tsx": $$14,
   },
   baseUrl: import.meta.url,
 };

@@ -20,6 +20,7 @@ import { studioReorder } from "./en/studio_reorder.ts";
 import { personalisation } from "./en/personalisation.ts";
 import { studioAuthoring } from "./en/studio_authoring.ts";
 import { video } from "./en/video.ts";
+import { studioVideos } from "./en/studio_videos.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -42,4 +43,5 @@ export const en: Dictionary = {
   ...personalisation,
   ...studioAuthoring,
   ...video,
+  ...studioVideos,
 };

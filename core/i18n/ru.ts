@@ -19,6 +19,7 @@ import { studioReorder } from "./ru/studio_reorder.ts";
 import { personalisation } from "./ru/personalisation.ts";
 import { studioAuthoring } from "./ru/studio_authoring.ts";
 import { video } from "./ru/video.ts";
+import { studioVideos } from "./ru/studio_videos.ts";
 
 export const ru = {
   ...common,
@@ -41,4 +42,5 @@ export const ru = {
   ...personalisation,
   ...studioAuthoring,
   ...video,
+  ...studioVideos,
 };

@@ -14,6 +14,7 @@ import * as m0006ExamAttempts from "./0006_exam_attempts.ts";
 import * as m0007Templates from "./0007_templates.ts";
 import * as m0008AccessNotes from "./0008_access_notes.ts";
 import * as m0010Personalisation from "./0010_personalisation.ts";
+import * as m0012CourseVideo from "./0012_course_video.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_core": m0001,
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   "0007_templates": m0007Templates,
   "0008_access_notes": m0008AccessNotes,
   "0010_personalisation": m0010Personalisation,
+  "0012_course_video": m0012CourseVideo,
 };
 
 export const migrationProvider: MigrationProvider = {
