@@ -336,7 +336,8 @@ export function displayFileName(raw: string): string {
 // ---------------------------------------------------------------- changes
 
 export const renameSchema = z.object({
-  title: line(MAX_TITLE).pipe(
+  // line(∞) collapses spaces and refuses control characters; the length has our own message.
+  title: z.string({ error: "studio.videos.validation.title" }).pipe(line(10_000)).pipe(
     z.string().min(1, { error: "studio.videos.validation.title" }).max(MAX_TITLE, {
       error: "studio.videos.validation.title",
     }),

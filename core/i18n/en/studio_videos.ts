@@ -63,5 +63,6 @@ export const studioVideos = {
   "studio.videos.pick.none": "No video",
   "studio.videos.pick.processing": "{title} (transcoding)",
   "studio.videos.pick.failed": "{title} (failed)",
+  "studio.courses.field.videoId": "Course presentation video",
   "studio.videos.pick.invalid": "This video cannot be chosen",
 };

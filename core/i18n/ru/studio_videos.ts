@@ -62,5 +62,6 @@ export const studioVideos = {
   "studio.videos.pick.none": "Без видео",
   "studio.videos.pick.processing": "{title} (перекодируется)",
   "studio.videos.pick.failed": "{title} (ошибка)",
+  "studio.courses.field.videoId": "Видео-презентация курса",
   "studio.videos.pick.invalid": "Это видео нельзя выбрать",
 };
