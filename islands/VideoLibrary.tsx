@@ -123,7 +123,8 @@ export default function VideoLibrary(p: Props) {
   return (
     <>
       <p class="visually-hidden" role="status" aria-live="polite">{summary}</p>
-      <div class="table-scroll">
+      {/* Focusable, so a keyboard can scroll the table on a phone. */}
+      <div class="table-scroll" role="region" tabIndex={0} aria-label={l.caption}>
         <table class="video-library">
           <caption class="visually-hidden">{l.caption}</caption>
           <thead>
