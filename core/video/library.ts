@@ -484,7 +484,8 @@ export interface VideoChoice {
 /**
  * Videos an editor may put on a step or course: their own (staff: any),
  * ready or still being transcoded (failed ones cannot play), newest first.
- * `keep`: the id already chosen, listed even when it would not be.
+ * `keep`: the id stored on the step or course, listed even when it would
+ * not be (never pass a submitted id: it could name someone else's video).
  */
 export async function videoChoices(
   s: Services,
@@ -492,14 +493,17 @@ export async function videoChoices(
   keep?: string | null,
 ): Promise<VideoChoice[]> {
   const user = requireStudio(viewer);
-  let sel = s.db.selectFrom("videos")
+  const kept = keep && isId(keep) ? keep : null;
+  const rows = await s.db.selectFrom("videos")
     .select(["id", "display_name", "original_name", "status"])
     .where((eb) => {
       const usable = eb("status", "in", ["READY", "PENDING", "PROCESSING"]);
-      return keep && isId(keep) ? eb.or([usable, eb("id", "=", keep)]) : usable;
-    });
-  if (!isStaff(user)) sel = sel.where("owner_id", "=", user.id);
-  const rows = await sel.orderBy("created_at", "desc").limit(LIST_LIMIT).execute();
+      const own = isStaff(user) ? usable : eb.and([eb("owner_id", "=", user.id), usable]);
+      // The video already chosen stays listed (staff may have put another
+      // trainer's video on this step): saving the form must not drop it.
+      return kept ? eb.or([own, eb("id", "=", kept)]) : own;
+    })
+    .orderBy("created_at", "desc").limit(LIST_LIMIT).execute();
   return rows.map((r) => ({
     id: r.id,
     title: r.display_name || r.original_name,

@@ -224,6 +224,7 @@ Deno.test("step picker: own video accepted, another trainer's refused, not besid
   const html = await refused.text();
   assertStringIncludes(html, "Это видео нельзя выбрать");
   assertStringIncludes(html, "Шаг с чужим видео", "what was typed comes back");
+  assert(!html.includes("theirs.mp4"), "a submitted id does not reveal another trainer's video");
   const both = await postForm(t, anna, `/studio/steps/${stepId}`, {
     title: "Шаг",
     type: "THEORY",
@@ -243,6 +244,15 @@ Deno.test("step picker: own video accepted, another trainer's refused, not besid
       .video_id,
     theirs,
   );
+  // The author's editor keeps the video staff chose (listed, and saving keeps it).
+  const editor = await (await anna.fetch(`/studio/steps/${stepId}`)).text();
+  assertStringIncludes(editor, `<option value="${theirs}" selected`);
+  const kept = await postForm(t, anna, `/studio/steps/${stepId}`, {
+    title: "Шаг с видео",
+    type: "THEORY",
+    videoId: theirs,
+  });
+  assertEquals(kept.status, 303);
   // "No video" clears it.
   const cleared = await postForm(t, anna, `/studio/steps/${stepId}`, {
     title: "Шаг без видео",

@@ -37,7 +37,7 @@ export const handler = define.handlers<Data>({
       const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
       const values = courseValuesFrom(form);
-      const videos = await videoChoices(ctx.state.services, user, values.videoId);
+      const videos = await videoChoices(ctx.state.services, user);
       return page({ values, errors: failure.errors, videos }, {
         status: failure.status,
       });

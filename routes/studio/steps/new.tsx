@@ -52,7 +52,7 @@ export const handler = define.handlers<Data>({
     const user = requireStudio(ctx.state.user);
     const form = await formObject(ctx);
     const values = stepValuesFrom(form);
-    const videos = await videoChoices(ctx.state.services, user, values.videoId);
+    const videos = await videoChoices(ctx.state.services, user);
     const op = questionOp(form);
     if (op) return page({ values, errors: {}, previewHtml: null, ...op, videos });
     const questions = questionsFrom(form);

@@ -126,11 +126,7 @@ export const handler = define.handlers<Data>({
         errors: {},
         choices: await dayChoices(svc, user),
         logo: await courseLogo(svc, user, id),
-        videos: await videoChoices(
-          svc,
-          user,
-          typeof form.videoId === "string" && form.videoId ? form.videoId : course.videoId,
-        ),
+        videos: await videoChoices(svc, user, course.videoId),
         done: null,
       };
       if (err instanceof CourseIncompleteError) {

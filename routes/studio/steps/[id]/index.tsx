@@ -158,7 +158,7 @@ export const handler = define.handlers<Data>({
       from,
       categories: await listCategories(svc, user),
       media: await stepMedia(svc, user, id),
-      videos: await videoChoices(svc, user, values.videoId || step.videoId),
+      videos: await videoChoices(svc, user, step.videoId),
     };
     const op = questionOp(form);
     if (op) {
