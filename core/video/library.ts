@@ -17,7 +17,6 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { sql } from "kysely";
 import type { Services } from "../services.ts";
 import type { SessionUser } from "../auth/session_user.ts";
 import { isStaff, NotFoundError, requireStudio } from "../auth/guards.ts";
@@ -536,12 +535,4 @@ export async function assertUsableVideo(
   if (!isStaff(user)) sel = sel.where("owner_id", "=", user.id);
   const row = await sel.executeTakeFirst();
   if (!row || (row.status === "FAILED" && videoId !== current)) throw videoChoiceError(field);
-}
-
-/** Counts of the viewer's videos still being transcoded (used by the no-JS refresh). */
-export async function unfinishedCount(s: Services, user: SessionUser): Promise<number> {
-  let sel = s.db.selectFrom("videos").select(sql<number>`count(*)::int`.as("n"))
-    .where("status", "in", ["PENDING", "PROCESSING"]);
-  if (!isStaff(user)) sel = sel.where("owner_id", "=", user.id);
-  return (await sel.executeTakeFirst())?.n ?? 0;
 }

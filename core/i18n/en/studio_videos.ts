@@ -59,7 +59,6 @@ export const studioVideos = {
   "studio.videos.refresh": "Refresh status",
   "studio.videos.pick.label": "Video from the library",
   "studio.videos.pick.hint": "Or a link to an external video above — one or the other.",
-  "studio.videos.pick.courseLabel": "Course presentation video",
   "studio.videos.pick.none": "No video",
   "studio.videos.pick.processing": "{title} (transcoding)",
   "studio.videos.pick.failed": "{title} (failed)",

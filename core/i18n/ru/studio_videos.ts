@@ -58,7 +58,6 @@ export const studioVideos = {
   "studio.videos.refresh": "Обновить состояние",
   "studio.videos.pick.label": "Видео из видеотеки",
   "studio.videos.pick.hint": "Или ссылка на внешнее видео выше — что-то одно.",
-  "studio.videos.pick.courseLabel": "Видео-презентация курса",
   "studio.videos.pick.none": "Без видео",
   "studio.videos.pick.processing": "{title} (перекодируется)",
   "studio.videos.pick.failed": "{title} (ошибка)",
