@@ -150,14 +150,6 @@ export function isUnfinished(v: Pick<LibraryVideo, "status">): boolean {
   return v.status === "PENDING" || v.status === "PROCESSING";
 }
 
-/** Seconds → "m:ss" (or "h:mm:ss"); "" when unknown. */
-export function formatDuration(sec: number | null): string {
-  if (sec === null) return "";
-  const h = Math.floor(sec / 3600), m = Math.floor((sec % 3600) / 60), s = sec % 60;
-  const ss = String(s).padStart(2, "0");
-  return h ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${String(m).padStart(2, "0")}:${ss}`;
-}
-
 function select(s: Services, user: SessionUser) {
   let sel = s.db.selectFrom("videos as v").innerJoin("users as u", "u.id", "v.owner_id")
     .select(COLUMNS);

@@ -126,6 +126,8 @@ Deno.test("rename: the title is saved; a blank one comes back with the message (
   const page = await (await anna.fetch(`/studio/videos/${id}?done=renamed`)).text();
   assertStringIncludes(page, "Урок первый");
   assertStringIncludes(page, "Исходный файл: raw-upload.mov");
+  assertStringIncludes(page, "Загружено, ждёт перекодирования", "its status, live on its page");
+  assertStringIncludes(page, 'aria-live="polite"');
 
   const bad = await postForm(
     t,

@@ -21,19 +21,13 @@ import {
   VIDEO_FIELD,
 } from "@/core/video/library.ts";
 import type { FieldErrors } from "@/core/validation.ts";
-import {
-  studioPath,
-  studioVideoPath,
-  studioVideosApiPath,
-  studioVideosPath,
-  studioVideoThumbPath,
-} from "@/core/paths.ts";
+import { studioPath, studioVideosApiPath, studioVideosPath } from "@/core/paths.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { PostForm } from "@/components/PostForm.tsx";
 import { FormNotice } from "@/components/forms.tsx";
 import UploadField from "@/islands/UploadField.tsx";
 import VideoLibrary from "@/islands/VideoLibrary.tsx";
-import { errorLabels, type VideoDone, videoDone } from "./(_lib)/view.tsx";
+import { type VideoDone, videoDone, videoListLabels, videoRow } from "./(_lib)/view.tsx";
 
 interface Data {
   videos: LibraryVideo[];
@@ -121,37 +115,8 @@ export default define.page<typeof handler>(({ data, state }) => {
         ? (
           <VideoLibrary
             api={studioVideosApiPath()}
-            rows={data.videos.map((v) => ({
-              id: v.id,
-              title: v.title,
-              href: studioVideoPath(v.id),
-              thumbUrl: v.hasThumbnail ? studioVideoThumbPath(v.id) : null,
-              status: v.status,
-              progress: v.progress,
-              error: v.errorCode,
-              durationSec: v.durationSec,
-              renditions: v.renditions,
-              owner: data.staff ? v.ownerName : null,
-            }))}
-            labels={{
-              caption: t("studio.videos.title"),
-              title: t("studio.videos.col.title"),
-              status: t("studio.videos.col.status"),
-              duration: t("studio.videos.col.duration"),
-              renditions: t("studio.videos.col.renditions"),
-              owner: data.staff ? t("studio.videos.col.owner") : null,
-              none: t("studio.videos.renditions.none"),
-              statuses: {
-                PENDING: t("studio.videos.status.PENDING"),
-                PROCESSING: t("studio.videos.status.PROCESSING"),
-                READY: t("studio.videos.status.READY"),
-                FAILED: t("studio.videos.status.FAILED"),
-              },
-              errors: errorLabels(t),
-              summary: t("studio.videos.live.summary"),
-              done: t("studio.videos.live.done"),
-              thumbAlt: t("studio.videos.thumb.alt"),
-            }}
+            rows={data.videos.map((v) => videoRow(v, data.staff))}
+            labels={videoListLabels(t, data.staff)}
           />
         )
         : <p class="empty">{t("studio.videos.empty")}</p>}

@@ -11,9 +11,8 @@ import { HttpError, page } from "@/framework/mod.ts";
 import { formObject, typedValues } from "@/http/forms.ts";
 import { redirect } from "@/http/responses.ts";
 import { formFailure } from "@/http/errors.ts";
-import { requireStudio } from "@/core/auth/guards.ts";
+import { isStaff, requireStudio } from "@/core/auth/guards.ts";
 import {
-  formatDuration,
   getVideo,
   isUnfinished,
   type LibraryVideo,
@@ -24,19 +23,22 @@ import type { FieldErrors } from "@/core/validation.ts";
 import {
   studioDeleteVideoPath,
   studioVideoPath,
+  studioVideosApiPath,
   studioVideosPath,
   studioVideoThumbPath,
 } from "@/core/paths.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { ButtonForm, PostForm } from "@/components/PostForm.tsx";
 import { Field, FormNotice } from "@/components/forms.tsx";
-import { type VideoDone, videoDone, videoStatusText } from "../(_lib)/view.tsx";
+import { type VideoDone, videoDone, videoListLabels, videoRow } from "../(_lib)/view.tsx";
+import VideoLibrary from "@/islands/VideoLibrary.tsx";
 
 interface Data {
   video: LibraryVideo;
   values: { title?: string };
   errors: FieldErrors;
   done: VideoDone | null;
+  staff: boolean;
 }
 
 export const handler = define.handlers<Data>({
@@ -47,6 +49,7 @@ export const handler = define.handlers<Data>({
       values: { title: video.title },
       errors: {},
       done: videoDone(ctx.url.searchParams.get("done")),
+      staff: isStaff(ctx.state.user),
     });
   },
   async POST(ctx) {
@@ -67,6 +70,7 @@ export const handler = define.handlers<Data>({
             values: typedValues(form, ["title"] as const),
             errors: failure.errors,
             done: null,
+            staff: isStaff(user),
           }, { status: failure.status });
         }
       case "retry":
@@ -89,20 +93,12 @@ export default define.page<typeof handler>(({ data, state }) => {
       </nav>
       <h1>{v.title}</h1>
       {data.done && <FormNotice>{t(`studio.videos.done.${data.done}`)}</FormNotice>}
-      <dl class="video-facts">
-        <dt>{t("studio.videos.col.status")}</dt>
-        <dd id="video-status">{videoStatusText(t, v)}</dd>
-        {v.durationSec !== null && (
-          <>
-            <dt>{t("studio.videos.col.duration")}</dt>
-            <dd>{formatDuration(v.durationSec)}</dd>
-          </>
-        )}
-        <dt>{t("studio.videos.col.renditions")}</dt>
-        <dd>
-          {v.renditions.length ? v.renditions.join(", ") : t("studio.videos.renditions.none")}
-        </dd>
-      </dl>
+      {/* The same live row as the list: status and percent update while it transcodes. */}
+      <VideoLibrary
+        api={studioVideosApiPath()}
+        rows={[videoRow(v, data.staff)]}
+        labels={videoListLabels(t, data.staff)}
+      />
       <p class="muted">
         {t("studio.videos.original", { name: v.originalName })}
         {v.width && v.height
