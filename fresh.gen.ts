@@ -40,86 +40,91 @@ import * as $34 from "./routes/api/v1/studio/preview.ts";
 import * as $35 from "./routes/api/v1/studio/steps/[id]/media.ts";
 import * as $36 from "./routes/api/v1/studio/steps/[id].ts";
 import * as $37 from "./routes/api/v1/studio/steps/index.ts";
-import * as $38 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
-import * as $39 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
-import * as $40 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
-import * as $41 from "./routes/api/v1/users/username-available.ts";
-import * as $42 from "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts";
-import * as $43 from "./routes/api/v1/videos/[id]/image/[kind].ts";
-import * as $44 from "./routes/api/v1/videos/[id]/key.ts";
-import * as $45 from "./routes/api/v1/videos/[id]/master.m3u8.ts";
-import * as $46 from "./routes/api/v1/videos/[id]/progress.ts";
-import * as $47 from "./routes/api/v1/videos/[id]/session.ts";
-import * as $48 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
-import * as $49 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
-import * as $50 from "./routes/courses/[slug]/diary-sharing.ts";
-import * as $51 from "./routes/courses/[slug]/index.tsx";
-import * as $52 from "./routes/courses/[slug]/personalise.tsx";
-import * as $53 from "./routes/courses/[slug]/reviews.tsx";
-import * as $54 from "./routes/courses/index.tsx";
-import * as $55 from "./routes/favorites.tsx";
-import * as $56 from "./routes/health.ts";
-import * as $57 from "./routes/index.tsx";
-import * as $58 from "./routes/legal/[slug].tsx";
-import * as $59 from "./routes/locale/[locale].ts";
-import * as $60 from "./routes/login.tsx";
-import * as $61 from "./routes/logout.ts";
-import * as $62 from "./routes/media/[...key].ts";
-import * as $63 from "./routes/metrics.ts";
-import * as $64 from "./routes/notifications/[id].ts";
-import * as $65 from "./routes/notifications/index.tsx";
-import * as $66 from "./routes/ops/_layout.tsx";
-import * as $67 from "./routes/ops/_middleware.ts";
-import * as $68 from "./routes/ops/errors/[id].tsx";
-import * as $69 from "./routes/ops/errors/index.tsx";
-import * as $70 from "./routes/ops/index.tsx";
-import * as $71 from "./routes/ops/legal/[slug].tsx";
-import * as $72 from "./routes/ops/legal/index.tsx";
-import * as $73 from "./routes/ops/queues/[queue].tsx";
-import * as $74 from "./routes/ops/queues/index.tsx";
-import * as $75 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $76 from "./routes/password-reset/[token].tsx";
-import * as $77 from "./routes/password-reset/index.tsx";
-import * as $78 from "./routes/profile/index.tsx";
-import * as $79 from "./routes/profile/pets/[id]/delete.ts";
-import * as $80 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $81 from "./routes/profile/pets/[id]/index.tsx";
-import * as $82 from "./routes/profile/pets/new.tsx";
-import * as $83 from "./routes/ready.ts";
-import * as $84 from "./routes/register.tsx";
-import * as $85 from "./routes/settings/index.tsx";
-import * as $86 from "./routes/studio/_middleware.ts";
-import * as $87 from "./routes/studio/access/index.tsx";
-import * as $88 from "./routes/studio/archive/index.tsx";
-import * as $89 from "./routes/studio/courses/[id]/access.tsx";
-import * as $90 from "./routes/studio/courses/[id]/index.tsx";
-import * as $91 from "./routes/studio/courses/[id]/learners/[userId].tsx";
-import * as $92 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $93 from "./routes/studio/courses/[id]/remove.tsx";
-import * as $94 from "./routes/studio/courses/[id]/stats.csv.ts";
-import * as $95 from "./routes/studio/courses/[id]/stats.tsx";
-import * as $96 from "./routes/studio/courses/index.tsx";
-import * as $97 from "./routes/studio/courses/new.tsx";
-import * as $98 from "./routes/studio/days/[id]/index.tsx";
-import * as $99 from "./routes/studio/days/[id]/remove.tsx";
-import * as $100 from "./routes/studio/days/index.tsx";
-import * as $101 from "./routes/studio/days/new.tsx";
-import * as $102 from "./routes/studio/exams/[id].tsx";
-import * as $103 from "./routes/studio/exams/index.tsx";
-import * as $104 from "./routes/studio/index.tsx";
-import * as $105 from "./routes/studio/notes/[id].tsx";
-import * as $106 from "./routes/studio/notes/index.tsx";
-import * as $107 from "./routes/studio/notes/new.tsx";
-import * as $108 from "./routes/studio/stats/index.tsx";
-import * as $109 from "./routes/studio/steps/[id]/index.tsx";
-import * as $110 from "./routes/studio/steps/[id]/media.tsx";
-import * as $111 from "./routes/studio/steps/index.tsx";
-import * as $112 from "./routes/studio/steps/new.tsx";
-import * as $113 from "./routes/studio/templates/[id].tsx";
-import * as $114 from "./routes/studio/templates/categories.tsx";
-import * as $115 from "./routes/studio/templates/index.tsx";
-import * as $116 from "./routes/studio/templates/new.tsx";
-import * as $117 from "./routes/u/[username].tsx";
+import * as $38 from "./routes/api/v1/studio/videos/index.ts";
+import * as $39 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
+import * as $40 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
+import * as $41 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
+import * as $42 from "./routes/api/v1/users/username-available.ts";
+import * as $43 from "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts";
+import * as $44 from "./routes/api/v1/videos/[id]/image/[kind].ts";
+import * as $45 from "./routes/api/v1/videos/[id]/key.ts";
+import * as $46 from "./routes/api/v1/videos/[id]/master.m3u8.ts";
+import * as $47 from "./routes/api/v1/videos/[id]/progress.ts";
+import * as $48 from "./routes/api/v1/videos/[id]/session.ts";
+import * as $49 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
+import * as $50 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
+import * as $51 from "./routes/courses/[slug]/diary-sharing.ts";
+import * as $52 from "./routes/courses/[slug]/index.tsx";
+import * as $53 from "./routes/courses/[slug]/personalise.tsx";
+import * as $54 from "./routes/courses/[slug]/reviews.tsx";
+import * as $55 from "./routes/courses/index.tsx";
+import * as $56 from "./routes/favorites.tsx";
+import * as $57 from "./routes/health.ts";
+import * as $58 from "./routes/index.tsx";
+import * as $59 from "./routes/legal/[slug].tsx";
+import * as $60 from "./routes/locale/[locale].ts";
+import * as $61 from "./routes/login.tsx";
+import * as $62 from "./routes/logout.ts";
+import * as $63 from "./routes/media/[...key].ts";
+import * as $64 from "./routes/metrics.ts";
+import * as $65 from "./routes/notifications/[id].ts";
+import * as $66 from "./routes/notifications/index.tsx";
+import * as $67 from "./routes/ops/_layout.tsx";
+import * as $68 from "./routes/ops/_middleware.ts";
+import * as $69 from "./routes/ops/errors/[id].tsx";
+import * as $70 from "./routes/ops/errors/index.tsx";
+import * as $71 from "./routes/ops/index.tsx";
+import * as $72 from "./routes/ops/legal/[slug].tsx";
+import * as $73 from "./routes/ops/legal/index.tsx";
+import * as $74 from "./routes/ops/queues/[queue].tsx";
+import * as $75 from "./routes/ops/queues/index.tsx";
+import * as $76 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $77 from "./routes/password-reset/[token].tsx";
+import * as $78 from "./routes/password-reset/index.tsx";
+import * as $79 from "./routes/profile/index.tsx";
+import * as $80 from "./routes/profile/pets/[id]/delete.ts";
+import * as $81 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $82 from "./routes/profile/pets/[id]/index.tsx";
+import * as $83 from "./routes/profile/pets/new.tsx";
+import * as $84 from "./routes/ready.ts";
+import * as $85 from "./routes/register.tsx";
+import * as $86 from "./routes/settings/index.tsx";
+import * as $87 from "./routes/studio/_middleware.ts";
+import * as $88 from "./routes/studio/access/index.tsx";
+import * as $89 from "./routes/studio/archive/index.tsx";
+import * as $90 from "./routes/studio/courses/[id]/access.tsx";
+import * as $91 from "./routes/studio/courses/[id]/index.tsx";
+import * as $92 from "./routes/studio/courses/[id]/learners/[userId].tsx";
+import * as $93 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $94 from "./routes/studio/courses/[id]/remove.tsx";
+import * as $95 from "./routes/studio/courses/[id]/stats.csv.ts";
+import * as $96 from "./routes/studio/courses/[id]/stats.tsx";
+import * as $97 from "./routes/studio/courses/index.tsx";
+import * as $98 from "./routes/studio/courses/new.tsx";
+import * as $99 from "./routes/studio/days/[id]/index.tsx";
+import * as $100 from "./routes/studio/days/[id]/remove.tsx";
+import * as $101 from "./routes/studio/days/index.tsx";
+import * as $102 from "./routes/studio/days/new.tsx";
+import * as $103 from "./routes/studio/exams/[id].tsx";
+import * as $104 from "./routes/studio/exams/index.tsx";
+import * as $105 from "./routes/studio/index.tsx";
+import * as $106 from "./routes/studio/notes/[id].tsx";
+import * as $107 from "./routes/studio/notes/index.tsx";
+import * as $108 from "./routes/studio/notes/new.tsx";
+import * as $109 from "./routes/studio/stats/index.tsx";
+import * as $110 from "./routes/studio/steps/[id]/index.tsx";
+import * as $111 from "./routes/studio/steps/[id]/media.tsx";
+import * as $112 from "./routes/studio/steps/index.tsx";
+import * as $113 from "./routes/studio/steps/new.tsx";
+import * as $114 from "./routes/studio/templates/[id].tsx";
+import * as $115 from "./routes/studio/templates/categories.tsx";
+import * as $116 from "./routes/studio/templates/index.tsx";
+import * as $117 from "./routes/studio/templates/new.tsx";
+import * as $118 from "./routes/studio/videos/[id]/delete.tsx";
+import * as $119 from "./routes/studio/videos/[id]/index.tsx";
+import * as $120 from "./routes/studio/videos/[id]/thumb.ts";
+import * as $121 from "./routes/studio/videos/index.tsx";
+import * as $122 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -134,7 +139,8 @@ import * as $$10 from "./islands/StepTimer.tsx";
 import * as $$11 from "./islands/TimeZoneGuess.tsx";
 import * as $$12 from "./islands/UploadField.tsx";
 import * as $$13 from "./islands/UsernameField.tsx";
-import * as $$14 from "./islands/VideoPlayer.tsx";
+import * as $$14 from "./islands/VideoLibrary.tsx";
+import * as $$15 from "./islands/VideoPlayer.tsx";
 
 import type { Manifest } from "./framework/types.ts";
 
@@ -178,86 +184,91 @@ const manifest: Manifest = {
     "./routes/api/v1/studio/steps/[id]/media.ts": $35,
     "./routes/api/v1/studio/steps/[id].ts": $36,
     "./routes/api/v1/studio/steps/index.ts": $37,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $38,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $39,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $40,
-    "./routes/api/v1/users/username-available.ts": $41,
-    "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts": $42,
-    "./routes/api/v1/videos/[id]/image/[kind].ts": $43,
-    "./routes/api/v1/videos/[id]/key.ts": $44,
-    "./routes/api/v1/videos/[id]/master.m3u8.ts": $45,
-    "./routes/api/v1/videos/[id]/progress.ts": $46,
-    "./routes/api/v1/videos/[id]/session.ts": $47,
-    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $48,
-    "./routes/courses/[slug]/days/[dayId]/index.tsx": $49,
-    "./routes/courses/[slug]/diary-sharing.ts": $50,
-    "./routes/courses/[slug]/index.tsx": $51,
-    "./routes/courses/[slug]/personalise.tsx": $52,
-    "./routes/courses/[slug]/reviews.tsx": $53,
-    "./routes/courses/index.tsx": $54,
-    "./routes/favorites.tsx": $55,
-    "./routes/health.ts": $56,
-    "./routes/index.tsx": $57,
-    "./routes/legal/[slug].tsx": $58,
-    "./routes/locale/[locale].ts": $59,
-    "./routes/login.tsx": $60,
-    "./routes/logout.ts": $61,
-    "./routes/media/[...key].ts": $62,
-    "./routes/metrics.ts": $63,
-    "./routes/notifications/[id].ts": $64,
-    "./routes/notifications/index.tsx": $65,
-    "./routes/ops/_layout.tsx": $66,
-    "./routes/ops/_middleware.ts": $67,
-    "./routes/ops/errors/[id].tsx": $68,
-    "./routes/ops/errors/index.tsx": $69,
-    "./routes/ops/index.tsx": $70,
-    "./routes/ops/legal/[slug].tsx": $71,
-    "./routes/ops/legal/index.tsx": $72,
-    "./routes/ops/queues/[queue].tsx": $73,
-    "./routes/ops/queues/index.tsx": $74,
-    "./routes/ops/queues/jobs/[id].tsx": $75,
-    "./routes/password-reset/[token].tsx": $76,
-    "./routes/password-reset/index.tsx": $77,
-    "./routes/profile/index.tsx": $78,
-    "./routes/profile/pets/[id]/delete.ts": $79,
-    "./routes/profile/pets/[id]/edit.tsx": $80,
-    "./routes/profile/pets/[id]/index.tsx": $81,
-    "./routes/profile/pets/new.tsx": $82,
-    "./routes/ready.ts": $83,
-    "./routes/register.tsx": $84,
-    "./routes/settings/index.tsx": $85,
-    "./routes/studio/_middleware.ts": $86,
-    "./routes/studio/access/index.tsx": $87,
-    "./routes/studio/archive/index.tsx": $88,
-    "./routes/studio/courses/[id]/access.tsx": $89,
-    "./routes/studio/courses/[id]/index.tsx": $90,
-    "./routes/studio/courses/[id]/learners/[userId].tsx": $91,
-    "./routes/studio/courses/[id]/logo.tsx": $92,
-    "./routes/studio/courses/[id]/remove.tsx": $93,
-    "./routes/studio/courses/[id]/stats.csv.ts": $94,
-    "./routes/studio/courses/[id]/stats.tsx": $95,
-    "./routes/studio/courses/index.tsx": $96,
-    "./routes/studio/courses/new.tsx": $97,
-    "./routes/studio/days/[id]/index.tsx": $98,
-    "./routes/studio/days/[id]/remove.tsx": $99,
-    "./routes/studio/days/index.tsx": $100,
-    "./routes/studio/days/new.tsx": $101,
-    "./routes/studio/exams/[id].tsx": $102,
-    "./routes/studio/exams/index.tsx": $103,
-    "./routes/studio/index.tsx": $104,
-    "./routes/studio/notes/[id].tsx": $105,
-    "./routes/studio/notes/index.tsx": $106,
-    "./routes/studio/notes/new.tsx": $107,
-    "./routes/studio/stats/index.tsx": $108,
-    "./routes/studio/steps/[id]/index.tsx": $109,
-    "./routes/studio/steps/[id]/media.tsx": $110,
-    "./routes/studio/steps/index.tsx": $111,
-    "./routes/studio/steps/new.tsx": $112,
-    "./routes/studio/templates/[id].tsx": $113,
-    "./routes/studio/templates/categories.tsx": $114,
-    "./routes/studio/templates/index.tsx": $115,
-    "./routes/studio/templates/new.tsx": $116,
-    "./routes/u/[username].tsx": $117,
+    "./routes/api/v1/studio/videos/index.ts": $38,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $39,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $40,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $41,
+    "./routes/api/v1/users/username-available.ts": $42,
+    "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts": $43,
+    "./routes/api/v1/videos/[id]/image/[kind].ts": $44,
+    "./routes/api/v1/videos/[id]/key.ts": $45,
+    "./routes/api/v1/videos/[id]/master.m3u8.ts": $46,
+    "./routes/api/v1/videos/[id]/progress.ts": $47,
+    "./routes/api/v1/videos/[id]/session.ts": $48,
+    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $49,
+    "./routes/courses/[slug]/days/[dayId]/index.tsx": $50,
+    "./routes/courses/[slug]/diary-sharing.ts": $51,
+    "./routes/courses/[slug]/index.tsx": $52,
+    "./routes/courses/[slug]/personalise.tsx": $53,
+    "./routes/courses/[slug]/reviews.tsx": $54,
+    "./routes/courses/index.tsx": $55,
+    "./routes/favorites.tsx": $56,
+    "./routes/health.ts": $57,
+    "./routes/index.tsx": $58,
+    "./routes/legal/[slug].tsx": $59,
+    "./routes/locale/[locale].ts": $60,
+    "./routes/login.tsx": $61,
+    "./routes/logout.ts": $62,
+    "./routes/media/[...key].ts": $63,
+    "./routes/metrics.ts": $64,
+    "./routes/notifications/[id].ts": $65,
+    "./routes/notifications/index.tsx": $66,
+    "./routes/ops/_layout.tsx": $67,
+    "./routes/ops/_middleware.ts": $68,
+    "./routes/ops/errors/[id].tsx": $69,
+    "./routes/ops/errors/index.tsx": $70,
+    "./routes/ops/index.tsx": $71,
+    "./routes/ops/legal/[slug].tsx": $72,
+    "./routes/ops/legal/index.tsx": $73,
+    "./routes/ops/queues/[queue].tsx": $74,
+    "./routes/ops/queues/index.tsx": $75,
+    "./routes/ops/queues/jobs/[id].tsx": $76,
+    "./routes/password-reset/[token].tsx": $77,
+    "./routes/password-reset/index.tsx": $78,
+    "./routes/profile/index.tsx": $79,
+    "./routes/profile/pets/[id]/delete.ts": $80,
+    "./routes/profile/pets/[id]/edit.tsx": $81,
+    "./routes/profile/pets/[id]/index.tsx": $82,
+    "./routes/profile/pets/new.tsx": $83,
+    "./routes/ready.ts": $84,
+    "./routes/register.tsx": $85,
+    "./routes/settings/index.tsx": $86,
+    "./routes/studio/_middleware.ts": $87,
+    "./routes/studio/access/index.tsx": $88,
+    "./routes/studio/archive/index.tsx": $89,
+    "./routes/studio/courses/[id]/access.tsx": $90,
+    "./routes/studio/courses/[id]/index.tsx": $91,
+    "./routes/studio/courses/[id]/learners/[userId].tsx": $92,
+    "./routes/studio/courses/[id]/logo.tsx": $93,
+    "./routes/studio/courses/[id]/remove.tsx": $94,
+    "./routes/studio/courses/[id]/stats.csv.ts": $95,
+    "./routes/studio/courses/[id]/stats.tsx": $96,
+    "./routes/studio/courses/index.tsx": $97,
+    "./routes/studio/courses/new.tsx": $98,
+    "./routes/studio/days/[id]/index.tsx": $99,
+    "./routes/studio/days/[id]/remove.tsx": $100,
+    "./routes/studio/days/index.tsx": $101,
+    "./routes/studio/days/new.tsx": $102,
+    "./routes/studio/exams/[id].tsx": $103,
+    "./routes/studio/exams/index.tsx": $104,
+    "./routes/studio/index.tsx": $105,
+    "./routes/studio/notes/[id].tsx": $106,
+    "./routes/studio/notes/index.tsx": $107,
+    "./routes/studio/notes/new.tsx": $108,
+    "./routes/studio/stats/index.tsx": $109,
+    "./routes/studio/steps/[id]/index.tsx": $110,
+    "./routes/studio/steps/[id]/media.tsx": $111,
+    "./routes/studio/steps/index.tsx": $112,
+    "./routes/studio/steps/new.tsx": $113,
+    "./routes/studio/templates/[id].tsx": $114,
+    "./routes/studio/templates/categories.tsx": $115,
+    "./routes/studio/templates/index.tsx": $116,
+    "./routes/studio/templates/new.tsx": $117,
+    "./routes/studio/videos/[id]/delete.tsx": $118,
+    "./routes/studio/videos/[id]/index.tsx": $119,
+    "./routes/studio/videos/[id]/thumb.ts": $120,
+    "./routes/studio/videos/index.tsx": $121,
+    "./routes/u/[username].tsx": $122,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,
@@ -274,7 +285,8 @@ const manifest: Manifest = {
     "./islands/TimeZoneGuess.tsx": $$11,
     "./islands/UploadField.tsx": $$12,
     "./islands/UsernameField.tsx": $$13,
-    "./islands/VideoPlayer.tsx": $$14,
+    "./islands/VideoLibrary.tsx": $$14,
+    "./islands/VideoPlayer.tsx": $$15,
   },
   baseUrl: import.meta.url,
 };

@@ -397,3 +397,28 @@ export function videoProgressPath(videoId: string, csrf?: string): string {
 export function videoImagePath(videoId: string, kind: "poster" | "thumb"): string {
   return `${videoApiPath(videoId)}/image/${kind}`;
 }
+
+/** The studio's video library (upload form, list), with an optional notice (`done`). */
+export function studioVideosPath(done?: string): string {
+  return `/studio/videos${done ? `?done=${seg(done)}` : ""}`;
+}
+
+/** One video in the library: its page; rename and retry post here (`_action`). */
+export function studioVideoPath(id: string, done?: string): string {
+  return `/studio/videos/${seg(id)}${done ? `?done=${seg(done)}` : ""}`;
+}
+
+/** Delete a video (GET: the confirmation, or what still uses it; POST: delete). */
+export function studioDeleteVideoPath(id: string): string {
+  return `/studio/videos/${seg(id)}/delete`;
+}
+
+/** A video's list thumbnail, for its owner and staff. */
+export function studioVideoThumbPath(id: string): string {
+  return `/studio/videos/${seg(id)}/thumb`;
+}
+
+/** The studio API's videos: `POST` uploads, `GET` lists them (`?ids=a,b` for the live status). */
+export function studioVideosApiPath(ids?: readonly string[]): string {
+  return `/api/v1/studio/videos${ids?.length ? `?ids=${ids.map(seg).join(",")}` : ""}`;
+}

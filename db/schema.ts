@@ -280,6 +280,8 @@ export interface CoursesTable {
   duration: string | null;
   logo_key: string | null;
   video_url: string | null;
+  /** Presentation video from the trainer's library (0012). */
+  video_id: string | null;
   access: Default<CourseAccessKind>;
   show_in_profile: Default<boolean>;
   /** Asks learners for their and their pet's names once (0010). */

@@ -100,6 +100,8 @@ export const envSchema = z.object({
 
   FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
   FFPROBE_PATH: z.string().min(1).default("ffprobe"),
+  VIDEO_MAX_UPLOAD_MB: int(1, 10240).default(1024),
+  VIDEO_MAX_SECONDS: int(1, 36000).default(3600),
   CRON_TIMEZONE: timeZone.default("Europe/Moscow"),
   JOBS_DONE_RETENTION_DAYS: int(1, 365).default(2),
   JOBS_FAILED_RETENTION_DAYS: int(1, 365).default(14),
@@ -147,6 +149,8 @@ export interface Config {
   };
   ffmpegPath: string;
   ffprobePath: string;
+  /** Trainers' library uploads: largest file and longest video accepted. */
+  video: { maxUploadBytes: number; maxSeconds: number };
   cronTimeZone: string;
   jobsDoneRetentionDays: number;
   jobsFailedRetentionDays: number;
@@ -309,6 +313,7 @@ export async function loadConfig(
       : undefined,
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
+    video: { maxUploadBytes: e.VIDEO_MAX_UPLOAD_MB * 1024 * 1024, maxSeconds: e.VIDEO_MAX_SECONDS },
     cronTimeZone: e.CRON_TIMEZONE,
     jobsDoneRetentionDays: e.JOBS_DONE_RETENTION_DAYS,
     jobsFailedRetentionDays: e.JOBS_FAILED_RETENTION_DAYS,

@@ -23,6 +23,7 @@ import { video } from "./en/video.ts";
 import { studioStats } from "./en/studio_stats.ts";
 import { examVideo } from "./en/exam_video.ts";
 import { videoPlayer } from "./en/video_player.ts";
+import { studioVideos } from "./en/studio_videos.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -48,4 +49,5 @@ export const en: Dictionary = {
   ...studioStats,
   ...examVideo,
   ...videoPlayer,
+  ...studioVideos,
 };

@@ -22,6 +22,7 @@ import { video } from "./ru/video.ts";
 import { studioStats } from "./ru/studio_stats.ts";
 import { examVideo } from "./ru/exam_video.ts";
 import { videoPlayer } from "./ru/video_player.ts";
+import { studioVideos } from "./ru/studio_videos.ts";
 
 export const ru = {
   ...common,
@@ -47,4 +48,5 @@ export const ru = {
   ...studioStats,
   ...examVideo,
   ...videoPlayer,
+  ...studioVideos,
 };

@@ -27,6 +27,7 @@ import { line, paragraph } from "../fields.ts";
 import { invalidateCourses } from "../courses/cache.ts";
 import { appendLink, moveLink, removeLink } from "./order.ts";
 import { checkbox } from "./days.ts";
+import { assertUsableVideo } from "../video/library.ts";
 
 // --------------------------------------------------------------- slugs
 
@@ -126,6 +127,13 @@ export const courseSchema = z.object({
   access: z.enum(["PUBLIC", "PRIVATE"], { error: "studio.build.validation.access" }),
   showInProfile: checkbox,
   personalised: checkbox,
+  // Presentation video from the library: blank → none; a form without the field keeps it.
+  videoId: z.preprocess(
+    (v) => (v === undefined ? undefined : blank(v) ? null : typeof v === "string" ? v.trim() : v),
+    z.string({ error: "studio.videos.pick.invalid" }).max(64, {
+      error: "studio.videos.pick.invalid",
+    }).nullable().optional(),
+  ),
 });
 export type CourseInput = z.output<typeof courseSchema>;
 
@@ -140,6 +148,7 @@ export const COURSE_FORM_FIELDS = [
   "access",
   "showInProfile",
   "personalised",
+  "videoId",
 ] as const;
 export type CourseFormField = typeof COURSE_FORM_FIELDS[number];
 
@@ -177,6 +186,8 @@ export interface StudioCourse {
   access: CourseAccessKind;
   showInProfile: boolean;
   personalised: boolean;
+  /** Presentation video from the library. */
+  videoId: string | null;
   published: boolean;
   authorId: string;
   authorName: string;
@@ -195,6 +206,7 @@ export function courseFormValues(c: StudioCourse): Record<CourseFormField, strin
     access: c.access,
     showInProfile: c.showInProfile ? "on" : "",
     personalised: c.personalised ? "on" : "",
+    videoId: c.videoId ?? "",
   };
 }
 
@@ -282,6 +294,7 @@ async function loadCourse(s: Services, user: SessionUser, id: string): Promise<S
     access: c.access,
     showInProfile: c.show_in_profile,
     personalised: c.personalised,
+    videoId: c.video_id,
     published: c.published_at !== null,
     authorId: c.author_id,
     authorName: c.author_name,
@@ -328,6 +341,7 @@ export async function createCourse(
 ): Promise<StudioCourse> {
   const user = requireStudio(viewer);
   const v = courseSchema.parse(input);
+  if (v.videoId) await assertUsableVideo(s, user, v.videoId, "videoId");
   let slug: string;
   if (v.slug) {
     if (await slugTaken(s, v.slug)) throw slugError("studio.build.validation.slugTaken");
@@ -347,6 +361,7 @@ export async function createCourse(
       access: v.access,
       show_in_profile: v.showInProfile,
       personalised: v.personalised,
+      video_id: v.videoId ?? null,
       author_id: user.id,
     }).execute();
   } catch (err) {
@@ -365,6 +380,9 @@ export async function updateCourse(
   const user = requireStudio(viewer);
   const current = await loadCourse(s, user, id);
   const v = courseSchema.parse(input);
+  if (v.videoId && v.videoId !== current.videoId) {
+    await assertUsableVideo(s, user, v.videoId, "videoId", current.videoId);
+  }
   const slug = v.slug ?? current.slug;
   if (slug !== current.slug) {
     if (current.published) throw slugError("studio.build.validation.slugLocked");
@@ -382,6 +400,7 @@ export async function updateCourse(
       access: v.access,
       show_in_profile: v.showInProfile,
       personalised: v.personalised,
+      ...(v.videoId !== undefined ? { video_id: v.videoId } : {}),
       updated_at: new Date(),
     }).where("id", "=", id).execute();
   } catch (err) {

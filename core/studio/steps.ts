@@ -36,6 +36,7 @@ import { line, paragraph } from "../fields.ts";
 import { invalidateCourses } from "../courses/cache.ts";
 import { renderMarkdown } from "../markdown.ts";
 import { type CourseRef, distinctCourses } from "./usage.ts";
+import { assertUsableVideo } from "../video/library.ts";
 
 // ------------------------------------------------------------- validation
 
@@ -112,6 +113,22 @@ const videoUrl = z.preprocess(
     { error: "studio.steps.validation.video" },
   ).optional(),
 );
+
+/**
+ * A video from the library (`videoId`): blank → none (null); a form without
+ * the field (the template editor, a JSON client that leaves it out) → keep
+ * what is stored (undefined). Whether the editor may use it is checked
+ * against the database in `createStep` / `updateStep`.
+ */
+const videoId = z.preprocess(
+  (v) => (v === undefined ? undefined : blank(v) ? null : typeof v === "string" ? v.trim() : v),
+  z.string({ error: "studio.videos.pick.invalid" }).max(64, {
+    error: "studio.videos.pick.invalid",
+  }).nullable().optional(),
+);
+
+/** The step form's library video field (apart from `STEP_FORM_FIELDS`: templates have none). */
+export const STEP_VIDEO_FIELD = "videoId";
 
 // ------------------------------------------------------- test questions
 
@@ -315,6 +332,7 @@ export function stepSchema(opts: { current?: readonly ChecklistQuestion[] } = {}
       estimatedMinutes,
       checklistItems,
       videoUrl,
+      videoId,
       requiresWritten: checkbox,
       requiresVideo: checkbox,
       q: questionsField,
@@ -345,6 +363,7 @@ export function stepSchema(opts: { current?: readonly ChecklistQuestion[] } = {}
       estimatedSec: v.estimatedMinutes ? v.estimatedMinutes * 60 : null,
       checklistItems: CHECKLIST_STEP_TYPES.includes(v.type) ? v.checklistItems : [],
       videoUrl: v.videoUrl ?? null,
+      videoId: v.videoId,
       requiresWritten: v.type === "EXAMINATION" && v.requiresWritten,
       requiresVideo: v.type === "EXAMINATION" && v.requiresVideo,
       // undefined: keep what is stored (another type, or a form without the editor).
@@ -382,7 +401,8 @@ export interface StudioStep {
   estimatedSec: number | null;
   checklistItems: string[];
   videoUrl: string | null;
-  /** An uploaded video (next issue); an embed URL cannot be set beside it. */
+  /** A video from the library; an embed URL cannot be set beside it. */
+  videoId: string | null;
   hasUploadedVideo: boolean;
   questionCount: number;
   /** EXAMINATION test questions. */
@@ -405,6 +425,7 @@ function toView(r: Step & { author_name: string }): StudioStep {
     estimatedSec: r.estimated_duration_sec,
     checklistItems: r.checklist_items,
     videoUrl: r.video_url,
+    videoId: r.video_id,
     hasUploadedVideo: r.video_id !== null,
     questionCount: r.checklist.length,
     questions: r.checklist,
@@ -418,8 +439,11 @@ function toView(r: Step & { author_name: string }): StudioStep {
 }
 
 /** A stored step as the form's values (strings, duration as mm:ss). */
-export function stepFormValues(s: StudioStep): Record<StepFormField, string> {
+export function stepFormValues(
+  s: StudioStep,
+): Record<StepFormField | typeof STEP_VIDEO_FIELD, string> {
   return {
+    videoId: s.videoId ?? "",
     title: s.title,
     type: s.type,
     description: s.description,
@@ -443,6 +467,7 @@ export function studioStepJson(s: StudioStep) {
     estimatedMinutes: s.estimatedSec ? Math.round(s.estimatedSec / 60) : null,
     checklistItems: s.checklistItems,
     videoUrl: s.videoUrl,
+    videoId: s.videoId,
     questionCount: s.questionCount,
     requiresWritten: s.requiresWritten,
     requiresVideo: s.requiresVideo,
@@ -607,6 +632,23 @@ function videoConflict(): AppError {
   });
 }
 
+/**
+ * The library video the form asks for: one the editor may use (own, staff:
+ * any; `current` stays allowed), and not beside an external link.
+ */
+async function checkVideo(
+  s: Services,
+  user: SessionUser,
+  v: StepInput,
+  current: string | null,
+): Promise<void> {
+  const chosen = v.videoId === undefined ? current : v.videoId;
+  if (v.videoId && v.videoId !== current) {
+    await assertUsableVideo(s, user, v.videoId, STEP_VIDEO_FIELD, current);
+  }
+  if (v.videoUrl && chosen) throw videoConflict();
+}
+
 /** A new step by the signed-in trainer (the author). */
 export async function createStep(
   s: Services,
@@ -615,6 +657,7 @@ export async function createStep(
 ): Promise<StudioStep> {
   const user = requireStudio(viewer);
   const v = stepSchema().parse(input);
+  await checkVideo(s, user, v, null);
   const id = newId();
   await s.db.insertInto("steps").values({
     id,
@@ -626,6 +669,7 @@ export async function createStep(
     checklist_items: json(v.checklistItems),
     ...(v.checklist ? { checklist: json(v.checklist) } : {}),
     video_url: v.videoUrl,
+    video_id: v.videoId ?? null,
     requires_written_feedback: v.requiresWritten,
     requires_video_report: v.requiresVideo,
     author_id: user.id,
@@ -646,7 +690,7 @@ export async function updateStep(
   const user = requireStudio(viewer);
   const current = await loadStep(s, user, id);
   const v = stepSchema({ current: current.questions }).parse(input);
-  if (v.videoUrl && current.hasUploadedVideo) throw videoConflict();
+  await checkVideo(s, user, v, current.videoId);
   await s.db.updateTable("steps").set({
     title: v.title,
     type: v.type,
@@ -656,6 +700,7 @@ export async function updateStep(
     checklist_items: json(v.checklistItems),
     ...(v.checklist ? { checklist: json(v.checklist) } : {}),
     video_url: v.videoUrl,
+    ...(v.videoId !== undefined ? { video_id: v.videoId } : {}),
     requires_written_feedback: v.requiresWritten,
     requires_video_report: v.requiresVideo,
     updated_at: new Date(),

@@ -15,6 +15,7 @@ import * as m0007Templates from "./0007_templates.ts";
 import * as m0008AccessNotes from "./0008_access_notes.ts";
 import * as m0009Stats from "./0009_stats.ts";
 import * as m0010Personalisation from "./0010_personalisation.ts";
+import * as m0012CourseVideo from "./0012_course_video.ts";
 import * as m0013ExamVideoReview from "./0013_exam_video_review.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   "0008_access_notes": m0008AccessNotes,
   "0009_stats": m0009Stats,
   "0010_personalisation": m0010Personalisation,
+  "0012_course_video": m0012CourseVideo,
   "0013_exam_video_review": m0013ExamVideoReview,
 };
 

@@ -14,6 +14,7 @@ import push from "./push.ts";
 import stepFinished from "./step_finished.ts";
 import examVideoPreview from "./exam_video_preview.ts";
 import examCleanup from "./exam_cleanup.ts";
+import videoTranscode from "./video_transcode.ts";
 
 export const jobs = [
   maintenance,
@@ -23,6 +24,7 @@ export const jobs = [
   stepFinished,
   examVideoPreview,
   examCleanup,
+  videoTranscode,
 ] as const;
 
 export type JobMap = JobMapOf<typeof jobs>;

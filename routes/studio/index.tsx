@@ -10,6 +10,7 @@ import {
   studioStatsPath,
   studioStepsPath,
   studioTemplatesPath,
+  studioVideosPath,
 } from "@/core/paths.ts";
 
 export default define.page(({ state }) => {
@@ -32,6 +33,10 @@ export default define.page(({ state }) => {
           <li>
             <a href={studioCoursesPath()}>{t("studio.menu.courses")}</a>
             <p class="muted">{t("studio.menu.courses.text")}</p>
+          </li>
+          <li>
+            <a href={studioVideosPath()}>{t("studio.videos.link")}</a>
+            <p class="muted">{t("studio.videos.linkHint")}</p>
           </li>
           <li>
             <a href={studioTemplatesPath()}>{t("studio.templates.link")}</a>

@@ -37,8 +37,9 @@ Deno.test("the job map lists every registered job by the name stored in KV", () 
     "step-finished": true,
     "exam-video-preview": true,
     "exam-cleanup": true,
+    "video-transcode": true,
   };
-  assertEquals(Object.keys(names).length, 7);
+  assertEquals(Object.keys(names).length, 8);
 });
 
 Deno.test("enqueue with an unknown job name does not compile, and is refused at run time", async () => {

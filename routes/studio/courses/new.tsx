@@ -9,17 +9,20 @@ import { createCourse } from "@/core/studio/courses.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import { studioCoursePath, studioCoursesPath, studioNewCoursePath } from "@/core/paths.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
+import { type VideoChoice, videoChoices } from "@/core/video/library.ts";
 import { CourseForm, type CourseFormValues, courseValuesFrom } from "./(_lib)/form.tsx";
 
 interface Data {
   values: CourseFormValues;
   errors: FieldErrors;
+  videos: VideoChoice[];
 }
 
 export const handler = define.handlers<Data>({
-  GET(ctx) {
-    requireStudio(ctx.state.user);
+  async GET(ctx) {
+    const user = requireStudio(ctx.state.user);
     return page({
+      videos: await videoChoices(ctx.state.services, user),
       values: { level: "BEGINNER", access: "PUBLIC", showInProfile: "on" },
       errors: {},
     });
@@ -33,7 +36,9 @@ export const handler = define.handlers<Data>({
     } catch (err) {
       const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
-      return page({ values: courseValuesFrom(form), errors: failure.errors }, {
+      const values = courseValuesFrom(form);
+      const videos = await videoChoices(ctx.state.services, user);
+      return page({ values, errors: failure.errors, videos }, {
         status: failure.status,
       });
     }
@@ -55,6 +60,7 @@ export default define.page<typeof handler>(({ data, state }) => {
         values={data.values}
         errors={data.errors}
         submit={t("studio.courses.create")}
+        videos={data.videos}
       />
     </>
   );

@@ -24,6 +24,7 @@ import {
   stepValuesFrom,
 } from "./(_lib)/form.tsx";
 import type { QuestionDraft } from "@/core/studio/steps.ts";
+import { type VideoChoice, videoChoices } from "@/core/video/library.ts";
 
 interface Data {
   values: StepFormValues;
@@ -31,13 +32,16 @@ interface Data {
   previewHtml: string | null;
   questions: QuestionDraft[];
   focus?: string | null;
+  /** The library videos the step may show. */
+  videos: VideoChoice[];
 }
 
 export const handler = define.handlers<Data>({
-  GET(ctx) {
-    requireStudio(ctx.state.user);
+  async GET(ctx) {
+    const user = requireStudio(ctx.state.user);
     const type = ctx.url.searchParams.get("type") ?? "TRAINING";
     return page({
+      videos: await videoChoices(ctx.state.services, user),
       values: { type },
       errors: {},
       previewHtml: null,
@@ -48,8 +52,9 @@ export const handler = define.handlers<Data>({
     const user = requireStudio(ctx.state.user);
     const form = await formObject(ctx);
     const values = stepValuesFrom(form);
+    const videos = await videoChoices(ctx.state.services, user);
     const op = questionOp(form);
-    if (op) return page({ values, errors: {}, previewHtml: null, ...op });
+    if (op) return page({ values, errors: {}, previewHtml: null, ...op, videos });
     const questions = questionsFrom(form);
     if (form._action === "preview") {
       return page({
@@ -57,6 +62,7 @@ export const handler = define.handlers<Data>({
         errors: {},
         previewHtml: renderMarkdown(values.description ?? ""),
         questions,
+        videos,
       });
     }
     try {
@@ -65,7 +71,7 @@ export const handler = define.handlers<Data>({
     } catch (err) {
       const failure = formFailure(err, ctx.state.t);
       if (!failure) throw err;
-      return page({ values, errors: failure.errors, previewHtml: null, questions }, {
+      return page({ values, errors: failure.errors, previewHtml: null, questions, videos }, {
         status: failure.status,
       });
     }
@@ -90,6 +96,7 @@ export default define.page<typeof handler>(({ data, state }) => {
         previewHtml={data.previewHtml}
         questions={data.questions}
         focus={data.focus}
+        videos={data.videos}
       />
     </>
   );

@@ -13,6 +13,8 @@ import {
 import { COURSE_LEVELS } from "@/db/schema.ts";
 import { COURSE_FORM_FIELDS, type CourseFormField } from "@/core/studio/courses.ts";
 import type { MessageKey } from "@/core/i18n/mod.ts";
+import type { VideoChoice } from "@/core/video/library.ts";
+import { VideoPicker } from "../../(_lib)/video_picker.tsx";
 
 export type CourseFormValues = Partial<Record<CourseFormField, string>>;
 
@@ -21,7 +23,7 @@ export function courseValuesFrom(form: Record<string, unknown>): CourseFormValue
 }
 
 export function CourseForm(
-  { state, action, values, errors, submit, slugLocked = false }: {
+  { state, action, values, errors, submit, slugLocked = false, videos }: {
     state: State;
     action: string;
     values: CourseFormValues;
@@ -29,6 +31,8 @@ export function CourseForm(
     submit: string;
     /** Published: the slug is shown read-only. */
     slugLocked?: boolean;
+    /** Library videos for the presentation video (no picker when absent). */
+    videos?: VideoChoice[];
   },
 ) {
   const { t } = state;
@@ -99,6 +103,16 @@ export function CourseForm(
         error={errors.personalised}
         checked={values.personalised === "on"}
       />
+      {videos && (
+        <VideoPicker
+          t={t}
+          name="videoId"
+          label={t("studio.courses.field.videoId")}
+          value={values.videoId ?? ""}
+          error={errors.videoId}
+          videos={videos}
+        />
+      )}
     </PostForm>
   );
 }

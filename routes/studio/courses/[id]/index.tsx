@@ -39,6 +39,7 @@ import type { MessageKey } from "@/core/i18n/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { ButtonForm } from "@/components/PostForm.tsx";
 import { FormNotice } from "@/components/forms.tsx";
+import { type VideoChoice, videoChoices } from "@/core/video/library.ts";
 import { CourseForm, type CourseFormValues, courseValuesFrom } from "../(_lib)/form.tsx";
 import { AddForm, OrderedList } from "../../(_lib)/ordered.tsx";
 import { type CourseLogo, courseLogo } from "@/core/studio/media.ts";
@@ -67,6 +68,8 @@ interface Data {
   /** The logo (its own form and route, `./logo.tsx`). */
   logo: CourseLogo;
   logoDone?: LogoDone | null;
+  /** Library videos for the presentation video. */
+  videos: VideoChoice[];
 }
 
 export const handler = define.handlers<Data>({
@@ -80,6 +83,7 @@ export const handler = define.handlers<Data>({
       errors: {},
       choices: await dayChoices(svc, ctx.state.user),
       logo: await courseLogo(svc, ctx.state.user, course.id),
+      videos: await videoChoices(svc, ctx.state.user, course.videoId),
       logoDone: doneFrom(LOGO_DONE, ctx.url.searchParams.get("logo")),
       done: (DONE as readonly string[]).includes(done) ? done as Done : null,
     });
@@ -123,6 +127,7 @@ export const handler = define.handlers<Data>({
         errors: {},
         choices: await dayChoices(svc, user),
         logo: await courseLogo(svc, user, id),
+        videos: await videoChoices(svc, user, course.videoId),
         done: null,
       };
       if (err instanceof CourseIncompleteError) {
@@ -229,6 +234,7 @@ export default define.page<typeof handler>(({ data, state }) => {
         errors={data.errors}
         submit={t("studio.build.save")}
         slugLocked={course.published}
+        videos={data.videos}
       />
       <CourseLogoSection state={state} logo={data.logo} done={data.logoDone} />
       <p class="studio-delete">

@@ -26,19 +26,22 @@ import {
   questionDrafts,
   questionDraftsOf,
   STEP_FORM_FIELDS,
+  STEP_VIDEO_FIELD,
   type StepFormField,
 } from "@/core/studio/steps.ts";
+import type { VideoChoice } from "@/core/video/library.ts";
+import { VideoPicker } from "../../(_lib)/video_picker.tsx";
 import type { ChecklistQuestion } from "@/db/schema.ts";
 import type { MessageKey } from "@/core/i18n/mod.ts";
 import { LivePreview } from "./live_preview.tsx";
 import { PlaceholderHelp } from "./placeholders.tsx";
 import { QuestionsEditor } from "./questions.tsx";
 
-export type StepFormValues = Partial<Record<StepFormField, string>>;
+export type StepFormValues = Partial<Record<StepFormField | typeof STEP_VIDEO_FIELD, string>>;
 
 /** The form's values from a submitted form (missing checkboxes → unchecked). */
 export function stepValuesFrom(form: Record<string, unknown>): StepFormValues {
-  return typedValues(form, STEP_FORM_FIELDS);
+  return typedValues(form, [...STEP_FORM_FIELDS, STEP_VIDEO_FIELD]);
 }
 
 /** Stored questions for the editor, plus one blank question to fill in. */
@@ -78,6 +81,7 @@ export function StepForm(
     notice,
     extra,
     extraLabels,
+    videos,
   }: {
     state: State;
     action: string;
@@ -98,6 +102,8 @@ export function StepForm(
     extra?: ComponentChildren;
     /** Labels of the `extra` fields, for the error list. */
     extraLabels?: Record<string, string>;
+    /** Library videos to pick from (no picker when absent, e.g. templates). */
+    videos?: VideoChoice[];
   },
 ) {
   const { t } = state;
@@ -121,7 +127,12 @@ export function StepForm(
       action={action}
       hidden={hidden}
       errors={errors}
-      labels={{ ...labels(STEP_FORM_FIELDS), ...extraLabels, ...questionLabels }}
+      labels={{
+        ...labels(STEP_FORM_FIELDS),
+        [STEP_VIDEO_FIELD]: t("studio.videos.pick.label"),
+        ...extraLabels,
+        ...questionLabels,
+      }}
       submit={submit}
       class="step-form"
       aside={
@@ -193,6 +204,17 @@ export function StepForm(
         optionalLabel={t("studio.steps.optional")}
         input={{ maxLength: 500 }}
       />
+      {videos && (
+        <VideoPicker
+          t={t}
+          name={STEP_VIDEO_FIELD}
+          label={t("studio.videos.pick.label")}
+          hint={t("studio.videos.pick.hint")}
+          value={values.videoId ?? ""}
+          error={errors[STEP_VIDEO_FIELD]}
+          videos={videos}
+        />
+      )}
       <Fieldset legend={t("studio.steps.exam")} id="exam-parts" error={errors.requiresWritten}>
         <p class="field-hint">{t("studio.steps.exam.hint")}</p>
         <CheckboxField

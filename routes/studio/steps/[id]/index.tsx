@@ -43,6 +43,7 @@ import {
   type StepFormValues,
   stepValuesFrom,
 } from "../(_lib)/form.tsx";
+import { type VideoChoice, videoChoices } from "@/core/video/library.ts";
 import { WhereUsed } from "../../(_lib)/where_used.tsx";
 import { listCategories, type TemplateCategory } from "@/core/studio/templates.ts";
 import { SaveTemplateForm } from "../../templates/(_lib)/save_form.tsx";
@@ -80,6 +81,8 @@ type Data =
     /** Pictures and PDFs (their own forms and route, `./media.tsx`). */
     media: StepMedia;
     mediaDone?: StepMediaDone | null;
+    /** The library videos the step may show. */
+    videos: VideoChoice[];
   }
   | { mode: "delete"; step: StepHead; usages: StepUsage[]; refused: string | null };
 
@@ -108,6 +111,7 @@ export const handler = define.handlers<Data>({
       questions: questionsForEdit(step.questions),
       categories: await listCategories(svc, ctx.state.user),
       media: await stepMedia(svc, ctx.state.user, step.id),
+      videos: await videoChoices(svc, ctx.state.user, step.videoId),
       mediaDone: doneFrom(STEP_MEDIA_DONE, ctx.url.searchParams.get("media")),
       done: (DONE as readonly string[]).includes(done ?? "") ? done as typeof DONE[number] : null,
     });
@@ -154,6 +158,7 @@ export const handler = define.handlers<Data>({
       from,
       categories: await listCategories(svc, user),
       media: await stepMedia(svc, user, id),
+      videos: await videoChoices(svc, user, step.videoId),
     };
     const op = questionOp(form);
     if (op) {
@@ -300,6 +305,7 @@ export default define.page<typeof handler>(({ data, state }) => {
         questions={data.questions}
         focus={data.focus}
         previewHtml={data.previewHtml}
+        videos={data.videos}
         notice={<WhereUsed state={state} kind="step" courses={data.usedIn} />}
       />
       <StepMediaSection state={state} media={data.media} done={data.mediaDone} />
