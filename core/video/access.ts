@@ -5,9 +5,8 @@
  * so revoking a learner's access to a private course stops new key requests
  * at once.
  *
- * A course's presentation video (`courses.video_id`) comes with the library
- * slice's migration 0012; until that lands only steps count (see
- * `presentationCourses` below for the few lines to enable then).
+ * A course's presentation video (`courses.video_id`) counts the same way:
+ * whoever may view the course may watch it.
  */
 import type { Services } from "../services.ts";
 import type { SessionUser } from "../auth/session_user.ts";
@@ -58,6 +57,29 @@ function stepCourses(s: Services, videoId: string, viewerId: string | null): Pro
     .execute();
 }
 
+/** Courses presenting the video on their page (`courses.video_id`), with the viewer's access row. */
+function presentationCourses(
+  s: Services,
+  videoId: string,
+  viewerId: string | null,
+): Promise<CourseRow[]> {
+  return s.db.selectFrom("courses as c")
+    .leftJoin(
+      "course_access as ca",
+      (j) => j.onRef("ca.course_id", "=", "c.id").on("ca.user_id", "=", viewerId ?? ""),
+    )
+    .select([
+      "c.id",
+      "c.access",
+      "c.published_at",
+      "c.author_id",
+      "c.archived_at",
+      "ca.user_id as granted",
+    ])
+    .where("c.video_id", "=", videoId)
+    .execute();
+}
+
 export async function canWatchVideo(
   s: Services,
   viewer: SessionUser | null,
@@ -76,7 +98,12 @@ export async function canWatchLoadedVideo(
   video: { id: string; owner_id: string },
 ): Promise<boolean> {
   if (viewer && (viewer.id === video.owner_id || isStaff(viewer))) return true;
-  const courses = await stepCourses(s, video.id, viewer?.id ?? null);
+  const viewerId = viewer?.id ?? null;
+  const [inSteps, presenting] = await Promise.all([
+    stepCourses(s, video.id, viewerId),
+    presentationCourses(s, video.id, viewerId),
+  ]);
+  const courses = [...inSteps, ...presenting];
   // The common case answered from this query alone: a live published course,
   // public or granted to the viewer (a subset of what canViewCourse allows).
   const open = courses.some((c) =>

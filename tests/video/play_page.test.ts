@@ -89,3 +89,19 @@ Deno.test("day page: a video still processing shows no player", async () => {
   assert(!pageJs(html).files.includes(playerChunk));
   assert(!html.includes(videoImagePath(videoId, "poster")));
 });
+
+Deno.test("course page: the presentation video plays for a signed-in learner, visitors get the page without it", async () => {
+  const course = await makeCourse(t, {
+    author: "coach",
+    days: [{ steps: [{ type: "THEORY", title: "Первый шаг" }] }],
+  });
+  const { videoId } = await addReadyVideo(t, coach.id);
+  await t.services.db.updateTable("courses").set({ video_id: videoId })
+    .where("id", "=", course.courseId).execute();
+  invalidateCourses(t.services);
+  const html = await (await lena.fetch(`/courses/${course.slug}`)).text();
+  assert(pageJs(html).files.includes(playerChunk), "the player island is on the course page");
+  assertStringIncludes(html, `src="${videoImagePath(videoId, "poster")}"`);
+  const visitor = await (await t.fetch(`/courses/${course.slug}`)).text();
+  assert(!visitor.includes(videoImagePath(videoId, "poster")), "no player for visitors");
+});

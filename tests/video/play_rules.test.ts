@@ -116,3 +116,20 @@ Deno.test("rewritePlaylist: every URI gets the app's URL with the token; odd URI
     assertEquals(threw, true, bad);
   }
 });
+
+Deno.test("canWatchVideo: a course's presentation video opens to whoever may view the course", async () => {
+  const { videoId } = await addReadyVideo(t, coach.id);
+  const c = await makeCourse(t, { author: "coach", days: [{ steps: [{ type: "THEORY" }] }] });
+  assertEquals(await canWatchVideo(s, viewer(lena), videoId), false);
+  await s.db.updateTable("courses").set({ video_id: videoId }).where("id", "=", c.courseId)
+    .execute();
+  assertEquals(await canWatchVideo(s, viewer(lena), videoId), true);
+  // Private: only a learner with access.
+  await s.db.updateTable("courses").set({ access: "PRIVATE" }).where("id", "=", c.courseId)
+    .execute();
+  assertEquals(await canWatchVideo(s, viewer(lena), videoId), false);
+  await s.db.insertInto("course_access").values({ course_id: c.courseId, user_id: lena.id })
+    .execute();
+  assertEquals(await canWatchVideo(s, viewer(lena), videoId), true);
+  assertEquals(await canWatchVideo(s, viewer(ivan), videoId), false);
+});

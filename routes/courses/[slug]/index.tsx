@@ -37,6 +37,8 @@ import ShareCourse from "@/islands/ShareCourse.tsx";
 import { Icon } from "@/components/icons.tsx";
 import { PostForm } from "@/components/PostForm.tsx";
 import { CheckboxField, FormNotice } from "@/components/forms.tsx";
+import { VideoPlayerBox } from "@/components/VideoPlayerBox.tsx";
+import { type PlayerData, playerProps } from "@/core/video/playback.ts";
 
 interface Data {
   view: CourseView | null;
@@ -44,6 +46,8 @@ interface Data {
   publicUrl: string;
   /** The learner shows their diary to the trainer; null before they start the course. */
   diaryShared: boolean | null;
+  /** The course's presentation video, for a signed-in viewer who may watch it. */
+  video: PlayerData | null;
 }
 
 /** Visitors are answered from the page cache before any data is loaded. */
@@ -60,25 +64,34 @@ export const handler = define.handlers<Data>({
       // Missing, private without access, or unpublished: one answer, so a link
       // does not reveal that a private course exists.
       if (e instanceof NotFoundError) {
-        return page({ view: null, hasReview: false, publicUrl, diaryShared: null }, {
+        return page({ view: null, hasReview: false, publicUrl, diaryShared: null, video: null }, {
           status: 404,
         });
       }
       throw e;
     }
-    const [hasReview, diaryShared] = await Promise.all([
+    const [hasReview, diaryShared, video] = await Promise.all([
       user && view.progress?.status === "COMPLETED"
         ? myReview(services, user.id, view.course.id).then((r) => r !== null)
         : false,
       diarySharing(services, user, view.course.id),
+      presentationVideo(ctx.state, view.course.id),
     ]);
     // Only public courses are the same for every visitor.
     const cache = view.course.access === "PUBLIC" && view.course.published
       ? anonymousPage(ctx, [COURSES_TAG])
       : undefined;
-    return page({ view, hasReview, publicUrl, diaryShared }, { cache });
+    return page({ view, hasReview, publicUrl, diaryShared, video }, { cache });
   },
 });
+
+/** Visitors get none: playback tokens are per signed-in user, and their page is shared. */
+async function presentationVideo(state: State, courseId: string): Promise<PlayerData | null> {
+  if (!state.user) return null;
+  const row = await state.services.db.selectFrom("courses").select("video_id")
+    .where("id", "=", courseId).executeTakeFirst();
+  return row?.video_id ? await playerProps(state.services, state.user, row.video_id) : null;
+}
 
 function dayLabel(d: DayView, t: Translator): string {
   return d.number !== null
@@ -149,6 +162,17 @@ export default define.page<typeof handler>(({ data, state, url }) => {
           />
         </div>
       </header>
+
+      {data.video && (
+        <VideoPlayerBox
+          videoId={data.video.videoId}
+          poster={data.video.poster}
+          title={data.video.title}
+          startAt={data.video.startAt}
+          csrf={state.csrf()}
+          t={t}
+        />
+      )}
 
       <section class="course-cta" aria-label={t("course.progress.label")}>
         {progress && (progress.status !== "NOT_STARTED" || progress.completedDays > 0) && (

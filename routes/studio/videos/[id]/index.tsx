@@ -1,7 +1,7 @@
 /**
  * `/studio/videos/<id>`: one video of the library — title (rename form),
- * status, duration, size, renditions, thumbnail, a preview placeholder
- * (the player island is wired in at merge), "transcode again" for a failed
+ * status, duration, size, renditions, thumbnail, the player once it is
+ * ready (the learners' island, with the owner's token), "transcode again" for a failed
  * one and the link to delete it. POST `_action=rename|retry`; an invalid
  * title comes back here with what was typed and the message at the field.
  * Another trainer's video answers 404 (core/video/library.ts).
@@ -32,6 +32,8 @@ import { ButtonForm, PostForm } from "@/components/PostForm.tsx";
 import { Field, FormNotice } from "@/components/forms.tsx";
 import { type VideoDone, videoDone, videoListLabels, videoRow } from "../(_lib)/view.tsx";
 import VideoLibrary from "@/islands/VideoLibrary.tsx";
+import { VideoPlayerBox } from "@/components/VideoPlayerBox.tsx";
+import { type PlayerData, playerProps } from "@/core/video/playback.ts";
 
 interface Data {
   video: LibraryVideo;
@@ -39,12 +41,18 @@ interface Data {
   errors: FieldErrors;
   done: VideoDone | null;
   staff: boolean;
+  /** The preview player (READY videos; the page's GET only). */
+  player?: PlayerData | null;
 }
 
 export const handler = define.handlers<Data>({
   async GET(ctx) {
     const video = await getVideo(ctx.state.services, ctx.state.user, ctx.params.id);
+    const player = video.status === "READY"
+      ? await playerProps(ctx.state.services, ctx.state.user, video.id)
+      : null;
     return page({
+      player,
       video,
       values: { title: video.title },
       errors: {},
@@ -123,7 +131,17 @@ export default define.page<typeof handler>(({ data, state }) => {
 
       <section aria-labelledby="preview-title">
         <h2 id="preview-title">{t("studio.videos.preview.title")}</h2>
-        {v.hasThumbnail && (
+        {data.player && (
+          <VideoPlayerBox
+            videoId={data.player.videoId}
+            poster={data.player.poster}
+            title={data.player.title}
+            startAt={data.player.startAt}
+            csrf={state.csrf()}
+            t={t}
+          />
+        )}
+        {!data.player && v.hasThumbnail && (
           <img
             src={studioVideoThumbPath(v.id)}
             alt={t("studio.videos.thumb.alt", { title: v.title })}
@@ -131,11 +149,15 @@ export default define.page<typeof handler>(({ data, state }) => {
             class="video-preview"
           />
         )}
-        <p class="muted">
-          {t(
-            v.status === "READY" ? "studio.videos.preview.ready" : "studio.videos.preview.notReady",
-          )}
-        </p>
+        {!data.player && (
+          <p class="muted">
+            {t(
+              v.status === "READY"
+                ? "studio.videos.preview.ready"
+                : "studio.videos.preview.notReady",
+            )}
+          </p>
+        )}
       </section>
 
       <section aria-labelledby="rename-title">
