@@ -100,6 +100,10 @@ export const envSchema = z.object({
 
   FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
   FFPROBE_PATH: z.string().min(1).default("ffprobe"),
+  VIDEO_KEEP_SOURCE: bool.default(true),
+  VIDEO_NICE: int(0, 19).default(10),
+  VIDEO_TRANSCODE_CONCURRENCY: int(1, 16).default(1),
+  VIDEO_TIMEOUT_FACTOR: int(1, 100).default(3),
   CRON_TIMEZONE: timeZone.default("Europe/Moscow"),
   JOBS_DONE_RETENTION_DAYS: int(1, 365).default(2),
   JOBS_FAILED_RETENTION_DAYS: int(1, 365).default(14),
@@ -145,6 +149,16 @@ export interface Config {
   };
   ffmpegPath: string;
   ffprobePath: string;
+  video: {
+    /** Keep the uploaded source after a successful transcode. */
+    keepSource: boolean;
+    /** `nice` level of ffmpeg (0 = as the app). */
+    nice: number;
+    /** Transcoding jobs one process runs at the same time. */
+    transcodeConcurrency: number;
+    /** Timeout of one transcode: 60 s + this × the video's duration. */
+    timeoutFactor: number;
+  };
   cronTimeZone: string;
   jobsDoneRetentionDays: number;
   jobsFailedRetentionDays: number;
@@ -305,6 +319,12 @@ export async function loadConfig(
       : undefined,
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
+    video: {
+      keepSource: e.VIDEO_KEEP_SOURCE,
+      nice: e.VIDEO_NICE,
+      transcodeConcurrency: e.VIDEO_TRANSCODE_CONCURRENCY,
+      timeoutFactor: e.VIDEO_TIMEOUT_FACTOR,
+    },
     cronTimeZone: e.CRON_TIMEZONE,
     jobsDoneRetentionDays: e.JOBS_DONE_RETENTION_DAYS,
     jobsFailedRetentionDays: e.JOBS_FAILED_RETENTION_DAYS,

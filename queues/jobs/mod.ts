@@ -12,6 +12,7 @@ import opsAlert from "./ops_alert.ts";
 import jobsSweep from "./jobs_sweep.ts";
 import push from "./push.ts";
 import stepFinished from "./step_finished.ts";
+import videoTranscode from "./video_transcode.ts";
 
 export const jobs = [
   maintenance,
@@ -19,6 +20,7 @@ export const jobs = [
   jobsSweep,
   push,
   stepFinished,
+  videoTranscode,
 ] as const;
 
 export type JobMap = JobMapOf<typeof jobs>;

@@ -35,8 +35,9 @@ Deno.test("the job map lists every registered job by the name stored in KV", () 
     "jobs-sweep": true,
     "push": true,
     "step-finished": true,
+    "video-transcode": true,
   };
-  assertEquals(Object.keys(names).length, 5);
+  assertEquals(Object.keys(names).length, 6);
 });
 
 Deno.test("enqueue with an unknown job name does not compile, and is refused at run time", async () => {
