@@ -59,6 +59,7 @@ const ENCODE_SHARE = 94;
 const THUMB_WIDTH = 320;
 const POSTER_MAX = 1280;
 const BASE_TIMEOUT_SEC = 60;
+const PID_FILE = "ffmpeg.pid";
 
 /** Where a video's files are made before upload; fixed per video so a rerun finds and removes it. */
 export function transcodeWorkDir(s: Services, videoId: string): string {
@@ -103,6 +104,7 @@ export async function transcodeVideo(
     const progress = throttledProgress(s, videoId, ctx);
     const out = join(work, "out");
     await runFfmpeg(s, {
+      work,
       args: hlsArgs(source, out, work, plan, probe.hasAudio),
       durationSec: probe.durationSec,
       signal: ctx.signal,
@@ -111,6 +113,7 @@ export async function transcodeVideo(
     });
     const renditions = await finishMaster(out, plan);
     await runFfmpeg(s, {
+      work,
       args: imageArgs(source, work, probe),
       durationSec: 0,
       signal: ctx.signal,
@@ -167,12 +170,43 @@ export async function transcodeVideo(
 
 /** What a previous run of this video may have left: storage files and the temp dir. */
 async function cleanUp(s: Services, videoId: string, work: string): Promise<void> {
+  await killStaleFfmpeg(work);
   await Deno.remove(work, { recursive: true }).catch((err) => {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   });
   await s.storage.deletePrefix(videoHlsPrefix(videoId));
   await s.storage.delete(videoPosterKey(videoId));
   await s.storage.delete(videoThumbnailKey(videoId));
+}
+
+/**
+ * An ffmpeg of a killed run may outlive its parent (ffmpeg ignores SIGPIPE,
+ * and without `setpriv` nothing kills it) and would keep writing into the
+ * work dir: kill it, recognised by its pid file and by naming the work dir.
+ */
+async function killStaleFfmpeg(work: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(await Deno.readTextFile(join(work, PID_FILE)));
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  const alive = async () => {
+    try {
+      return (await Deno.readTextFile(`/proc/${pid}/cmdline`)).includes(work);
+    } catch {
+      return false;
+    }
+  };
+  if (!await alive()) return;
+  log.warn("killing ffmpeg left by a killed transcode", { pid, work });
+  try {
+    Deno.kill(pid, "SIGKILL");
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 50 && await alive(); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 /**
@@ -344,7 +378,16 @@ function imageArgs(source: string, work: string, probe: Probe): string[] {
   ];
 }
 
+const SETPRIV = "/usr/bin/setpriv";
+let setpriv: Promise<boolean> | undefined;
+
+function hasSetpriv(): Promise<boolean> {
+  return setpriv ??= Deno.stat(SETPRIV).then((st) => st.isFile, () => false);
+}
+
 interface FfmpegRun {
+  /** The video's work dir (the pid file goes there). */
+  work: string;
   args: string[];
   /** Source duration (progress and timeout); 0 for a short run without progress. */
   durationSec: number;
@@ -360,11 +403,18 @@ interface FfmpegRun {
 async function runFfmpeg(s: Services, run: FfmpegRun): Promise<void> {
   await run.before?.();
   const nice = s.config.video.nice;
-  const [cmd, args] = nice > 0
-    ? ["nice", ["-n", String(nice), s.config.ffmpegPath, ...run.args]]
-    : [s.config.ffmpegPath, run.args];
+  // setpriv --pdeathsig: ffmpeg dies with this process (a kill -9 of the
+  // server must not leave an encoder running); nice keeps the web responsive.
+  const argv = [
+    ...(await hasSetpriv() ? [SETPRIV, "--pdeathsig", "KILL"] : []),
+    ...(nice > 0 ? ["nice", "-n", String(nice)] : []),
+    s.config.ffmpegPath,
+    ...run.args,
+  ];
+  const [cmd, ...args] = argv;
   const timeoutMs = (BASE_TIMEOUT_SEC + s.config.video.timeoutFactor * run.durationSec) * 1000;
   const child = new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).spawn();
+  await Deno.writeTextFile(join(run.work, PID_FILE), String(child.pid));
   let timedOut = false;
   const kill = () => {
     try {
