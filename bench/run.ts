@@ -6,7 +6,8 @@
  * Sections: web (bare baseline, /health, /courses on PGlite and PostgreSQL,
  * JS per page), accounts (login vs the bare KDF, signed-in /profile), jobs
  * (runtime vs raw KV), learner training (day page vs bare SQL, completion p99),
- * studio (JS the editors ship).
+ * studio (JS the editors ship), video (the transcoding job vs one ffmpeg per
+ * rendition; `deno task bench video` runs it alone).
  * `BENCH_DATABASE_URL` names the PostgreSQL server (default: local `postgres`).
  */
 import {
@@ -24,6 +25,7 @@ import { authReport, benchAuth } from "./auth.ts";
 import { benchJobs, jobsReport } from "./jobs.ts";
 import { runLearnBench } from "./learn.ts";
 import { runStudioJsBench } from "./studio_js.ts";
+import { runVideoBench } from "./video.ts";
 import postgres from "postgres";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -92,7 +94,7 @@ out(
     `Load: wrk, ${DEFAULTS.connections} connections, ${DEFAULTS.threads} threads, ` +
     `${DEFAULTS.seconds} s per scenario, on loopback; the server logs every request ` +
     "(to /dev/null) as in production. Reproduce with `deno task bench` " +
-    "(or `deno task bench web accounts jobs learn studio` for some sections).",
+    "(or `deno task bench web accounts jobs learn studio video` for some sections).",
   "",
 );
 const pg = await postgresReachable();
@@ -170,6 +172,8 @@ if (want("jobs")) {
 if (want("learn") && pg) out(...await runLearnBench(DATABASE_URL));
 
 if (want("studio") && pg) out(...await runStudioJsBench(DATABASE_URL));
+
+if (want("video")) out(...await runVideoBench());
 
 if (!only) {
   await Deno.writeTextFile(`${root}bench/RESULTS.md`, lines.join("\n") + "\n");

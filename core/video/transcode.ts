@@ -307,6 +307,27 @@ async function writeKeyInfo(work: string, key: Uint8Array<ArrayBuffer>): Promise
   );
 }
 
+/**
+ * The filter graph: the top rung scaled from the source, each lower rung
+ * from the rung above it (a cascade: downscaling 1080p → 720p → 480p… costs
+ * less than scaling the full-size frame once per rung, and looks the same).
+ * Outputs `[v<i>]` in ladder order.
+ */
+export function cascadeGraph(plan: PlannedRendition[]): string {
+  const parts: string[] = [];
+  let input = "[0:v]format=yuv420p,";
+  for (let i = plan.length - 1; i >= 0; i--) {
+    const r = plan[i];
+    const scaled = `${input}scale=${r.width}:${r.height},setsar=1`;
+    if (i === 0) parts.push(`${scaled}[v${i}]`);
+    else {
+      parts.push(`${scaled},split=2[v${i}][c${i}]`);
+      input = `[c${i}]`;
+    }
+  }
+  return parts.join(";");
+}
+
 /** The one ffmpeg run that writes every rendition. */
 export function hlsArgs(
   source: string,
@@ -315,12 +336,7 @@ export function hlsArgs(
   plan: PlannedRendition[],
   hasAudio: boolean,
 ): string[] {
-  const n = plan.length;
-  const labels = plan.map((_, i) => `[s${i}]`).join("");
-  const graph = [
-    `[0:v]format=yuv420p,split=${n}${labels}`,
-    ...plan.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1[v${i}]`),
-  ].join(";");
+  const graph = cascadeGraph(plan);
   const args = ["-hide_banner", "-nostdin", "-v", "error", "-y", "-i", source];
   args.push("-filter_complex", graph);
   plan.forEach((_, i) => args.push("-map", `[v${i}]`));
