@@ -267,3 +267,45 @@ Deno.test("transcode job: registered under the contract's name, queue and payloa
   assert(videoTranscode.schema.safeParse({ videoId: "not an id" }).success === false);
   assert(videoTranscode.schema.safeParse({ videoId: "x", extra: 1 }).success === false);
 });
+
+Deno.test({
+  name:
+    "transcode: the job's signal (cancel, shutdown) kills ffmpeg at once; the video waits for the rerun",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await using t = await openTestApp();
+    const s = t.services;
+    const dir = await Deno.makeTempDir({ prefix: "gafus-pipe-" });
+    try {
+      await makeClip(`${dir}/clip.mp4`, { width: 1280, height: 720, seconds: 10 });
+      const id = await addVideo(s, await makeOwner(s), `${dir}/clip.mp4`);
+      const abort = new AbortController();
+      const ctx = {
+        ...recordingCtx(1, 3),
+        signal: abort.signal,
+        progress(pct: number) {
+          // Abort once ffmpeg has made progress (mid-encode).
+          if (pct > 0) abort.abort(new Error("stopping"));
+          return Promise.resolve();
+        },
+      };
+      const t0 = Date.now();
+      await assertRejects(() => transcodeVideo(s, id, ctx), Error, "stopping");
+      assert(Date.now() - t0 < 60_000);
+      const r = await s.db.selectFrom("videos").select(["status", "error"]).where("id", "=", id)
+        .executeTakeFirstOrThrow();
+      // Not the video's fault: not FAILED, no error; the redelivered job starts over.
+      assertEquals([r.status, r.error], ["PROCESSING", null]);
+      assertEquals(
+        (await s.storage.list(`videos/${id}/`)).map((o) => o.key),
+        [`videos/${id}/source.mp4`],
+      );
+      await assertRejects(() => Deno.stat(transcodeWorkDir(s, id)), Deno.errors.NotFound);
+      const again = await transcodeVideo(s, id, recordingCtx(2, 3));
+      assertEquals(again.outcome, "ready");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
