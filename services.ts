@@ -62,7 +62,9 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
     cache,
     storage,
     // Handlers receive this very object; the runtime reads it lazily.
-    jobs: createJobs(kv, () => services),
+    jobs: createJobs(kv, () => services, {
+      concurrency: { "video-transcoding": config.video.transcodeConcurrency },
+    }),
     startedAt: new Date(),
     pingDb: () => handle.ping(),
     async close() {

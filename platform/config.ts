@@ -102,6 +102,10 @@ export const envSchema = z.object({
   FFPROBE_PATH: z.string().min(1).default("ffprobe"),
   VIDEO_MAX_UPLOAD_MB: int(1, 10240).default(1024),
   VIDEO_MAX_SECONDS: int(1, 36000).default(3600),
+  VIDEO_KEEP_SOURCE: bool.default(true),
+  VIDEO_NICE: int(0, 19).default(10),
+  VIDEO_TRANSCODE_CONCURRENCY: int(1, 16).default(1),
+  VIDEO_TIMEOUT_FACTOR: int(1, 100).default(3),
   CRON_TIMEZONE: timeZone.default("Europe/Moscow"),
   JOBS_DONE_RETENTION_DAYS: int(1, 365).default(2),
   JOBS_FAILED_RETENTION_DAYS: int(1, 365).default(14),
@@ -149,8 +153,19 @@ export interface Config {
   };
   ffmpegPath: string;
   ffprobePath: string;
-  /** Trainers' library uploads: largest file and longest video accepted. */
-  video: { maxUploadBytes: number; maxSeconds: number };
+  video: {
+    /** Trainers' library uploads: largest file and longest video accepted. */
+    maxUploadBytes: number;
+    maxSeconds: number;
+    /** Keep the uploaded source after a successful transcode. */
+    keepSource: boolean;
+    /** `nice` level of ffmpeg (0 = as the app). */
+    nice: number;
+    /** Transcoding jobs one process runs at the same time. */
+    transcodeConcurrency: number;
+    /** Timeout of one transcode: 60 s + this × the video's duration. */
+    timeoutFactor: number;
+  };
   cronTimeZone: string;
   jobsDoneRetentionDays: number;
   jobsFailedRetentionDays: number;
@@ -314,6 +329,12 @@ export async function loadConfig(
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
     video: { maxUploadBytes: e.VIDEO_MAX_UPLOAD_MB * 1024 * 1024, maxSeconds: e.VIDEO_MAX_SECONDS },
+    video: {
+      keepSource: e.VIDEO_KEEP_SOURCE,
+      nice: e.VIDEO_NICE,
+      transcodeConcurrency: e.VIDEO_TRANSCODE_CONCURRENCY,
+      timeoutFactor: e.VIDEO_TIMEOUT_FACTOR,
+    },
     cronTimeZone: e.CRON_TIMEZONE,
     jobsDoneRetentionDays: e.JOBS_DONE_RETENTION_DAYS,
     jobsFailedRetentionDays: e.JOBS_FAILED_RETENTION_DAYS,
