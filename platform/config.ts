@@ -328,8 +328,9 @@ export async function loadConfig(
       : undefined,
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
-    video: { maxUploadBytes: e.VIDEO_MAX_UPLOAD_MB * 1024 * 1024, maxSeconds: e.VIDEO_MAX_SECONDS },
     video: {
+      maxUploadBytes: e.VIDEO_MAX_UPLOAD_MB * 1024 * 1024,
+      maxSeconds: e.VIDEO_MAX_SECONDS,
       keepSource: e.VIDEO_KEEP_SOURCE,
       nice: e.VIDEO_NICE,
       transcodeConcurrency: e.VIDEO_TRANSCODE_CONCURRENCY,
