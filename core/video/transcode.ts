@@ -17,6 +17,7 @@ import type { VideoRendition } from "@/db/schema.ts";
 import { json } from "@/db/connection.ts";
 import { log } from "@/platform/log.ts";
 import { typeForKey } from "../storage/mod.ts";
+import { invalidateCourses } from "../courses/cache.ts";
 import { newContentKey, sealContentKey } from "./keys.ts";
 import {
   KEY_URI_PLACEHOLDER,
@@ -149,6 +150,8 @@ export async function transcodeVideo(
       return Number(r.numUpdatedRows) === 1;
     });
     if (!published) return { videoId, outcome: "skipped" };
+    // Day pages cache which videos are ready: show this one at once.
+    invalidateCourses(s);
     await ctx.progress(100);
     if (!keepSource) {
       // After the commit: a crash here leaves the source under the video's
