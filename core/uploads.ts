@@ -36,7 +36,8 @@ export type UploadErrorCode =
   | "tooLarge"
   | "tooMany"
   | "required"
-  | "malformed";
+  | "malformed"
+  | "interrupted";
 
 const STATUS: Record<UploadErrorCode, number> = {
   notImage: 415,
@@ -46,6 +47,7 @@ const STATUS: Record<UploadErrorCode, number> = {
   tooLarge: 413,
   required: 400,
   malformed: 400,
+  interrupted: 400,
 };
 
 /** Stable codes for JSON clients. */
@@ -57,6 +59,7 @@ const JSON_CODE: Record<UploadErrorCode, string> = {
   tooLarge: "too_large",
   required: "required",
   malformed: "malformed",
+  interrupted: "interrupted",
 };
 
 /**
@@ -292,9 +295,39 @@ export async function receiveUpload(
   try {
     return await receive(storage, req, opts);
   } catch (e) {
-    if (e instanceof UploadError) e.onField(opts.field);
-    throw e;
+    // The client stopped sending (closed the tab, lost the network): a refusal
+    // of that request, not a server fault. Whatever it had stored is gone already.
+    const err = e instanceof BodyInterrupted ? new UploadError("interrupted") : e;
+    if (err instanceof UploadError) err.onField(opts.field);
+    throw err;
   }
+}
+
+/** A read of the request body failed: the client went away mid-upload. */
+class BodyInterrupted extends Error {
+  constructor(cause: unknown) {
+    super("request body interrupted", { cause });
+    this.name = "BodyInterrupted";
+  }
+}
+
+/** The request body, with a failed read told apart from every other error. */
+function guardedBody(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream({
+    async pull(c) {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await reader.read();
+      } catch (e) {
+        throw new BodyInterrupted(e);
+      }
+      if (r.done) c.close();
+      else c.enqueue(r.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+    // Read only what the parser asks for (a refused form stops reading at once).
+  }, { highWaterMark: 0 });
 }
 
 async function receive(storage: Storage, req: Request, opts: UploadOptions): Promise<Upload> {
@@ -312,14 +345,15 @@ async function receive(storage: Storage, req: Request, opts: UploadOptions): Pro
     throw new UploadError("tooLarge", { mb: megabytes(max) });
   }
   if (!req.body) throw new UploadError("required");
+  const body = guardedBody(req.body);
   if (!multipart) {
-    const file = await storeFile(storage, req.body, policy, opts.keyFor, "");
+    const file = await storeFile(storage, body, policy, opts.keyFor, "");
     if (!file) throw new UploadError("required");
     return { file, files: [file], fields: {} };
   }
   const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
   if (!boundary) throw new UploadError("malformed");
-  const reader = new MultipartReader(req.body, boundary[1] ?? boundary[2]);
+  const reader = new MultipartReader(body, boundary[1] ?? boundary[2]);
   const fields: Record<string, string> = {};
   const files: StoredFile[] = [];
   const maxFiles = opts.maxFiles ?? 1;

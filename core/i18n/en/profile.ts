@@ -7,6 +7,8 @@ export const profile: { [K in keyof typeof ru]: Message } = {
   "upload.tooLarge": "The file is too large (max {mb}\u00a0MB)",
   "upload.required": "Choose a file",
   "upload.malformed": "The form could not be read. Please try again.",
+  "upload.interrupted":
+    "The upload was interrupted before the whole file arrived. Please try again.",
   "upload.hint": "JPEG, PNG or WebP, up to 10\u00a0MB. Location and camera details are removed.",
 
   "profile.title": "My profile",
