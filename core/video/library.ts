@@ -302,8 +302,36 @@ async function accept(
     width: probe.width,
     height: probe.height,
     source_key: key,
-  }).execute();
-  await s.jobs.enqueue("video-transcode", { videoId: id });
+  }).returning("updated_at").executeTakeFirstOrThrow().then((row) =>
+    enqueueTranscode(s, { id, updated_at: row.updated_at })
+  );
+}
+
+/**
+ * One transcode job per video and per time it was made PENDING (upload or
+ * retry): the sweep below and the request that made it PENDING agree on the
+ * key, so a video is never queued twice for the same request.
+ */
+function enqueueTranscode(s: Services, v: { id: string; updated_at: Date }): Promise<string> {
+  return s.jobs.enqueue("video-transcode", { videoId: v.id }, {
+    dedupeKey: `${v.id}@${v.updated_at.getTime()}`,
+  });
+}
+
+/** A PENDING video this long untouched has lost its job (longer than any retry delay). */
+export const LOST_TRANSCODE_MS = 30 * 60_000;
+
+/**
+ * Finds videos left PENDING without a job (a crash between the row's commit
+ * and the enqueue) and queues them; run by the job runtime's sweeper.
+ */
+export async function sweepTranscodes(s: Services): Promise<number> {
+  const rows = await s.db.selectFrom("videos").select(["id", "updated_at"])
+    .where("status", "=", "PENDING")
+    .where("updated_at", "<", new Date(Date.now() - LOST_TRANSCODE_MS))
+    .orderBy("updated_at").limit(200).execute();
+  for (const r of rows) await enqueueTranscode(s, r);
+  return rows.length;
 }
 
 /** Removes a half-accepted video: its files and its row. */
@@ -372,9 +400,9 @@ export async function retryVideo(
   const changed = await s.db.updateTable("videos")
     .set({ status: "PENDING", progress: 0, error: null, updated_at: new Date() })
     .where("id", "=", id).where("status", "=", "FAILED")
-    .returning("id").executeTakeFirst();
+    .returning(["id", "updated_at"]).executeTakeFirst();
   if (!changed) throw new VideoNotFailedError();
-  await s.jobs.enqueue("video-transcode", { videoId: id });
+  await enqueueTranscode(s, changed);
   return await load(s, user, id);
 }
 

@@ -1,12 +1,14 @@
 /**
  * `video-transcode`: one uploaded video → encrypted adaptive HLS
  * (core/video/transcode.ts does the work). Enqueued after an upload and on a
- * retry from the library. A redelivery after a crash starts over (the
+ * retry from the library, and by the sweeper for a PENDING video whose job
+ * was lost. A redelivery after a crash starts over (the
  * transcoder removes the partial files first); a READY video returns at once.
  */
 import { z } from "zod";
 import { defineJob } from "../define.ts";
 import { transcodeVideo } from "@/core/video/transcode.ts";
+import { sweepTranscodes } from "@/core/video/library.ts";
 import { isId } from "@/platform/ids.ts";
 
 export default defineJob({
@@ -22,4 +24,6 @@ export default defineJob({
   async handler(payload, ctx) {
     return await transcodeVideo(ctx.services, payload.videoId, ctx);
   },
+  // Uploads whose job was lost between the row's commit and the enqueue.
+  sweep: sweepTranscodes,
 });

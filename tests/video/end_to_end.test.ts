@@ -15,6 +15,7 @@ import { apiVideo, makeClips, queuedTranscodes } from "./lib_helpers.ts";
 import { decryptSegment, ffprobeStreams, firstSegmentIv, recordingCtx } from "./pipe_helpers.ts";
 import { useVideoInStep } from "./play_helpers.ts";
 import { transcodeVideo } from "@/core/video/transcode.ts";
+import { LOST_TRANSCODE_MS, sweepTranscodes } from "@/core/video/library.ts";
 import { videoSessionPath } from "@/core/paths.ts";
 
 const t = await openTestApp();
@@ -71,4 +72,26 @@ Deno.test("video end to end: upload → transcode job → READY → a learner pl
   } finally {
     await Deno.remove(clips.dir, { recursive: true });
   }
+});
+
+Deno.test("a PENDING video whose job was lost is queued again by the sweeper, once", async () => {
+  const coach = await signIn(t, "coach_sweep", "TRAINER");
+  const id = crypto.randomUUID();
+  await t.services.db.insertInto("videos").values({
+    id,
+    owner_id: coach.id,
+    original_name: "lost.mp4",
+    mime_type: "video/mp4",
+    size_bytes: 10,
+    source_key: `videos/${id}/source.mp4`,
+  }).execute();
+  const queued = async () => (await queuedTranscodes(t)).filter((v) => v === id).length;
+  assertEquals(await sweepTranscodes(t.services), 0, "a fresh upload is left to its own job");
+  // As if the server stopped between the row's commit and the enqueue, long ago.
+  await t.services.db.updateTable("videos")
+    .set({ updated_at: new Date(Date.now() - LOST_TRANSCODE_MS - 60_000) })
+    .where("id", "=", id).execute();
+  await sweepTranscodes(t.services);
+  await sweepTranscodes(t.services);
+  assertEquals(await queued(), 1, "one job, however often the sweeper runs");
 });
