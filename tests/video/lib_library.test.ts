@@ -137,7 +137,7 @@ Deno.test("rename: the title is saved; a blank one comes back with the message (
     "ru",
   );
   assertEquals(bad.status, 422);
-  assertStringIncludes(await bad.text(), "Название: от 1 до 200 символов");
+  assertStringIncludes(await bad.text(), "Название: от 1 до 200\u00a0символов");
   const long = "Д".repeat(201);
   const badEn = await postForm(
     t,
@@ -148,7 +148,7 @@ Deno.test("rename: the title is saved; a blank one comes back with the message (
   );
   assertEquals(badEn.status, 422);
   const text = await badEn.text();
-  assertStringIncludes(text, "Title: 1 to 200 characters");
+  assertStringIncludes(text, "Title: 1 to 200\u00a0characters");
   assertStringIncludes(text, long, "what was typed comes back");
   assertEquals((await row(id))!.display_name, "Урок первый");
 });

@@ -37,7 +37,7 @@ export const studioVideos = {
   "studio.videos.rename.title": "Title",
   "studio.videos.field.title": "Video title",
   "studio.videos.rename.submit": "Save title",
-  "studio.videos.validation.title": "Title: 1 to 200 characters",
+  "studio.videos.validation.title": "Title: 1 to 200\u00a0characters",
   "studio.videos.retry.submit": "Transcode again",
   "studio.videos.retry.notFailed": "Only a failed video can be transcoded again",
   "studio.videos.delete.link": "Delete video",

@@ -36,7 +36,7 @@ export const studioVideos = {
   "studio.videos.rename.title": "Название",
   "studio.videos.field.title": "Название видео",
   "studio.videos.rename.submit": "Сохранить название",
-  "studio.videos.validation.title": "Название: от 1 до 200 символов",
+  "studio.videos.validation.title": "Название: от 1 до 200\u00a0символов",
   "studio.videos.retry.submit": "Перекодировать снова",
   "studio.videos.retry.notFailed": "Перекодировать снова можно только видео с ошибкой",
   "studio.videos.delete.link": "Удалить видео",
