@@ -25,6 +25,16 @@ interface CourseRow {
   granted: string | null;
 }
 
+/** What the rule reads of a course, with the viewer's access row (`ca`). */
+const COURSE_COLUMNS = [
+  "c.id",
+  "c.access",
+  "c.published_at",
+  "c.author_id",
+  "c.archived_at",
+  "ca.user_id as granted",
+] as const;
+
 /**
  * Courses using the video in a step that is live on a live day of the
  * course, each with the viewer's access row (one query: the key endpoint
@@ -40,14 +50,7 @@ function stepCourses(s: Services, videoId: string, viewerId: string | null): Pro
       "course_access as ca",
       (j) => j.onRef("ca.course_id", "=", "c.id").on("ca.user_id", "=", viewerId ?? ""),
     )
-    .select([
-      "c.id",
-      "c.access",
-      "c.published_at",
-      "c.author_id",
-      "c.archived_at",
-      "ca.user_id as granted",
-    ])
+    .select(COURSE_COLUMNS)
     .distinct()
     .where("st.video_id", "=", videoId)
     .where("st.archived_at", "is", null)
@@ -68,14 +71,7 @@ function presentationCourses(
       "course_access as ca",
       (j) => j.onRef("ca.course_id", "=", "c.id").on("ca.user_id", "=", viewerId ?? ""),
     )
-    .select([
-      "c.id",
-      "c.access",
-      "c.published_at",
-      "c.author_id",
-      "c.archived_at",
-      "ca.user_id as granted",
-    ])
+    .select(COURSE_COLUMNS)
     .where("c.video_id", "=", videoId)
     .execute();
 }

@@ -163,16 +163,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
         </div>
       </header>
 
-      {data.video && (
-        <VideoPlayerBox
-          videoId={data.video.videoId}
-          poster={data.video.poster}
-          title={data.video.title}
-          startAt={data.video.startAt}
-          csrf={state.csrf()}
-          t={t}
-        />
-      )}
+      {data.video && <VideoPlayerBox {...data.video} csrf={state.csrf()} t={t} />}
 
       <section class="course-cta" aria-label={t("course.progress.label")}>
         {progress && (progress.status !== "NOT_STARTED" || progress.completedDays > 0) && (

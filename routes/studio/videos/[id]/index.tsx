@@ -131,16 +131,7 @@ export default define.page<typeof handler>(({ data, state }) => {
 
       <section aria-labelledby="preview-title">
         <h2 id="preview-title">{t("studio.videos.preview.title")}</h2>
-        {data.player && (
-          <VideoPlayerBox
-            videoId={data.player.videoId}
-            poster={data.player.poster}
-            title={data.player.title}
-            startAt={data.player.startAt}
-            csrf={state.csrf()}
-            t={t}
-          />
-        )}
+        {data.player && <VideoPlayerBox {...data.player} csrf={state.csrf()} t={t} />}
         {!data.player && v.hasThumbnail && (
           <img
             src={studioVideoThumbPath(v.id)}
