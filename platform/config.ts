@@ -97,6 +97,24 @@ export const envSchema = z.object({
   TELEGRAM_API_ROOT: url(["http:", "https:"]).optional(),
   TELEGRAM_ALERT_CHAT_ID: z.string().regex(/^-?\d+$/, { error: "must be a numeric chat id" })
     .optional(),
+  /** The bot's @username for deep links; read from getMe at start when unset. */
+  TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, {
+    error: "must be a Telegram bot username without @",
+  }).optional(),
+
+  /** smtp://user:pass@host:587 or smtps://…:465; unset → messages go to DATA_DIR/outbox. */
+  SMTP_URL: url(["smtp:", "smtps:"]).optional(),
+  MAIL_FROM: z.string().min(3).max(200).default("Gafus <no-reply@gafus.localhost>"),
+
+  REENGAGEMENT_ENABLED: bool.default(true),
+  /** Completed steps a learner needs before they count as "trained before". */
+  REENGAGEMENT_MIN_STEPS: int(1, 1000).default(2),
+  /** Days after the last activity on which messages go out (up to four, ascending). */
+  REENGAGEMENT_DAYS: z.string().regex(/^\d{1,3}(,\d{1,3}){0,3}$/, {
+    error: "must be up to four day numbers, e.g. 5,12,20,30",
+  }).default("5,12,20,30"),
+  /** Only learners active within this many days are considered at all. */
+  REENGAGEMENT_LOOKBACK_DAYS: int(7, 365).default(60),
 
   FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
   FFPROBE_PATH: z.string().min(1).default("ffprobe"),
@@ -150,6 +168,20 @@ export interface Config {
     webhookSecret?: string;
     apiRoot?: string;
     alertChatId?: string;
+    /** From TELEGRAM_BOT_USERNAME; the bot fills it from getMe when unset. */
+    username?: string;
+  };
+  email: {
+    /** Unset: messages are written to `DATA_DIR/outbox` (the embedded default). */
+    smtpUrl?: string;
+    from: string;
+  };
+  reengagement: {
+    enabled: boolean;
+    minSteps: number;
+    /** Ascending days after the last activity, one per campaign level. */
+    days: number[];
+    lookbackDays: number;
   };
   ffmpegPath: string;
   ffprobePath: string;
@@ -276,6 +308,12 @@ export async function loadConfig(
   ) {
     problems.push("TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_MODE=webhook");
   }
+  if (raw.REENGAGEMENT_DAYS) {
+    const days = raw.REENGAGEMENT_DAYS.split(",").map(Number);
+    if (days.some((d, i) => d < 1 || (i > 0 && d <= days[i - 1]))) {
+      problems.push("REENGAGEMENT_DAYS: must be ascending day numbers from 1");
+    }
+  }
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -324,8 +362,16 @@ export async function loadConfig(
         webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
         apiRoot: e.TELEGRAM_API_ROOT,
         alertChatId: e.TELEGRAM_ALERT_CHAT_ID,
+        username: e.TELEGRAM_BOT_USERNAME,
       }
       : undefined,
+    email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    reengagement: {
+      enabled: e.REENGAGEMENT_ENABLED,
+      minSteps: e.REENGAGEMENT_MIN_STEPS,
+      days: e.REENGAGEMENT_DAYS.split(",").map(Number),
+      lookbackDays: e.REENGAGEMENT_LOOKBACK_DAYS,
+    },
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
     video: {

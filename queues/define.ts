@@ -26,7 +26,9 @@ import type { Services } from "@/core/services.ts";
 /** Every queue, with how many of its jobs one process runs at the same time. */
 export const QUEUES = {
   push: { concurrency: 20 },
+  // Sends are paced to Telegram's limits in core/telegram; the slots only bound waiting jobs.
   telegram: { concurrency: 5 },
+  email: { concurrency: 5 },
   notifications: { concurrency: 10 },
   reengagement: { concurrency: 2 },
   // ffmpeg is CPU-heavy: one at a time (PeerTube does the same).

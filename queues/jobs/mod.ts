@@ -15,6 +15,8 @@ import stepFinished from "./step_finished.ts";
 import examVideoPreview from "./exam_video_preview.ts";
 import examCleanup from "./exam_cleanup.ts";
 import videoTranscode from "./video_transcode.ts";
+import telegram from "./telegram.ts";
+import email from "./email.ts";
 
 export const jobs = [
   maintenance,
@@ -25,6 +27,8 @@ export const jobs = [
   examVideoPreview,
   examCleanup,
   videoTranscode,
+  telegram,
+  email,
 ] as const;
 
 export type JobMap = JobMapOf<typeof jobs>;

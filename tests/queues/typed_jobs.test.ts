@@ -38,8 +38,10 @@ Deno.test("the job map lists every registered job by the name stored in KV", () 
     "exam-video-preview": true,
     "exam-cleanup": true,
     "video-transcode": true,
+    "telegram": true,
+    "email": true,
   };
-  assertEquals(Object.keys(names).length, 8);
+  assertEquals(Object.keys(names).length, 10);
 });
 
 Deno.test("enqueue with an unknown job name does not compile, and is refused at run time", async () => {

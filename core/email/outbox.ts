@@ -1,0 +1,31 @@
+/**
+ * Email leaves through the `email` queue (queues/jobs/email.ts →
+ * core/email/deliver.ts): over SMTP when `SMTP_URL` is set, otherwise into
+ * `DATA_DIR/outbox` as .eml files, so the embedded default works end to end.
+ * Build the subject and bodies with `renderEmail` (core/email/layout.ts).
+ */
+import { z } from "zod";
+import type { Services } from "../services.ts";
+
+export const emailOutgoingSchema = z.object({
+  /** Once-only key: a second job with the same key sends nothing. */
+  key: z.string().min(1).max(200),
+  to: z.email().max(254),
+  /** The account it is for (opt-outs are checked at delivery for non-account mail). */
+  userId: z.string().optional(),
+  subject: z.string().min(1).max(300),
+  text: z.string().min(1).max(100_000),
+  html: z.string().min(1).max(300_000),
+  /** Absolute one-click unsubscribe URL: `List-Unsubscribe` and `List-Unsubscribe-Post`. */
+  unsubscribeUrl: z.url({ protocol: /^https?$/ }).max(1000).optional(),
+  /** Account mail (reset, address confirmation) ignores notification opt-outs. */
+  purpose: z.enum(["account", "notification", "campaign", "alert"]).default("notification"),
+});
+
+export type EmailOutgoing = z.input<typeof emailOutgoingSchema>;
+export type EmailJob = z.output<typeof emailOutgoingSchema>;
+
+export async function enqueueEmail(s: Services, msg: EmailOutgoing): Promise<void> {
+  const job = emailOutgoingSchema.parse(msg);
+  await s.jobs.enqueue("email", job, { dedupeKey: `email:${job.key}` });
+}
