@@ -111,6 +111,11 @@ const notifySchema = z.object({
   dedupeKey: z.string().min(1).max(200).optional(),
   ttlSec: z.number().int().min(0).max(28 * 86400).optional(),
   urgency: z.enum(URGENCIES as [Urgency, ...Urgency[]]).optional(),
+  /**
+   * A signed one-click unsubscribe address (absolute) for messages a user may
+   * stop (campaigns): email carries it as `List-Unsubscribe`, Telegram as a link.
+   */
+  unsubscribeUrl: z.url({ protocol: /^https?$/ }).max(1000).optional(),
 });
 
 export type NotifyInput = z.input<typeof notifySchema> & {

@@ -654,6 +654,14 @@ export interface JobEffectsTable {
   created_at: CreatedAt;
 }
 
+/** Notification choices (migration 0014; core/notification_prefs.ts). */
+export interface NotificationPrefsTable {
+  user_id: string;
+  /** "category.channel" → on/off; a missing entry is the default. */
+  prefs: JsonDefault<Record<string, boolean>>;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   job_effects: JobEffectsTable;
   app_meta: AppMetaTable;
@@ -687,6 +695,7 @@ export interface Database {
   video_progress: VideoProgressTable;
   push_subscriptions: PushSubscriptionsTable;
   notifications: NotificationsTable;
+  notification_prefs: NotificationPrefsTable;
   reengagement_campaigns: ReengagementCampaignsTable;
   reengagement_notifications: ReengagementNotificationsTable;
   error_groups: ErrorGroupsTable;

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { Services } from "../services.ts";
+import { NOTIFICATION_CATEGORIES } from "../notification_prefs.ts";
 
 export const emailOutgoingSchema = z.object({
   /** Once-only key: a second job with the same key sends nothing. */
@@ -20,6 +21,8 @@ export const emailOutgoingSchema = z.object({
   unsubscribeUrl: z.url({ protocol: /^https?$/ }).max(1000).optional(),
   /** Account mail (reset, address confirmation) ignores notification opt-outs. */
   purpose: z.enum(["account", "notification", "campaign", "alert"]).default("notification"),
+  /** For notifications and campaigns: the choice (core/notification_prefs.ts) checked at delivery. */
+  category: z.enum(NOTIFICATION_CATEGORIES).optional(),
 });
 
 export type EmailOutgoing = z.input<typeof emailOutgoingSchema>;

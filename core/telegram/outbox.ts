@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { Services } from "../services.ts";
+import { NOTIFICATION_CATEGORIES } from "../notification_prefs.ts";
 
 /** Telegram's limit on a message's text. */
 export const TELEGRAM_TEXT_MAX = 4096;
@@ -32,6 +33,8 @@ export const telegramOutgoingSchema = z.object({
    * message queued before the learner unsubscribed is dropped).
    */
   purpose: z.enum(["account", "notification", "campaign", "alert"]).default("notification"),
+  /** For notifications and campaigns: the choice (core/notification_prefs.ts) checked at delivery. */
+  category: z.enum(NOTIFICATION_CATEGORIES).optional(),
 });
 
 export type TelegramOutgoing = z.input<typeof telegramOutgoingSchema>;

@@ -1,0 +1,120 @@
+/**
+ * Which notifications a user wants, by category and channel. The in-app
+ * list always gets every notification; Web Push, Telegram and email follow
+ * these choices. Defaults: push and Telegram on (each only works once the
+ * user has a subscription or a linked chat), email off — email is for
+ * account messages (reset, address confirmation), which are not
+ * notifications and ignore these choices.
+ *
+ * Choices are read again when a message is about to leave (queued messages
+ * of a category the user just turned off are dropped), and a campaign's
+ * one-click unsubscribe turns `news` off on every channel.
+ */
+import { z } from "zod";
+import { sql } from "kysely";
+import type { Services } from "./services.ts";
+import { json } from "@/db/connection.ts";
+
+export const NOTIFICATION_CATEGORIES = [
+  /** A step's timer finished. */
+  "training",
+  /** Training reminders the learner set. */
+  "reminders",
+  /** Exam reviewed (learner) or submitted (trainer). */
+  "exams",
+  /** Course access granted, a trainer's note shared. */
+  "courses",
+  /** Re-engagement messages ("we miss you") and announcements. */
+  "news",
+] as const;
+export type NotificationCategory = typeof NOTIFICATION_CATEGORIES[number];
+
+export const DELIVERY_CHANNELS = ["push", "telegram", "email"] as const;
+export type DeliveryChannel = typeof DELIVERY_CHANNELS[number];
+
+export type Prefs = Record<NotificationCategory, Record<DeliveryChannel, boolean>>;
+
+const DEFAULTS: Record<DeliveryChannel, boolean> = { push: true, telegram: true, email: false };
+
+/** The category a notification kind belongs to (`step.finished` → training…). */
+export function categoryOf(kind: string): NotificationCategory {
+  if (kind === "step.finished") return "training";
+  if (kind.startsWith("training.")) return "reminders";
+  if (kind.startsWith("exam.")) return "exams";
+  if (kind.startsWith("reengagement.") || kind.startsWith("broadcast.")) return "news";
+  return "courses";
+}
+
+function resolve(stored: Record<string, boolean> | undefined): Prefs {
+  const out = {} as Prefs;
+  for (const c of NOTIFICATION_CATEGORIES) {
+    out[c] = { ...DEFAULTS };
+    for (const ch of DELIVERY_CHANNELS) {
+      const v = stored?.[`${c}.${ch}`];
+      if (typeof v === "boolean") out[c][ch] = v;
+    }
+  }
+  return out;
+}
+
+/** Every category × channel choice of the user (defaults where unset). */
+export async function getPrefs(s: Services, userId: string): Promise<Prefs> {
+  const row = await s.db.selectFrom("notification_prefs").select("prefs")
+    .where("user_id", "=", userId).executeTakeFirst();
+  return resolve(row?.prefs);
+}
+
+/** Whether the user wants notifications of `category` through `channel`. */
+export async function wants(
+  s: Services,
+  userId: string,
+  category: NotificationCategory,
+  channel: DeliveryChannel,
+): Promise<boolean> {
+  return (await getPrefs(s, userId))[category][channel];
+}
+
+export const prefsChangeSchema = z.record(
+  z.string().regex(/^[a-z]+\.[a-z]+$/).refine((k) => {
+    const [c, ch] = k.split(".");
+    return (NOTIFICATION_CATEGORIES as readonly string[]).includes(c) &&
+      (DELIVERY_CHANNELS as readonly string[]).includes(ch);
+  }, { error: "validation.invalid" }),
+  z.boolean(),
+);
+
+/**
+ * Merges changes ("category.channel" → on/off) into the user's choices in
+ * one statement (concurrent changes of different entries both stay).
+ */
+export async function setPrefs(
+  s: Services,
+  userId: string,
+  changes: Record<string, boolean>,
+): Promise<Prefs> {
+  const c = prefsChangeSchema.parse(changes);
+  const row = await s.db.insertInto("notification_prefs")
+    .values({ user_id: userId, prefs: json(c) })
+    .onConflict((oc) =>
+      oc.column("user_id").doUpdateSet({
+        prefs: sql`notification_prefs.prefs || excluded.prefs`,
+        updated_at: sql`now()`,
+      })
+    )
+    .returning("prefs")
+    .executeTakeFirstOrThrow();
+  return resolve(row.prefs);
+}
+
+/** Turns a category off on every channel (a one-click unsubscribe). */
+export function unsubscribeCategory(
+  s: Services,
+  userId: string,
+  category: NotificationCategory,
+): Promise<Prefs> {
+  return setPrefs(
+    s,
+    userId,
+    Object.fromEntries(DELIVERY_CHANNELS.map((ch) => [`${category}.${ch}`, false])),
+  );
+}
