@@ -11,7 +11,8 @@ import { createReminder, setReminderEnabled } from "@/core/reminders/reminders.t
 import { claimDueReminders, runReminders } from "@/core/reminders/due.ts";
 import { dueSlices, localDayBounds } from "@/core/reminders/time.ts";
 import { completeDay, makeCourse, setCourseStatus } from "../catalogue/fixtures.ts";
-import { WEEKDAYS } from "@/core/reminders/time.ts";
+import { formatTime, WEEKDAYS } from "@/core/reminders/time.ts";
+import { SCHEDULES, startCron } from "@/queues/cron.ts";
 import { createUser } from "@/core/users.ts";
 
 const EVERY_DAY = [...WEEKDAYS];
@@ -220,4 +221,25 @@ Deno.test("many learners due in the same minute are claimed by one statement and
   const n = await t.services.db.selectFrom("notifications").select((eb) => eb.fn.countAll().as("n"))
     .where("kind", "=", "training.reminder").executeTakeFirstOrThrow();
   assertEquals(Number(n.n), 20);
+});
+
+Deno.test("the every-minute schedule enqueues the reminders job, which sends what is due now", async () => {
+  await using t = await openTestApp();
+  const id = await learner(t, "rem_cron", "UTC");
+  const now = new Date();
+  const time = formatTime(now.getUTCHours() * 60 + now.getUTCMinutes());
+  await createReminder(t.services, { id }, { time, days: EVERY_DAY }, LONG_AGO);
+  const reminders = SCHEDULES.filter((s) => s.name === "reminders");
+  assertEquals(reminders.map((s) => [s.cron, s.job]), [["* * * * *", "reminders"]]);
+  const cron = startCron(t.services, { schedules: reminders, cron: () => {} });
+  try {
+    const first = await cron.tick("reminders");
+    // The same minute seen twice enqueues once.
+    assertEquals(await cron.tick("reminders"), first);
+  } finally {
+    cron.stop();
+  }
+  t.services.jobs.start();
+  await t.services.jobs.drain({ timeoutMs: 10_000 });
+  assertEquals((await remindersSent(t, id)).length, 1);
 });
