@@ -100,7 +100,7 @@ function ReminderItem(
           hidden={{ _action: "toggle", id: r.id, enabled: r.enabled ? "off" : "on" }}
           label={
             <>
-              {t(r.enabled ? "reminders.disable" : "reminders.enable")}
+              {t(r.enabled ? "reminders.disable" : "reminders.enable")}{" "}
               <span class="visually-hidden">{summary}</span>
             </>
           }
@@ -112,16 +112,14 @@ function ReminderItem(
           variant="danger"
           label={
             <>
-              {t("reminders.delete")}
-              <span class="visually-hidden">{summary}</span>
+              {t("reminders.delete")} <span class="visually-hidden">{summary}</span>
             </>
           }
         />
       </div>
       <details class="reminder__edit" open={mine?.action === "save"}>
         <summary>
-          {t("reminders.edit")}
-          <span class="visually-hidden">{summary}</span>
+          {t("reminders.edit")} <span class="visually-hidden">{summary}</span>
         </summary>
         <PostForm
           state={state}

@@ -27,6 +27,8 @@ import { reminderLink } from "./link.ts";
 export const GRACE_MINUTES = 10;
 /** A claim not marked sent after this long is taken to be lost, and sent again. */
 const STALE_CLAIM_MS = 2 * 60_000;
+/** Sends are kept this long (past the grace window they only serve as history). */
+const KEEP_SENDS_MS = 8 * 86_400_000;
 /** Sends in flight at once (each is a few queries and a KV write). */
 const SEND_CONCURRENCY = 8;
 
@@ -155,7 +157,15 @@ async function send(s: Services, c: Claim, now: Date): Promise<boolean> {
   return res !== null && !res.duplicate;
 }
 
-/** One run of the reminders job. */
+/** Deletes sends older than KEEP_SENDS_MS; returns how many. */
+export async function pruneReminderSends(s: Services, now: Date): Promise<number> {
+  const res = await s.db.deleteFrom("reminder_sends")
+    .where("due_at", "<", new Date(now.getTime() - KEEP_SENDS_MS))
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** One run of the reminders job (the first run of each hour also prunes old sends). */
 export async function runReminders(
   s: Services,
   opts: ReminderRunOptions = {},
@@ -181,5 +191,6 @@ export async function runReminders(
   if (failures.length) {
     log.warn("reminders: some sends failed", { failed: failures.length, sent });
   }
+  if (now.getUTCMinutes() === 0) await pruneReminderSends(s, now);
   return { claimed: claims.length, sent };
 }

@@ -39,6 +39,8 @@ const UP = [
    )`,
   `CREATE INDEX reminder_sends_unsent_idx ON reminder_sends (claimed_at) WHERE sent_at IS NULL`,
   `CREATE INDEX reminder_sends_user_idx ON reminder_sends (user_id)`,
+  // Old sends are pruned by due time (core/reminders/due.ts).
+  `CREATE INDEX reminder_sends_due_idx ON reminder_sends (due_at)`,
   // "Did the learner train today?": steps touched since the local midnight.
   `CREATE INDEX user_steps_user_updated_idx ON user_steps (user_id, updated_at)`,
 ];

@@ -243,3 +243,18 @@ Deno.test("the every-minute schedule enqueues the reminders job, which sends wha
   await t.services.jobs.drain({ timeoutMs: 10_000 });
   assertEquals((await remindersSent(t, id)).length, 1);
 });
+
+Deno.test("sends older than eight days are pruned; recent ones stay and still block a repeat", async () => {
+  await using t = await openTestApp();
+  const id = await learner(t, "rem_prune", "UTC");
+  await createReminder(t.services, { id }, { time: "00:00", days: EVERY_DAY }, LONG_AGO);
+  await runReminders(t.services, { now: at("2026-04-01T00:00:10Z") });
+  await runReminders(t.services, { now: at("2026-04-08T00:00:10Z") });
+  const dates = async () =>
+    (await t.services.db.selectFrom("reminder_sends").select("local_date").orderBy("local_date")
+      .execute()).map((r) => r.local_date);
+  assertEquals(await dates(), ["2026-04-01", "2026-04-08"]);
+  // The top of the hour, nine days after the first.
+  await runReminders(t.services, { now: at("2026-04-10T00:00:30Z") });
+  assertEquals(await dates(), ["2026-04-08", "2026-04-10"]);
+});
