@@ -89,42 +89,43 @@ import * as $83 from "./routes/profile/pets/new.tsx";
 import * as $84 from "./routes/ready.ts";
 import * as $85 from "./routes/register.tsx";
 import * as $86 from "./routes/settings/index.tsx";
-import * as $87 from "./routes/studio/_middleware.ts";
-import * as $88 from "./routes/studio/access/index.tsx";
-import * as $89 from "./routes/studio/archive/index.tsx";
-import * as $90 from "./routes/studio/courses/[id]/access.tsx";
-import * as $91 from "./routes/studio/courses/[id]/index.tsx";
-import * as $92 from "./routes/studio/courses/[id]/learners/[userId].tsx";
-import * as $93 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $94 from "./routes/studio/courses/[id]/remove.tsx";
-import * as $95 from "./routes/studio/courses/[id]/stats.csv.ts";
-import * as $96 from "./routes/studio/courses/[id]/stats.tsx";
-import * as $97 from "./routes/studio/courses/index.tsx";
-import * as $98 from "./routes/studio/courses/new.tsx";
-import * as $99 from "./routes/studio/days/[id]/index.tsx";
-import * as $100 from "./routes/studio/days/[id]/remove.tsx";
-import * as $101 from "./routes/studio/days/index.tsx";
-import * as $102 from "./routes/studio/days/new.tsx";
-import * as $103 from "./routes/studio/exams/[id].tsx";
-import * as $104 from "./routes/studio/exams/index.tsx";
-import * as $105 from "./routes/studio/index.tsx";
-import * as $106 from "./routes/studio/notes/[id].tsx";
-import * as $107 from "./routes/studio/notes/index.tsx";
-import * as $108 from "./routes/studio/notes/new.tsx";
-import * as $109 from "./routes/studio/stats/index.tsx";
-import * as $110 from "./routes/studio/steps/[id]/index.tsx";
-import * as $111 from "./routes/studio/steps/[id]/media.tsx";
-import * as $112 from "./routes/studio/steps/index.tsx";
-import * as $113 from "./routes/studio/steps/new.tsx";
-import * as $114 from "./routes/studio/templates/[id].tsx";
-import * as $115 from "./routes/studio/templates/categories.tsx";
-import * as $116 from "./routes/studio/templates/index.tsx";
-import * as $117 from "./routes/studio/templates/new.tsx";
-import * as $118 from "./routes/studio/videos/[id]/delete.tsx";
-import * as $119 from "./routes/studio/videos/[id]/index.tsx";
-import * as $120 from "./routes/studio/videos/[id]/thumb.ts";
-import * as $121 from "./routes/studio/videos/index.tsx";
-import * as $122 from "./routes/u/[username].tsx";
+import * as $87 from "./routes/settings/reminders.tsx";
+import * as $88 from "./routes/studio/_middleware.ts";
+import * as $89 from "./routes/studio/access/index.tsx";
+import * as $90 from "./routes/studio/archive/index.tsx";
+import * as $91 from "./routes/studio/courses/[id]/access.tsx";
+import * as $92 from "./routes/studio/courses/[id]/index.tsx";
+import * as $93 from "./routes/studio/courses/[id]/learners/[userId].tsx";
+import * as $94 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $95 from "./routes/studio/courses/[id]/remove.tsx";
+import * as $96 from "./routes/studio/courses/[id]/stats.csv.ts";
+import * as $97 from "./routes/studio/courses/[id]/stats.tsx";
+import * as $98 from "./routes/studio/courses/index.tsx";
+import * as $99 from "./routes/studio/courses/new.tsx";
+import * as $100 from "./routes/studio/days/[id]/index.tsx";
+import * as $101 from "./routes/studio/days/[id]/remove.tsx";
+import * as $102 from "./routes/studio/days/index.tsx";
+import * as $103 from "./routes/studio/days/new.tsx";
+import * as $104 from "./routes/studio/exams/[id].tsx";
+import * as $105 from "./routes/studio/exams/index.tsx";
+import * as $106 from "./routes/studio/index.tsx";
+import * as $107 from "./routes/studio/notes/[id].tsx";
+import * as $108 from "./routes/studio/notes/index.tsx";
+import * as $109 from "./routes/studio/notes/new.tsx";
+import * as $110 from "./routes/studio/stats/index.tsx";
+import * as $111 from "./routes/studio/steps/[id]/index.tsx";
+import * as $112 from "./routes/studio/steps/[id]/media.tsx";
+import * as $113 from "./routes/studio/steps/index.tsx";
+import * as $114 from "./routes/studio/steps/new.tsx";
+import * as $115 from "./routes/studio/templates/[id].tsx";
+import * as $116 from "./routes/studio/templates/categories.tsx";
+import * as $117 from "./routes/studio/templates/index.tsx";
+import * as $118 from "./routes/studio/templates/new.tsx";
+import * as $119 from "./routes/studio/videos/[id]/delete.tsx";
+import * as $120 from "./routes/studio/videos/[id]/index.tsx";
+import * as $121 from "./routes/studio/videos/[id]/thumb.ts";
+import * as $122 from "./routes/studio/videos/index.tsx";
+import * as $123 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -233,42 +234,43 @@ const manifest: Manifest = {
     "./routes/ready.ts": $84,
     "./routes/register.tsx": $85,
     "./routes/settings/index.tsx": $86,
-    "./routes/studio/_middleware.ts": $87,
-    "./routes/studio/access/index.tsx": $88,
-    "./routes/studio/archive/index.tsx": $89,
-    "./routes/studio/courses/[id]/access.tsx": $90,
-    "./routes/studio/courses/[id]/index.tsx": $91,
-    "./routes/studio/courses/[id]/learners/[userId].tsx": $92,
-    "./routes/studio/courses/[id]/logo.tsx": $93,
-    "./routes/studio/courses/[id]/remove.tsx": $94,
-    "./routes/studio/courses/[id]/stats.csv.ts": $95,
-    "./routes/studio/courses/[id]/stats.tsx": $96,
-    "./routes/studio/courses/index.tsx": $97,
-    "./routes/studio/courses/new.tsx": $98,
-    "./routes/studio/days/[id]/index.tsx": $99,
-    "./routes/studio/days/[id]/remove.tsx": $100,
-    "./routes/studio/days/index.tsx": $101,
-    "./routes/studio/days/new.tsx": $102,
-    "./routes/studio/exams/[id].tsx": $103,
-    "./routes/studio/exams/index.tsx": $104,
-    "./routes/studio/index.tsx": $105,
-    "./routes/studio/notes/[id].tsx": $106,
-    "./routes/studio/notes/index.tsx": $107,
-    "./routes/studio/notes/new.tsx": $108,
-    "./routes/studio/stats/index.tsx": $109,
-    "./routes/studio/steps/[id]/index.tsx": $110,
-    "./routes/studio/steps/[id]/media.tsx": $111,
-    "./routes/studio/steps/index.tsx": $112,
-    "./routes/studio/steps/new.tsx": $113,
-    "./routes/studio/templates/[id].tsx": $114,
-    "./routes/studio/templates/categories.tsx": $115,
-    "./routes/studio/templates/index.tsx": $116,
-    "./routes/studio/templates/new.tsx": $117,
-    "./routes/studio/videos/[id]/delete.tsx": $118,
-    "./routes/studio/videos/[id]/index.tsx": $119,
-    "./routes/studio/videos/[id]/thumb.ts": $120,
-    "./routes/studio/videos/index.tsx": $121,
-    "./routes/u/[username].tsx": $122,
+    "./routes/settings/reminders.tsx": $87,
+    "./routes/studio/_middleware.ts": $88,
+    "./routes/studio/access/index.tsx": $89,
+    "./routes/studio/archive/index.tsx": $90,
+    "./routes/studio/courses/[id]/access.tsx": $91,
+    "./routes/studio/courses/[id]/index.tsx": $92,
+    "./routes/studio/courses/[id]/learners/[userId].tsx": $93,
+    "./routes/studio/courses/[id]/logo.tsx": $94,
+    "./routes/studio/courses/[id]/remove.tsx": $95,
+    "./routes/studio/courses/[id]/stats.csv.ts": $96,
+    "./routes/studio/courses/[id]/stats.tsx": $97,
+    "./routes/studio/courses/index.tsx": $98,
+    "./routes/studio/courses/new.tsx": $99,
+    "./routes/studio/days/[id]/index.tsx": $100,
+    "./routes/studio/days/[id]/remove.tsx": $101,
+    "./routes/studio/days/index.tsx": $102,
+    "./routes/studio/days/new.tsx": $103,
+    "./routes/studio/exams/[id].tsx": $104,
+    "./routes/studio/exams/index.tsx": $105,
+    "./routes/studio/index.tsx": $106,
+    "./routes/studio/notes/[id].tsx": $107,
+    "./routes/studio/notes/index.tsx": $108,
+    "./routes/studio/notes/new.tsx": $109,
+    "./routes/studio/stats/index.tsx": $110,
+    "./routes/studio/steps/[id]/index.tsx": $111,
+    "./routes/studio/steps/[id]/media.tsx": $112,
+    "./routes/studio/steps/index.tsx": $113,
+    "./routes/studio/steps/new.tsx": $114,
+    "./routes/studio/templates/[id].tsx": $115,
+    "./routes/studio/templates/categories.tsx": $116,
+    "./routes/studio/templates/index.tsx": $117,
+    "./routes/studio/templates/new.tsx": $118,
+    "./routes/studio/videos/[id]/delete.tsx": $119,
+    "./routes/studio/videos/[id]/index.tsx": $120,
+    "./routes/studio/videos/[id]/thumb.ts": $121,
+    "./routes/studio/videos/index.tsx": $122,
+    "./routes/u/[username].tsx": $123,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

@@ -422,3 +422,13 @@ export function studioVideoThumbPath(id: string): string {
 export function studioVideosApiPath(ids?: readonly string[]): string {
   return `/api/v1/studio/videos${ids?.length ? `?ids=${ids.map(seg).join(",")}` : ""}`;
 }
+
+/** The reminders section of the settings page (the bot links here). */
+export function remindersSettingsPath(): string {
+  return "/settings#reminders";
+}
+
+/** Where the reminder forms post (and show themselves again after an error). */
+export function remindersFormPath(): string {
+  return "/settings/reminders";
+}

@@ -662,6 +662,29 @@ export interface NotificationPrefsTable {
   updated_at: UpdatedAt;
 }
 
+/** A learner's training reminder: local time and weekdays in users.time_zone (0018). */
+export interface TrainingRemindersTable {
+  id: string;
+  user_id: string;
+  /** Minutes after local midnight, 0–1439. */
+  time_minutes: number;
+  /** Bit 0 = Monday … bit 6 = Sunday. */
+  weekdays: number;
+  enabled: Default<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** One reminder sent (or claimed) for one local day (0018). */
+export interface ReminderSendsTable {
+  reminder_id: string;
+  local_date: DateString;
+  user_id: string;
+  due_at: Date;
+  claimed_at: CreatedAt;
+  sent_at: Date | null;
+}
+
 export interface Database {
   job_effects: JobEffectsTable;
   app_meta: AppMetaTable;
@@ -696,6 +719,8 @@ export interface Database {
   push_subscriptions: PushSubscriptionsTable;
   notifications: NotificationsTable;
   notification_prefs: NotificationPrefsTable;
+  training_reminders: TrainingRemindersTable;
+  reminder_sends: ReminderSendsTable;
   reengagement_campaigns: ReengagementCampaignsTable;
   reengagement_notifications: ReengagementNotificationsTable;
   error_groups: ErrorGroupsTable;

@@ -42,6 +42,8 @@ export const SCHEDULES: Schedule[] = [
   { name: "jobs-sweep", cron: "*/10 * * * *", job: "jobs-sweep", payload: {} },
   // After maintenance, also in the quiet hour.
   { name: "exam-cleanup", cron: "0 5 * * *", job: "exam-cleanup", payload: {} },
+  // Each learner's local minute is worked out by the job (core/reminders/due.ts).
+  { name: "reminders", cron: "* * * * *", job: "reminders", payload: {} },
 ];
 
 type CronFn = (

@@ -42,6 +42,12 @@ import {
 import UsernameField from "@/islands/UsernameField.tsx";
 import TimeZoneGuess from "@/islands/TimeZoneGuess.tsx";
 import { PushSettings } from "@/components/PushSettings.tsx";
+import {
+  REMINDER_DONE,
+  type ReminderDone,
+  ReminderSettings,
+} from "@/components/ReminderSettings.tsx";
+import { listReminders, type ReminderView } from "@/core/reminders/reminders.ts";
 
 const ACTIONS = [
   "password",
@@ -71,12 +77,16 @@ interface Data {
   locale: Locale;
   timeZone: string;
   canDelete: boolean;
+  reminders: ReminderView[];
   done?: Done;
+  reminderDone?: ReminderDone;
   /** The form that failed, its values and errors. */
   failed?: { action: Action; values: Record<string, string>; errors: FieldErrors };
 }
 
-async function accountData(ctx: { state: State }): Promise<Omit<Data, "done" | "failed">> {
+async function accountData(
+  ctx: { state: State },
+): Promise<Omit<Data, "done" | "reminderDone" | "failed">> {
   const user = requireUser(ctx.state.user);
   const row = await ctx.state.services.db.selectFrom("users")
     .select(["username", "email", "locale", "time_zone"])
@@ -88,15 +98,20 @@ async function accountData(ctx: { state: State }): Promise<Omit<Data, "done" | "
     locale: row.locale,
     timeZone: row.time_zone,
     canDelete: canDeleteOwnAccount(user),
+    reminders: await listReminders(ctx.state.services, user),
   };
 }
 
 export const handler = define.handlers<Data>({
   async GET(ctx) {
     const done = ctx.url.searchParams.get("done");
+    const reminderDone = ctx.url.searchParams.get("reminder") ?? "";
     return page({
       ...await accountData(ctx),
       done: (DONE as readonly string[]).includes(done ?? "") ? done as Done : undefined,
+      reminderDone: (REMINDER_DONE as readonly string[]).includes(reminderDone)
+        ? reminderDone as ReminderDone
+        : undefined,
     });
   },
   async POST(ctx) {
@@ -353,6 +368,13 @@ export default define.page<typeof handler>(({ data, state }) => {
           <TimeZoneGuess selectId="time-zone-timeZone" text={t("settings.timeZone.detected")} />
         )}
       </ActionSection>
+
+      <ReminderSettings
+        state={state}
+        reminders={data.reminders}
+        timeZone={data.timeZone}
+        done={data.reminderDone}
+      />
 
       <PushSettings state={state} />
 
