@@ -422,3 +422,18 @@ export function studioVideoThumbPath(id: string): string {
 export function studioVideosApiPath(ids?: readonly string[]): string {
   return `/api/v1/studio/videos${ids?.length ? `?ids=${ids.map(seg).join(",")}` : ""}`;
 }
+
+/** Account settings, with an optional `?done=` notice and a section anchor. */
+export function settingsPath(done?: string, section?: string): string {
+  return `/settings${done ? `?done=${seg(done)}` : ""}${section ? `#${section}` : ""}`;
+}
+
+/** The Telegram section's form target (connect, unlink). */
+export function settingsTelegramPath(): string {
+  return "/settings/telegram";
+}
+
+/** Where Telegram delivers updates in webhook mode. */
+export function telegramWebhookPath(): string {
+  return "/api/telegram/webhook";
+}

@@ -42,6 +42,8 @@ import {
 import UsernameField from "@/islands/UsernameField.tsx";
 import TimeZoneGuess from "@/islands/TimeZoneGuess.tsx";
 import { PushSettings } from "@/components/PushSettings.tsx";
+import { TelegramSettings } from "@/components/TelegramSettings.tsx";
+import { type LinkStatus, telegramStatus } from "@/core/telegram/link.ts";
 
 const ACTIONS = [
   "password",
@@ -62,6 +64,7 @@ const DONE = [
   "locale",
   "timeZone",
   "logoutAll",
+  "telegramUnlinked",
 ] as const;
 type Done = typeof DONE[number];
 
@@ -71,6 +74,7 @@ interface Data {
   locale: Locale;
   timeZone: string;
   canDelete: boolean;
+  telegram: LinkStatus;
   done?: Done;
   /** The form that failed, its values and errors. */
   failed?: { action: Action; values: Record<string, string>; errors: FieldErrors };
@@ -88,6 +92,7 @@ async function accountData(ctx: { state: State }): Promise<Omit<Data, "done" | "
     locale: row.locale,
     timeZone: row.time_zone,
     canDelete: canDeleteOwnAccount(user),
+    telegram: await telegramStatus(ctx.state.services, user),
   };
 }
 
@@ -355,6 +360,8 @@ export default define.page<typeof handler>(({ data, state }) => {
       </ActionSection>
 
       <PushSettings state={state} />
+
+      <TelegramSettings state={state} status={data.telegram} />
 
       <ActionSection
         state={state}
