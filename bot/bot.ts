@@ -1,6 +1,7 @@
 /**
  * The bot's middleware stack for one process: each update is claimed once
- * (see `claimUpdate`), gets its account and language (`gafusContext`), then
+ * (see `claimUpdate`), failures answer politely (`guard`), the update gets
+ * its account and language (`gafusContext`), then
  * meets the commands, the reminders composer and, last, a short help for
  * anything else. Polling, webhook and tests all run updates through it.
  */
@@ -8,7 +9,7 @@ import { type Api, Bot, type Context, type MiddlewareFn } from "grammy";
 import type { Services } from "@/core/services.ts";
 import { translator } from "@/core/i18n/mod.ts";
 import { log } from "@/platform/log.ts";
-import { type BotContext, gafusContext } from "./context.ts";
+import { type BotContext, clientLocale, gafusContext } from "./context.ts";
 import { commands, fallback } from "./commands.ts";
 
 /** What getMe answers (grammy's `UserFromGetMe`). */
@@ -46,7 +47,7 @@ function guard(): MiddlewareFn<BotContext> {
       await next();
     } catch (err) {
       log.error("telegram update failed", { err, updateId: ctx.update.update_id });
-      const t = ctx.gafus?.t ?? translator("ru");
+      const t = ctx.gafus?.t ?? translator(clientLocale(ctx.from?.language_code));
       if (ctx.chat?.type === "private") await ctx.reply(t("bot.error")).catch(() => {});
     }
   };
@@ -61,8 +62,9 @@ export function createBot(s: Services, botInfo: BotInfo): Bot<BotContext> {
     client: tg.apiRoot ? { apiRoot: tg.apiRoot } : undefined,
   });
   bot.use(once(s) as MiddlewareFn<BotContext>);
-  bot.use(gafusContext(s));
+  // Before the context: a database that does not answer still gets a polite reply.
   bot.use(guard());
+  bot.use(gafusContext(s));
   bot.use(commands());
   // ── Reminders (slice "reminders", bot/reminders.ts) mount here, before the fallback:
   // bot.use(remindersComposer());

@@ -200,3 +200,23 @@ Deno.test("webhook route is 404 in polling mode", async () => {
   assertEquals(res.status, 404);
   assertEquals(b.fake.messages.length, 0);
 });
+
+Deno.test("a failing update (database down) gets a polite reply in the client's language", async () => {
+  await using b = await openBotApp();
+  const s = b.t.services as { db: unknown };
+  const real = s.db;
+  // Every query fails, as with a database that does not answer.
+  s.db = new Proxy({}, {
+    get() {
+      throw new Error("database down");
+    },
+  });
+  try {
+    const [en] = await b.say(9401, "/progress", "en");
+    assertEquals(en.text, "Something went wrong. Please try again a little later.");
+    const [ru] = await b.say(9402, "/help", "ru");
+    assertEquals(ru.text, "Что-то пошло не так. Попробуйте ещё раз чуть позже.");
+  } finally {
+    s.db = real;
+  }
+});
