@@ -8,7 +8,8 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "../help
 import { openBotApp, urlButtons } from "../helpers/bot.ts";
 import { signIn } from "../helpers/session.ts";
 import { completeDay, makeCourse, setCourseStatus } from "../catalogue/fixtures.ts";
-import { inspectResetToken } from "@/core/auth/password_reset.ts";
+import { inspectResetToken, settleResetRequests } from "@/core/auth/password_reset.ts";
+import { FormClient } from "../auth/helpers.ts";
 import { coursesInProgress, nextStep } from "@/core/training/next_step.ts";
 import { invalidateCourses } from "@/core/courses/cache.ts";
 
@@ -234,4 +235,29 @@ Deno.test("/help lists the commands, reminders included; unknown text gets a sho
     (await b.say(7604, "/nonsense", "en"))[0].text,
     "I do not understand this message. Commands: /help.",
   );
+});
+
+Deno.test("the web reset form sends the link to the linked chat through the telegram queue, in the account's language", async () => {
+  await using b = await openBotApp();
+  const u = await signIn(b.t, "web_resetter");
+  await b.t.services.db.updateTable("users").set({ locale: "en" }).where("id", "=", u.id).execute();
+  await b.link(u.id, 7701);
+  b.t.services.jobs.start();
+  try {
+    const res = await new FormClient(b.t).submit("/password-reset", "/password-reset", {
+      login: "web_resetter",
+    });
+    assertEquals(res.status, 303);
+    await settleResetRequests();
+    await b.fake.waitFor(() => b.fake.messagesTo(7701).length === 1, 10_000, "the reset message");
+  } finally {
+    await b.t.services.jobs.stop({ graceMs: 1000 });
+  }
+  const [m] = b.fake.messagesTo(7701);
+  assertStringIncludes(m.text, "A link to set a new password");
+  const [button] = urlButtons(m);
+  const token = button.url.match(/\/password-reset\/([A-Za-z0-9_-]{43})$/)?.[1];
+  assert(token, button.url);
+  assertEquals(await inspectResetToken(b.t.services, token), "valid");
+  assertEquals(b.fake.messages.length, 1, "no other chat got anything");
 });
