@@ -23,6 +23,7 @@ import { newId } from "@/platform/ids.ts";
 import { log } from "@/platform/log.ts";
 import { AppError } from "../app_error.ts";
 import type { Locale } from "../i18n/mod.ts";
+import { telegramApi } from "./api.ts";
 
 export const LINK_TTL_MS = 10 * 60_000;
 
@@ -44,6 +45,17 @@ export class TelegramOffError extends AppError {
   }
 }
 
+/** The bot is configured but Telegram did not tell its username (unreachable). */
+export class TelegramUnavailableError extends AppError {
+  constructor() {
+    super(503, "telegram_unavailable", "telegram.link.unavailable", {
+      fields: { _form: "telegram.link.unavailable" },
+      message: "telegram did not answer getMe",
+    });
+    this.name = "TelegramUnavailableError";
+  }
+}
+
 /**
  * Usernames learned from getMe at start, for bots whose username is not in
  * the configuration (keyed by token: tests run several bots in one process).
@@ -61,6 +73,25 @@ export function botUsername(s: Services): string | null {
   return tg.username ?? learnedUsernames.get(tg.token) ?? null;
 }
 
+/**
+ * The username, asking Telegram (getMe) when neither the configuration nor
+ * this process's bot knows it yet (a web-only instance); null when
+ * Telegram does not answer.
+ */
+async function resolveBotUsername(s: Services): Promise<string | null> {
+  const known = botUsername(s);
+  if (known) return known;
+  try {
+    const me = await telegramApi(s)?.getMe();
+    if (!me) return null;
+    rememberBotUsername(s.config.telegram!.token, me.username);
+    return me.username;
+  } catch (err) {
+    log.warn("telegram: getMe failed, no deep link", { err });
+    return null;
+  }
+}
+
 export function deepLink(username: string, token: string): string {
   return `https://t.me/${encodeURIComponent(username)}?start=${encodeURIComponent(token)}`;
 }
@@ -76,7 +107,7 @@ export async function telegramStatus(s: Services, actor: SessionUser | null): Pr
   const row = await s.db.selectFrom("users").select("telegram_chat_id")
     .where("id", "=", user.id).executeTakeFirst();
   return {
-    available: s.config.telegram !== undefined && botUsername(s) !== null,
+    available: s.config.telegram !== undefined,
     linked: row?.telegram_chat_id != null,
   };
 }
@@ -94,8 +125,9 @@ export async function issueLinkToken(
   now = new Date(),
 ): Promise<IssuedLink> {
   const user = requireUser(actor);
-  const username = botUsername(s);
-  if (!username) throw new TelegramOffError();
+  if (!s.config.telegram) throw new TelegramOffError();
+  const username = await resolveBotUsername(s);
+  if (!username) throw new TelegramUnavailableError();
   await enforce(s.kv, LINK_RULE, user.id, now.getTime());
   const token = randomToken(32);
   const expiresAt = new Date(now.getTime() + LINK_TTL_MS);

@@ -11,6 +11,7 @@ import { signIn } from "../helpers/session.ts";
 import { consumeLinkToken, issueLinkToken, LINK_TTL_MS } from "@/core/telegram/link.ts";
 import { sha256Hex } from "@/platform/encoding.ts";
 import { startBot } from "@/bot/runtime.ts";
+import { FakeTelegram } from "../helpers/fake_telegram.ts";
 
 async function chatOf(
   t: { services: { db: import("kysely").Kysely<import("@/db/schema.ts").Database> } },
@@ -196,4 +197,34 @@ Deno.test("without a bot token: no bot starts, no network, and settings say Tele
     (await t.fetch("/api/telegram/webhook", { method: "POST", body: "{}" })).status,
     404,
   );
+});
+
+Deno.test("without a configured username the deep link asks getMe; Telegram down is a clear 503", async () => {
+  await using fake = new FakeTelegram({
+    // A token of its own: usernames are remembered per token in this process.
+    token: "777777:TEST-asked-token-abcdefghijklmnopq",
+    username: "asked_bot",
+  });
+  const env = fake.env();
+  delete (env as Record<string, string | undefined>).TELEGRAM_BOT_USERNAME;
+  await using t = await openTestApp({
+    ...env,
+    TELEGRAM_BOT_TOKEN: "654321:TEST-other-token-abcdefghijklmnopq",
+  });
+  const u = await signIn(t, "asker");
+  // The token differs from the fake's: getMe is refused, as when Telegram is unreachable.
+  const down = await u.post("/settings/telegram", { _action: "connect" });
+  assertEquals(down.status, 503);
+  assertStringIncludes(await down.text(), "Telegram сейчас не отвечает");
+
+  await using t2 = await openTestApp(env);
+  const u2 = await signIn(t2, "asker2");
+  const ok = await u2.post("/settings/telegram", { _action: "connect" });
+  assertEquals(ok.status, 200);
+  const okHtml = await ok.text();
+  assertStringIncludes(okHtml, "https://t.me/asked_bot?start=");
+  // Asked once (the refused token above never reached it), then remembered.
+  assertEquals(fake.callsOf("getMe").length, 1);
+  assertEquals((await u2.post("/settings/telegram", { _action: "connect" })).status, 200);
+  assertEquals(fake.callsOf("getMe").length, 1);
 });

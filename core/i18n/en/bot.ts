@@ -60,6 +60,8 @@ export const bot: { [K in keyof typeof ru]: Message } = {
   "bot.error": "Something went wrong. Please try again a little later.",
 
   "telegram.link.off": "The Telegram bot is not set up on this site.",
+  "telegram.link.unavailable":
+    "Telegram is not answering right now. Please try connecting a little later.",
   "settings.telegram.title": "Telegram",
   "settings.telegram.off": "The Telegram bot is not set up on this site.",
   "settings.telegram.intro":

@@ -57,6 +57,7 @@ export const bot = {
   "bot.error": "Что-то пошло не так. Попробуйте ещё раз чуть позже.",
 
   "telegram.link.off": "Бот Telegram на этом сайте не подключён.",
+  "telegram.link.unavailable": "Telegram сейчас не отвечает. Попробуйте подключить его чуть позже.",
   "settings.telegram.title": "Telegram",
   "settings.telegram.off": "Бот Telegram на этом сайте не подключён.",
   "settings.telegram.intro":
