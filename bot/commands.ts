@@ -74,14 +74,14 @@ export function commands(): Composer<BotContext> {
     const token = ctx.match.trim();
     if (!token) {
       if (user) {
-        return void await reply(ctx, t("bot.start.welcomeLinked", { username: user.username }));
+        return await reply(ctx, t("bot.start.welcomeLinked", { username: user.username }));
       }
-      return void await reply(ctx, t("bot.start.welcome"), settingsButton(ctx));
+      return await reply(ctx, t("bot.start.welcome"), settingsButton(ctx));
     }
     const result = await consumeLinkToken(s, { token, chatId: ctx.chat.id });
     if (!result.ok) {
       const again = result.reason === "chat_taken" ? undefined : settingsButton(ctx);
-      return void await reply(ctx, t(LINK_REPLIES[result.reason]), again);
+      return await reply(ctx, t(LINK_REPLIES[result.reason]), again);
     }
     // From now on the chat speaks the account's language.
     const tl = translator(result.locale);
@@ -97,10 +97,10 @@ export function commands(): Composer<BotContext> {
 
   pm.command("progress", async (ctx) => {
     const { services: s, t, user } = ctx.gafus;
-    if (!user) return void await reply(ctx, t("bot.needLink"), settingsButton(ctx));
+    if (!user) return await reply(ctx, t("bot.needLink"), settingsButton(ctx));
     const courses = await coursesInProgress(s, user.id);
     if (!courses.length) {
-      return void await reply(
+      return await reply(
         ctx,
         t("bot.progress.none"),
         new InlineKeyboard().url(t("bot.button.catalogue"), absoluteUrl(s.config, cataloguePath())),
@@ -126,10 +126,10 @@ export function commands(): Composer<BotContext> {
 
   pm.command("next", async (ctx) => {
     const { services: s, t, user } = ctx.gafus;
-    if (!user) return void await reply(ctx, t("bot.needLink"), settingsButton(ctx));
+    if (!user) return await reply(ctx, t("bot.needLink"), settingsButton(ctx));
     const step = await nextStep(s, user.id);
     if (!step) {
-      return void await reply(
+      return await reply(
         ctx,
         t("bot.next.none"),
         new InlineKeyboard().url(t("bot.button.catalogue"), absoluteUrl(s.config, cataloguePath())),
@@ -144,13 +144,13 @@ export function commands(): Composer<BotContext> {
 
   pm.command("reset", async (ctx) => {
     const { services: s, t, user } = ctx.gafus;
-    if (!user) return void await reply(ctx, t("bot.needLink"), settingsButton(ctx));
+    if (!user) return await reply(ctx, t("bot.needLink"), settingsButton(ctx));
     try {
       const url = await resetLinkForChat(s, user);
       // A button only: the link is not in the text, so it is not quoted on by forwarding.
       await reply(ctx, t("bot.reset.text"), new InlineKeyboard().url(t("bot.reset.button"), url));
     } catch (err) {
-      if (err instanceof RateLimitedError) return void await reply(ctx, err.describe(t));
+      if (err instanceof RateLimitedError) return await reply(ctx, err.describe(t));
       throw err;
     }
   });
