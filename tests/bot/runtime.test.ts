@@ -10,6 +10,7 @@ import { openTestApp } from "../helpers/app.ts";
 import { FakeTelegram } from "../helpers/fake_telegram.ts";
 import { startBot } from "@/bot/runtime.ts";
 import { claimUpdate } from "@/bot/bot.ts";
+import { configureLog } from "@/platform/log.ts";
 
 const FAST = { pollTimeoutSec: 1, leaseTtlMs: 600, retryBaseMs: 50 };
 const SECRET = "webhook-secret-0123456789";
@@ -211,6 +212,8 @@ Deno.test("a failing update (database down) gets a polite reply in the client's 
       throw new Error("database down");
     },
   });
+  const lines: string[] = [];
+  configureLog({ level: "error", sink: (line) => lines.push(line) });
   try {
     const [en] = await b.say(9401, "/progress", "en");
     assertEquals(en.text, "Something went wrong. Please try again a little later.");
@@ -218,5 +221,11 @@ Deno.test("a failing update (database down) gets a polite reply in the client's 
     assertEquals(ru.text, "Что-то пошло не так. Попробуйте ещё раз чуть позже.");
   } finally {
     s.db = real;
+    configureLog({ level: "error", sink: null });
   }
+  // Each failure is logged for the operator.
+  assertEquals(
+    lines.map((l) => JSON.parse(l).msg),
+    ["telegram update failed", "telegram update failed"],
+  );
 });
