@@ -10,6 +10,7 @@ import { openTestApp } from "../helpers/app.ts";
 import { FakeTelegram } from "../helpers/fake_telegram.ts";
 import { startBot } from "@/bot/runtime.ts";
 import { claimUpdate } from "@/bot/bot.ts";
+import { Lease } from "@/bot/lease.ts";
 import { configureLog } from "@/platform/log.ts";
 
 const FAST = { pollTimeoutSec: 1, leaseTtlMs: 600, retryBaseMs: 50 };
@@ -228,4 +229,45 @@ Deno.test("a failing update (database down) gets a polite reply in the client's 
     lines.map((l) => JSON.parse(l).msg),
     ["telegram update failed", "telegram update failed"],
   );
+});
+
+Deno.test("lease: held is refused to others, renewed by its holder, taken over once it lapses", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const key = ["telegram", "poll_lease", "test"];
+    const a = new Lease(kv, key, "a", 1000);
+    const b = new Lease(kv, key, "b", 1000);
+    const t0 = Date.now();
+    assertEquals(await a.acquire(t0), true);
+    assertEquals(await b.acquire(t0 + 500), false);
+    assertEquals(await a.acquire(t0 + 900), true); // renewed until t0 + 1900
+    assertEquals(await b.acquire(t0 + 1500), false);
+    // a crashed: nobody renews; after the lapse b takes it, and a cannot renew any more.
+    assertEquals(await b.acquire(t0 + 2000), true);
+    assertEquals(await a.acquire(t0 + 2100), false);
+    await a.release(); // not a's to release
+    assertEquals((await kv.get<{ owner: string }>(key)).value?.owner, "b");
+    await b.release();
+    assertEquals(await a.acquire(t0 + 2200), true);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("a poller whose lease is taken stops polling", async () => {
+  await using fake = new FakeTelegram();
+  await using t = await openTestApp(fake.env());
+  const bot = startBot(t.services, FAST)!;
+  try {
+    await bot.ready;
+    await fake.waitFor(() => bot.isPolling(), 5000, "polling");
+    const key = ["telegram", "poll_lease", fake.token.split(":")[0]];
+    await t.services.kv.set(key, { owner: "intruder", until: Date.now() + 60_000 });
+    await fake.waitFor(() => !bot.isPolling(), 5000, "polling to stop");
+    fake.pushUpdate(fake.textUpdate(9501, "/help"));
+    await new Promise((r) => setTimeout(r, 700));
+    assertEquals(fake.messagesTo(9501).length, 0);
+  } finally {
+    await bot.stop();
+  }
 });
