@@ -18,6 +18,8 @@ import { seedDemo } from "./core/demo/seed.ts";
 import type { State } from "./define.ts";
 import { mapError, reportUnexpected } from "./http/errors.ts";
 import { startCron } from "./queues/cron.ts";
+import { startBot } from "./bot/runtime.ts";
+import { settleWebhookUpdates } from "./bot/webhook.ts";
 
 /** Rendered pages for anonymous visitors live this long unless content changes first. */
 const PAGE_TTL_MS = 60_000;
@@ -94,6 +96,9 @@ export async function startServer(
   const runJobs = opts.jobs !== false;
   if (runJobs) services.jobs.start();
   const cron = runJobs ? startCron(services) : null;
+  // The Telegram bot (when TELEGRAM_BOT_TOKEN is set) polls or sets its webhook
+  // in the background: an unreachable Telegram never delays or stops serving.
+  const bot = runJobs ? startBot(services) : null;
   const ready = Promise.withResolvers<number>();
   const server = Deno.serve({
     port: config.port,
@@ -124,7 +129,9 @@ export async function startServer(
     stopping ??= (async () => {
       log.info("shutting down");
       cron?.stop();
+      await bot?.stop();
       await server.shutdown();
+      await settleWebhookUpdates();
       await channel?.close();
       // Running jobs get a grace period; the rest KV delivers again after restart.
       await services.jobs.stop({ graceMs: 10_000 });

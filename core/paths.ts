@@ -432,3 +432,18 @@ export function remindersSettingsPath(): string {
 export function remindersFormPath(): string {
   return "/settings/reminders";
 }
+
+/** Account settings, with an optional `?done=` notice and a section anchor. */
+export function settingsPath(done?: string, section?: string): string {
+  return `/settings${done ? `?done=${seg(done)}` : ""}${section ? `#${section}` : ""}`;
+}
+
+/** The Telegram section's form target (connect, unlink). */
+export function settingsTelegramPath(): string {
+  return "/settings/telegram";
+}
+
+/** Where Telegram delivers updates in webhook mode. */
+export function telegramWebhookPath(): string {
+  return "/api/telegram/webhook";
+}

@@ -7,10 +7,10 @@
  *   using it spends every other open token of the account too.
  * - Setting the new password bumps the session version: every session
  *   signed in before (perhaps the attacker's) stops working.
- * - The link goes out through the channels the account has. Telegram
- *   delivery arrives with the bot; until then the link is only issued (and
- *   logged without the token), and an admin can hand one out with
- *   `gafus admin user:reset-link USER`.
+ * - The link goes out through the channels the account has: its linked
+ *   Telegram chat (the telegram queue); an admin can also hand one out with
+ *   `gafus admin user:reset-link USER`. The log names the channels, never
+ *   the link.
  */
 import { z } from "zod";
 import type { Services } from "../services.ts";
@@ -24,6 +24,7 @@ import { enforce, hit, RATE_RULES } from "../rate_limit.ts";
 import { log } from "@/platform/log.ts";
 import { AppError } from "../app_error.ts";
 import { absoluteUrl, passwordResetPath } from "../paths.ts";
+import { sendResetLinkToTelegram } from "../telegram/reset_message.ts";
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
 
@@ -52,20 +53,18 @@ export function resetChannels(
 }
 
 /**
- * Sends a reset link through the account's channels. Telegram is wired when
- * the bot lands; for now the issue is logged — with the user id and the
+ * Sends a reset link through the account's channels (a linked Telegram chat
+ * gets it through the telegram queue) and logs the user id and the
  * channels, never the link or the token.
  */
-export function deliverResetLink(
+export async function deliverResetLink(
   s: Services,
-  account: Pick<AccountRow, "id" | "telegram_chat_id">,
-  _link: string,
+  account: Pick<AccountRow, "id" | "telegram_chat_id" | "locale">,
+  link: string,
 ): Promise<void> {
-  log.info("password reset link issued", {
-    userId: account.id,
-    channels: resetChannels(s, account),
-  });
-  return Promise.resolve();
+  const channels = resetChannels(s, account);
+  if (channels.includes("telegram")) await sendResetLinkToTelegram(s, account, link);
+  log.info("password reset link issued", { userId: account.id, channels });
 }
 
 /** A new reset token for the user (the caller delivers it); returns the token itself. */

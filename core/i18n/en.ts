@@ -25,6 +25,7 @@ import { examVideo } from "./en/exam_video.ts";
 import { videoPlayer } from "./en/video_player.ts";
 import { studioVideos } from "./en/studio_videos.ts";
 import { reminders } from "./en/reminders.ts";
+import { bot } from "./en/bot.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -52,4 +53,5 @@ export const en: Dictionary = {
   ...videoPlayer,
   ...studioVideos,
   ...reminders,
+  ...bot,
 };

@@ -24,6 +24,7 @@ import { examVideo } from "./ru/exam_video.ts";
 import { videoPlayer } from "./ru/video_player.ts";
 import { studioVideos } from "./ru/studio_videos.ts";
 import { reminders } from "./ru/reminders.ts";
+import { bot } from "./ru/bot.ts";
 
 export const ru = {
   ...common,
@@ -51,4 +52,5 @@ export const ru = {
   ...videoPlayer,
   ...studioVideos,
   ...reminders,
+  ...bot,
 };

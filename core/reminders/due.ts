@@ -145,7 +145,7 @@ async function staleClaims(s: Services, now: Date): Promise<Claim[]> {
 
 /** Sends one claimed reminder and marks it sent. */
 async function send(s: Services, c: Claim, now: Date): Promise<boolean> {
-  const url = await reminderLink(s, c.user_id);
+  const url = await reminderLink(s, c.user_id, now);
   const res = await notify(s, c.user_id, {
     ...NOTIFICATIONS.trainingReminder,
     url,

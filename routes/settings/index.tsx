@@ -48,6 +48,8 @@ import {
   ReminderSettings,
 } from "@/components/ReminderSettings.tsx";
 import { listReminders, type ReminderView } from "@/core/reminders/reminders.ts";
+import { TelegramSettings } from "@/components/TelegramSettings.tsx";
+import { type LinkStatus, telegramStatus } from "@/core/telegram/link.ts";
 
 const ACTIONS = [
   "password",
@@ -68,6 +70,7 @@ const DONE = [
   "locale",
   "timeZone",
   "logoutAll",
+  "telegramUnlinked",
 ] as const;
 type Done = typeof DONE[number];
 
@@ -78,6 +81,7 @@ interface Data {
   timeZone: string;
   canDelete: boolean;
   reminders: ReminderView[];
+  telegram: LinkStatus;
   done?: Done;
   reminderDone?: ReminderDone;
   /** The form that failed, its values and errors. */
@@ -99,6 +103,7 @@ async function accountData(
     timeZone: row.time_zone,
     canDelete: canDeleteOwnAccount(user),
     reminders: await listReminders(ctx.state.services, user),
+    telegram: await telegramStatus(ctx.state.services, user),
   };
 }
 
@@ -377,6 +382,8 @@ export default define.page<typeof handler>(({ data, state }) => {
       />
 
       <PushSettings state={state} />
+
+      <TelegramSettings state={state} status={data.telegram} />
 
       <ActionSection
         state={state}
