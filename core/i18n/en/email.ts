@@ -46,7 +46,7 @@ export const email: { [K in keyof typeof ru]: Message } = {
   "settings.done.emailUnchanged": "That already is your address.",
 
   "emailChange.title": "Confirm your address",
-  "emailChange.lead": "Confirm that {email} is the new address of the account {username}.",
+  "emailChange.lead": "Confirm the new address of the account {username}: {email}.",
   "emailChange.submit": "Confirm the address",
   "emailChange.done.title": "Address confirmed",
   "emailChange.done.text": "Mail now goes to the new address, and you can sign in with it.",
