@@ -80,6 +80,23 @@ Deno.test("SMTP answering 451 twice: the queue retries and the mail arrives once
   assertEquals(smtp.mails.length, 1);
 });
 
+Deno.test("the same message delivered twice at the same time is sent once", async () => {
+  await using smtp = await new TestSmtp().start();
+  await using t = await openTestApp({ SMTP_URL: smtp.url() });
+  const msg = emailOutgoingSchema.parse(message());
+  const results = await Promise.allSettled([
+    emailJob.handler(msg, jobContext(t)),
+    emailJob.handler(msg, jobContext(t)),
+  ]);
+  // One sends; the other finds the claim taken and asks for a retry, which then is a no-op.
+  assertEquals(results.filter((r) => r.status === "fulfilled").length, 1);
+  assertEquals(smtp.mails.length, 1);
+  assertEquals((await emailJob.handler(msg, jobContext(t, 2))) as unknown, {
+    outcome: "duplicate",
+  });
+  assertEquals(smtp.mails.length, 1);
+});
+
 Deno.test("SMTP down at first: the connection error is retried, the mail goes once it is up", async () => {
   const port = freePort();
   await using t = await openTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}/?ignoreTLS=true` });

@@ -30,7 +30,6 @@ export const email: { [K in keyof typeof ru]: Message } = {
   "email.change.notice.action": "Open the settings",
 
   "settings.email.current": "Now: {email}",
-  "settings.email.newLabel": "New email",
   "settings.email.changeHint":
     "We send a link to the new address: it replaces the old one once you open it. Leave the field empty to remove the address.",
   "settings.email.pending":

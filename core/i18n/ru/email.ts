@@ -32,7 +32,6 @@ export const email = {
 
   // Settings: the email section
   "settings.email.current": "Сейчас: {email}",
-  "settings.email.newLabel": "Новый email",
   "settings.email.changeHint":
     "На новый адрес придёт ссылка: он заменит прежний, когда вы её откроете. Оставьте поле пустым, чтобы удалить адрес.",
   "settings.email.pending":
