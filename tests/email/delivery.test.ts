@@ -120,6 +120,37 @@ Deno.test("SMTP down at first: the connection error is retried, the mail goes on
   }
 });
 
+Deno.test("a server that accepts the connection and never answers times out, and the job retries", async () => {
+  // Accepts TCP and stays silent (no SMTP greeting).
+  const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const c of silent) conns.push(c);
+  })();
+  const port = (silent.addr as Deno.NetAddr).port;
+  try {
+    // URL options win over the built-in timeouts (seconds in production): short ones here.
+    await using t = await openTestApp({
+      SMTP_URL: `smtp://127.0.0.1:${port}/?greetingTimeout=300&connectionTimeout=500`,
+    });
+    const started = Date.now();
+    const err = await assertRejects(() =>
+      emailJob.handler(emailOutgoingSchema.parse(message()), jobContext(t))
+    );
+    assert(!(err instanceof PermanentJobError), "a silent server is worth retrying");
+    assertStringIncludes((err as Error).message, "Greeting never received");
+    assert(Date.now() - started < 5_000, "gave up on the greeting instead of waiting");
+  } finally {
+    silent.close();
+    await accepting.catch(() => {});
+    for (const c of conns) {
+      try {
+        c.close();
+      } catch { /* closed by the client already */ }
+    }
+  }
+});
+
 Deno.test("SMTP 550: the job fails at once, without retries; 4xx and dropped connections retry", async () => {
   await using smtp = await new TestSmtp().start();
   await using t = await openTestApp({ SMTP_URL: smtp.url() });

@@ -78,7 +78,7 @@ export const auth: { [K in keyof typeof ru]: Message } = {
   "settings.email.title": "Email",
   "settings.email.hint": "Leave it empty to remove the address.",
   "settings.email.none": "Not set",
-  "settings.email.submit": "Save email",
+  "settings.email.submit": "Change email",
   "settings.username.title": "Username",
   "settings.username.submit": "Change username",
   "settings.username.checking": "Checking…",

@@ -85,7 +85,7 @@ export const auth = {
   "settings.email.title": "Email",
   "settings.email.hint": "Оставьте пустым, чтобы удалить адрес.",
   "settings.email.none": "Не указан",
-  "settings.email.submit": "Сохранить email",
+  "settings.email.submit": "Сменить email",
   "settings.username.title": "Имя пользователя",
   "settings.username.submit": "Сменить имя",
   "settings.username.checking": "Проверяем…",
