@@ -336,6 +336,7 @@ export default define.page<typeof handler>(({ data, state }) => {
           idPrefix="email-"
           labels={{ email: t("auth.field.email"), currentPassword }}
           submit={t("settings.email.submit")}
+          variant="default"
         >
           <EmailField
             t={t}
