@@ -12,6 +12,7 @@ import { log } from "./platform/log.ts";
 import { Cache } from "./platform/cache.ts";
 import { settleErrorReports } from "./core/error_tracking.ts";
 import { openStorage, type Storage } from "./core/storage/mod.ts";
+import { closeMailer } from "./core/email/deliver.ts";
 import type { Services } from "./core/services.ts";
 import { createJobs } from "./queues/mod.ts";
 
@@ -73,6 +74,8 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       await settleErrorReports();
       // Running handlers finish (or are abandoned to KV redelivery) before KV closes.
       await services.jobs.stop().catch((err) => log.error("stopping jobs failed", { err }));
+      // After the jobs: a running email job may still be using the SMTP pool.
+      closeMailer(services);
       try {
         kv.close();
       } catch {

@@ -81,6 +81,16 @@ export function passwordResetPath(token: string): string {
   return `/password-reset/${seg(token)}`;
 }
 
+/** The link in the mail that confirms a new address: GET shows a button, POST applies. */
+export function emailChangePath(token: string): string {
+  return `/email-change/${seg(token)}`;
+}
+
+/** Settings, optionally with the notice of what was just done (`?done=`) and a section anchor. */
+export function settingsPath(done?: string, anchor?: string): string {
+  return `/settings${done ? `?done=${seg(done)}` : ""}${anchor ? `#${seg(anchor)}` : ""}`;
+}
+
 /** The sign-in page, coming back to `next` (a path on this site) afterwards. */
 export function loginPath(next?: string): string {
   return next ? `/login?next=${seg(next)}` : "/login";
@@ -431,11 +441,6 @@ export function remindersSettingsPath(): string {
 /** Where the reminder forms post (and show themselves again after an error). */
 export function remindersFormPath(): string {
   return "/settings/reminders";
-}
-
-/** Account settings, with an optional `?done=` notice and a section anchor. */
-export function settingsPath(done?: string, section?: string): string {
-  return `/settings${done ? `?done=${seg(done)}` : ""}${section ? `#${section}` : ""}`;
 }
 
 /** The Telegram section's form target (connect, unlink). */

@@ -41,6 +41,10 @@ export const RATE_RULES = {
   resetConfirmIp: { name: "reset-confirm-ip", limit: 10, windowMs: 15 * MIN, perIp: true },
   /** Settings actions that check the current password (a stolen session must not guess it). */
   passwordCheck: { name: "password-check", limit: 10, windowMs: 15 * MIN },
+  /** Confirmation mails to a new address (asking and resending), per user. */
+  emailChangeSend: { name: "email-change-send", limit: 5, windowMs: 60 * MIN },
+  /** Confirming an address from the mailed link (guessing tokens is hopeless, but cheap to cap). */
+  emailConfirmIp: { name: "email-confirm-ip", limit: 20, windowMs: 15 * MIN, perIp: true },
   /** The live username check in settings (debounced typing). */
   usernameCheck: { name: "username-check", limit: 60, windowMs: MIN },
 } as const satisfies Record<string, RateRule>;

@@ -220,6 +220,18 @@ export interface PasswordResetTokensTable {
   created_at: CreatedAt;
 }
 
+/** A pending change of address (migration 0017; core/auth/email_change.ts). */
+export interface EmailChangeTokensTable {
+  id: string;
+  user_id: string;
+  /** Lower-cased, as users.email is stored. */
+  new_email: string;
+  token_hash: string;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface TelegramLinkTokensTable {
   id: string;
   user_id: string;
@@ -693,6 +705,7 @@ export interface Database {
   consents: ConsentsTable;
   password_reset_tokens: PasswordResetTokensTable;
   telegram_link_tokens: TelegramLinkTokensTable;
+  email_change_tokens: EmailChangeTokensTable;
   pets: PetsTable;
   videos: VideosTable;
   courses: CoursesTable;

@@ -1,7 +1,8 @@
 /**
  * What a signed-in person does with their own account in settings: change
- * the password, email, username, language or time zone, sign out every device, delete
- * the account. Each function takes the acting user, validates with zod and
+ * the password, username, language or time zone, sign out every device, delete
+ * the account. The email changes through a confirmation link
+ * (core/auth/email_change.ts). Each function takes the acting user, validates with zod and
  * checks the permission itself, so pages, the API and the bot share the
  * same rules.
  *
@@ -13,7 +14,7 @@ import { z } from "zod";
 import type { Services } from "../services.ts";
 import type { SessionUser } from "./session_user.ts";
 import { ForbiddenError, requireUser } from "./guards.ts";
-import { emailSchema, eraseUser, UserExistsError, usernameSchema } from "../users.ts";
+import { eraseUser, UserExistsError, usernameSchema } from "../users.ts";
 import { currentPassword, newPasswordFields, withMatchingRepeat } from "./schemas.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { bumpSessionVersion } from "./session.ts";
@@ -35,7 +36,8 @@ export class WrongPasswordError extends AppError {
   }
 }
 
-async function checkCurrentPassword(s: Services, user: SessionUser, password: string) {
+/** Proof of identity for sensitive settings (rate limited per user). */
+export async function checkCurrentPassword(s: Services, user: SessionUser, password: string) {
   await enforce(s.kv, RATE_RULES.passwordCheck, user.id);
   const row = await s.db.selectFrom("users").select("password_hash")
     .where("id", "=", user.id).executeTakeFirst();
@@ -80,35 +82,6 @@ export async function changePassword(
     .executeTakeFirstOrThrow();
   log.info("password changed", { userId: user.id });
   return { sessionVersion: row.session_version };
-}
-
-export const changeEmailSchema = z.object({
-  // Empty removes the address (it is optional).
-  email: z.preprocess(
-    (v) => (typeof v === "string" && v.trim() === "" ? null : v),
-    emailSchema.nullable(),
-  ),
-  // The email is a way to sign in (and later to get reset links): changing
-  // it needs the password, as a stand-in for a confirmation mail we cannot send.
-  currentPassword,
-});
-
-export async function changeEmail(
-  s: Services,
-  actor: SessionUser | null,
-  input: z.input<typeof changeEmailSchema>,
-): Promise<{ email: string | null }> {
-  const user = requireUser(actor);
-  const data = changeEmailSchema.parse(input);
-  await checkCurrentPassword(s, user, data.currentPassword);
-  try {
-    await s.db.updateTable("users").set({ email: data.email }).where("id", "=", user.id).execute();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new UserExistsError();
-    throw err;
-  }
-  log.info("email changed", { userId: user.id, removed: data.email === null });
-  return { email: data.email };
 }
 
 export const changeUsernameSchema = z.object({ username: usernameSchema });

@@ -1,16 +1,18 @@
 /**
  * Password reset by a one-time link.
  *
- * - Asking always gets the same answer, whether the account exists or not.
+ * - Asking always gets the same answer, whether the account exists or not,
+ *   has an email or a linked Telegram chat, or whichever way was chosen.
  * - The token is 32 random bytes; only its SHA-256 is stored, so a database
  *   leak does not leak working links. It lives one hour and works once;
  *   using it spends every other open token of the account too.
  * - Setting the new password bumps the session version: every session
  *   signed in before (perhaps the attacker's) stops working.
- * - The link goes out through the channels the account has: its linked
- *   Telegram chat (the telegram queue); an admin can also hand one out with
- *   `gafus admin user:reset-link USER`. The log names the channels, never
- *   the link.
+ * - The link goes to the account's email (the `email` queue) or, when the
+ *   person chose it and the account has a linked chat, to Telegram (the
+ *   `telegram` queue, with a URL button). When the chosen way is not there
+ *   the other one is used; with neither, nothing is issued and an admin can
+ *   hand a link out with `gafus admin user:reset-link USER`.
  */
 import { z } from "zod";
 import type { Services } from "../services.ts";
@@ -24,16 +26,25 @@ import { enforce, hit, RATE_RULES } from "../rate_limit.ts";
 import { log } from "@/platform/log.ts";
 import { AppError } from "../app_error.ts";
 import { absoluteUrl, passwordResetPath } from "../paths.ts";
-import { sendResetLinkToTelegram } from "../telegram/reset_message.ts";
+import { enqueueEmail } from "../email/outbox.ts";
+import { resetEmail } from "../email/messages.ts";
+import { enqueueTelegram } from "../telegram/outbox.ts";
+import { translator } from "../i18n/mod.ts";
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
 
 /** Shape of the tokens we issue (base64url of 32 bytes); anything else is unknown at once. */
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
+/** Where a reset link can go. */
+export const RESET_CHANNELS = ["email", "telegram"] as const;
+export type ResetChannel = typeof RESET_CHANNELS[number];
+
 export const resetRequestSchema = z.object({
   login: z.string().trim().toLowerCase().min(1, { error: "validation.required" })
     .max(254, { error: "validation.tooLong" }),
+  /** The way the person prefers; anything else (or nothing) means email. */
+  channel: z.enum(RESET_CHANNELS).catch("email"),
 });
 
 export const newPasswordSchema = withMatchingRepeat(z.object(newPasswordFields));
@@ -42,29 +53,53 @@ export function resetUrl(config: Pick<Config, "publicUrl">, token: string): stri
   return absoluteUrl(config, passwordResetPath(token));
 }
 
-/** Channels a reset link can go through for this account. */
+/** Channels a reset link can go through for this account, in the order they are tried. */
 export function resetChannels(
   s: Services,
-  account: Pick<AccountRow, "telegram_chat_id">,
-): string[] {
-  const channels: string[] = [];
+  account: Pick<AccountRow, "email" | "telegram_chat_id">,
+  preferred: ResetChannel = "email",
+): ResetChannel[] {
+  const channels: ResetChannel[] = [];
+  if (account.email) channels.push("email");
   if (account.telegram_chat_id !== null && s.config.telegram) channels.push("telegram");
-  return channels;
+  return channels.sort((a, b) => Number(b === preferred) - Number(a === preferred));
 }
 
 /**
- * Sends a reset link through the account's channels (a linked Telegram chat
- * gets it through the telegram queue) and logs the user id and the
- * channels, never the link or the token.
+ * Queues a reset link through one channel. The message key is the token's
+ * id, so a retried job sends this link once and a new request sends a new
+ * message. Logged with the user id and the channel, never the link.
  */
 export async function deliverResetLink(
   s: Services,
-  account: Pick<AccountRow, "id" | "telegram_chat_id" | "locale">,
-  link: string,
+  account: Pick<AccountRow, "id" | "username" | "email" | "locale" | "telegram_chat_id">,
+  link: { tokenId: string; url: string },
+  channel: ResetChannel,
 ): Promise<void> {
-  const channels = resetChannels(s, account);
-  if (channels.includes("telegram")) await sendResetLinkToTelegram(s, account, link);
-  log.info("password reset link issued", { userId: account.id, channels });
+  if (channel === "email") {
+    if (!account.email) throw new Error("deliverResetLink: the account has no email");
+    await enqueueEmail(s, {
+      key: `password-reset:${link.tokenId}`,
+      to: account.email,
+      userId: account.id,
+      ...resetEmail(account.locale, { username: account.username, url: link.url }),
+      purpose: "account",
+    });
+  } else {
+    if (account.telegram_chat_id === null) {
+      throw new Error("deliverResetLink: the account has no linked chat");
+    }
+    const t = translator(account.locale);
+    await enqueueTelegram(s, {
+      key: `password-reset:${link.tokenId}`,
+      chatId: account.telegram_chat_id,
+      text: t("email.reset.telegram", { username: account.username }),
+      buttons: [{ text: t("email.reset.action"), url: link.url }],
+      userId: account.id,
+      purpose: "account",
+    });
+  }
+  log.info("password reset link issued", { userId: account.id, channel });
 }
 
 /** A new reset token for the user (the caller delivers it); returns the token itself. */
@@ -73,7 +108,17 @@ export async function issueResetToken(
   userId: string,
   now = new Date(),
 ): Promise<string> {
+  return (await issueResetTokenRow(s, userId, now)).token;
+}
+
+/** `issueResetToken` with the row's id (the once-only key of the message carrying it). */
+async function issueResetTokenRow(
+  s: Services,
+  userId: string,
+  now = new Date(),
+): Promise<{ id: string; token: string }> {
   const token = randomToken(32);
+  const id = newId();
   await s.db.transaction().execute(async (trx) => {
     // Keep the table small: spent and expired tokens of this user go.
     await trx.deleteFrom("password_reset_tokens")
@@ -81,13 +126,13 @@ export async function issueResetToken(
       .where((eb) => eb.or([eb("used_at", "is not", null), eb("expires_at", "<=", now)]))
       .execute();
     await trx.insertInto("password_reset_tokens").values({
-      id: newId(),
+      id,
       user_id: userId,
       token_hash: await sha256Hex(token),
       expires_at: new Date(now.getTime() + RESET_TTL_MS),
     }).execute();
   });
-  return token;
+  return { id, token };
 }
 
 /** Links being issued after the answer went out (see `requestPasswordReset`). */
@@ -112,13 +157,23 @@ export async function requestPasswordReset(
   await enforce(s.kv, RATE_RULES.resetIp, meta.ip);
   const account = await findAccount(s, data.login);
   if (!account || account.disabled_at !== null) return;
-  const work = issueAndDeliver(s, account).catch((err) => {
+  const work = issueAndDeliver(s, account, data.channel).catch((err) => {
     log.error("password reset link not issued", { userId: account.id, err });
   }).finally(() => inFlight.delete(work));
   inFlight.add(work);
 }
 
-async function issueAndDeliver(s: Services, account: AccountRow): Promise<void> {
+async function issueAndDeliver(
+  s: Services,
+  account: AccountRow,
+  preferred: ResetChannel,
+): Promise<void> {
+  const channel = resetChannels(s, account, preferred)[0];
+  if (!channel) {
+    // Neither an email nor a linked chat: nothing to send to (an admin can hand out a link).
+    log.info("password reset: the account has no channel", { userId: account.id });
+    return;
+  }
   // Over the per-account limit nothing is sent, and the answer was the same:
   // a 429 here would tell that the account exists.
   const perAccount = await hit(s.kv, RATE_RULES.resetAccount, account.id);
@@ -126,8 +181,8 @@ async function issueAndDeliver(s: Services, account: AccountRow): Promise<void> 
     log.warn("password reset: per-account limit reached", { userId: account.id });
     return;
   }
-  const token = await issueResetToken(s, account.id);
-  await deliverResetLink(s, account, resetUrl(s.config, token));
+  const { id, token } = await issueResetTokenRow(s, account.id);
+  await deliverResetLink(s, account, { tokenId: id, url: resetUrl(s.config, token) }, channel);
 }
 
 /** Waits until every reset link requested so far is issued (or failed). */

@@ -26,6 +26,7 @@ import { videoPlayer } from "./en/video_player.ts";
 import { studioVideos } from "./en/studio_videos.ts";
 import { reminders } from "./en/reminders.ts";
 import { bot } from "./en/bot.ts";
+import { email } from "./en/email.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -54,4 +55,5 @@ export const en: Dictionary = {
   ...studioVideos,
   ...reminders,
   ...bot,
+  ...email,
 };

@@ -25,6 +25,7 @@ import { videoPlayer } from "./ru/video_player.ts";
 import { studioVideos } from "./ru/studio_videos.ts";
 import { reminders } from "./ru/reminders.ts";
 import { bot } from "./ru/bot.ts";
+import { email } from "./ru/email.ts";
 
 export const ru = {
   ...common,
@@ -53,4 +54,5 @@ export const ru = {
   ...studioVideos,
   ...reminders,
   ...bot,
+  ...email,
 };

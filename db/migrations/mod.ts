@@ -19,6 +19,7 @@ import * as m0012CourseVideo from "./0012_course_video.ts";
 import * as m0013ExamVideoReview from "./0013_exam_video_review.ts";
 import * as m0014NotificationPrefs from "./0014_notification_prefs.ts";
 import * as m0018TrainingReminders from "./0018_training_reminders.ts";
+import * as m0017EmailChange from "./0017_email_change.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_core": m0001,
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   "0013_exam_video_review": m0013ExamVideoReview,
   "0014_notification_prefs": m0014NotificationPrefs,
   "0018_training_reminders": m0018TrainingReminders,
+  "0017_email_change": m0017EmailChange,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -34,6 +34,7 @@ export const maintenanceSchema = z.object({
 export interface MaintenanceResult {
   passwordResetTokens: number;
   telegramLinkTokens: number;
+  emailChangeTokens: number;
   errorReports: number;
   errorGroups: number;
   jobEffects: number;
@@ -120,6 +121,10 @@ export default defineJob({
       (await db.deleteFrom("telegram_link_tokens").where("expires_at", "<", now)
         .executeTakeFirst()).numDeletedRows,
     );
+    const emailChangeTokens = Number(
+      (await db.deleteFrom("email_change_tokens").where("expires_at", "<", now)
+        .executeTakeFirst()).numDeletedRows,
+    );
     const errorReports = Number(
       (await db.deleteFrom("error_reports").where("occurred_at", "<", reportCutoff)
         .executeTakeFirst()).numDeletedRows,
@@ -152,6 +157,7 @@ export default defineJob({
     const result: MaintenanceResult = {
       passwordResetTokens,
       telegramLinkTokens,
+      emailChangeTokens,
       errorReports,
       errorGroups,
       jobEffects: effects[0]?.n ?? 0,

@@ -16,7 +16,6 @@ import { LOCALE_COOKIE } from "@/http/locale.ts";
 import { requireUser } from "@/core/auth/guards.ts";
 import {
   canDeleteOwnAccount,
-  changeEmail,
   changeLocale,
   changePassword,
   changeTimeZone,
@@ -25,13 +24,20 @@ import {
   logoutEverywhere,
   TIME_ZONES,
 } from "@/core/auth/account.ts";
+import {
+  cancelEmailChange,
+  changeEmail,
+  type PendingEmailChange,
+  pendingEmailChange,
+  resendEmailChange,
+} from "@/core/auth/email_change.ts";
 import { formFailure } from "@/http/errors.ts";
 import { DEFAULT_TIME_ZONE } from "@/core/achievements.ts";
 import type { FieldErrors } from "@/core/validation.ts";
 import type { Locale } from "@/core/i18n/mod.ts";
 import type { State } from "@/define.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
-import { PostForm } from "@/components/PostForm.tsx";
+import { ButtonForm, PostForm } from "@/components/PostForm.tsx";
 import { Section } from "@/components/Section.tsx";
 import { type ButtonVariant, FormNotice, SelectField } from "@/components/forms.tsx";
 import {
@@ -54,6 +60,8 @@ import { type LinkStatus, telegramStatus } from "@/core/telegram/link.ts";
 const ACTIONS = [
   "password",
   "email",
+  "email-resend",
+  "email-cancel",
   "username",
   "locale",
   "time-zone",
@@ -66,6 +74,11 @@ const DONE = [
   "password",
   "reset",
   "email",
+  "emailSent",
+  "emailRemoved",
+  "emailResent",
+  "emailCancelled",
+  "emailUnchanged",
   "username",
   "locale",
   "timeZone",
@@ -77,6 +90,8 @@ type Done = typeof DONE[number];
 interface Data {
   username: string;
   email: string | null;
+  /** A new address waiting for its link to be opened. */
+  pendingEmail: PendingEmailChange | null;
   locale: Locale;
   timeZone: string;
   canDelete: boolean;
@@ -99,6 +114,7 @@ async function accountData(
   return {
     username: row.username,
     email: row.email,
+    pendingEmail: await pendingEmailChange(ctx.state.services, user.id),
     locale: row.locale,
     timeZone: row.time_zone,
     canDelete: canDeleteOwnAccount(user),
@@ -140,12 +156,25 @@ export const handler = define.handlers<Data>({
           await startSession(ctx, headers, { id: user.id, sessionVersion });
           return done("password");
         }
-        case "email":
-          await changeEmail(s, user, {
+        case "email": {
+          const r = await changeEmail(s, user, {
             email: str("email"),
             currentPassword: str("currentPassword"),
           });
-          return done("email");
+          return done(
+            r.outcome === "sent"
+              ? "emailSent"
+              : r.outcome === "removed"
+              ? "emailRemoved"
+              : "emailUnchanged",
+          );
+        }
+        case "email-resend":
+          await resendEmailChange(s, user);
+          return done("emailResent");
+        case "email-cancel":
+          await cancelEmailChange(s, user);
+          return done("emailCancelled");
         case "username":
           await changeUsername(s, user, { username: str("username") });
           return done("username");
@@ -235,7 +264,8 @@ export default define.page<typeof handler>(({ data, state }) => {
   const failed = data.failed;
   const errorsOf = (a: Action): FieldErrors => failed?.action === a ? failed.errors : {};
   const pw = errorsOf("password");
-  const em = errorsOf("email");
+  // Resending answers in the email section too (e.g. when the link expired meanwhile).
+  const em = failed?.action === "email-resend" ? failed.errors : errorsOf("email");
   const un = errorsOf("username");
   const lo = errorsOf("locale");
   const tz = errorsOf("time-zone");
@@ -281,24 +311,63 @@ export default define.page<typeof handler>(({ data, state }) => {
         />
       </ActionSection>
 
-      <ActionSection
-        state={state}
-        id="h-email"
-        title={t("settings.email.title")}
-        action="email"
-        errors={em}
-        labels={{ email: t("auth.field.email"), currentPassword }}
-        submit={t("settings.email.submit")}
-      >
-        <EmailField
-          t={t}
-          id="email-email"
-          value={failed?.action === "email" ? failed.values.email : data.email ?? ""}
-          error={em.email}
-          hint={t("settings.email.hint")}
-        />
-        <CurrentPasswordField t={t} id="email-currentPassword" error={em.currentPassword} />
-      </ActionSection>
+      <Section id="h-email" class="settings-section" title={t("settings.email.title")}>
+        <p>
+          {data.email ? t("settings.email.current", { email: data.email }) : t(
+            "settings.email.none",
+          )}
+        </p>
+        {data.pendingEmail && (
+          <FormNotice kind="info">
+            <p>
+              {t("settings.email.pending", {
+                email: data.pendingEmail.email,
+                until: t.date(data.pendingEmail.expiresAt, {
+                  day: "numeric",
+                  month: "long",
+                  hour: "2-digit",
+                  minute: "2-digit",
+                  timeZone: data.timeZone,
+                }),
+              })}
+            </p>
+            <div class="form-actions">
+              <ButtonForm
+                state={state}
+                action="/settings"
+                hidden={{ _action: "email-resend" }}
+                label={t("settings.email.resend")}
+              />
+              <ButtonForm
+                state={state}
+                action="/settings"
+                hidden={{ _action: "email-cancel" }}
+                label={t("settings.email.cancel")}
+                variant="ghost"
+              />
+            </div>
+          </FormNotice>
+        )}
+        <PostForm
+          state={state}
+          action="/settings"
+          hidden={{ _action: "email" }}
+          errors={em}
+          idPrefix="email-"
+          labels={{ email: t("auth.field.email"), currentPassword }}
+          submit={t("settings.email.submit")}
+          variant="default"
+        >
+          <EmailField
+            t={t}
+            id="email-email"
+            value={failed?.action === "email" ? failed.values.email : data.email ?? ""}
+            error={em.email}
+            hint={t("settings.email.changeHint")}
+          />
+          <CurrentPasswordField t={t} id="email-currentPassword" error={em.currentPassword} />
+        </PostForm>
+      </Section>
 
       <ActionSection
         state={state}

@@ -20,7 +20,7 @@ const userRow = (t: Parameters<typeof makeUser>[0], username: string) =>
   t.services.db.selectFrom("users").selectAll().where("username", "=", username)
     .executeTakeFirst();
 
-Deno.test("settings: change the email (needs the password); empty removes it; taken is neutral", async () => {
+Deno.test("settings: change the email (needs the password, then the emailed link); empty removes it; taken is neutral", async () => {
   await using t = await openTestApp();
   await makeUser(t, "other", { email: "other@example.ru" });
   const c = await signedIn(t, "mailer", "old@example.ru");
@@ -53,8 +53,11 @@ Deno.test("settings: change the email (needs the password); empty removes it; ta
     currentPassword: PASSWORD,
   }, { csrf: page.csrf });
   assertEquals(ok.status, 303);
-  assertEquals(ok.headers.get("location"), "/settings?done=email");
-  assertEquals((await userRow(t, "mailer"))!.email, "new@example.ru");
+  assertEquals(ok.headers.get("location"), "/settings?done=emailSent");
+  // Not yet: the new address is confirmed from its mail (tests/email/change.test.ts).
+  assertEquals((await userRow(t, "mailer"))!.email, "old@example.ru");
+  const pending = await t.services.db.selectFrom("email_change_tokens").selectAll().execute();
+  assertEquals(pending.map((p) => p.new_email), ["new@example.ru"]);
   assertEquals((await userRow(t, "other"))!.email, "other@example.ru", "nobody else changed");
 
   const removed = await c.post("/settings", {
@@ -230,7 +233,12 @@ Deno.test("settings: a visitor is sent to login; the action only ever touches th
   });
   assertEquals(res.status, 303);
   assertEquals((await userRow(t, "bystander"))!.email, "by@example.ru");
-  assertEquals((await userRow(t, "actor"))!.email, "actor@example.ru");
+  // The change waits for confirmation, and it is the actor's.
+  const pending = await t.services.db.selectFrom("email_change_tokens").selectAll().execute();
+  assertEquals(pending.map((p) => [p.user_id, p.new_email]), [[
+    (await userRow(t, "actor"))!.id,
+    "actor@example.ru",
+  ]]);
 });
 
 Deno.test("settings: an account that still authors courses is not deleted, and says why", async () => {

@@ -246,6 +246,7 @@ Deno.test("the web reset form sends the link to the linked chat through the tele
   try {
     const res = await new FormClient(b.t).submit("/password-reset", "/password-reset", {
       login: "web_resetter",
+      channel: "telegram",
     });
     assertEquals(res.status, 303);
     await settleResetRequests();
@@ -254,7 +255,7 @@ Deno.test("the web reset form sends the link to the linked chat through the tele
     await b.t.services.jobs.stop({ graceMs: 1000 });
   }
   const [m] = b.fake.messagesTo(7701);
-  assertStringIncludes(m.text, "A link to set a new password");
+  assertStringIncludes(m.text, "Your link to a new password");
   const [button] = urlButtons(m);
   const token = button.url.match(/\/password-reset\/([A-Za-z0-9_-]{43})$/)?.[1];
   assert(token, button.url);

@@ -3,6 +3,7 @@
  * temporary DATA_DIR (PGlite, or PostgreSQL when DATABASE_URL is set), and
  * the real CLI reaching it through the admin channel.
  */
+import { QUEUE_NAMES } from "@/queues/define.ts";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { cliEnv, startServerProcess } from "../helpers/cli.ts";
 import { openTestApp } from "../helpers/app.ts";
@@ -63,7 +64,7 @@ Deno.test("the CLI works while a server runs: commands run inside the server, ex
     // Jobs live in the server's KV: the queue commands see them.
     const stats = await cli.run("admin", "queue:stats", "--json");
     assertEquals(stats.code, 0, stats.stderr);
-    assertEquals(JSON.parse(stats.stdout).queues.length, 8);
+    assertEquals(JSON.parse(stats.stdout).queues.length, QUEUE_NAMES.length);
 
     // An export is written on the CLI's side, in its working directory.
     const out = `${cli.env.DATA_DIR}/../gafus-export-${crypto.randomUUID()}.csv`;

@@ -49,10 +49,10 @@ export const auth: { [K in keyof typeof ru]: Message } = {
 
   "auth.reset.title": "Reset your password",
   "auth.reset.lead":
-    "Enter your username or email. We will send a link for a new password where you get notifications, such as Telegram.",
+    "Enter your username or email. We will send a link for a new password to the account's email or, if you prefer, to its connected Telegram.",
   "auth.reset.submit": "Send the link",
   "auth.reset.sent":
-    "If such an account exists, the link is on its way. It works for 1\u00a0hour. If nothing arrives, please contact an administrator.",
+    "If such an account exists, the link is on its way: to its email or to Telegram. It works for 1\u00a0hour. If nothing arrives, check the spam folder, try the other way, or contact an administrator.",
   "auth.reset.new.title": "New password",
   "auth.reset.new.lead": "Choose a new password. Saving it signs out every earlier session.",
   "auth.reset.new.submit": "Save the password",
@@ -78,7 +78,7 @@ export const auth: { [K in keyof typeof ru]: Message } = {
   "settings.email.title": "Email",
   "settings.email.hint": "Leave it empty to remove the address.",
   "settings.email.none": "Not set",
-  "settings.email.submit": "Save email",
+  "settings.email.submit": "Change email",
   "settings.username.title": "Username",
   "settings.username.submit": "Change username",
   "settings.username.checking": "Checking…",
