@@ -71,60 +71,63 @@ import * as $65 from "./routes/notifications/[id].ts";
 import * as $66 from "./routes/notifications/index.tsx";
 import * as $67 from "./routes/ops/_layout.tsx";
 import * as $68 from "./routes/ops/_middleware.ts";
-import * as $69 from "./routes/ops/errors/[id].tsx";
-import * as $70 from "./routes/ops/errors/index.tsx";
-import * as $71 from "./routes/ops/index.tsx";
-import * as $72 from "./routes/ops/legal/[slug].tsx";
-import * as $73 from "./routes/ops/legal/index.tsx";
-import * as $74 from "./routes/ops/queues/[queue].tsx";
-import * as $75 from "./routes/ops/queues/index.tsx";
-import * as $76 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $77 from "./routes/password-reset/[token].tsx";
-import * as $78 from "./routes/password-reset/index.tsx";
-import * as $79 from "./routes/profile/index.tsx";
-import * as $80 from "./routes/profile/pets/[id]/delete.ts";
-import * as $81 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $82 from "./routes/profile/pets/[id]/index.tsx";
-import * as $83 from "./routes/profile/pets/new.tsx";
-import * as $84 from "./routes/ready.ts";
-import * as $85 from "./routes/register.tsx";
-import * as $86 from "./routes/settings/index.tsx";
-import * as $87 from "./routes/studio/_middleware.ts";
-import * as $88 from "./routes/studio/access/index.tsx";
-import * as $89 from "./routes/studio/archive/index.tsx";
-import * as $90 from "./routes/studio/courses/[id]/access.tsx";
-import * as $91 from "./routes/studio/courses/[id]/index.tsx";
-import * as $92 from "./routes/studio/courses/[id]/learners/[userId].tsx";
-import * as $93 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $94 from "./routes/studio/courses/[id]/remove.tsx";
-import * as $95 from "./routes/studio/courses/[id]/stats.csv.ts";
-import * as $96 from "./routes/studio/courses/[id]/stats.tsx";
-import * as $97 from "./routes/studio/courses/index.tsx";
-import * as $98 from "./routes/studio/courses/new.tsx";
-import * as $99 from "./routes/studio/days/[id]/index.tsx";
-import * as $100 from "./routes/studio/days/[id]/remove.tsx";
-import * as $101 from "./routes/studio/days/index.tsx";
-import * as $102 from "./routes/studio/days/new.tsx";
-import * as $103 from "./routes/studio/exams/[id].tsx";
-import * as $104 from "./routes/studio/exams/index.tsx";
-import * as $105 from "./routes/studio/index.tsx";
-import * as $106 from "./routes/studio/notes/[id].tsx";
-import * as $107 from "./routes/studio/notes/index.tsx";
-import * as $108 from "./routes/studio/notes/new.tsx";
-import * as $109 from "./routes/studio/stats/index.tsx";
-import * as $110 from "./routes/studio/steps/[id]/index.tsx";
-import * as $111 from "./routes/studio/steps/[id]/media.tsx";
-import * as $112 from "./routes/studio/steps/index.tsx";
-import * as $113 from "./routes/studio/steps/new.tsx";
-import * as $114 from "./routes/studio/templates/[id].tsx";
-import * as $115 from "./routes/studio/templates/categories.tsx";
-import * as $116 from "./routes/studio/templates/index.tsx";
-import * as $117 from "./routes/studio/templates/new.tsx";
-import * as $118 from "./routes/studio/videos/[id]/delete.tsx";
-import * as $119 from "./routes/studio/videos/[id]/index.tsx";
-import * as $120 from "./routes/studio/videos/[id]/thumb.ts";
-import * as $121 from "./routes/studio/videos/index.tsx";
-import * as $122 from "./routes/u/[username].tsx";
+import * as $69 from "./routes/ops/campaigns.tsx";
+import * as $70 from "./routes/ops/errors/[id].tsx";
+import * as $71 from "./routes/ops/errors/index.tsx";
+import * as $72 from "./routes/ops/index.tsx";
+import * as $73 from "./routes/ops/legal/[slug].tsx";
+import * as $74 from "./routes/ops/legal/index.tsx";
+import * as $75 from "./routes/ops/queues/[queue].tsx";
+import * as $76 from "./routes/ops/queues/index.tsx";
+import * as $77 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $78 from "./routes/password-reset/[token].tsx";
+import * as $79 from "./routes/password-reset/index.tsx";
+import * as $80 from "./routes/profile/index.tsx";
+import * as $81 from "./routes/profile/pets/[id]/delete.ts";
+import * as $82 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $83 from "./routes/profile/pets/[id]/index.tsx";
+import * as $84 from "./routes/profile/pets/new.tsx";
+import * as $85 from "./routes/r/[token].ts";
+import * as $86 from "./routes/ready.ts";
+import * as $87 from "./routes/register.tsx";
+import * as $88 from "./routes/settings/index.tsx";
+import * as $89 from "./routes/studio/_middleware.ts";
+import * as $90 from "./routes/studio/access/index.tsx";
+import * as $91 from "./routes/studio/archive/index.tsx";
+import * as $92 from "./routes/studio/courses/[id]/access.tsx";
+import * as $93 from "./routes/studio/courses/[id]/index.tsx";
+import * as $94 from "./routes/studio/courses/[id]/learners/[userId].tsx";
+import * as $95 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $96 from "./routes/studio/courses/[id]/remove.tsx";
+import * as $97 from "./routes/studio/courses/[id]/stats.csv.ts";
+import * as $98 from "./routes/studio/courses/[id]/stats.tsx";
+import * as $99 from "./routes/studio/courses/index.tsx";
+import * as $100 from "./routes/studio/courses/new.tsx";
+import * as $101 from "./routes/studio/days/[id]/index.tsx";
+import * as $102 from "./routes/studio/days/[id]/remove.tsx";
+import * as $103 from "./routes/studio/days/index.tsx";
+import * as $104 from "./routes/studio/days/new.tsx";
+import * as $105 from "./routes/studio/exams/[id].tsx";
+import * as $106 from "./routes/studio/exams/index.tsx";
+import * as $107 from "./routes/studio/index.tsx";
+import * as $108 from "./routes/studio/notes/[id].tsx";
+import * as $109 from "./routes/studio/notes/index.tsx";
+import * as $110 from "./routes/studio/notes/new.tsx";
+import * as $111 from "./routes/studio/stats/index.tsx";
+import * as $112 from "./routes/studio/steps/[id]/index.tsx";
+import * as $113 from "./routes/studio/steps/[id]/media.tsx";
+import * as $114 from "./routes/studio/steps/index.tsx";
+import * as $115 from "./routes/studio/steps/new.tsx";
+import * as $116 from "./routes/studio/templates/[id].tsx";
+import * as $117 from "./routes/studio/templates/categories.tsx";
+import * as $118 from "./routes/studio/templates/index.tsx";
+import * as $119 from "./routes/studio/templates/new.tsx";
+import * as $120 from "./routes/studio/videos/[id]/delete.tsx";
+import * as $121 from "./routes/studio/videos/[id]/index.tsx";
+import * as $122 from "./routes/studio/videos/[id]/thumb.ts";
+import * as $123 from "./routes/studio/videos/index.tsx";
+import * as $124 from "./routes/u/[username].tsx";
+import * as $125 from "./routes/unsubscribe/[token].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -215,60 +218,63 @@ const manifest: Manifest = {
     "./routes/notifications/index.tsx": $66,
     "./routes/ops/_layout.tsx": $67,
     "./routes/ops/_middleware.ts": $68,
-    "./routes/ops/errors/[id].tsx": $69,
-    "./routes/ops/errors/index.tsx": $70,
-    "./routes/ops/index.tsx": $71,
-    "./routes/ops/legal/[slug].tsx": $72,
-    "./routes/ops/legal/index.tsx": $73,
-    "./routes/ops/queues/[queue].tsx": $74,
-    "./routes/ops/queues/index.tsx": $75,
-    "./routes/ops/queues/jobs/[id].tsx": $76,
-    "./routes/password-reset/[token].tsx": $77,
-    "./routes/password-reset/index.tsx": $78,
-    "./routes/profile/index.tsx": $79,
-    "./routes/profile/pets/[id]/delete.ts": $80,
-    "./routes/profile/pets/[id]/edit.tsx": $81,
-    "./routes/profile/pets/[id]/index.tsx": $82,
-    "./routes/profile/pets/new.tsx": $83,
-    "./routes/ready.ts": $84,
-    "./routes/register.tsx": $85,
-    "./routes/settings/index.tsx": $86,
-    "./routes/studio/_middleware.ts": $87,
-    "./routes/studio/access/index.tsx": $88,
-    "./routes/studio/archive/index.tsx": $89,
-    "./routes/studio/courses/[id]/access.tsx": $90,
-    "./routes/studio/courses/[id]/index.tsx": $91,
-    "./routes/studio/courses/[id]/learners/[userId].tsx": $92,
-    "./routes/studio/courses/[id]/logo.tsx": $93,
-    "./routes/studio/courses/[id]/remove.tsx": $94,
-    "./routes/studio/courses/[id]/stats.csv.ts": $95,
-    "./routes/studio/courses/[id]/stats.tsx": $96,
-    "./routes/studio/courses/index.tsx": $97,
-    "./routes/studio/courses/new.tsx": $98,
-    "./routes/studio/days/[id]/index.tsx": $99,
-    "./routes/studio/days/[id]/remove.tsx": $100,
-    "./routes/studio/days/index.tsx": $101,
-    "./routes/studio/days/new.tsx": $102,
-    "./routes/studio/exams/[id].tsx": $103,
-    "./routes/studio/exams/index.tsx": $104,
-    "./routes/studio/index.tsx": $105,
-    "./routes/studio/notes/[id].tsx": $106,
-    "./routes/studio/notes/index.tsx": $107,
-    "./routes/studio/notes/new.tsx": $108,
-    "./routes/studio/stats/index.tsx": $109,
-    "./routes/studio/steps/[id]/index.tsx": $110,
-    "./routes/studio/steps/[id]/media.tsx": $111,
-    "./routes/studio/steps/index.tsx": $112,
-    "./routes/studio/steps/new.tsx": $113,
-    "./routes/studio/templates/[id].tsx": $114,
-    "./routes/studio/templates/categories.tsx": $115,
-    "./routes/studio/templates/index.tsx": $116,
-    "./routes/studio/templates/new.tsx": $117,
-    "./routes/studio/videos/[id]/delete.tsx": $118,
-    "./routes/studio/videos/[id]/index.tsx": $119,
-    "./routes/studio/videos/[id]/thumb.ts": $120,
-    "./routes/studio/videos/index.tsx": $121,
-    "./routes/u/[username].tsx": $122,
+    "./routes/ops/campaigns.tsx": $69,
+    "./routes/ops/errors/[id].tsx": $70,
+    "./routes/ops/errors/index.tsx": $71,
+    "./routes/ops/index.tsx": $72,
+    "./routes/ops/legal/[slug].tsx": $73,
+    "./routes/ops/legal/index.tsx": $74,
+    "./routes/ops/queues/[queue].tsx": $75,
+    "./routes/ops/queues/index.tsx": $76,
+    "./routes/ops/queues/jobs/[id].tsx": $77,
+    "./routes/password-reset/[token].tsx": $78,
+    "./routes/password-reset/index.tsx": $79,
+    "./routes/profile/index.tsx": $80,
+    "./routes/profile/pets/[id]/delete.ts": $81,
+    "./routes/profile/pets/[id]/edit.tsx": $82,
+    "./routes/profile/pets/[id]/index.tsx": $83,
+    "./routes/profile/pets/new.tsx": $84,
+    "./routes/r/[token].ts": $85,
+    "./routes/ready.ts": $86,
+    "./routes/register.tsx": $87,
+    "./routes/settings/index.tsx": $88,
+    "./routes/studio/_middleware.ts": $89,
+    "./routes/studio/access/index.tsx": $90,
+    "./routes/studio/archive/index.tsx": $91,
+    "./routes/studio/courses/[id]/access.tsx": $92,
+    "./routes/studio/courses/[id]/index.tsx": $93,
+    "./routes/studio/courses/[id]/learners/[userId].tsx": $94,
+    "./routes/studio/courses/[id]/logo.tsx": $95,
+    "./routes/studio/courses/[id]/remove.tsx": $96,
+    "./routes/studio/courses/[id]/stats.csv.ts": $97,
+    "./routes/studio/courses/[id]/stats.tsx": $98,
+    "./routes/studio/courses/index.tsx": $99,
+    "./routes/studio/courses/new.tsx": $100,
+    "./routes/studio/days/[id]/index.tsx": $101,
+    "./routes/studio/days/[id]/remove.tsx": $102,
+    "./routes/studio/days/index.tsx": $103,
+    "./routes/studio/days/new.tsx": $104,
+    "./routes/studio/exams/[id].tsx": $105,
+    "./routes/studio/exams/index.tsx": $106,
+    "./routes/studio/index.tsx": $107,
+    "./routes/studio/notes/[id].tsx": $108,
+    "./routes/studio/notes/index.tsx": $109,
+    "./routes/studio/notes/new.tsx": $110,
+    "./routes/studio/stats/index.tsx": $111,
+    "./routes/studio/steps/[id]/index.tsx": $112,
+    "./routes/studio/steps/[id]/media.tsx": $113,
+    "./routes/studio/steps/index.tsx": $114,
+    "./routes/studio/steps/new.tsx": $115,
+    "./routes/studio/templates/[id].tsx": $116,
+    "./routes/studio/templates/categories.tsx": $117,
+    "./routes/studio/templates/index.tsx": $118,
+    "./routes/studio/templates/new.tsx": $119,
+    "./routes/studio/videos/[id]/delete.tsx": $120,
+    "./routes/studio/videos/[id]/index.tsx": $121,
+    "./routes/studio/videos/[id]/thumb.ts": $122,
+    "./routes/studio/videos/index.tsx": $123,
+    "./routes/u/[username].tsx": $124,
+    "./routes/unsubscribe/[token].tsx": $125,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

@@ -42,6 +42,8 @@ export const SCHEDULES: Schedule[] = [
   { name: "jobs-sweep", cron: "*/10 * * * *", job: "jobs-sweep", payload: {} },
   // After maintenance, also in the quiet hour.
   { name: "exam-cleanup", cron: "0 5 * * *", job: "exam-cleanup", payload: {} },
+  // Re-engagement messages in the morning, when people plan their day (the original: 08:00).
+  { name: "reengagement", cron: "0 10 * * *", job: "reengagement", payload: {} },
 ];
 
 type CronFn = (

@@ -24,6 +24,7 @@ import { studioStats } from "./en/studio_stats.ts";
 import { examVideo } from "./en/exam_video.ts";
 import { videoPlayer } from "./en/video_player.ts";
 import { studioVideos } from "./en/studio_videos.ts";
+import { reengagement } from "./en/reengagement.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -50,4 +51,5 @@ export const en: Dictionary = {
   ...examVideo,
   ...videoPlayer,
   ...studioVideos,
+  ...reengagement,
 };

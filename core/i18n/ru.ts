@@ -23,6 +23,7 @@ import { studioStats } from "./ru/studio_stats.ts";
 import { examVideo } from "./ru/exam_video.ts";
 import { videoPlayer } from "./ru/video_player.ts";
 import { studioVideos } from "./ru/studio_videos.ts";
+import { reengagement } from "./ru/reengagement.ts";
 
 export const ru = {
   ...common,
@@ -49,4 +50,5 @@ export const ru = {
   ...examVideo,
   ...videoPlayer,
   ...studioVideos,
+  ...reengagement,
 };
