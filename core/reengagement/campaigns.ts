@@ -252,6 +252,25 @@ export async function learnerFacts(
   return { petName: cleanPetName(pet?.name), bestCourse: best, completedSteps };
 }
 
+/**
+ * The two links of a message: the tracked path it opens (in-app, push,
+ * Telegram button) and the signed one-click unsubscribe address (email
+ * header and footer, Telegram text).
+ */
+export function messageLinks(
+  config: Services["config"],
+  campaignId: string,
+  level: number,
+  userId: string,
+): { token: string; url: string; unsubscribeUrl: string } {
+  const token = clickToken(config, campaignId, level);
+  return {
+    token,
+    url: clickPath(token),
+    unsubscribeUrl: absoluteUrl(config, unsubscribePath(unsubscribeToken(config, userId))),
+  };
+}
+
 interface DueCampaign {
   id: string;
   user_id: string;
@@ -302,7 +321,7 @@ async function sendDue(
   const variant = pickVariant(level, facts, used, `${c.id}:${level}`);
   let sent = false;
   if (variant) {
-    const token = clickToken(s.config, c.id, level);
+    const { token, url, unsubscribeUrl } = messageLinks(s.config, c.id, level, c.user_id);
     const target = facts.bestCourse ? coursePath(facts.bestCourse.slug) : cataloguePath();
     const vars = variantVars(facts);
     const result = await notify(s, c.user_id, {
@@ -310,8 +329,8 @@ async function sendDue(
       titleKey: variant.title,
       bodyKey: variant.body,
       vars,
-      url: clickPath(token),
-      unsubscribeUrl: absoluteUrl(s.config, unsubscribePath(unsubscribeToken(s.config, c.user_id))),
+      url,
+      unsubscribeUrl,
       dedupeKey: `reengagement:${c.id}:${level}`,
     });
     if (!result) return "none";
