@@ -293,25 +293,30 @@ export function dueLevel(
   return due as Level | null;
 }
 
-/** Step 3 for one campaign: sends its due message (or ends it). Returns what happened. */
+type SendOutcome = "sent" | "skipped" | "none" | ReengagementEndReason;
+
+/**
+ * Step 3 for one campaign: sends its due message (or ends it). Says what
+ * happened, and whether this call finished the campaign.
+ */
 async function sendDue(
   s: Services,
   c: DueCampaign,
   now: Date,
-): Promise<"sent" | "skipped" | "none" | ReengagementEndReason> {
+): Promise<{ outcome: SendOutcome; finished?: boolean }> {
   const days = s.config.reengagement.days;
   const user = await s.db.selectFrom("users").select(["id", "locale", "disabled_at"])
     .where("id", "=", c.user_id).executeTakeFirst();
   if (!user || user.disabled_at) {
     await endCampaign(s, c.id, "disabled", now);
-    return "disabled";
+    return { outcome: "disabled" };
   }
   if (!(await wantsNews(s, c.user_id))) {
     await endCampaign(s, c.id, "opted_out", now);
-    return "opted_out";
+    return { outcome: "opted_out" };
   }
   const level = dueLevel(days, c.last_activity_at, c.level, now);
-  if (level === null) return "none";
+  if (level === null) return { outcome: "none" };
 
   const facts = await learnerFacts(s, c.user_id);
   const used = new Set(
@@ -333,7 +338,7 @@ async function sendDue(
       unsubscribeUrl,
       dedupeKey: `reengagement:${c.id}:${level}`,
     });
-    if (!result) return "none";
+    if (!result) return { outcome: "none" };
     const t = translator(isLocale(user.locale) ? user.locale : "ru");
     await s.db.insertInto("reengagement_notifications").values({
       id: newId(),
@@ -349,14 +354,15 @@ async function sendDue(
       sent_at: now,
       created_at: now,
     }).onConflict((oc) => oc.doNothing()).execute();
-    sent = true;
+    // A concurrent run that sent it first counts it, not this one.
+    sent = !result.duplicate;
   } else {
     log.info("reengagement: no variant left", { campaignId: c.id, level });
   }
 
   // Advance (guarded by the level read, so a concurrent run advances once).
   const last = level >= Math.min(days.length, 4);
-  await s.db.updateTable("reengagement_campaigns").set(
+  const advanced = await s.db.updateTable("reengagement_campaigns").set(
     last
       ? {
         level,
@@ -372,8 +378,11 @@ async function sendDue(
         next_notification_at: new Date(c.last_activity_at.getTime() + days[level] * DAY_MS),
       },
   ).where("id", "=", c.id).where("status", "=", "ACTIVE").where("level", "=", c.level)
-    .execute();
-  return sent ? "sent" : "skipped";
+    .executeTakeFirst();
+  return {
+    outcome: sent ? "sent" : variant ? "none" : "skipped",
+    finished: last && Number(advanced.numUpdatedRows) > 0,
+  };
 }
 
 /** The daily run: close, start, send (see the module comment). */
@@ -392,16 +401,11 @@ export async function runReengagement(
     .orderBy("next_notification_at").limit(BATCH).execute();
   for (const c of due) {
     opts.signal?.throwIfAborted();
-    const r = await sendDue(s, c, now);
-    if (r === "sent") result.sent++;
-    else if (r === "skipped") result.skipped++;
-    else if (r !== "none") result.closed[r]++;
+    const { outcome, finished } = await sendDue(s, c, now);
+    if (outcome === "sent") result.sent++;
+    else if (outcome === "skipped") result.skipped++;
+    else if (outcome !== "none") result.closed[outcome]++;
+    if (finished) result.closed.finished++;
   }
-  // Campaigns that reached their last level in this run.
-  const finished = await s.db.selectFrom("reengagement_campaigns")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("end_reason", "=", "finished").where("ended_at", "=", now)
-    .executeTakeFirstOrThrow();
-  result.closed.finished = Number(finished.n);
   return result;
 }
