@@ -21,11 +21,12 @@
  *    than sent in a burst), through `notify` with a tracked link and the
  *    signed unsubscribe address; after the last level it ends `finished`.
  *
- * Idempotent: a message is one row per campaign and level (unique), the
- * variant and its link are chosen deterministically from the campaign and
- * level, and `notify` is deduplicated by the same key — a run repeated the
- * same day, or a retry after a crash between sending and recording, sends
- * nothing twice. Every function takes `now` (tests move time).
+ * Idempotent: a message is one row per campaign and level (unique), written
+ * with its variant before it is sent and marked sent after; its link is
+ * derived from the campaign and level, and `notify` is deduplicated by the
+ * same key — a run repeated the same day, two runs at once, or a retry after
+ * a crash between sending and marking, sends nothing twice (and the same
+ * variant). Every function takes `now` (tests move time).
  */
 import { sql } from "kysely";
 import type { Services } from "../services.ts";
@@ -41,6 +42,7 @@ import {
   cleanPetName,
   type LearnerFacts,
   type Level,
+  LIBRARY,
   pickVariant,
   variantVars,
 } from "./library.ts";
@@ -318,17 +320,41 @@ async function sendDue(
   const level = dueLevel(days, c.last_activity_at, c.level, now);
   if (level === null) return { outcome: "none" };
 
+  // The message row comes first (unique per campaign and level): a retry after
+  // a crash finds it and sends the same variant through the same link.
   const facts = await learnerFacts(s, c.user_id);
-  const used = new Set(
-    (await s.db.selectFrom("reengagement_notifications").select("variant_id")
-      .where("user_id", "=", c.user_id).execute()).map((r) => r.variant_id),
-  );
-  const variant = pickVariant(level, facts, used, `${c.id}:${level}`);
+  const vars = variantVars(facts);
+  const t = translator(isLocale(user.locale) ? user.locale : "ru");
+  const { token, url, unsubscribeUrl } = messageLinks(s.config, c.id, level, c.user_id);
+  const existing = () =>
+    s.db.selectFrom("reengagement_notifications").select(["id", "variant_id", "sent_at"])
+      .where("campaign_id", "=", c.id).where("level", "=", level).executeTakeFirst();
+  let row = await existing();
+  if (!row) {
+    const used = new Set(
+      (await s.db.selectFrom("reengagement_notifications").select("variant_id")
+        .where("user_id", "=", c.user_id).execute()).map((r) => r.variant_id),
+    );
+    const picked = pickVariant(level, facts, used, `${c.id}:${level}`);
+    if (picked) {
+      await s.db.insertInto("reengagement_notifications").values({
+        id: newId(),
+        campaign_id: c.id,
+        user_id: c.user_id,
+        level,
+        variant_id: picked.id,
+        title: t(picked.title, vars).slice(0, 200),
+        body: t(picked.body, vars).slice(0, 2000),
+        url: facts.bestCourse ? coursePath(facts.bestCourse.slug) : cataloguePath(),
+        click_token: token,
+        created_at: now,
+      }).onConflict((oc) => oc.doNothing()).execute();
+      row = await existing();
+    }
+  }
+  const variant = row ? LIBRARY.find((v) => v.id === row.variant_id) : undefined;
   let sent = false;
-  if (variant) {
-    const { token, url, unsubscribeUrl } = messageLinks(s.config, c.id, level, c.user_id);
-    const target = facts.bestCourse ? coursePath(facts.bestCourse.slug) : cataloguePath();
-    const vars = variantVars(facts);
+  if (row && variant && !row.sent_at) {
     const result = await notify(s, c.user_id, {
       kind: `reengagement.l${level}`,
       titleKey: variant.title,
@@ -339,24 +365,12 @@ async function sendDue(
       dedupeKey: `reengagement:${c.id}:${level}`,
     });
     if (!result) return { outcome: "none" };
-    const t = translator(isLocale(user.locale) ? user.locale : "ru");
-    await s.db.insertInto("reengagement_notifications").values({
-      id: newId(),
-      campaign_id: c.id,
-      user_id: c.user_id,
-      level,
-      variant_id: variant.id,
-      title: t(variant.title, vars).slice(0, 200),
-      body: t(variant.body, vars).slice(0, 2000),
-      url: target,
-      click_token: token,
-      notification_id: result.id,
-      sent_at: now,
-      created_at: now,
-    }).onConflict((oc) => oc.doNothing()).execute();
-    // A concurrent run that sent it first counts it, not this one.
-    sent = !result.duplicate;
-  } else {
+    const marked = await s.db.updateTable("reengagement_notifications")
+      .set({ sent_at: now, notification_id: result.id })
+      .where("id", "=", row.id).where("sent_at", "is", null).executeTakeFirst();
+    // A concurrent run that marked it first counts it, not this one.
+    sent = Number(marked.numUpdatedRows) > 0;
+  } else if (!row) {
     log.info("reengagement: no variant left", { campaignId: c.id, level });
   }
 
@@ -380,7 +394,7 @@ async function sendDue(
   ).where("id", "=", c.id).where("status", "=", "ACTIVE").where("level", "=", c.level)
     .executeTakeFirst();
   return {
-    outcome: sent ? "sent" : variant ? "none" : "skipped",
+    outcome: sent ? "sent" : row ? "none" : "skipped",
     finished: last && Number(advanced.numUpdatedRows) > 0,
   };
 }

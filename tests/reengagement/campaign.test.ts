@@ -147,3 +147,105 @@ Deno.test("the daily job run twice the same day sends each message once", async 
   assertEquals((await messages(t, b))[0].level, 2);
   assert((await messages(t, a))[0].level === 1);
 });
+
+Deno.test("a retry after a crash between sending and recording sends the same message once", async () => {
+  await using t = await openTestApp();
+  const c = await course(t);
+  const u = await learner(t, c, "re_crash", { steps: 3, last: T0 });
+  await runReengagement(t.services, { now: at(5) });
+  const [before] = await messages(t, u);
+  // As if the process died after `notify` and before the row was marked sent.
+  await t.services.db.updateTable("reengagement_notifications")
+    .set({ sent_at: null, notification_id: null }).where("id", "=", before.id).execute();
+  await t.services.db.updateTable("reengagement_campaigns")
+    .set({ level: 1, notifications_sent: 0, next_notification_at: at(5) })
+    .where("user_id", "=", u).execute();
+  // Meanwhile the learner added a pet: the facts changed, the message must not.
+  await t.services.db.insertInto("pets").values({
+    id: crypto.randomUUID(),
+    owner_id: u,
+    name: "Тузик",
+  })
+    .execute();
+
+  const r = await runReengagement(t.services, { now: at(5.01) });
+  assertEquals(r.sent, 1, "recorded as sent by the retry");
+  const [after] = await messages(t, u);
+  assertEquals([after.variant_id, after.click_token], [before.variant_id, before.click_token]);
+  assertEquals(
+    after.notification_id,
+    before.notification_id,
+    "the notification sent the first time",
+  );
+  assertEquals((await inApp(t, u)).length, 1, "nothing sent twice");
+  assertEquals((await campaigns(t, u))[0].level, 2);
+});
+
+Deno.test("messages are written in each learner's language, with the pet's name", async () => {
+  await using t = await openTestApp();
+  const c = await course(t);
+  const ruUser = await learner(t, c, "re_lang_ru", { steps: 3, last: T0, pet: "Жучка" });
+  const enUser = await learner(t, c, "re_lang_en", {
+    steps: 3,
+    last: T0,
+    pet: "Rex",
+    locale: "en",
+  });
+  // An old campaign used every level-1 variant but the pet's (v01): it is the one left.
+  for (const u of [ruUser, enUser]) {
+    const old = crypto.randomUUID();
+    await t.services.db.insertInto("reengagement_campaigns").values({
+      id: old,
+      user_id: u,
+      status: "FINISHED",
+      end_reason: "finished",
+      last_activity_at: at(-100),
+      ended_at: at(-70),
+      created_at: at(-95),
+    }).execute();
+    // (Stored under levels 1–3 of the old campaign: one message per campaign and level.)
+    for (const [i, variant] of ["v02", "v03", "v04"].entries()) {
+      await t.services.db.insertInto("reengagement_notifications").values({
+        id: crypto.randomUUID(),
+        campaign_id: old,
+        user_id: u,
+        level: i + 1,
+        variant_id: variant,
+        title: "old",
+        body: "old",
+        sent_at: at(-90),
+      }).execute();
+    }
+  }
+  for (const day of [5, 12, 20, 30]) await runReengagement(t.services, { now: at(day) });
+
+  const [ruNote] = await inApp(t, ruUser);
+  assertEquals(ruNote.title, "🐕 Мы скучаем по вам!");
+  assertEquals(
+    ruNote.body,
+    "Жучка\u00a0ждёт новой тренировки. Всего несколько минут сегодня — и вы снова в ритме.",
+  );
+  const [enNote] = await inApp(t, enUser);
+  assertEquals(enNote.title, "🐕 We miss you!");
+  assertEquals(
+    enNote.body,
+    "Rex\u00a0is waiting for the next session. Just a few minutes today and you're back in the rhythm.",
+  );
+
+  for (const [u, locale] of [[ruUser, "ru"], [enUser, "en"]] as const) {
+    const tr = translator(locale);
+    const facts = await learnerFacts(t.services, u);
+    const msgs = (await messages(t, u)).filter((m) => m.title !== "old");
+    const notes = await inApp(t, u);
+    assertEquals(notes.length, 4);
+    assertEquals(msgs[0].variant_id, "v01");
+    for (const [i, n] of notes.entries()) {
+      const v = LIBRARY.find((x) => x.id === msgs[i].variant_id)!;
+      assertEquals([n.title, n.body], [
+        tr(v.title, variantVars(facts)),
+        tr(v.body, variantVars(facts)),
+      ]);
+      assertEquals(msgs[i].title, n.title, "the stored copy is the text sent");
+    }
+  }
+});
