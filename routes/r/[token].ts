@@ -7,6 +7,7 @@
  */
 import { define } from "@/define.ts";
 import { redirect } from "@/http/responses.ts";
+import { safeNext } from "@/http/redirect.ts";
 import { followClick } from "@/core/reengagement/links.ts";
 
 const PREVIEW = /bot|crawler|spider|preview|facebookexternalhit|slurp/i;
@@ -18,10 +19,10 @@ export const handler = define.handlers({
     const target = await followClick(ctx.state.services, ctx.params.token, {
       track: !PREVIEW.test(ua),
     });
-    return redirect(target, 303, HEADERS);
+    return redirect(safeNext(target), 303, HEADERS);
   },
   async HEAD(ctx) {
     const target = await followClick(ctx.state.services, ctx.params.token, { track: false });
-    return redirect(target, 303, HEADERS);
+    return redirect(safeNext(target), 303, HEADERS);
   },
 });

@@ -16,6 +16,8 @@ import { unsubscribePath } from "@/core/paths.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
 import { FormActions, FormNotice } from "@/components/forms.tsx";
 
+/** `List-Unsubscribe=One-Click`, urlencoded or as a multipart field. */
+const ONE_CLICK = /List-Unsubscribe(?:=|"\s*\r?\n\r?\n)One-Click/i;
 const NO_STORE = { "cache-control": "no-store", "referrer-policy": "no-referrer" };
 
 export const handler = define.handlers<{ done: boolean }>({
@@ -26,7 +28,7 @@ export const handler = define.handlers<{ done: boolean }>({
   async POST(ctx) {
     const body = await readLimitedText(ctx.req, 4096).catch(() => "");
     await unsubscribeByToken(ctx.state.services, ctx.params.token);
-    if (/List-Unsubscribe=One-Click/i.test(body)) {
+    if (ONE_CLICK.test(body)) {
       return page({ done: true }, { headers: NO_STORE });
     }
     return redirect(`${unsubscribePath(ctx.params.token)}?done=1`, 303, NO_STORE);

@@ -99,6 +99,15 @@ Deno.test("a mail service's one-click POST (RFC 8058) unsubscribes without sessi
   assertEquals((await campaigns(t, userId))[0].status, "UNSUBSCRIBED");
   assertEquals((await getPrefs(t.services, userId)).news.telegram, false);
   assertEquals((await runReengagement(t.services, { now: at(12) })).sent, 0);
+
+  // The same request as multipart/form-data (RFC 8058 allows both).
+  const form = new FormData();
+  form.set("List-Unsubscribe", "One-Click");
+  const multipart = await t.fetch(new URL(links.unsubscribeUrl).pathname, {
+    method: "POST",
+    body: form,
+  });
+  assertEquals(multipart.status, 200);
 });
 
 function fetchOneClick(t: TestApp, url: string) {
@@ -174,8 +183,10 @@ Deno.test("the tracked link records the first click and redirects to its target,
 Deno.test("a stored target that is not a path on this site is never followed", async () => {
   await using t = await openTestApp();
   const { msg } = await withMessage(t, "links_open");
-  await t.services.db.updateTable("reengagement_notifications")
-    .set({ url: "//evil.example/x" }).where("id", "=", msg.id).execute();
-  const r = await t.fetch(clickPath(msg.click_token!));
-  assertEquals(r.headers.get("location"), "/");
+  for (const url of ["//evil.example/x", "https://evil.example", "/.//evil.example", "/\\evil"]) {
+    await t.services.db.updateTable("reengagement_notifications")
+      .set({ url }).where("id", "=", msg.id).execute();
+    const r = await t.fetch(clickPath(msg.click_token!));
+    assertEquals(r.headers.get("location"), "/", url);
+  }
 });
