@@ -104,3 +104,18 @@ export async function campaignFigures(
     ended: ended.map((r) => ({ reason: r.end_reason!, count: Number(r.count) })),
   };
 }
+
+/**
+ * An admin's "run now": queues the daily run (safe at any time — it sends
+ * only what is due and nothing twice). One per minute however often clicked.
+ */
+export async function queueCampaignRun(
+  s: Services,
+  actor: SessionUser | null,
+  now = new Date(),
+): Promise<string> {
+  requireOps(actor, { write: true });
+  return await s.jobs.enqueue("reengagement", {}, {
+    dedupeKey: `ops:reengagement:${Math.floor(now.getTime() / 60_000)}`,
+  });
+}

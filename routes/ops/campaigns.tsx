@@ -6,13 +6,21 @@
 import { define } from "@/define.ts";
 import { page } from "@/framework/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
-import { campaignFigures } from "@/core/reengagement/figures.ts";
+import { campaignFigures, queueCampaignRun } from "@/core/reengagement/figures.ts";
+import { redirect } from "@/http/responses.ts";
+import { opsCampaignsPath } from "@/core/paths.ts";
+import { ActionButton, canWrite, Flash } from "./(_lib)/ui.tsx";
 import type { Translator } from "@/core/i18n/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
     const f = await campaignFigures(ctx.state.services, ctx.state.user);
-    return page({ f }, { headers: { "cache-control": "no-store" } });
+    const done = ctx.url.searchParams.get("done") === "run";
+    return page({ f, done }, { headers: { "cache-control": "no-store" } });
+  },
+  async POST(ctx) {
+    await queueCampaignRun(ctx.state.services, ctx.state.user);
+    return redirect(`${opsCampaignsPath()}?done=run`);
   },
 });
 
@@ -27,8 +35,17 @@ export default define.page<typeof handler>(({ data, state }) => {
       <PageTitle t={t} title={t("ops.campaigns.title")} />
       <h1>{t("ops.campaigns.title")}</h1>
       <p class="lead">{t("ops.campaigns.lead")}</p>
+      <Flash message={data.done ? t("ops.campaigns.runDone") : null} />
       {!f.enabled && <p class="ops-flash ops-flash--bad" role="status">{t("ops.campaigns.off")}</p>}
       <p class="muted">{t("ops.campaigns.period")}</p>
+      {canWrite(state) && f.enabled && (
+        <ActionButton
+          state={state}
+          action={opsCampaignsPath()}
+          fields={{}}
+          label={t("ops.campaigns.run")}
+        />
+      )}
 
       <div class="ops-table-wrap" role="region" aria-labelledby="levels-caption" tabIndex={0}>
         <table class="ops-table">

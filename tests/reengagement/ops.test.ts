@@ -91,3 +91,31 @@ Deno.test("/ops/campaigns counts sends, clicks and returns within 7 days per lev
   assertEquals(visitor.status, 303);
   assertStringIncludes(visitor.headers.get("location") ?? "", "/login");
 });
+
+Deno.test("an admin may queue a run from /ops/campaigns; a moderator only looks", async () => {
+  await using t = await openTestApp();
+  const admin = await signIn(t, "ops_run_admin", "ADMIN");
+  const page = await (await admin.fetch("/ops/campaigns")).text();
+  assertStringIncludes(page, `<form method="post" action="/ops/campaigns"`);
+  const res = await admin.post("/ops/campaigns", {});
+  assertEquals([res.status, res.headers.get("location")], [303, "/ops/campaigns?done=run"]);
+  await admin.post("/ops/campaigns", {}); // the same minute: one job
+  const queued = await t.services.jobs.list({ queue: "reengagement", state: "queued" });
+  assertEquals(queued.jobs.map((j) => j.name), ["reengagement"]);
+  assertStringIncludes(
+    await (await admin.fetch("/ops/campaigns?done=run")).text(),
+    "Запуск поставлен в очередь",
+  );
+
+  const moderator = await signIn(t, "ops_run_moderator", "MODERATOR");
+  assertEquals(
+    (await moderator.fetch("/ops/campaigns")).status,
+    200,
+  );
+  assertEquals((await moderator.post("/ops/campaigns", {})).status, 403);
+  assertEquals(
+    (await (await moderator.fetch("/ops/campaigns")).text()).includes(`action="/ops/campaigns"`),
+    false,
+    "no button for a moderator",
+  );
+});

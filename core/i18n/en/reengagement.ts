@@ -99,5 +99,8 @@ export const reengagement: { [K in keyof typeof ru]: Message } = {
   "ops.campaigns.reason.opted_out": "turned news off in settings",
   "ops.campaigns.reason.disabled": "account disabled",
   "ops.campaigns.none": "None.",
+  "ops.campaigns.run": "Run the campaigns now",
+  "ops.campaigns.runDone":
+    "The run is queued: the figures update when it finishes. Messages already sent are not sent again.",
   "ops.campaigns.off": "Campaigns are switched off (REENGAGEMENT_ENABLED=false).",
 };

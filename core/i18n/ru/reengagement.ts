@@ -114,5 +114,8 @@ export const reengagement = {
   "ops.campaigns.reason.opted_out": "отключил новости в настройках",
   "ops.campaigns.reason.disabled": "учётная запись отключена",
   "ops.campaigns.none": "Нет.",
+  "ops.campaigns.run": "Запустить рассылку сейчас",
+  "ops.campaigns.runDone":
+    "Запуск поставлен в очередь: цифры обновятся, когда он закончится. Уже отправленные сообщения не повторятся.",
   "ops.campaigns.off": "Кампании выключены (REENGAGEMENT_ENABLED=false).",
 };
