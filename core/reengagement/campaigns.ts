@@ -317,6 +317,11 @@ async function sendDue(
     await endCampaign(s, c.id, "opted_out", now);
     return { outcome: "opted_out" };
   }
+  if (c.level > Math.min(days.length, 4)) {
+    // The configured days were shortened under a running campaign: it has had its last level.
+    await endCampaign(s, c.id, "finished", now);
+    return { outcome: "none", finished: true };
+  }
   const level = dueLevel(days, c.last_activity_at, c.level, now);
   if (level === null) return { outcome: "none" };
 

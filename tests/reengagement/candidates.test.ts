@@ -106,6 +106,23 @@ Deno.test("the rules come from the configuration: minimum steps, days, switched 
     assertEquals([camp.status, camp.end_reason], ["FINISHED", "finished"], "two levels only");
   }
   {
+    // Days shortened under a running campaign that was due to send level 3: it ends, silently.
+    await using t = await openTestApp({ REENGAGEMENT_DAYS: "3,7" });
+    const c = await course(t);
+    const u = await learner(t, c, "cfg_short", { steps: 3, last: T0 });
+    await t.services.db.insertInto("reengagement_campaigns").values({
+      id: newId(),
+      user_id: u,
+      level: 3,
+      last_activity_at: T0,
+      next_notification_at: at(20),
+      created_at: at(5),
+    }).execute();
+    const r = await runReengagement(t.services, { now: at(21) });
+    assertEquals([r.sent, r.closed.finished], [0, 1]);
+    assertEquals((await campaigns(t, u))[0].status, "FINISHED");
+  }
+  {
     await using t = await openTestApp({ REENGAGEMENT_ENABLED: "false" });
     const c = await course(t);
     const u = await learner(t, c, "cfg_off", { steps: 3, last: T0 });
