@@ -151,8 +151,15 @@ export interface Candidate {
   lastActivityAt: Date;
 }
 
-/** Step 2's query: learners a campaign may start for now (news preferences not yet checked). */
-export async function findCandidates(s: Services, now = new Date()): Promise<Candidate[]> {
+/**
+ * Step 2's query: learners a campaign may start for now (news preferences
+ * not yet checked), by user id, `limit` after the id `after`.
+ */
+export async function findCandidates(
+  s: Services,
+  now = new Date(),
+  page: { after?: string; limit?: number } = {},
+): Promise<Candidate[]> {
   const cfg = s.config.reengagement;
   const inactiveSince = new Date(now.getTime() - cfg.days[0] * DAY_MS);
   const lookbackFrom = new Date(now.getTime() - cfg.lookbackDays * DAY_MS);
@@ -180,8 +187,9 @@ export async function findCandidates(s: Services, now = new Date()): Promise<Can
       WHERE c.user_id = u.id AND (c.status = 'ACTIVE'
         OR c.last_activity_at >= a.last_activity
         OR (c.status <> 'RETURNED' AND c.ended_at >= a.last_activity)))`)
+    .$if(page.after !== undefined, (q) => q.where("u.id", ">", page.after!))
     .orderBy("u.id")
-    .limit(BATCH)
+    .limit(page.limit ?? BATCH)
     .execute();
   return rows.map((r) => ({
     userId: r.id,
@@ -190,25 +198,39 @@ export async function findCandidates(s: Services, now = new Date()): Promise<Can
   }));
 }
 
-/** Step 2: starts campaigns for candidates who still want news. */
-async function startCampaigns(s: Services, now: Date): Promise<number> {
+/**
+ * Step 2: starts campaigns for candidates who still want news. Pages
+ * through all of them: those who opted out stay candidates every day and
+ * must not hide the others behind a limit.
+ */
+async function startCampaigns(s: Services, now: Date, signal?: AbortSignal): Promise<number> {
   const days = s.config.reengagement.days;
   let started = 0;
-  for (const c of await findCandidates(s, now)) {
-    if (!(await wantsNews(s, c.userId))) continue;
-    const res = await s.db.insertInto("reengagement_campaigns").values({
-      id: newId(),
-      user_id: c.userId,
-      level: 1,
-      status: "ACTIVE",
-      last_activity_at: c.lastActivityAt,
-      next_notification_at: new Date(c.lastActivityAt.getTime() + days[0] * DAY_MS),
-      created_at: now,
-      updated_at: now,
-    }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-    started += Number(res.numInsertedOrUpdatedRows ?? 0);
+  let after: string | undefined;
+  for (;;) {
+    const batch = await findCandidates(s, now, { after, limit: BATCH });
+    for (const c of batch) {
+      signal?.throwIfAborted();
+      started += await startOne(s, c, days, now);
+    }
+    if (batch.length < BATCH) return started;
+    after = batch[batch.length - 1].userId;
   }
-  return started;
+}
+
+async function startOne(s: Services, c: Candidate, days: number[], now: Date): Promise<number> {
+  if (!(await wantsNews(s, c.userId))) return 0;
+  const res = await s.db.insertInto("reengagement_campaigns").values({
+    id: newId(),
+    user_id: c.userId,
+    level: 1,
+    status: "ACTIVE",
+    last_activity_at: c.lastActivityAt,
+    next_notification_at: new Date(c.lastActivityAt.getTime() + days[0] * DAY_MS),
+    created_at: now,
+    updated_at: now,
+  }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0);
 }
 
 /** What the library's placeholders and conditions need about one learner. */
@@ -413,7 +435,7 @@ export async function runReengagement(
   const result: RunResult = { closed: emptyClosed(), started: 0, sent: 0, skipped: 0 };
   if (!s.config.reengagement.enabled) return result;
   await closeCampaigns(s, now, result.closed);
-  result.started = await startCampaigns(s, now);
+  result.started = await startCampaigns(s, now, opts.signal);
   const due = await s.db.selectFrom("reengagement_campaigns")
     .select(["id", "user_id", "level", "last_activity_at", "notifications_sent"])
     .where("status", "=", "ACTIVE").where("next_notification_at", "<=", now)

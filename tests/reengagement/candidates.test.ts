@@ -31,6 +31,11 @@ Deno.test("candidates: enough completed steps, inactive for days[0], trained wit
   // Day 6: "recent" is now five days inactive; "long ago" last trained 62 days before (> 60).
   const day6 = await ids(at(6));
   assertEquals(day6.sort(), [ok, recent].sort());
+  // Paged by user id (the run walks every page, so opted-out learners hide nobody).
+  const [p1] = await findCandidates(t.services, at(6), { limit: 1 });
+  const rest = await findCandidates(t.services, at(6), { after: p1.userId, limit: 1 });
+  assertEquals([p1.userId, rest[0].userId], [ok, recent].sort());
+  assertEquals(await findCandidates(t.services, at(6), { after: rest[0].userId }), []);
 });
 
 Deno.test("a started step counts as activity: the inactivity is counted from it", async () => {
