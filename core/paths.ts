@@ -91,6 +91,24 @@ export function settingsPath(done?: string, anchor?: string): string {
   return `/settings${done ? `?done=${seg(done)}` : ""}${anchor ? `#${seg(anchor)}` : ""}`;
 }
 
+/**
+ * A campaign message's one-click unsubscribe page (GET confirms, POST
+ * unsubscribes; RFC 8058). Give it out with `absoluteUrl`.
+ */
+export function unsubscribePath(token: string): string {
+  return `/unsubscribe/${seg(token)}`;
+}
+
+/** A tracked link of a campaign message: records the click and redirects (the target stays hidden). */
+export function clickPath(token: string): string {
+  return `/r/${seg(token)}`;
+}
+
+/** Re-engagement campaign figures on the ops console. */
+export function opsCampaignsPath(): string {
+  return "/ops/campaigns";
+}
+
 /** The sign-in page, coming back to `next` (a path on this site) afterwards. */
 export function loginPath(next?: string): string {
   return next ? `/login?next=${seg(next)}` : "/login";

@@ -87,6 +87,14 @@ export type VideoStatus = "PENDING" | "PROCESSING" | "READY" | "FAILED";
 export const VIDEO_STATUSES: readonly VideoStatus[] = ["PENDING", "PROCESSING", "READY", "FAILED"];
 
 export type ReengagementStatus = "ACTIVE" | "RETURNED" | "FINISHED" | "UNSUBSCRIBED";
+export const REENGAGEMENT_END_REASONS = [
+  "returned",
+  "finished",
+  "unsubscribed",
+  "opted_out",
+  "disabled",
+] as const;
+export type ReengagementEndReason = typeof REENGAGEMENT_END_REASONS[number];
 
 export type ErrorSource = "server" | "client" | "job" | "cron" | "bot";
 export const ERROR_SOURCES: readonly ErrorSource[] = ["server", "client", "job", "cron", "bot"];
@@ -603,6 +611,9 @@ export interface ReengagementCampaignsTable {
   notifications_sent: Default<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** 0019: when and why the campaign stopped (null while ACTIVE). */
+  ended_at: Date | null;
+  end_reason: ReengagementEndReason | null;
 }
 
 export interface ReengagementNotificationsTable {
@@ -616,6 +627,12 @@ export interface ReengagementNotificationsTable {
   sent_at: Date | null;
   clicked_at: Date | null;
   created_at: CreatedAt;
+  /** 0019: the recipient (unique with variant_id: no variant twice per user). */
+  user_id: string;
+  /** The in-app notification the message became. */
+  notification_id: string | null;
+  /** Opaque token of the tracking link `/r/<token>`; `url` is where it leads. */
+  click_token: string | null;
 }
 
 export interface ErrorGroupsTable {

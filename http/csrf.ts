@@ -23,8 +23,16 @@ export const PRE_SESSION_COOKIE = "gafus_pre";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Paths that prove themselves another way (webhook secret; same-origin beacons). */
-const EXEMPT = [/^\/api\/telegram\/webhook$/, /^\/api\/v1\/client-errors$/];
+/**
+ * Paths that prove themselves another way (webhook secret; same-origin
+ * beacons; the signed token of a one-click unsubscribe, which mail services
+ * POST from their own servers, RFC 8058).
+ */
+const EXEMPT = [
+  /^\/api\/telegram\/webhook$/,
+  /^\/api\/v1\/client-errors$/,
+  /^\/unsubscribe\/[^/]+$/,
+];
 
 /** The token for a signed-in user's session (tests and API clients use this too). */
 export function csrfTokenForUser(

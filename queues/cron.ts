@@ -44,6 +44,8 @@ export const SCHEDULES: Schedule[] = [
   { name: "exam-cleanup", cron: "0 5 * * *", job: "exam-cleanup", payload: {} },
   // Each learner's local minute is worked out by the job (core/reminders/due.ts).
   { name: "reminders", cron: "* * * * *", job: "reminders", payload: {} },
+  // Re-engagement messages in the morning, when people plan their day (the original: 08:00).
+  { name: "reengagement", cron: "0 10 * * *", job: "reengagement", payload: {} },
 ];
 
 type CronFn = (

@@ -27,6 +27,7 @@ import { studioVideos } from "./en/studio_videos.ts";
 import { reminders } from "./en/reminders.ts";
 import { bot } from "./en/bot.ts";
 import { email } from "./en/email.ts";
+import { reengagement } from "./en/reengagement.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -56,4 +57,5 @@ export const en: Dictionary = {
   ...reminders,
   ...bot,
   ...email,
+  ...reengagement,
 };

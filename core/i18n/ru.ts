@@ -26,6 +26,7 @@ import { studioVideos } from "./ru/studio_videos.ts";
 import { reminders } from "./ru/reminders.ts";
 import { bot } from "./ru/bot.ts";
 import { email } from "./ru/email.ts";
+import { reengagement } from "./ru/reengagement.ts";
 
 export const ru = {
   ...common,
@@ -55,4 +56,5 @@ export const ru = {
   ...reminders,
   ...bot,
   ...email,
+  ...reengagement,
 };

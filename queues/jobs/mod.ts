@@ -18,6 +18,7 @@ import videoTranscode from "./video_transcode.ts";
 import telegram from "./telegram.ts";
 import email from "./email.ts";
 import reminders from "./reminders.ts";
+import reengagement from "./reengagement.ts";
 
 export const jobs = [
   maintenance,
@@ -31,6 +32,7 @@ export const jobs = [
   telegram,
   email,
   reminders,
+  reengagement,
 ] as const;
 
 export type JobMap = JobMapOf<typeof jobs>;

@@ -309,6 +309,7 @@ Deno.test("deleting a user cascades to that user's own data only", async () => {
   await db.insertInto("reengagement_notifications").values({
     id: newId(),
     campaign_id: campaignId,
+    user_id: f.learner,
     level: 1,
     variant_id: "v1",
     title: "t",

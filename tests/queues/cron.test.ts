@@ -196,6 +196,8 @@ Deno.test("the cron registry registers UTC lines, and a tick enqueues its job on
       "exam-cleanup": ["0 2 * * *"],
       // Every minute: the job finds each learner's local minute itself.
       reminders: ["* * * * *"],
+      // 10:00 Moscow: re-engagement messages in the morning.
+      reengagement: ["0 7 * * *"],
     });
     assertEquals(new Set(calls.map((c) => c.name)).size, calls.length, "unique cron names");
     const maint = calls.find((c) => c.name.startsWith("maintenance"))!;

@@ -41,8 +41,9 @@ Deno.test("the job map lists every registered job by the name stored in KV", () 
     "telegram": true,
     "email": true,
     "reminders": true,
+    "reengagement": true,
   };
-  assertEquals(Object.keys(names).length, 11);
+  assertEquals(Object.keys(names).length, 12);
 });
 
 Deno.test("enqueue with an unknown job name does not compile, and is refused at run time", async () => {

@@ -20,6 +20,7 @@ export function OpsNav({ t, url }: { t: Translator; url: URL }) {
     ["/ops/queues", "ops.nav.queues"],
     ["/ops/errors", "ops.nav.errors"],
     ["/ops/legal", "ops.nav.legal"],
+    ["/ops/campaigns", "ops.nav.campaigns"],
   ];
   const current = (href: string) =>
     href === "/ops"
