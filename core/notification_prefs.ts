@@ -45,7 +45,8 @@ export function categoryOf(kind: string): NotificationCategory {
   return "courses";
 }
 
-function resolve(stored: Record<string, boolean> | undefined): Prefs {
+/** The full choices from a stored `notification_prefs.prefs` (null: all defaults). */
+export function prefsFrom(stored: Record<string, boolean> | null | undefined): Prefs {
   const out = {} as Prefs;
   for (const c of NOTIFICATION_CATEGORIES) {
     out[c] = { ...DEFAULTS };
@@ -61,7 +62,7 @@ function resolve(stored: Record<string, boolean> | undefined): Prefs {
 export async function getPrefs(s: Services, userId: string): Promise<Prefs> {
   const row = await s.db.selectFrom("notification_prefs").select("prefs")
     .where("user_id", "=", userId).executeTakeFirst();
-  return resolve(row?.prefs);
+  return prefsFrom(row?.prefs);
 }
 
 /** Whether the user wants notifications of `category` through `channel`. */
@@ -103,7 +104,7 @@ export async function setPrefs(
     )
     .returning("prefs")
     .executeTakeFirstOrThrow();
-  return resolve(row.prefs);
+  return prefsFrom(row.prefs);
 }
 
 /** Turns a category off on every channel (a one-click unsubscribe). */

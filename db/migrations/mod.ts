@@ -18,6 +18,7 @@ import * as m0010Personalisation from "./0010_personalisation.ts";
 import * as m0012CourseVideo from "./0012_course_video.ts";
 import * as m0013ExamVideoReview from "./0013_exam_video_review.ts";
 import * as m0014NotificationPrefs from "./0014_notification_prefs.ts";
+import * as m0015DeliveryOutbox from "./0015_delivery_outbox.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_core": m0001,
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   "0012_course_video": m0012CourseVideo,
   "0013_exam_video_review": m0013ExamVideoReview,
   "0014_notification_prefs": m0014NotificationPrefs,
+  "0015_delivery_outbox": m0015DeliveryOutbox,
 };
 
 export const migrationProvider: MigrationProvider = {
