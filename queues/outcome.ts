@@ -12,7 +12,7 @@
 import { log } from "@/platform/log.ts";
 import { observeJob } from "@/platform/metrics.ts";
 import { reportError } from "@/core/error_tracking.ts";
-import { PermanentJobError, type ResolvedJob } from "./define.ts";
+import { PermanentJobError, type ResolvedJob, RetryLaterError } from "./define.ts";
 import {
   countRate,
   errorEntry,
@@ -95,7 +95,10 @@ export async function finishAttempt(
     if (outcome.err instanceof PermanentJobError || failures > def.retry.length) {
       return { next: finished(base, "failed", now), extra: (a) => countRate(a, now, r, "failed") };
     }
-    const wait = def.retry[failures - 1];
+    // The handler may name its own wait (a 429's retry_after).
+    const wait = outcome.err instanceof RetryLaterError
+      ? outcome.err.delayMs
+      : def.retry[failures - 1];
     const runAt = now + wait;
     const next: JobRecord = {
       ...base,
