@@ -87,8 +87,8 @@ export function opsErrorGroupPath(id: string): string {
   return `/ops/errors/${seg(id)}`;
 }
 
-export function opsQueuesPath(): string {
-  return "/ops/queues";
+export function opsQueuesPath(queue?: string): string {
+  return queue ? `/ops/queues/${seg(queue)}` : "/ops/queues";
 }
 
 export function passwordResetPath(token: string): string {

@@ -42,6 +42,8 @@ export const SCHEDULES: Schedule[] = [
   { name: "jobs-sweep", cron: "*/10 * * * *", job: "jobs-sweep", payload: {} },
   // After maintenance, also in the quiet hour.
   { name: "exam-cleanup", cron: "0 5 * * *", job: "exam-cleanup", payload: {} },
+  // Two failures in a row raise one operator alert (core/readiness.ts).
+  { name: "ready-check", cron: "* * * * *", job: "ready-check", payload: {} },
 ];
 
 type CronFn = (

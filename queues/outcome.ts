@@ -25,6 +25,8 @@ import {
   releaseDedupe,
 } from "./records.ts";
 import type { Shared } from "./shared.ts";
+import { enqueueJob } from "./enqueue.ts";
+import { opsQueuesPath } from "@/core/paths.ts";
 
 export type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown; timeout: boolean };
 
@@ -126,5 +128,28 @@ export async function finishAttempt(
       error: outcome.err,
       context: { job: rec.name, jobId: rec.id, queue: rec.queue, attempt: rec.attempts + 1 },
     });
+    await alertDeadJob(s, rec, outcome.err);
   } else log.warn("job attempt failed", fields);
+}
+
+/**
+ * A job that used up its attempts (or was refused for good) is an operator's
+ * problem: one `ops-alert`, grouped per job name (queues/jobs/ops_alert.ts
+ * throttles the group). Not for the alert job itself, which would loop.
+ */
+async function alertDeadJob(s: Shared, rec: JobRecord, err: unknown) {
+  if (rec.name === "ops-alert" || !s.defs.has("ops-alert")) return;
+  const message = err instanceof Error ? err.message : String(err);
+  await enqueueJob(s, "ops-alert", {
+    level: "critical",
+    title: `Job ${rec.name} failed after all its attempts`,
+    titleKey: "delivery.alert.jobDead",
+    vars: { job: rec.name },
+    message: `${message.slice(0, 500)} (${rec.queue}, ${rec.id})`,
+    source: "jobs",
+    group: `job:${rec.name}`,
+    url: opsQueuesPath(rec.queue),
+  }, { dedupeKey: `dead:${rec.id}` }).catch((e) =>
+    log.warn("ops-alert for a dead job not enqueued", { err: e, id: rec.id })
+  );
 }

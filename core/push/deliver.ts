@@ -110,8 +110,7 @@ export async function deliverPush(
   if (claim.kind === "done") return { outcome: "duplicate" };
   if (claim.kind === "busy") return { outcome: "busy", detail: "another delivery is sending" };
 
-  const finish = (state: "sent" | "gone" | "failed") =>
-    settleDelivery(s.kv, key, state, {}, now());
+  const finish = (state: "sent" | "gone" | "failed") => settleDelivery(s.kv, key, state, {}, now());
 
   let result: SendOutcome;
   try {

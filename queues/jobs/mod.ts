@@ -17,6 +17,7 @@ import examCleanup from "./exam_cleanup.ts";
 import videoTranscode from "./video_transcode.ts";
 import telegram from "./telegram.ts";
 import email from "./email.ts";
+import readyCheck from "./ready_check.ts";
 
 export const jobs = [
   maintenance,
@@ -29,6 +30,7 @@ export const jobs = [
   videoTranscode,
   telegram,
   email,
+  readyCheck,
 ] as const;
 
 export type JobMap = JobMapOf<typeof jobs>;

@@ -40,8 +40,9 @@ Deno.test("the job map lists every registered job by the name stored in KV", () 
     "video-transcode": true,
     "telegram": true,
     "email": true,
+    "ready-check": true,
   };
-  assertEquals(Object.keys(names).length, 10);
+  assertEquals(Object.keys(names).length, 11);
 });
 
 Deno.test("enqueue with an unknown job name does not compile, and is refused at run time", async () => {

@@ -6,7 +6,8 @@ export const delivery = {
 
   // Around a notification in Telegram and email.
   "delivery.unsubscribeLine": "Отписаться от таких сообщений: {url}",
-  "delivery.email.why": "Вы получили это письмо, потому что выбрали уведомления «{category}» по почте.",
+  "delivery.email.why":
+    "Вы получили это письмо, потому что выбрали уведомления «{category}» по почте.",
   "delivery.email.change": "Выбрать, какие уведомления и куда присылать: {url}",
   "delivery.email.unsubscribe": "Отписаться одним нажатием: {url}",
 
