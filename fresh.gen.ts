@@ -16,115 +16,116 @@ import * as $10 from "./routes/api/v1/courses/[slug]/index.ts";
 import * as $11 from "./routes/api/v1/courses/[slug]/reviews/[id].ts";
 import * as $12 from "./routes/api/v1/courses/[slug]/reviews/index.ts";
 import * as $13 from "./routes/api/v1/courses/index.ts";
-import * as $14 from "./routes/api/v1/notifications/index.ts";
-import * as $15 from "./routes/api/v1/notifications/read.ts";
-import * as $16 from "./routes/api/v1/ops/queues.ts";
-import * as $17 from "./routes/api/v1/pets/[id]/index.ts";
-import * as $18 from "./routes/api/v1/pets/[id]/photo.ts";
-import * as $19 from "./routes/api/v1/pets/index.ts";
-import * as $20 from "./routes/api/v1/profile/avatar.ts";
-import * as $21 from "./routes/api/v1/profile/index.ts";
-import * as $22 from "./routes/api/v1/profiles/[username].ts";
-import * as $23 from "./routes/api/v1/push/public-key.ts";
-import * as $24 from "./routes/api/v1/push/subscriptions.ts";
-import * as $25 from "./routes/api/v1/studio/_middleware.ts";
-import * as $26 from "./routes/api/v1/studio/courses/[id]/index.ts";
-import * as $27 from "./routes/api/v1/studio/courses/[id]/logo.ts";
-import * as $28 from "./routes/api/v1/studio/courses/[id]/order.ts";
-import * as $29 from "./routes/api/v1/studio/courses/[id]/publish.ts";
-import * as $30 from "./routes/api/v1/studio/courses/index.ts";
-import * as $31 from "./routes/api/v1/studio/days/[id]/index.ts";
-import * as $32 from "./routes/api/v1/studio/days/[id]/order.ts";
-import * as $33 from "./routes/api/v1/studio/days/index.ts";
-import * as $34 from "./routes/api/v1/studio/preview.ts";
-import * as $35 from "./routes/api/v1/studio/steps/[id]/media.ts";
-import * as $36 from "./routes/api/v1/studio/steps/[id].ts";
-import * as $37 from "./routes/api/v1/studio/steps/index.ts";
-import * as $38 from "./routes/api/v1/studio/videos/index.ts";
-import * as $39 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
-import * as $40 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
-import * as $41 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
-import * as $42 from "./routes/api/v1/users/username-available.ts";
-import * as $43 from "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts";
-import * as $44 from "./routes/api/v1/videos/[id]/image/[kind].ts";
-import * as $45 from "./routes/api/v1/videos/[id]/key.ts";
-import * as $46 from "./routes/api/v1/videos/[id]/master.m3u8.ts";
-import * as $47 from "./routes/api/v1/videos/[id]/progress.ts";
-import * as $48 from "./routes/api/v1/videos/[id]/session.ts";
-import * as $49 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
-import * as $50 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
-import * as $51 from "./routes/courses/[slug]/diary-sharing.ts";
-import * as $52 from "./routes/courses/[slug]/index.tsx";
-import * as $53 from "./routes/courses/[slug]/personalise.tsx";
-import * as $54 from "./routes/courses/[slug]/reviews.tsx";
-import * as $55 from "./routes/courses/index.tsx";
-import * as $56 from "./routes/favorites.tsx";
-import * as $57 from "./routes/health.ts";
-import * as $58 from "./routes/index.tsx";
-import * as $59 from "./routes/legal/[slug].tsx";
-import * as $60 from "./routes/locale/[locale].ts";
-import * as $61 from "./routes/login.tsx";
-import * as $62 from "./routes/logout.ts";
-import * as $63 from "./routes/media/[...key].ts";
-import * as $64 from "./routes/metrics.ts";
-import * as $65 from "./routes/notifications/[id].ts";
-import * as $66 from "./routes/notifications/index.tsx";
-import * as $67 from "./routes/ops/_layout.tsx";
-import * as $68 from "./routes/ops/_middleware.ts";
-import * as $69 from "./routes/ops/errors/[id].tsx";
-import * as $70 from "./routes/ops/errors/index.tsx";
-import * as $71 from "./routes/ops/index.tsx";
-import * as $72 from "./routes/ops/legal/[slug].tsx";
-import * as $73 from "./routes/ops/legal/index.tsx";
-import * as $74 from "./routes/ops/queues/[queue].tsx";
-import * as $75 from "./routes/ops/queues/index.tsx";
-import * as $76 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $77 from "./routes/password-reset/[token].tsx";
-import * as $78 from "./routes/password-reset/index.tsx";
-import * as $79 from "./routes/profile/index.tsx";
-import * as $80 from "./routes/profile/pets/[id]/delete.ts";
-import * as $81 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $82 from "./routes/profile/pets/[id]/index.tsx";
-import * as $83 from "./routes/profile/pets/new.tsx";
-import * as $84 from "./routes/ready.ts";
-import * as $85 from "./routes/register.tsx";
-import * as $86 from "./routes/settings/index.tsx";
-import * as $87 from "./routes/studio/_middleware.ts";
-import * as $88 from "./routes/studio/access/index.tsx";
-import * as $89 from "./routes/studio/archive/index.tsx";
-import * as $90 from "./routes/studio/courses/[id]/access.tsx";
-import * as $91 from "./routes/studio/courses/[id]/index.tsx";
-import * as $92 from "./routes/studio/courses/[id]/learners/[userId].tsx";
-import * as $93 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $94 from "./routes/studio/courses/[id]/remove.tsx";
-import * as $95 from "./routes/studio/courses/[id]/stats.csv.ts";
-import * as $96 from "./routes/studio/courses/[id]/stats.tsx";
-import * as $97 from "./routes/studio/courses/index.tsx";
-import * as $98 from "./routes/studio/courses/new.tsx";
-import * as $99 from "./routes/studio/days/[id]/index.tsx";
-import * as $100 from "./routes/studio/days/[id]/remove.tsx";
-import * as $101 from "./routes/studio/days/index.tsx";
-import * as $102 from "./routes/studio/days/new.tsx";
-import * as $103 from "./routes/studio/exams/[id].tsx";
-import * as $104 from "./routes/studio/exams/index.tsx";
-import * as $105 from "./routes/studio/index.tsx";
-import * as $106 from "./routes/studio/notes/[id].tsx";
-import * as $107 from "./routes/studio/notes/index.tsx";
-import * as $108 from "./routes/studio/notes/new.tsx";
-import * as $109 from "./routes/studio/stats/index.tsx";
-import * as $110 from "./routes/studio/steps/[id]/index.tsx";
-import * as $111 from "./routes/studio/steps/[id]/media.tsx";
-import * as $112 from "./routes/studio/steps/index.tsx";
-import * as $113 from "./routes/studio/steps/new.tsx";
-import * as $114 from "./routes/studio/templates/[id].tsx";
-import * as $115 from "./routes/studio/templates/categories.tsx";
-import * as $116 from "./routes/studio/templates/index.tsx";
-import * as $117 from "./routes/studio/templates/new.tsx";
-import * as $118 from "./routes/studio/videos/[id]/delete.tsx";
-import * as $119 from "./routes/studio/videos/[id]/index.tsx";
-import * as $120 from "./routes/studio/videos/[id]/thumb.ts";
-import * as $121 from "./routes/studio/videos/index.tsx";
-import * as $122 from "./routes/u/[username].tsx";
+import * as $14 from "./routes/api/v1/notification-prefs.ts";
+import * as $15 from "./routes/api/v1/notifications/index.ts";
+import * as $16 from "./routes/api/v1/notifications/read.ts";
+import * as $17 from "./routes/api/v1/ops/queues.ts";
+import * as $18 from "./routes/api/v1/pets/[id]/index.ts";
+import * as $19 from "./routes/api/v1/pets/[id]/photo.ts";
+import * as $20 from "./routes/api/v1/pets/index.ts";
+import * as $21 from "./routes/api/v1/profile/avatar.ts";
+import * as $22 from "./routes/api/v1/profile/index.ts";
+import * as $23 from "./routes/api/v1/profiles/[username].ts";
+import * as $24 from "./routes/api/v1/push/public-key.ts";
+import * as $25 from "./routes/api/v1/push/subscriptions.ts";
+import * as $26 from "./routes/api/v1/studio/_middleware.ts";
+import * as $27 from "./routes/api/v1/studio/courses/[id]/index.ts";
+import * as $28 from "./routes/api/v1/studio/courses/[id]/logo.ts";
+import * as $29 from "./routes/api/v1/studio/courses/[id]/order.ts";
+import * as $30 from "./routes/api/v1/studio/courses/[id]/publish.ts";
+import * as $31 from "./routes/api/v1/studio/courses/index.ts";
+import * as $32 from "./routes/api/v1/studio/days/[id]/index.ts";
+import * as $33 from "./routes/api/v1/studio/days/[id]/order.ts";
+import * as $34 from "./routes/api/v1/studio/days/index.ts";
+import * as $35 from "./routes/api/v1/studio/preview.ts";
+import * as $36 from "./routes/api/v1/studio/steps/[id]/media.ts";
+import * as $37 from "./routes/api/v1/studio/steps/[id].ts";
+import * as $38 from "./routes/api/v1/studio/steps/index.ts";
+import * as $39 from "./routes/api/v1/studio/videos/index.ts";
+import * as $40 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
+import * as $41 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
+import * as $42 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
+import * as $43 from "./routes/api/v1/users/username-available.ts";
+import * as $44 from "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts";
+import * as $45 from "./routes/api/v1/videos/[id]/image/[kind].ts";
+import * as $46 from "./routes/api/v1/videos/[id]/key.ts";
+import * as $47 from "./routes/api/v1/videos/[id]/master.m3u8.ts";
+import * as $48 from "./routes/api/v1/videos/[id]/progress.ts";
+import * as $49 from "./routes/api/v1/videos/[id]/session.ts";
+import * as $50 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
+import * as $51 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
+import * as $52 from "./routes/courses/[slug]/diary-sharing.ts";
+import * as $53 from "./routes/courses/[slug]/index.tsx";
+import * as $54 from "./routes/courses/[slug]/personalise.tsx";
+import * as $55 from "./routes/courses/[slug]/reviews.tsx";
+import * as $56 from "./routes/courses/index.tsx";
+import * as $57 from "./routes/favorites.tsx";
+import * as $58 from "./routes/health.ts";
+import * as $59 from "./routes/index.tsx";
+import * as $60 from "./routes/legal/[slug].tsx";
+import * as $61 from "./routes/locale/[locale].ts";
+import * as $62 from "./routes/login.tsx";
+import * as $63 from "./routes/logout.ts";
+import * as $64 from "./routes/media/[...key].ts";
+import * as $65 from "./routes/metrics.ts";
+import * as $66 from "./routes/notifications/[id].ts";
+import * as $67 from "./routes/notifications/index.tsx";
+import * as $68 from "./routes/ops/_layout.tsx";
+import * as $69 from "./routes/ops/_middleware.ts";
+import * as $70 from "./routes/ops/errors/[id].tsx";
+import * as $71 from "./routes/ops/errors/index.tsx";
+import * as $72 from "./routes/ops/index.tsx";
+import * as $73 from "./routes/ops/legal/[slug].tsx";
+import * as $74 from "./routes/ops/legal/index.tsx";
+import * as $75 from "./routes/ops/queues/[queue].tsx";
+import * as $76 from "./routes/ops/queues/index.tsx";
+import * as $77 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $78 from "./routes/password-reset/[token].tsx";
+import * as $79 from "./routes/password-reset/index.tsx";
+import * as $80 from "./routes/profile/index.tsx";
+import * as $81 from "./routes/profile/pets/[id]/delete.ts";
+import * as $82 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $83 from "./routes/profile/pets/[id]/index.tsx";
+import * as $84 from "./routes/profile/pets/new.tsx";
+import * as $85 from "./routes/ready.ts";
+import * as $86 from "./routes/register.tsx";
+import * as $87 from "./routes/settings/index.tsx";
+import * as $88 from "./routes/studio/_middleware.ts";
+import * as $89 from "./routes/studio/access/index.tsx";
+import * as $90 from "./routes/studio/archive/index.tsx";
+import * as $91 from "./routes/studio/courses/[id]/access.tsx";
+import * as $92 from "./routes/studio/courses/[id]/index.tsx";
+import * as $93 from "./routes/studio/courses/[id]/learners/[userId].tsx";
+import * as $94 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $95 from "./routes/studio/courses/[id]/remove.tsx";
+import * as $96 from "./routes/studio/courses/[id]/stats.csv.ts";
+import * as $97 from "./routes/studio/courses/[id]/stats.tsx";
+import * as $98 from "./routes/studio/courses/index.tsx";
+import * as $99 from "./routes/studio/courses/new.tsx";
+import * as $100 from "./routes/studio/days/[id]/index.tsx";
+import * as $101 from "./routes/studio/days/[id]/remove.tsx";
+import * as $102 from "./routes/studio/days/index.tsx";
+import * as $103 from "./routes/studio/days/new.tsx";
+import * as $104 from "./routes/studio/exams/[id].tsx";
+import * as $105 from "./routes/studio/exams/index.tsx";
+import * as $106 from "./routes/studio/index.tsx";
+import * as $107 from "./routes/studio/notes/[id].tsx";
+import * as $108 from "./routes/studio/notes/index.tsx";
+import * as $109 from "./routes/studio/notes/new.tsx";
+import * as $110 from "./routes/studio/stats/index.tsx";
+import * as $111 from "./routes/studio/steps/[id]/index.tsx";
+import * as $112 from "./routes/studio/steps/[id]/media.tsx";
+import * as $113 from "./routes/studio/steps/index.tsx";
+import * as $114 from "./routes/studio/steps/new.tsx";
+import * as $115 from "./routes/studio/templates/[id].tsx";
+import * as $116 from "./routes/studio/templates/categories.tsx";
+import * as $117 from "./routes/studio/templates/index.tsx";
+import * as $118 from "./routes/studio/templates/new.tsx";
+import * as $119 from "./routes/studio/videos/[id]/delete.tsx";
+import * as $120 from "./routes/studio/videos/[id]/index.tsx";
+import * as $121 from "./routes/studio/videos/[id]/thumb.ts";
+import * as $122 from "./routes/studio/videos/index.tsx";
+import * as $123 from "./routes/u/[username].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -160,115 +161,116 @@ const manifest: Manifest = {
     "./routes/api/v1/courses/[slug]/reviews/[id].ts": $11,
     "./routes/api/v1/courses/[slug]/reviews/index.ts": $12,
     "./routes/api/v1/courses/index.ts": $13,
-    "./routes/api/v1/notifications/index.ts": $14,
-    "./routes/api/v1/notifications/read.ts": $15,
-    "./routes/api/v1/ops/queues.ts": $16,
-    "./routes/api/v1/pets/[id]/index.ts": $17,
-    "./routes/api/v1/pets/[id]/photo.ts": $18,
-    "./routes/api/v1/pets/index.ts": $19,
-    "./routes/api/v1/profile/avatar.ts": $20,
-    "./routes/api/v1/profile/index.ts": $21,
-    "./routes/api/v1/profiles/[username].ts": $22,
-    "./routes/api/v1/push/public-key.ts": $23,
-    "./routes/api/v1/push/subscriptions.ts": $24,
-    "./routes/api/v1/studio/_middleware.ts": $25,
-    "./routes/api/v1/studio/courses/[id]/index.ts": $26,
-    "./routes/api/v1/studio/courses/[id]/logo.ts": $27,
-    "./routes/api/v1/studio/courses/[id]/order.ts": $28,
-    "./routes/api/v1/studio/courses/[id]/publish.ts": $29,
-    "./routes/api/v1/studio/courses/index.ts": $30,
-    "./routes/api/v1/studio/days/[id]/index.ts": $31,
-    "./routes/api/v1/studio/days/[id]/order.ts": $32,
-    "./routes/api/v1/studio/days/index.ts": $33,
-    "./routes/api/v1/studio/preview.ts": $34,
-    "./routes/api/v1/studio/steps/[id]/media.ts": $35,
-    "./routes/api/v1/studio/steps/[id].ts": $36,
-    "./routes/api/v1/studio/steps/index.ts": $37,
-    "./routes/api/v1/studio/videos/index.ts": $38,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $39,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $40,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $41,
-    "./routes/api/v1/users/username-available.ts": $42,
-    "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts": $43,
-    "./routes/api/v1/videos/[id]/image/[kind].ts": $44,
-    "./routes/api/v1/videos/[id]/key.ts": $45,
-    "./routes/api/v1/videos/[id]/master.m3u8.ts": $46,
-    "./routes/api/v1/videos/[id]/progress.ts": $47,
-    "./routes/api/v1/videos/[id]/session.ts": $48,
-    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $49,
-    "./routes/courses/[slug]/days/[dayId]/index.tsx": $50,
-    "./routes/courses/[slug]/diary-sharing.ts": $51,
-    "./routes/courses/[slug]/index.tsx": $52,
-    "./routes/courses/[slug]/personalise.tsx": $53,
-    "./routes/courses/[slug]/reviews.tsx": $54,
-    "./routes/courses/index.tsx": $55,
-    "./routes/favorites.tsx": $56,
-    "./routes/health.ts": $57,
-    "./routes/index.tsx": $58,
-    "./routes/legal/[slug].tsx": $59,
-    "./routes/locale/[locale].ts": $60,
-    "./routes/login.tsx": $61,
-    "./routes/logout.ts": $62,
-    "./routes/media/[...key].ts": $63,
-    "./routes/metrics.ts": $64,
-    "./routes/notifications/[id].ts": $65,
-    "./routes/notifications/index.tsx": $66,
-    "./routes/ops/_layout.tsx": $67,
-    "./routes/ops/_middleware.ts": $68,
-    "./routes/ops/errors/[id].tsx": $69,
-    "./routes/ops/errors/index.tsx": $70,
-    "./routes/ops/index.tsx": $71,
-    "./routes/ops/legal/[slug].tsx": $72,
-    "./routes/ops/legal/index.tsx": $73,
-    "./routes/ops/queues/[queue].tsx": $74,
-    "./routes/ops/queues/index.tsx": $75,
-    "./routes/ops/queues/jobs/[id].tsx": $76,
-    "./routes/password-reset/[token].tsx": $77,
-    "./routes/password-reset/index.tsx": $78,
-    "./routes/profile/index.tsx": $79,
-    "./routes/profile/pets/[id]/delete.ts": $80,
-    "./routes/profile/pets/[id]/edit.tsx": $81,
-    "./routes/profile/pets/[id]/index.tsx": $82,
-    "./routes/profile/pets/new.tsx": $83,
-    "./routes/ready.ts": $84,
-    "./routes/register.tsx": $85,
-    "./routes/settings/index.tsx": $86,
-    "./routes/studio/_middleware.ts": $87,
-    "./routes/studio/access/index.tsx": $88,
-    "./routes/studio/archive/index.tsx": $89,
-    "./routes/studio/courses/[id]/access.tsx": $90,
-    "./routes/studio/courses/[id]/index.tsx": $91,
-    "./routes/studio/courses/[id]/learners/[userId].tsx": $92,
-    "./routes/studio/courses/[id]/logo.tsx": $93,
-    "./routes/studio/courses/[id]/remove.tsx": $94,
-    "./routes/studio/courses/[id]/stats.csv.ts": $95,
-    "./routes/studio/courses/[id]/stats.tsx": $96,
-    "./routes/studio/courses/index.tsx": $97,
-    "./routes/studio/courses/new.tsx": $98,
-    "./routes/studio/days/[id]/index.tsx": $99,
-    "./routes/studio/days/[id]/remove.tsx": $100,
-    "./routes/studio/days/index.tsx": $101,
-    "./routes/studio/days/new.tsx": $102,
-    "./routes/studio/exams/[id].tsx": $103,
-    "./routes/studio/exams/index.tsx": $104,
-    "./routes/studio/index.tsx": $105,
-    "./routes/studio/notes/[id].tsx": $106,
-    "./routes/studio/notes/index.tsx": $107,
-    "./routes/studio/notes/new.tsx": $108,
-    "./routes/studio/stats/index.tsx": $109,
-    "./routes/studio/steps/[id]/index.tsx": $110,
-    "./routes/studio/steps/[id]/media.tsx": $111,
-    "./routes/studio/steps/index.tsx": $112,
-    "./routes/studio/steps/new.tsx": $113,
-    "./routes/studio/templates/[id].tsx": $114,
-    "./routes/studio/templates/categories.tsx": $115,
-    "./routes/studio/templates/index.tsx": $116,
-    "./routes/studio/templates/new.tsx": $117,
-    "./routes/studio/videos/[id]/delete.tsx": $118,
-    "./routes/studio/videos/[id]/index.tsx": $119,
-    "./routes/studio/videos/[id]/thumb.ts": $120,
-    "./routes/studio/videos/index.tsx": $121,
-    "./routes/u/[username].tsx": $122,
+    "./routes/api/v1/notification-prefs.ts": $14,
+    "./routes/api/v1/notifications/index.ts": $15,
+    "./routes/api/v1/notifications/read.ts": $16,
+    "./routes/api/v1/ops/queues.ts": $17,
+    "./routes/api/v1/pets/[id]/index.ts": $18,
+    "./routes/api/v1/pets/[id]/photo.ts": $19,
+    "./routes/api/v1/pets/index.ts": $20,
+    "./routes/api/v1/profile/avatar.ts": $21,
+    "./routes/api/v1/profile/index.ts": $22,
+    "./routes/api/v1/profiles/[username].ts": $23,
+    "./routes/api/v1/push/public-key.ts": $24,
+    "./routes/api/v1/push/subscriptions.ts": $25,
+    "./routes/api/v1/studio/_middleware.ts": $26,
+    "./routes/api/v1/studio/courses/[id]/index.ts": $27,
+    "./routes/api/v1/studio/courses/[id]/logo.ts": $28,
+    "./routes/api/v1/studio/courses/[id]/order.ts": $29,
+    "./routes/api/v1/studio/courses/[id]/publish.ts": $30,
+    "./routes/api/v1/studio/courses/index.ts": $31,
+    "./routes/api/v1/studio/days/[id]/index.ts": $32,
+    "./routes/api/v1/studio/days/[id]/order.ts": $33,
+    "./routes/api/v1/studio/days/index.ts": $34,
+    "./routes/api/v1/studio/preview.ts": $35,
+    "./routes/api/v1/studio/steps/[id]/media.ts": $36,
+    "./routes/api/v1/studio/steps/[id].ts": $37,
+    "./routes/api/v1/studio/steps/index.ts": $38,
+    "./routes/api/v1/studio/videos/index.ts": $39,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $40,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $41,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $42,
+    "./routes/api/v1/users/username-available.ts": $43,
+    "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts": $44,
+    "./routes/api/v1/videos/[id]/image/[kind].ts": $45,
+    "./routes/api/v1/videos/[id]/key.ts": $46,
+    "./routes/api/v1/videos/[id]/master.m3u8.ts": $47,
+    "./routes/api/v1/videos/[id]/progress.ts": $48,
+    "./routes/api/v1/videos/[id]/session.ts": $49,
+    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $50,
+    "./routes/courses/[slug]/days/[dayId]/index.tsx": $51,
+    "./routes/courses/[slug]/diary-sharing.ts": $52,
+    "./routes/courses/[slug]/index.tsx": $53,
+    "./routes/courses/[slug]/personalise.tsx": $54,
+    "./routes/courses/[slug]/reviews.tsx": $55,
+    "./routes/courses/index.tsx": $56,
+    "./routes/favorites.tsx": $57,
+    "./routes/health.ts": $58,
+    "./routes/index.tsx": $59,
+    "./routes/legal/[slug].tsx": $60,
+    "./routes/locale/[locale].ts": $61,
+    "./routes/login.tsx": $62,
+    "./routes/logout.ts": $63,
+    "./routes/media/[...key].ts": $64,
+    "./routes/metrics.ts": $65,
+    "./routes/notifications/[id].ts": $66,
+    "./routes/notifications/index.tsx": $67,
+    "./routes/ops/_layout.tsx": $68,
+    "./routes/ops/_middleware.ts": $69,
+    "./routes/ops/errors/[id].tsx": $70,
+    "./routes/ops/errors/index.tsx": $71,
+    "./routes/ops/index.tsx": $72,
+    "./routes/ops/legal/[slug].tsx": $73,
+    "./routes/ops/legal/index.tsx": $74,
+    "./routes/ops/queues/[queue].tsx": $75,
+    "./routes/ops/queues/index.tsx": $76,
+    "./routes/ops/queues/jobs/[id].tsx": $77,
+    "./routes/password-reset/[token].tsx": $78,
+    "./routes/password-reset/index.tsx": $79,
+    "./routes/profile/index.tsx": $80,
+    "./routes/profile/pets/[id]/delete.ts": $81,
+    "./routes/profile/pets/[id]/edit.tsx": $82,
+    "./routes/profile/pets/[id]/index.tsx": $83,
+    "./routes/profile/pets/new.tsx": $84,
+    "./routes/ready.ts": $85,
+    "./routes/register.tsx": $86,
+    "./routes/settings/index.tsx": $87,
+    "./routes/studio/_middleware.ts": $88,
+    "./routes/studio/access/index.tsx": $89,
+    "./routes/studio/archive/index.tsx": $90,
+    "./routes/studio/courses/[id]/access.tsx": $91,
+    "./routes/studio/courses/[id]/index.tsx": $92,
+    "./routes/studio/courses/[id]/learners/[userId].tsx": $93,
+    "./routes/studio/courses/[id]/logo.tsx": $94,
+    "./routes/studio/courses/[id]/remove.tsx": $95,
+    "./routes/studio/courses/[id]/stats.csv.ts": $96,
+    "./routes/studio/courses/[id]/stats.tsx": $97,
+    "./routes/studio/courses/index.tsx": $98,
+    "./routes/studio/courses/new.tsx": $99,
+    "./routes/studio/days/[id]/index.tsx": $100,
+    "./routes/studio/days/[id]/remove.tsx": $101,
+    "./routes/studio/days/index.tsx": $102,
+    "./routes/studio/days/new.tsx": $103,
+    "./routes/studio/exams/[id].tsx": $104,
+    "./routes/studio/exams/index.tsx": $105,
+    "./routes/studio/index.tsx": $106,
+    "./routes/studio/notes/[id].tsx": $107,
+    "./routes/studio/notes/index.tsx": $108,
+    "./routes/studio/notes/new.tsx": $109,
+    "./routes/studio/stats/index.tsx": $110,
+    "./routes/studio/steps/[id]/index.tsx": $111,
+    "./routes/studio/steps/[id]/media.tsx": $112,
+    "./routes/studio/steps/index.tsx": $113,
+    "./routes/studio/steps/new.tsx": $114,
+    "./routes/studio/templates/[id].tsx": $115,
+    "./routes/studio/templates/categories.tsx": $116,
+    "./routes/studio/templates/index.tsx": $117,
+    "./routes/studio/templates/new.tsx": $118,
+    "./routes/studio/videos/[id]/delete.tsx": $119,
+    "./routes/studio/videos/[id]/index.tsx": $120,
+    "./routes/studio/videos/[id]/thumb.ts": $121,
+    "./routes/studio/videos/index.tsx": $122,
+    "./routes/u/[username].tsx": $123,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

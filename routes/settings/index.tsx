@@ -42,6 +42,13 @@ import {
 import UsernameField from "@/islands/UsernameField.tsx";
 import TimeZoneGuess from "@/islands/TimeZoneGuess.tsx";
 import { PushSettings } from "@/components/PushSettings.tsx";
+import { NotificationPrefsSection } from "@/components/NotificationPrefsSection.tsx";
+import {
+  type NotificationChoices,
+  notificationChoices,
+  saveNotificationForm,
+} from "@/core/notification_prefs.ts";
+import { notificationSettingsPath } from "@/core/paths.ts";
 
 const ACTIONS = [
   "password",
@@ -51,6 +58,7 @@ const ACTIONS = [
   "time-zone",
   "logout-all",
   "delete",
+  "notifications",
 ] as const;
 type Action = typeof ACTIONS[number];
 
@@ -62,6 +70,7 @@ const DONE = [
   "locale",
   "timeZone",
   "logoutAll",
+  "notifications",
 ] as const;
 type Done = typeof DONE[number];
 
@@ -71,6 +80,7 @@ interface Data {
   locale: Locale;
   timeZone: string;
   canDelete: boolean;
+  notifications: NotificationChoices;
   done?: Done;
   /** The form that failed, its values and errors. */
   failed?: { action: Action; values: Record<string, string>; errors: FieldErrors };
@@ -88,6 +98,7 @@ async function accountData(ctx: { state: State }): Promise<Omit<Data, "done" | "
     locale: row.locale,
     timeZone: row.time_zone,
     canDelete: canDeleteOwnAccount(user),
+    notifications: await notificationChoices(ctx.state.services, user),
   };
 }
 
@@ -145,6 +156,9 @@ export const handler = define.handlers<Data>({
           await startSession(ctx, headers, { id: user.id, sessionVersion });
           return done("logoutAll");
         }
+        case "notifications":
+          await saveNotificationForm(s, user, form);
+          return redirect(notificationSettingsPath("notifications"), 303, headers);
         case "delete":
           await deleteAccount(s, user, { currentPassword: str("currentPassword") });
           await endSession(ctx, headers);
@@ -355,6 +369,8 @@ export default define.page<typeof handler>(({ data, state }) => {
       </ActionSection>
 
       <PushSettings state={state} />
+
+      <NotificationPrefsSection state={state} choices={data.notifications} />
 
       <ActionSection
         state={state}
