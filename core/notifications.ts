@@ -457,6 +457,10 @@ export async function enqueuePendingDeliveries(
     if (!r.disabled_at) {
       const category = categoryOf(r.kind);
       const wanted = prefsFrom(r.prefs)[category];
+      // Telegram first: its rate limit makes it the slowest channel in a burst.
+      if (s.config.telegram && r.telegram_chat_id !== null && wanted.telegram) {
+        if (await attempt("telegram", () => enqueueTelegramFor(s, r, category))) out.telegram++;
+      }
       if (vapid && wanted.push) {
         for (const subscriptionId of subsOf.get(r.user_id) ?? []) {
           const job: PushJob = {
@@ -469,9 +473,6 @@ export async function enqueuePendingDeliveries(
           });
           if (ok) out.pushes++;
         }
-      }
-      if (s.config.telegram && r.telegram_chat_id !== null && wanted.telegram) {
-        if (await attempt("telegram", () => enqueueTelegramFor(s, r, category))) out.telegram++;
       }
       if (r.email && wanted.email) {
         if (await attempt("email", () => enqueueEmailFor(s, r, category))) out.email++;

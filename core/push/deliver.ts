@@ -17,7 +17,7 @@ import { type SendOutcome, sendPush } from "./send.ts";
 import { MAX_PLAINTEXT_BYTES } from "./encrypt.ts";
 import { notificationPath } from "../paths.ts";
 import { claimDelivery, releaseDelivery, settleDelivery } from "../delivery_claim.ts";
-import { categoryOf, wants } from "../notification_prefs.ts";
+import { categoryOf, prefsFrom } from "../notification_prefs.ts";
 
 /** Where the push's click leads: the notification page marks it read and redirects. */
 export const NOTIFICATION_ICON = "/favicon.svg";
@@ -78,6 +78,7 @@ export async function deliverPush(
   const row = await s.db.selectFrom("notifications as n")
     .innerJoin("push_subscriptions as p", (join) => join.on("p.id", "=", job.subscriptionId))
     .innerJoin("users as u", "u.id", "n.user_id")
+    .leftJoin("notification_prefs as np", "np.user_id", "n.user_id")
     .select([
       "n.id",
       "n.user_id",
@@ -90,6 +91,7 @@ export async function deliverPush(
       "p.p256dh",
       "p.auth",
       "u.locale",
+      "np.prefs",
     ])
     .where("n.id", "=", job.notificationId)
     .executeTakeFirst();
@@ -101,7 +103,7 @@ export async function deliverPush(
   if (ttlSec <= 0) return { outcome: "expired" };
 
   // Turned off since it was queued: dropped.
-  if (!(await wants(s, row.user_id, categoryOf(row.kind), "push"))) {
+  if (!prefsFrom(row.prefs)[categoryOf(row.kind)].push) {
     return { outcome: "skipped" };
   }
 

@@ -21,7 +21,7 @@ import type { Services } from "../services.ts";
 import { telegramApi } from "./api.ts";
 import type { TelegramJob } from "./outbox.ts";
 import { claimDelivery, releaseDelivery, settleDelivery } from "../delivery_claim.ts";
-import { wants } from "../notification_prefs.ts";
+import { prefsFrom } from "../notification_prefs.ts";
 import { log } from "@/platform/log.ts";
 
 /** Longer than the job's timeout (60 s) and the time it may wait for the pacer. */
@@ -45,14 +45,16 @@ function chatGone(err: GrammyError): boolean {
 async function dropReason(s: Services, job: TelegramJob): Promise<string | null> {
   if (job.purpose !== "notification" && job.purpose !== "campaign") return null;
   if (!job.userId) return null;
-  const user = await s.db.selectFrom("users").select(["telegram_chat_id", "disabled_at"])
-    .where("id", "=", job.userId).executeTakeFirst();
+  const user = await s.db.selectFrom("users as u")
+    .leftJoin("notification_prefs as p", "p.user_id", "u.id")
+    .select(["u.telegram_chat_id", "u.disabled_at", "p.prefs"])
+    .where("u.id", "=", job.userId).executeTakeFirst();
   if (!user || user.disabled_at) return "no such active user";
   // Unlinked (or linked to another chat) since it was queued: never send it there.
   if (user.telegram_chat_id === null || Number(user.telegram_chat_id) !== job.chatId) {
     return "chat no longer linked";
   }
-  if (job.category && !(await wants(s, job.userId, job.category, "telegram"))) {
+  if (job.category && !prefsFrom(user.prefs)[job.category].telegram) {
     return "opted out";
   }
   return null;
