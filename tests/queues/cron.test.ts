@@ -194,6 +194,8 @@ Deno.test("the cron registry registers UTC lines, and a tick enqueues its job on
       "jobs-sweep": ["0,10,20,30,40,50 * * * *"],
       // 05:00 Moscow: after maintenance, in the same quiet hour.
       "exam-cleanup": ["0 2 * * *"],
+      // Every minute: readiness, two failures in a row raise an alert.
+      "ready-check": ["* * * * *"],
     });
     assertEquals(new Set(calls.map((c) => c.name)).size, calls.length, "unique cron names");
     const maint = calls.find((c) => c.name.startsWith("maintenance"))!;

@@ -94,7 +94,9 @@ Deno.test("a dead job raises an alert with a link to its queue, and its new erro
   const urls = sent.map((m) =>
     (m.reply_markup as { inline_keyboard: { url: string }[][] }).inline_keyboard[0][0].url
   );
-  const dead = sent.find((m) => m.text.includes("Задача telegram не выполнена"));
+  const dead = sent.find((m) =>
+    m.text.includes("Задача не выполнена после всех попыток: telegram")
+  );
   assert(dead, `no dead-job alert in ${JSON.stringify(sent.map((m) => m.text))}`);
   assert(dead.text.startsWith("🚨"));
   assert(urls.includes("https://gafus.example/ops/queues/telegram"), urls.join(", "));

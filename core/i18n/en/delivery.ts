@@ -3,7 +3,7 @@ import type { Message } from "../format.ts";
 
 export const delivery: { [K in keyof typeof ru]: Message } = {
   "notifications.noteShared.title": "A note from your trainer",
-  "notifications.noteShared.body": "{trainer} shared the note “{note}” with you.",
+  "notifications.noteShared.body": "A new note “{note}” from your trainer: {trainer}.",
 
   "delivery.unsubscribeLine": "Stop messages like this: {url}",
   "delivery.email.why": "You get this email because you chose “{category}” notifications by email.",
@@ -39,7 +39,7 @@ export const delivery: { [K in keyof typeof ru]: Message } = {
 
   "delivery.alert.more": "More like this in the last 10\u00a0minutes: {count}.",
   "delivery.alert.open": "Open the dashboard",
-  "delivery.alert.jobDead": "Job {job} failed after all its attempts",
+  "delivery.alert.jobDead": "A job failed after all its attempts: {job}",
   "delivery.alert.readyFailing": "Service not ready: /ready is failing",
   "delivery.alert.readyRecovered": "Service ready again: /ready passes",
 };

@@ -2,7 +2,7 @@
 export const delivery = {
   // New notifications.
   "notifications.noteShared.title": "Заметка тренера",
-  "notifications.noteShared.body": "{trainer} поделился с вами заметкой «{note}».",
+  "notifications.noteShared.body": "Новая заметка «{note}» от тренера: {trainer}.",
 
   // Around a notification in Telegram and email.
   "delivery.unsubscribeLine": "Отписаться от таких сообщений: {url}",
@@ -43,7 +43,7 @@ export const delivery = {
   // Operator alerts (to the alert chat).
   "delivery.alert.more": "Ещё таких же за последние 10\u00a0минут: {count}.",
   "delivery.alert.open": "Открыть панель",
-  "delivery.alert.jobDead": "Задача {job} не выполнена после всех попыток",
+  "delivery.alert.jobDead": "Задача не выполнена после всех попыток: {job}",
   "delivery.alert.readyFailing": "Сервис не готов: /ready не проходит",
   "delivery.alert.readyRecovered": "Сервис снова готов: /ready проходит",
 } as const;
