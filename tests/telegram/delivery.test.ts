@@ -34,7 +34,7 @@ Deno.test("429 with retry_after: the job comes back after retry_after, and the w
   assert(first.at - refused.at >= 2_000, `retried after ${first.at - refused.at} ms`);
   assert(other.at - refused.at >= 2_000, `other chat sent ${other.at - refused.at} ms after`);
   assertEquals(sends(fake).length, 3);
-  await t.services.jobs.drain({ timeoutMs: 10_000 });
+  await t.services.jobs.drain({ timeoutMs: 30_000 });
   const page = await t.services.jobs.list({ queue: "telegram", state: "done", limit: 10 });
   const job = page.jobs.find((j) => (j.payload as { key: string }).key === "a")!;
   assertEquals([job.attempts, job.failures], [2, 1]);
@@ -49,7 +49,7 @@ Deno.test("403 blocked by the user: the chat is unlinked from that account, the 
   t.services.jobs.start();
   await notify(t.services, anna.id, { ...NOTIFICATIONS.trainingReminder, url: "/courses" });
   await notify(t.services, bob.id, { ...NOTIFICATIONS.trainingReminder, url: "/courses" });
-  await t.services.jobs.drain({ timeoutMs: 10_000 });
+  await t.services.jobs.drain({ timeoutMs: 30_000 });
   assertEquals(await chatOf(t, anna.id), null);
   assertEquals(await chatOf(t, bob.id), 602, "another user's link stays");
   assertEquals(sends(fake).filter((c) => c.params.chat_id === 601).length, 1, "not retried");
@@ -91,8 +91,10 @@ Deno.test("a burst to 100 chats stays within 30 messages per second", async () =
   t.services.jobs.start();
   await fake.waitFor(() => fake.messages.length === 100, 20_000, "100 messages");
   const at = fake.messages.map((m) => m.at).sort((a, b) => a - b);
-  // 100 messages at one per 34 ms: the first and the last are at least 3.3 s apart.
-  assert(at[99] - at[0] >= 3_300, `100 messages in ${at[99] - at[0]} ms`);
+  // Telegram's rule, at the receiving end: any 31 messages span more than a second.
+  for (let i = 30; i < at.length; i++) {
+    assert(at[i] - at[i - 30] >= 1_000, `31 messages within ${at[i] - at[i - 30]} ms`);
+  }
   assertEquals(fake.violations, { global: 0, perChat: 0 });
   assertEquals(new Set(fake.messages.map((m) => m.chat_id)).size, 100);
 });
@@ -134,7 +136,7 @@ Deno.test("sent once: a retried job, a duplicate job and a 5xx retry each send o
   await enqueueTelegram(t.services, { key: "twice", chatId: 804, text: "z" });
   await enqueueTelegram(t.services, { key: "twice", chatId: 804, text: "z" });
   t.services.jobs.start();
-  await t.services.jobs.drain({ timeoutMs: 10_000 });
+  await t.services.jobs.drain({ timeoutMs: 30_000 });
   assertEquals(fake.messagesTo(804).length, 1);
 });
 
@@ -152,7 +154,7 @@ Deno.test("a queued notification is dropped when its category is turned off, or 
   await t.services.db.updateTable("users").set({ telegram_chat_id: null })
     .where("id", "=", bob.id).execute();
   t.services.jobs.start();
-  await t.services.jobs.drain({ timeoutMs: 10_000 });
+  await t.services.jobs.drain({ timeoutMs: 30_000 });
   assertEquals(fake.messagesTo(901).length, 0, "opted out");
   assertEquals(fake.messagesTo(902).length, 0, "unlinked");
   assertEquals(fake.messagesTo(903).length, 1);
