@@ -133,12 +133,14 @@ export async function finishAttempt(
 }
 
 /**
- * A job that used up its attempts (or was refused for good) is an operator's
- * problem: one `ops-alert`, grouped per job name (queues/jobs/ops_alert.ts
+ * A job that used up its attempts (or was refused for good, or that KV gave
+ * up delivering: queues/recovery.ts) is an operator's problem: one `ops-alert`, grouped per job name (queues/jobs/ops_alert.ts
  * throttles the group). Not for the alert job itself, which would loop.
  */
-async function alertDeadJob(s: Shared, rec: JobRecord, err: unknown) {
+export async function alertDeadJob(s: Shared, rec: JobRecord, err: unknown) {
   if (rec.name === "ops-alert" || !s.defs.has("ops-alert")) return;
+  // A message to the alert chat that failed would alert about itself.
+  if (rec.name === "telegram" && (rec.payload as { purpose?: string })?.purpose === "alert") return;
   const message = err instanceof Error ? err.message : String(err);
   await enqueueJob(s, "ops-alert", {
     level: "critical",

@@ -4,7 +4,7 @@
  * with a dashboard link; dead jobs and a failing readiness raise them;
  * without an alert chat they are only logged.
  */
-import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
 import { ALERT_WINDOW_MS, deliverAlert } from "@/core/ops_alerts.ts";
 import { enqueueTelegram, type TelegramJob } from "@/core/telegram/outbox.ts";
 import { trackReadiness } from "@/core/readiness.ts";
