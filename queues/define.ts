@@ -133,15 +133,23 @@ export class PermanentJobError extends Error {
 
 /**
  * Thrown by a handler to be retried after `delayMs` instead of the next
- * interval of its schedule (e.g. Telegram's 429 `retry_after`). It still
- * counts as one of the job's attempts.
+ * interval of its schedule (e.g. Telegram's 429 `retry_after`). It counts as
+ * one of the job's failures, unless `postpone` says the job did not fail but
+ * could not run yet (e.g. its chat has a backlog): then the schedule is not
+ * used up.
  */
 export class RetryLaterError extends Error {
   readonly delayMs: number;
-  constructor(delayMs: number, message: string, options?: ErrorOptions) {
+  readonly postpone: boolean;
+  constructor(
+    delayMs: number,
+    message: string,
+    options?: ErrorOptions & { postpone?: boolean },
+  ) {
     super(message, options);
     this.name = "RetryLaterError";
     this.delayMs = Math.max(0, Math.min(Math.round(delayMs), 24 * 3600_000));
+    this.postpone = options?.postpone ?? false;
   }
 }
 

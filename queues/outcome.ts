@@ -80,7 +80,9 @@ export async function finishAttempt(
   const updated = await s.store.update(rec.id, (current) => {
     if (!mine(current)) return null;
     const r = started(current);
-    const failures = r.failures + 1;
+    // Postponed (not failed): the retry schedule is not used up.
+    const postponed = outcome.err instanceof RetryLaterError && outcome.err.postpone;
+    const failures = r.failures + (postponed ? 0 : 1);
     const base: JobRecord = {
       ...r,
       parked: false,

@@ -12,13 +12,14 @@
  *   at-least-once window, seconds wide.
  * - Pacing and 429: the client from core/telegram/api.ts paces every send
  *   and pauses on a 429; the result here asks the job to come back after
- *   `retry_after`.
+ *   `retry_after`. A chat with a backlog over `CHAT_BACKLOG_MS` postpones
+ *   the job (its slot is free for other chats meanwhile).
  * - 403 (blocked, user deactivated) and 400 "chat not found": the chat is
  *   unlinked from the account and the message is finished, not retried.
  */
 import { GrammyError, HttpError, InlineKeyboard } from "grammy";
 import type { Services } from "../services.ts";
-import { telegramApi } from "./api.ts";
+import { telegramApi, telegramPacer } from "./api.ts";
 import type { TelegramJob } from "./outbox.ts";
 import { claimDelivery, releaseDelivery, settleDelivery } from "../delivery_claim.ts";
 import { prefsFrom } from "../notification_prefs.ts";
@@ -26,11 +27,18 @@ import { log } from "@/platform/log.ts";
 
 /** Longer than the job's timeout (60 s) and the time it may wait for the pacer. */
 export const LEASE_MS = 2 * 60_000;
+/**
+ * A message whose chat has more than this queued before it gives its job
+ * slot back and comes back later: one busy chat (1 message per second) must
+ * not hold every slot of the queue while other chats wait.
+ */
+export const CHAT_BACKLOG_MS = 3_000;
 
 export type TelegramResult =
   | { outcome: "sent"; messageId: number }
   | { outcome: "duplicate" | "skipped" | "unlinked"; detail?: string }
   | { outcome: "retry"; detail: string; retryAfterMs?: number }
+  | { outcome: "postpone"; detail: string; retryAfterMs: number }
   | { outcome: "failed"; detail: string; status?: number };
 
 const claimKey = (job: TelegramJob) => ["telegram_sent", job.key];
@@ -77,6 +85,10 @@ export async function deliverTelegram(
   if (!api) return { outcome: "skipped", detail: "no bot configured" };
   const reason = await dropReason(s, job);
   if (reason) return { outcome: "skipped", detail: reason };
+  const backlog = telegramPacer(s).chatDelayMs(job.chatId);
+  if (backlog > CHAT_BACKLOG_MS) {
+    return { outcome: "postpone", detail: "the chat has a backlog", retryAfterMs: backlog };
+  }
 
   const key = claimKey(job);
   const claim = await claimDelivery(s.kv, key, LEASE_MS, now());

@@ -77,6 +77,7 @@ export class TelegramPacer {
   /** Per chat: the promise the next message waits for, and when the last one was answered. */
   #chatTail = new Map<number | string, Promise<void>>();
   #chatLast = new Map<number | string, number>();
+  #chatQueued = new Map<number | string, number>();
 
   constructor(opts: PacerOptions = {}) {
     this.globalGapMs = opts.globalGapMs ?? 30;
@@ -94,8 +95,16 @@ export class TelegramPacer {
     return this.#pausedUntil;
   }
 
+  /** How long a message to `chat` would wait now for the ones before it (about). */
+  chatDelayMs(chat: number | string): number {
+    const last = this.#chatLast.get(chat);
+    const gap = last === undefined ? 0 : Math.max(0, last + this.chatGapMs - this.#now());
+    return gap + (this.#chatQueued.get(chat) ?? 0) * this.chatGapMs;
+  }
+
   /** Runs `send` when a message to `chat` may leave. */
   async run<T>(chat: number | string, send: () => Promise<T>): Promise<T> {
+    this.#chatQueued.set(chat, (this.#chatQueued.get(chat) ?? 0) + 1);
     const prev = this.#chatTail.get(chat) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((r) => release = r);
@@ -116,6 +125,9 @@ export class TelegramPacer {
         this.#chatLast.set(chat, slot.done);
       }
       release();
+      const queued = (this.#chatQueued.get(chat) ?? 1) - 1;
+      if (queued > 0) this.#chatQueued.set(chat, queued);
+      else this.#chatQueued.delete(chat);
       if (this.#chatTail.get(chat) === tail) this.#chatTail.delete(chat);
       if (this.#chatLast.size > 10_000) this.#forgetIdleChats();
     }

@@ -51,3 +51,24 @@ Deno.test("RetryLaterError still uses up the attempts of the schedule", async ()
   await until(async () => (await t.rt.get(id))?.state === "failed", 5_000, "failed");
   assertEquals(calls, 2);
 });
+
+Deno.test("a postponed job (RetryLaterError with postpone) does not use up its schedule", async () => {
+  let calls = 0;
+  const job = defineJob({
+    name: "postponed",
+    queue: "telegram",
+    schema: z.object({}),
+    // No retry at all: only postponements may bring it back.
+    retry: [],
+    handler: () => {
+      calls++;
+      if (calls <= 3) throw new RetryLaterError(20, "busy", { postpone: true });
+      return Promise.resolve("sent");
+    },
+  });
+  await using t = await openRuntime([job]);
+  const id = await t.rt.enqueue("postponed", {});
+  await until(async () => (await t.rt.get(id))?.state === "done", 5_000, "done");
+  const done = (await t.rt.get(id))!;
+  assertEquals([calls, done.attempts, done.failures], [4, 4, 0]);
+});

@@ -77,6 +77,32 @@ Deno.test("per-chat rate: 5 messages to one chat take at least 4 s, with no viol
   assertEquals(fake.violations, { global: 0, perChat: 0 });
 });
 
+Deno.test("one chat's backlog does not hold the queue's slots: another chat's message leaves at once", async () => {
+  await using h = await openTelegramApp();
+  const { t, fake } = h;
+  // More messages to one chat than the queue has slots (50): at 1 per second they take a minute.
+  for (let i = 0; i < 60; i++) {
+    await enqueueTelegram(t.services, {
+      key: `busy-${i}`,
+      chatId: 1200,
+      text: `${i}`,
+      purpose: "account",
+    });
+  }
+  await enqueueTelegram(t.services, { key: "other", chatId: 1201, text: "вне очереди" });
+  const t0 = Date.now();
+  t.services.jobs.start();
+  await fake.waitFor(() => fake.messagesTo(1201).length === 1, 15_000, "the other chat");
+  assert(Date.now() - t0 < 10_000, `the other chat waited ${Date.now() - t0} ms`);
+  assert(fake.messagesTo(1200).length < 15, "the busy chat is still at one per second");
+  // Postponed, not failed: the busy chat's jobs keep their retries.
+  const delayed = await t.services.jobs.list({ queue: "telegram", state: "delayed", limit: 100 });
+  assert(delayed.jobs.length > 0, "backlogged messages wait as delayed jobs");
+  assert(delayed.jobs.every((j) => j.failures === 0), "postponing is not a failure");
+  assertEquals(fake.violations, { global: 0, perChat: 0 });
+  await t.services.jobs.stop();
+});
+
 Deno.test("a burst to 100 chats stays within 30 messages per second", async () => {
   await using h = await openTelegramApp();
   const { t, fake } = h;
