@@ -8,7 +8,8 @@
  * (runtime vs raw KV), learner training (day page vs bare SQL, completion p99),
  * studio (JS the editors ship), trainer statistics (a 10k-learner course page vs its
  * bare SQL), video-key (the video key endpoint vs 16 bare bytes), video (the
- * transcoding job vs one ffmpeg per rendition).
+ * transcoding job vs one ffmpeg per rendition), notify (1,000 reminders in one minute
+ * through the notification pipeline to a fake Bot API and a loopback push service).
  * `BENCH_DATABASE_URL` names the PostgreSQL server (default: local `postgres`).
  */
 import {
@@ -29,6 +30,7 @@ import { runStudioJsBench } from "./studio_js.ts";
 import { runStatsBench } from "./stats.ts";
 import { runVideoKeyBench } from "./video_key.ts";
 import { runVideoBench } from "./video.ts";
+import { benchNotify, notifyReport } from "./notify.ts";
 import postgres from "postgres";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -97,7 +99,7 @@ out(
     `Load: wrk, ${DEFAULTS.connections} connections, ${DEFAULTS.threads} threads, ` +
     `${DEFAULTS.seconds} s per scenario, on loopback; the server logs every request ` +
     "(to /dev/null) as in production. Reproduce with `deno task bench` " +
-    "(or `deno task bench web accounts jobs learn studio stats video-key video` for some sections).",
+    "(or `deno task bench web accounts jobs learn studio stats video-key video notify` for some sections).",
   "",
 );
 const pg = await postgresReachable();
@@ -180,6 +182,8 @@ if (want("stats") && pg) out(...await runStatsBench(DATABASE_URL));
 if (want("video-key") && pg) out(...await runVideoKeyBench(DATABASE_URL));
 
 if (want("video")) out(...await runVideoBench());
+
+if (want("notify")) out(...notifyReport(await benchNotify()));
 
 if (!only) {
   await Deno.writeTextFile(`${root}bench/RESULTS.md`, lines.join("\n") + "\n");

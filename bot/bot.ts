@@ -12,6 +12,7 @@ import { log } from "@/platform/log.ts";
 import { type BotContext, clientLocale, gafusContext } from "./context.ts";
 import { commands, fallback } from "./commands.ts";
 import { remindersComposer } from "./reminders.ts";
+import { telegramPacing } from "@/core/telegram/api.ts";
 
 /** What getMe answers (grammy's `UserFromGetMe`). */
 export type BotInfo = Awaited<ReturnType<Api["getMe"]>>;
@@ -62,6 +63,8 @@ export function createBot(s: Services, botInfo: BotInfo): Bot<BotContext> {
     botInfo,
     client: tg.apiRoot ? { apiRoot: tg.apiRoot } : undefined,
   });
+  // Replies share the process's one budget with queued messages (core/telegram/pace.ts).
+  bot.api.config.use(telegramPacing(s));
   bot.use(once(s) as MiddlewareFn<BotContext>);
   // Before the context: a database that does not answer still gets a polite reply.
   bot.use(guard());

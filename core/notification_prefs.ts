@@ -14,6 +14,8 @@ import { z } from "zod";
 import { sql } from "kysely";
 import type { Services } from "./services.ts";
 import { json } from "@/db/connection.ts";
+import type { SessionUser } from "./auth/session_user.ts";
+import { requireUser } from "./auth/guards.ts";
 
 export const NOTIFICATION_CATEGORIES = [
   /** A step's timer finished. */
@@ -45,7 +47,8 @@ export function categoryOf(kind: string): NotificationCategory {
   return "courses";
 }
 
-function resolve(stored: Record<string, boolean> | undefined): Prefs {
+/** The full choices from a stored `notification_prefs.prefs` (null: all defaults). */
+export function prefsFrom(stored: Record<string, boolean> | null | undefined): Prefs {
   const out = {} as Prefs;
   for (const c of NOTIFICATION_CATEGORIES) {
     out[c] = { ...DEFAULTS };
@@ -61,7 +64,7 @@ function resolve(stored: Record<string, boolean> | undefined): Prefs {
 export async function getPrefs(s: Services, userId: string): Promise<Prefs> {
   const row = await s.db.selectFrom("notification_prefs").select("prefs")
     .where("user_id", "=", userId).executeTakeFirst();
-  return resolve(row?.prefs);
+  return prefsFrom(row?.prefs);
 }
 
 /** Whether the user wants notifications of `category` through `channel`. */
@@ -90,7 +93,8 @@ export const prefsChangeSchema = z.record(
 export async function setPrefs(
   s: Services,
   userId: string,
-  changes: Record<string, boolean>,
+  /** Validated here ("category.channel" → boolean); a request body may come as is. */
+  changes: unknown,
 ): Promise<Prefs> {
   const c = prefsChangeSchema.parse(changes);
   const row = await s.db.insertInto("notification_prefs")
@@ -103,7 +107,7 @@ export async function setPrefs(
     )
     .returning("prefs")
     .executeTakeFirstOrThrow();
-  return resolve(row.prefs);
+  return prefsFrom(row.prefs);
 }
 
 /** Turns a category off on every channel (a one-click unsubscribe). */
@@ -117,4 +121,71 @@ export function unsubscribeCategory(
     userId,
     Object.fromEntries(DELIVERY_CHANNELS.map((ch) => [`${category}.${ch}`, false])),
   );
+}
+
+// ------------------------------------------------------- the settings page
+
+/** What the settings page and the API show: the choices and which channels can reach the user. */
+export interface NotificationChoices {
+  prefs: Prefs;
+  /** Channels that can reach the user now (a linked chat, an address, a subscribed browser). */
+  available: Record<DeliveryChannel, boolean>;
+}
+
+export async function notificationChoices(
+  s: Services,
+  actor: SessionUser | null,
+): Promise<NotificationChoices> {
+  const user = requireUser(actor);
+  const [row, prefs, devices] = await Promise.all([
+    s.db.selectFrom("users").select(["email", "telegram_chat_id"])
+      .where("id", "=", user.id).executeTakeFirstOrThrow(),
+    getPrefs(s, user.id),
+    s.db.selectFrom("push_subscriptions").select("id").where("user_id", "=", user.id)
+      .limit(1).execute(),
+  ]);
+  return {
+    prefs,
+    available: {
+      push: devices.length > 0 && s.config.secrets.vapid !== undefined,
+      telegram: row.telegram_chat_id !== null && s.config.telegram !== undefined,
+      email: row.email !== null,
+    },
+  };
+}
+
+/** A checkbox's value in a plain form: present ("on") is checked, absent is not. */
+const checkbox = z.union([z.literal("on"), z.literal("1"), z.literal("true")]).optional();
+
+const choicesFormSchema = z.object(
+  Object.fromEntries(
+    NOTIFICATION_CATEGORIES.flatMap((c) => DELIVERY_CHANNELS.map((ch) => [`${c}.${ch}`, checkbox])),
+  ),
+);
+
+/**
+ * Saves the settings form (one checkbox per category × channel, named
+ * "category.channel"). An unchecked box is absent from a form, so every
+ * box of a channel the page offered is set; a channel the user cannot use
+ * yet (no chat linked, no address) was shown disabled and keeps its choice.
+ */
+export async function saveNotificationForm(
+  s: Services,
+  actor: SessionUser | null,
+  form: Record<string, unknown>,
+): Promise<Prefs> {
+  const user = requireUser(actor);
+  const picked = choicesFormSchema.parse(
+    Object.fromEntries(Object.entries(form).filter(([k]) => k.includes("."))),
+  );
+  const { available } = await notificationChoices(s, user);
+  const changes: Record<string, boolean> = {};
+  for (const c of NOTIFICATION_CATEGORIES) {
+    for (const ch of DELIVERY_CHANNELS) {
+      // Push is offered even before this browser subscribes (the choice is per account).
+      if (ch !== "push" && !available[ch]) continue;
+      changes[`${c}.${ch}`] = picked[`${c}.${ch}`] !== undefined;
+    }
+  }
+  return await setPrefs(s, user.id, changes);
 }

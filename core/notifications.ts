@@ -1,16 +1,21 @@
 /**
- * In-app notifications and the start of Web Push.
+ * One path for every notification: in-app, Web Push, Telegram and email.
  *
  * `notify(services, userId, { kind, titleKey, bodyKey, vars, url })` is what
- * other areas call (reminders). It renders the texts in the recipient's
- * language, stores the row (the in-app list and the bell), and enqueues one
- * `push` job per subscription of the user. The job (queues/jobs/push.ts →
- * core/push/deliver.ts) encrypts and sends.
+ * other areas call (reminders, campaigns). It renders the texts in the
+ * recipient's language, stores the row (the in-app list and the bell), and
+ * enqueues what the user's choices (core/notification_prefs.ts, by the
+ * kind's category) ask for: one `push` job per subscription
+ * (core/push/deliver.ts), one `telegram` message to a linked chat
+ * (core/telegram/deliver.ts), one `email` (core/email/deliver.ts). Each
+ * channel checks the choice again when it sends, so turning a category off
+ * drops messages already queued.
  *
- * A notification about a change (a timer's end, an exam review) is stored
- * with `storeNotification` in the change's own transaction, and its pushes
- * leave through the outbox (`push_pending`, `enqueuePendingPushes`): at-least
- * once jobs then give exactly-once notifications.
+ * A notification about a change (a timer's end, an exam review, access
+ * granted) is stored with `storeNotification` in the change's own
+ * transaction, and its deliveries leave through the outbox
+ * (`delivery_pending`, `enqueuePendingDeliveries`): at-least-once jobs then
+ * give exactly-once notifications on every channel.
  *
  * The unread count for the bell is read on every page a signed-in user
  * opens, so it is cached per user for a few seconds in its own small cache
@@ -30,6 +35,11 @@ import type { Database, JsonObject } from "@/db/schema.ts";
 import { log } from "@/platform/log.ts";
 import { URGENCIES, type Urgency } from "./push/send.ts";
 import type { PushJob } from "@/queues/jobs/push.ts";
+import { categoryOf, type NotificationCategory, prefsFrom } from "./notification_prefs.ts";
+import { enqueueTelegram, TELEGRAM_TEXT_MAX } from "./telegram/outbox.ts";
+import { enqueueEmail } from "./email/outbox.ts";
+import { renderEmail } from "./email/layout.ts";
+import { absoluteUrl, notificationPath, notificationSettingsPath } from "./paths.ts";
 
 /** Ready-made texts: `notify(s, userId, { ...NOTIFICATIONS.stepFinished, vars: { step }, url })`. */
 export const NOTIFICATIONS = {
@@ -68,6 +78,12 @@ export const NOTIFICATIONS = {
     titleKey: "notifications.trainingReminder.title",
     bodyKey: "notifications.trainingReminder.body",
   },
+  /** To a learner a trainer's note entry became visible to; vars: `trainer`, `note` (title). */
+  noteShared: {
+    kind: "course.note",
+    titleKey: "notifications.noteShared.title",
+    bodyKey: "notifications.noteShared.body",
+  },
 } as const satisfies Record<string, { kind: string; titleKey: MessageKey; bodyKey: MessageKey }>;
 
 /** How long a push service keeps a message for an offline device, and its urgency, by kind. */
@@ -78,6 +94,8 @@ const PUSH_BY_KIND: Record<string, { ttlSec: number; urgency: Urgency }> = {
   "exam.returned": { ttlSec: 3 * 86400, urgency: "normal" },
   "exam.submitted": { ttlSec: 3 * 86400, urgency: "normal" },
   "training.reminder": { ttlSec: 3 * 3600, urgency: "normal" },
+  "course.access": { ttlSec: 3 * 86400, urgency: "normal" },
+  "course.note": { ttlSec: 3 * 86400, urgency: "normal" },
 };
 const PUSH_DEFAULT = { ttlSec: 86400, urgency: "normal" as Urgency };
 
@@ -191,6 +209,10 @@ export interface NotifyResult {
   id: string;
   /** Push jobs enqueued (one per subscription). */
   pushes: number;
+  /** A Telegram message was enqueued (linked chat, wanted). */
+  telegram: boolean;
+  /** An email was enqueued (address known, wanted). */
+  email: boolean;
   /** True when `dedupeKey` had been used before: nothing new was stored or sent. */
   duplicate: boolean;
 }
@@ -200,10 +222,10 @@ const DEDUPE_TTL_MS = 7 * 86400_000;
 /**
  * Renders a notification in the recipient's language and stores it through
  * `db` — pass the transaction of the change it tells about, so the change
- * and its notification commit together (or neither does). Its pushes wait in
- * the outbox (`push_pending`) until `enqueuePendingPushes` runs after the
- * commit. Returns the id, or null when the user does not exist. Throws
- * ZodError for a malformed call.
+ * and its notification commit together (or neither does). Its deliveries
+ * wait in the outbox (`delivery_pending`) until `enqueuePendingDeliveries`
+ * runs after the commit. Returns the id, or null when the user does not
+ * exist. Throws ZodError for a malformed call.
  */
 export async function storeNotification(
   s: Services,
@@ -228,20 +250,26 @@ export async function storeNotification(
     title,
     body,
     url: n.url ?? null,
-    data: json<JsonObject>({ i18n: { ...i18n }, push: { ttlSec, urgency } }),
-    push_pending: !user.disabled_at && s.config.secrets.vapid !== undefined,
+    data: json<JsonObject>({
+      i18n: { ...i18n },
+      push: { ttlSec, urgency },
+      ...(n.unsubscribeUrl ? { unsubscribeUrl: n.unsubscribeUrl } : {}),
+    }),
+    // A disabled account gets the in-app row only.
+    delivery_pending: !user.disabled_at,
   }).execute();
   unreadChanged(s, userId);
   return id;
 }
 
 /**
- * Stores a notification for `userId` in their language and enqueues a push
- * to each of their subscriptions. Returns null when the user does not exist
- * (e.g. deleted while a timer ran). Throws ZodError for a malformed call.
+ * Stores a notification for `userId` in their language and delivers it by
+ * Web Push, Telegram and email as the user chose (core/notification_prefs.ts,
+ * by the kind's category). Returns null when the user does not exist (e.g.
+ * deleted while a timer ran). Throws ZodError for a malformed call.
  *
  * For a notification about a change of your own, use `storeNotification`
- * in the change's transaction instead, then `enqueuePendingPushes`.
+ * in the change's transaction instead, then `enqueuePendingDeliveries`.
  * From a job that may run twice, pass a `dedupeKey` (e.g. the user step id
  * and event) so it happens once.
  */
@@ -251,10 +279,7 @@ export async function notify(
   input: NotifyInput,
 ): Promise<NotifyResult | null> {
   notifySchema.parse(input);
-  const user = await s.db.selectFrom("users").select("id")
-    .where("id", "=", userId).executeTakeFirst();
-  if (!user) return null;
-
+  // A user that does not exist: storeNotification says so (null), and the claim is dropped.
   const id = newId();
   const dedupe = input.dedupeKey ? ["notify_dedupe", userId, input.dedupeKey] : null;
   if (dedupe) {
@@ -263,7 +288,7 @@ export async function notify(
       .set(dedupe, id, { expireIn: DEDUPE_TTL_MS }).commit();
     if (!claim.ok) {
       const prior = await s.kv.get<string>(dedupe);
-      return { id: prior.value ?? id, pushes: 0, duplicate: true };
+      return { id: prior.value ?? id, pushes: 0, telegram: false, email: false, duplicate: true };
     }
   }
   try {
@@ -275,57 +300,188 @@ export async function notify(
     if (dedupe) await s.kv.delete(dedupe);
     throw err;
   }
-  const pushes = await enqueuePendingPushes(s, { ids: [id] });
-  return { id, pushes, duplicate: false };
+  const sent = await enqueuePendingDeliveries(s, { ids: [id] });
+  return {
+    id,
+    pushes: sent.pushes,
+    telegram: sent.telegram > 0,
+    email: sent.email > 0,
+    duplicate: false,
+  };
+}
+
+/** What one run of the outbox enqueued, by channel. */
+export interface Deliveries {
+  pushes: number;
+  telegram: number;
+  email: number;
+}
+
+/** The unsubscribe address a notification carries (campaigns), if any. */
+function storedUnsubscribe(data: unknown): string | undefined {
+  const v = (data as { unsubscribeUrl?: unknown } | null)?.unsubscribeUrl;
+  return typeof v === "string" && /^https?:\/\//.test(v) ? v : undefined;
+}
+
+interface PendingRow {
+  id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  data: unknown;
+  disabled_at: Date | null;
+  locale: string;
+  email: string | null;
+  telegram_chat_id: number | null;
+  prefs: Record<string, boolean> | null;
+}
+
+/** The notification's texts for a channel, in the user's language (as of now). */
+function channelTexts(r: PendingRow): { t: Translator; title: string; body: string } {
+  const t = translator(isLocale(r.locale) ? r.locale : "ru");
+  const i18n = storedI18n(r.data);
+  return { t, ...(i18n ? render(t, i18n) : { title: r.title, body: r.body }) };
+}
+
+async function enqueueTelegramFor(s: Services, r: PendingRow, category: NotificationCategory) {
+  const { t, title, body } = channelTexts(r);
+  const unsubscribe = storedUnsubscribe(r.data);
+  let text = `${title}\n\n${body}`;
+  if (unsubscribe) text += `\n\n${t("delivery.unsubscribeLine", { url: unsubscribe })}`;
+  await enqueueTelegram(s, {
+    key: `notif:${r.id}`,
+    chatId: Number(r.telegram_chat_id),
+    text: clip(text, TELEGRAM_TEXT_MAX),
+    buttons: [{
+      text: t("notifications.open"),
+      url: absoluteUrl(s.config, notificationPath(r.id)),
+    }],
+    userId: r.user_id,
+    purpose: category === "news" ? "campaign" : "notification",
+    category,
+  });
+}
+
+async function enqueueEmailFor(s: Services, r: PendingRow, category: NotificationCategory) {
+  const { t, title, body } = channelTexts(r);
+  const unsubscribe = storedUnsubscribe(r.data);
+  const mail = renderEmail({
+    subject: title,
+    heading: title,
+    paragraphs: [body],
+    action: { label: t("notifications.open"), url: absoluteUrl(s.config, notificationPath(r.id)) },
+    footer: [
+      t("delivery.email.why", { category: t(`delivery.category.${category}`) }),
+      t("delivery.email.change", { url: absoluteUrl(s.config, notificationSettingsPath()) }),
+      ...(unsubscribe ? [t("delivery.email.unsubscribe", { url: unsubscribe })] : []),
+    ],
+  });
+  await enqueueEmail(s, {
+    key: `notif:${r.id}`,
+    to: r.email!,
+    userId: r.user_id,
+    ...mail,
+    unsubscribeUrl: unsubscribe,
+    purpose: category === "news" ? "campaign" : "notification",
+    category,
+  });
 }
 
 /**
- * The outbox: enqueues the push jobs (one per subscription, deduplicated per
- * notification and device) of notifications still marked `push_pending`,
- * and clears the mark. Called after the commit that stored them, by a
- * retried job, and by the push sweeper, so a crash anywhere in between
- * neither loses a push nor sends one twice (core/push/deliver.ts claims each
- * send). Returns the pushes enqueued.
+ * The outbox: for notifications still marked `delivery_pending`, enqueues
+ * what each channel the user wants needs — one `push` job per subscription
+ * (dedupe `push:<id>:<subscription>`), one Telegram message (key
+ * `notif:<id>`) when a chat is linked, one email (key `notif:<id>`) when
+ * the account has an address — and clears the mark once all of them are
+ * in. Called after the commit that stored them, by a retried job, and by
+ * the sweeper, so a crash anywhere in between neither loses a delivery nor
+ * sends one twice (the dedupe keys, and each channel's claim at sending).
  */
-export async function enqueuePendingPushes(
+export async function enqueuePendingDeliveries(
   s: Services,
   only: { userId?: string; ids?: string[] } = {},
-): Promise<number> {
+): Promise<Deliveries> {
   let q = s.db.selectFrom("notifications as n")
     .innerJoin("users as u", "u.id", "n.user_id")
-    .select(["n.id", "n.user_id", "n.kind", "n.data", "u.disabled_at"])
-    .where("n.push_pending", "=", true);
+    .leftJoin("notification_prefs as p", "p.user_id", "n.user_id")
+    .select([
+      "n.id",
+      "n.user_id",
+      "n.kind",
+      "n.title",
+      "n.body",
+      "n.data",
+      "u.disabled_at",
+      "u.locale",
+      "u.email",
+      "u.telegram_chat_id",
+      "p.prefs",
+    ])
+    .where("n.delivery_pending", "=", true);
   if (only.userId) q = q.where("n.user_id", "=", only.userId);
   if (only.ids) q = q.where("n.id", "in", only.ids);
-  const rows = await q.orderBy("n.created_at").limit(1_000).execute();
-  let pushes = 0;
-  for (const r of rows) {
-    let complete = true;
-    if (!r.disabled_at && s.config.secrets.vapid) {
-      const subs = await s.db.selectFrom("push_subscriptions").select("id")
-        .where("user_id", "=", r.user_id).execute();
-      for (const sub of subs) {
-        const job: PushJob = {
-          notificationId: r.id,
-          subscriptionId: sub.id,
-          ...storedPush(r.data, r.kind),
-        };
-        try {
-          await s.jobs.enqueue("push", job, { dedupeKey: pushDedupeKey(job) });
-          pushes++;
-        } catch (err) {
-          // The in-app notification is stored; the row stays pending for the sweeper.
-          complete = false;
-          log.error("push enqueue failed", { err, notificationId: r.id, subscriptionId: sub.id });
-        }
-      }
-    }
-    if (complete) {
-      await s.db.updateTable("notifications").set({ push_pending: false })
-        .where("id", "=", r.id).execute();
+  const rows: PendingRow[] = await q.orderBy("n.created_at").limit(1_000).execute();
+  const out: Deliveries = { pushes: 0, telegram: 0, email: 0 };
+  if (!rows.length) return out;
+
+  const vapid = s.config.secrets.vapid !== undefined;
+  const subsOf = new Map<string, string[]>();
+  if (vapid) {
+    const userIds = [...new Set(rows.map((r) => r.user_id))];
+    const subs = await s.db.selectFrom("push_subscriptions").select(["id", "user_id"])
+      .where("user_id", "in", userIds).execute();
+    for (const sub of subs) {
+      const list = subsOf.get(sub.user_id) ?? [];
+      list.push(sub.id);
+      subsOf.set(sub.user_id, list);
     }
   }
-  return pushes;
+  const done: string[] = [];
+  for (const r of rows) {
+    let complete = true;
+    const attempt = async (channel: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+        return true;
+      } catch (err) {
+        // The in-app notification is stored; the row stays pending for the sweeper.
+        complete = false;
+        log.error("notification delivery not enqueued", { err, channel, notificationId: r.id });
+        return false;
+      }
+    };
+    if (!r.disabled_at) {
+      const category = categoryOf(r.kind);
+      const wanted = prefsFrom(r.prefs)[category];
+      // Telegram first: its rate limit makes it the slowest channel in a burst.
+      if (s.config.telegram && r.telegram_chat_id !== null && wanted.telegram) {
+        if (await attempt("telegram", () => enqueueTelegramFor(s, r, category))) out.telegram++;
+      }
+      if (vapid && wanted.push) {
+        for (const subscriptionId of subsOf.get(r.user_id) ?? []) {
+          const job: PushJob = {
+            notificationId: r.id,
+            subscriptionId,
+            ...storedPush(r.data, r.kind),
+          };
+          const ok = await attempt("push", async () => {
+            await s.jobs.enqueue("push", job, { dedupeKey: pushDedupeKey(job) });
+          });
+          if (ok) out.pushes++;
+        }
+      }
+      if (r.email && wanted.email) {
+        if (await attempt("email", () => enqueueEmailFor(s, r, category))) out.email++;
+      }
+    }
+    if (complete) done.push(r.id);
+  }
+  if (done.length) {
+    await s.db.updateTable("notifications").set({ delivery_pending: false })
+      .where("id", "in", done).execute();
+  }
+  return out;
 }
 
 const pushDedupeKey = (job: PushJob) => `push:${job.notificationId}:${job.subscriptionId}`;
@@ -353,22 +509,25 @@ export const SWEEP_WINDOW_MS = 25 * 60_000;
 const SWEEP_SETTLE_MS = 60_000;
 
 /**
- * The `push` job's sweeper: a crash between storing a notification and
- * enqueueing its pushes would lose them. Re-enqueues the pushes of recent
- * notifications with the same dedupeKey, so those already enqueued stay
- * single (and a delivered one is not sent again: see core/push/deliver.ts).
- * Only devices that were subscribed when the notification was made.
+ * The sweeper (run by the `push` job's sweep): first the outbox — rows
+ * stored with their change whose deliveries were never enqueued (a crash
+ * after the commit) — on every channel; then, as before the outbox, the
+ * pushes of recent notifications again with the same dedupeKey, so those
+ * already enqueued stay single (and a delivered one is not sent again: see
+ * core/push/deliver.ts). Only devices that were subscribed when the
+ * notification was made, and only for users who want that category by push.
  */
 export async function sweepPushes(s: Services, now = Date.now()): Promise<number> {
-  if (!s.config.secrets.vapid) return 0;
-  // The outbox first: notifications stored with their change, pushes not yet enqueued.
-  const pending = await enqueuePendingPushes(s);
+  const pending = await enqueuePendingDeliveries(s);
+  const outbox = pending.pushes + pending.telegram + pending.email;
+  if (!s.config.secrets.vapid) return outbox;
   const from = now - SWEEP_WINDOW_MS;
   const to = now - SWEEP_SETTLE_MS;
   const rows = await s.db.selectFrom("notifications as n")
     .innerJoin("push_subscriptions as p", "p.user_id", "n.user_id")
     .innerJoin("users as u", "u.id", "n.user_id")
-    .select(["n.id", "n.kind", "n.data", "p.id as sub_id"])
+    .leftJoin("notification_prefs as np", "np.user_id", "n.user_id")
+    .select(["n.id", "n.kind", "n.data", "p.id as sub_id", "np.prefs"])
     // The id range walks the primary key; created_at keeps it exact.
     .where("n.id", ">=", idFloor(from)).where("n.id", "<", idFloor(to + 1))
     .where("n.created_at", ">=", new Date(from)).where("n.created_at", "<", new Date(to))
@@ -378,6 +537,7 @@ export async function sweepPushes(s: Services, now = Date.now()): Promise<number
     .execute();
   let n = 0;
   for (const r of rows) {
+    if (!prefsFrom(r.prefs)[categoryOf(r.kind)].push) continue;
     const job: PushJob = {
       notificationId: r.id,
       subscriptionId: r.sub_id,
@@ -386,7 +546,7 @@ export async function sweepPushes(s: Services, now = Date.now()): Promise<number
     await s.jobs.enqueue("push", job, { dedupeKey: pushDedupeKey(job) });
     n++;
   }
-  return pending + n;
+  return outbox + n;
 }
 
 // ------------------------------------------------------------ reading list

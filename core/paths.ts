@@ -77,6 +77,20 @@ export function notificationPath(id: string): string {
   return `/notifications/${seg(id)}`;
 }
 
+/** The notification choices on the settings page (after a save: `done`). */
+export function notificationSettingsPath(done?: string): string {
+  return `/settings${done ? `?done=${seg(done)}` : ""}#h-notifications`;
+}
+
+/** The operators' error group and queue pages (links in alerts). */
+export function opsErrorGroupPath(id: string): string {
+  return `/ops/errors/${seg(id)}`;
+}
+
+export function opsQueuesPath(queue?: string): string {
+  return queue ? `/ops/queues/${seg(queue)}` : "/ops/queues";
+}
+
 export function passwordResetPath(token: string): string {
   return `/password-reset/${seg(token)}`;
 }

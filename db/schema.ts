@@ -594,8 +594,11 @@ export interface NotificationsTable {
   url: string | null;
   data: JsonDefault<JsonObject>;
   read_at: Date | null;
-  /** Its push jobs are not enqueued yet (the outbox: db/migrations/0003_outbox.ts). */
-  push_pending: Default<boolean>;
+  /**
+   * Its deliveries (push jobs, Telegram, email) are not all enqueued yet
+   * (the outbox: db/migrations/0003_outbox.ts, 0015_delivery_outbox.ts).
+   */
+  delivery_pending: Default<boolean>;
   created_at: CreatedAt;
 }
 

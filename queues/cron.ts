@@ -46,6 +46,8 @@ export const SCHEDULES: Schedule[] = [
   { name: "reminders", cron: "* * * * *", job: "reminders", payload: {} },
   // Re-engagement messages in the morning, when people plan their day (the original: 08:00).
   { name: "reengagement", cron: "0 10 * * *", job: "reengagement", payload: {} },
+  // Two failures in a row raise one operator alert (core/readiness.ts).
+  { name: "ready-check", cron: "* * * * *", job: "ready-check", payload: {} },
 ];
 
 type CronFn = (

@@ -26,8 +26,10 @@ import type { Services } from "@/core/services.ts";
 /** Every queue, with how many of its jobs one process runs at the same time. */
 export const QUEUES = {
   push: { concurrency: 20 },
-  // Sends are paced to Telegram's limits in core/telegram; the slots only bound waiting jobs.
-  telegram: { concurrency: 5 },
+  // Sends are paced to Telegram's limits (core/telegram/pace.ts): enough slots that the
+  // pacer, not the slots, sets the rate (a send takes up to ~100 ms; 30/s needs a few
+  // in flight, plus jobs waiting for a busy chat's second).
+  telegram: { concurrency: 50 },
   email: { concurrency: 5 },
   notifications: { concurrency: 10 },
   reengagement: { concurrency: 2 },
@@ -126,6 +128,28 @@ export class PermanentJobError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "PermanentJobError";
+  }
+}
+
+/**
+ * Thrown by a handler to be retried after `delayMs` instead of the next
+ * interval of its schedule (e.g. Telegram's 429 `retry_after`). It counts as
+ * one of the job's failures, unless `postpone` says the job did not fail but
+ * could not run yet (e.g. its chat has a backlog): then the schedule is not
+ * used up.
+ */
+export class RetryLaterError extends Error {
+  readonly delayMs: number;
+  readonly postpone: boolean;
+  constructor(
+    delayMs: number,
+    message: string,
+    options?: ErrorOptions & { postpone?: boolean },
+  ) {
+    super(message, options);
+    this.name = "RetryLaterError";
+    this.delayMs = Math.max(0, Math.min(Math.round(delayMs), 24 * 3600_000));
+    this.postpone = options?.postpone ?? false;
   }
 }
 

@@ -12,7 +12,7 @@
 import { log } from "@/platform/log.ts";
 import { observeJob } from "@/platform/metrics.ts";
 import { reportError } from "@/core/error_tracking.ts";
-import { PermanentJobError, type ResolvedJob } from "./define.ts";
+import { PermanentJobError, type ResolvedJob, RetryLaterError } from "./define.ts";
 import {
   countRate,
   errorEntry,
@@ -25,6 +25,8 @@ import {
   releaseDedupe,
 } from "./records.ts";
 import type { Shared } from "./shared.ts";
+import { enqueueJob } from "./enqueue.ts";
+import { opsQueuesPath } from "@/core/paths.ts";
 
 export type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown; timeout: boolean };
 
@@ -78,7 +80,9 @@ export async function finishAttempt(
   const updated = await s.store.update(rec.id, (current) => {
     if (!mine(current)) return null;
     const r = started(current);
-    const failures = r.failures + 1;
+    // Postponed (not failed): the retry schedule is not used up.
+    const postponed = outcome.err instanceof RetryLaterError && outcome.err.postpone;
+    const failures = r.failures + (postponed ? 0 : 1);
     const base: JobRecord = {
       ...r,
       parked: false,
@@ -95,7 +99,10 @@ export async function finishAttempt(
     if (outcome.err instanceof PermanentJobError || failures > def.retry.length) {
       return { next: finished(base, "failed", now), extra: (a) => countRate(a, now, r, "failed") };
     }
-    const wait = def.retry[failures - 1];
+    // The handler may name its own wait (a 429's retry_after).
+    const wait = outcome.err instanceof RetryLaterError
+      ? outcome.err.delayMs
+      : def.retry[failures - 1];
     const runAt = now + wait;
     const next: JobRecord = {
       ...base,
@@ -123,5 +130,30 @@ export async function finishAttempt(
       error: outcome.err,
       context: { job: rec.name, jobId: rec.id, queue: rec.queue, attempt: rec.attempts + 1 },
     });
+    await alertDeadJob(s, rec, outcome.err);
   } else log.warn("job attempt failed", fields);
+}
+
+/**
+ * A job that used up its attempts (or was refused for good, or that KV gave
+ * up delivering: queues/recovery.ts) is an operator's problem: one `ops-alert`, grouped per job name (queues/jobs/ops_alert.ts
+ * throttles the group). Not for the alert job itself, which would loop.
+ */
+export async function alertDeadJob(s: Shared, rec: JobRecord, err: unknown) {
+  if (rec.name === "ops-alert" || !s.defs.has("ops-alert")) return;
+  // A message to the alert chat that failed would alert about itself.
+  if (rec.name === "telegram" && (rec.payload as { purpose?: string })?.purpose === "alert") return;
+  const message = err instanceof Error ? err.message : String(err);
+  await enqueueJob(s, "ops-alert", {
+    level: "critical",
+    title: `Job ${rec.name} failed after all its attempts`,
+    titleKey: "delivery.alert.jobDead",
+    vars: { job: rec.name },
+    message: `${message.slice(0, 500)} (${rec.queue}, ${rec.id})`,
+    source: "jobs",
+    group: `job:${rec.name}`,
+    url: opsQueuesPath(rec.queue),
+  }, { dedupeKey: `dead:${rec.id}` }).catch((e) =>
+    log.warn("ops-alert for a dead job not enqueued", { err: e, id: rec.id })
+  );
 }

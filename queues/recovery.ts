@@ -30,6 +30,7 @@ import {
   pushError,
 } from "./records.ts";
 import type { Shared } from "./shared.ts";
+import { alertDeadJob } from "./outcome.ts";
 
 /** Active, but not here and no heartbeat for a while: its process probably died. */
 export function isStalled(s: Shared, attempts: Attempts, r: JobRecord, now: number): boolean {
@@ -206,6 +207,7 @@ export async function sweepDeadLetters(s: Shared, attempts: Attempts): Promise<n
         error: Object.assign(new Error(last?.message ?? "job dead"), { name: "JobDead" }),
         context: { job: out.name, jobId: id, queue: out.queue, attempt: out.attempts },
       });
+      await alertDeadJob(s, out, new Error(last?.message ?? "job dead"));
     } else {
       await s.kv.delete(e.key);
     }

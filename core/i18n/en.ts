@@ -6,6 +6,7 @@ import { achievements } from "./en/achievements.ts";
 import { validation } from "./en/validation.ts";
 import { auth } from "./en/auth.ts";
 import { notifications } from "./en/notifications.ts";
+import { delivery } from "./en/delivery.ts";
 import { training } from "./en/training.ts";
 import { profile } from "./en/profile.ts";
 import { ops } from "./en/ops.ts";
@@ -36,6 +37,7 @@ export const en: Dictionary = {
   ...validation,
   ...auth,
   ...notifications,
+  ...delivery,
   ...training,
   ...profile,
   ...ops,

@@ -5,6 +5,7 @@ import { achievements } from "./ru/achievements.ts";
 import { validation } from "./ru/validation.ts";
 import { auth } from "./ru/auth.ts";
 import { notifications } from "./ru/notifications.ts";
+import { delivery } from "./ru/delivery.ts";
 import { training } from "./ru/training.ts";
 import { profile } from "./ru/profile.ts";
 import { ops } from "./ru/ops.ts";
@@ -35,6 +36,7 @@ export const ru = {
   ...validation,
   ...auth,
   ...notifications,
+  ...delivery,
   ...training,
   ...profile,
   ...ops,

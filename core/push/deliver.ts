@@ -1,12 +1,10 @@
 /**
  * Delivering one notification to one subscription (the body of the `push`
  * job). Delivery of jobs is at least once, so the send is guarded by a claim
- * in Deno KV keyed by notification and subscription:
- *
- * - no claim → take it (atomically) and send;
- * - "sent", "gone" or "failed" → a duplicate delivery: nothing is sent again;
- * - "sending" by another run whose lease has not expired → report `busy` so
- *   the job retries later; an expired lease (a crashed run) is taken over.
+ * in Deno KV keyed by notification and subscription (core/delivery_claim.ts:
+ * a final state means a duplicate, a live lease means `busy`). A user who
+ * turned push off for the notification's category since it was queued gets
+ * nothing.
  *
  * Outcomes for the subscription row: success stamps `last_success_at` and
  * resets `failure_count`; 404/410 deletes it; any failure counts up, and a
@@ -18,6 +16,8 @@ import { log } from "@/platform/log.ts";
 import { type SendOutcome, sendPush } from "./send.ts";
 import { MAX_PLAINTEXT_BYTES } from "./encrypt.ts";
 import { notificationPath } from "../paths.ts";
+import { claimDelivery, releaseDelivery, settleDelivery } from "../delivery_claim.ts";
+import { categoryOf, prefsFrom } from "../notification_prefs.ts";
 
 /** Where the push's click leads: the notification page marks it read and redirects. */
 export const NOTIFICATION_ICON = "/favicon.svg";
@@ -26,13 +26,6 @@ export const NOTIFICATION_ICON = "/favicon.svg";
 export const MAX_FAILURES = 20;
 /** How long a run holds the claim while sending (longer than the send timeout). */
 const LEASE_MS = 2 * 60_000;
-/** How long the "already sent" marker is kept (longer than any retry schedule). */
-const MARKER_TTL_MS = 7 * 86400_000;
-
-type Claim =
-  | { state: "sending"; until: number }
-  | { state: "sent" | "gone" | "failed"; at: number };
-
 export type DeliverResult =
   | { outcome: "sent" | "gone" | "duplicate" | "skipped" | "expired"; status?: number }
   | { outcome: "retry" | "busy"; status?: number; detail: string }
@@ -85,6 +78,7 @@ export async function deliverPush(
   const row = await s.db.selectFrom("notifications as n")
     .innerJoin("push_subscriptions as p", (join) => join.on("p.id", "=", job.subscriptionId))
     .innerJoin("users as u", "u.id", "n.user_id")
+    .leftJoin("notification_prefs as np", "np.user_id", "n.user_id")
     .select([
       "n.id",
       "n.user_id",
@@ -97,6 +91,7 @@ export async function deliverPush(
       "p.p256dh",
       "p.auth",
       "u.locale",
+      "np.prefs",
     ])
     .where("n.id", "=", job.notificationId)
     .executeTakeFirst();
@@ -107,21 +102,17 @@ export async function deliverPush(
   const ttlSec = job.ttlSec - Math.max(0, elapsedSec);
   if (ttlSec <= 0) return { outcome: "expired" };
 
-  const key = claimKey(job);
-  const existing = await s.kv.get<Claim>(key);
-  if (existing.value) {
-    const c = existing.value;
-    if (c.state !== "sending") return { outcome: "duplicate" };
-    if (c.until > now()) return { outcome: "busy", detail: "another delivery is sending" };
+  // Turned off since it was queued: dropped.
+  if (!prefsFrom(row.prefs)[categoryOf(row.kind)].push) {
+    return { outcome: "skipped" };
   }
-  const claimed = await s.kv.atomic().check(existing)
-    .set(key, { state: "sending", until: now() + LEASE_MS } satisfies Claim, {
-      expireIn: MARKER_TTL_MS,
-    }).commit();
-  if (!claimed.ok) return { outcome: "busy", detail: "another delivery took the claim" };
 
-  const finish = (state: "sent" | "gone" | "failed") =>
-    s.kv.set(key, { state, at: now() } satisfies Claim, { expireIn: MARKER_TTL_MS });
+  const key = claimKey(job);
+  const claim = await claimDelivery(s.kv, key, LEASE_MS, now());
+  if (claim.kind === "done") return { outcome: "duplicate" };
+  if (claim.kind === "busy") return { outcome: "busy", detail: "another delivery is sending" };
+
+  const finish = (state: "sent" | "gone" | "failed") => settleDelivery(s.kv, key, state, {}, now());
 
   let result: SendOutcome;
   try {
@@ -139,7 +130,7 @@ export async function deliverPush(
       },
     );
   } catch (err) {
-    await s.kv.delete(key);
+    await releaseDelivery(s.kv, key);
     throw err;
   }
 
@@ -183,7 +174,7 @@ export async function deliverPush(
         return { outcome: "failed", status: result.status, detail: result.detail };
       }
       // Free the claim so the retry can send.
-      await s.kv.delete(key);
+      await releaseDelivery(s.kv, key);
       return { outcome: "retry", status: result.status, detail: result.detail };
     }
   }

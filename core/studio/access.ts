@@ -29,7 +29,7 @@ import { isId } from "@/platform/ids.ts";
 import type { CourseAccessKind } from "@/db/schema.ts";
 import { invalidateCourses } from "../courses/cache.ts";
 import { coursePath } from "../paths.ts";
-import { enqueuePendingPushes, storeNotification } from "../notifications.ts";
+import { enqueuePendingDeliveries, storeNotification } from "../notifications.ts";
 import { log } from "@/platform/log.ts";
 
 /** The learner's notice of a grant; vars: `course` (its name), `trainer` (username). */
@@ -257,7 +257,7 @@ export async function grantAccess(
   invalidateCourses(s);
   if (granted) {
     try {
-      await enqueuePendingPushes(s, { userId });
+      await enqueuePendingDeliveries(s, { userId });
     } catch (err) {
       // The outbox keeps the notice: a later sweep sends it.
       log.warn("studio: access push not enqueued", { err });

@@ -23,6 +23,8 @@ import {
   UnauthenticatedError,
 } from "../auth/guards.ts";
 import { AppError } from "../app_error.ts";
+import { enqueuePendingDeliveries, NOTIFICATIONS, storeNotification } from "../notifications.ts";
+import { log } from "@/platform/log.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { json } from "@/db/connection.ts";
 import type { Database } from "@/db/schema.ts";
@@ -291,6 +293,50 @@ async function resolveLearners(
 
 // ---------------------------------------------------------------- changes
 
+/** Where a learner reads the entries shared with them (their own profile page). */
+const SHARED_NOTES_URL = "/profile#trainer-notes-title";
+
+/**
+ * An entry became visible: each learner of the note gets a notification,
+ * stored in the same transaction as the change (the outbox sends it after
+ * the commit; see `sendShared`). Returns the notification ids.
+ */
+async function notifyShared(
+  s: Services,
+  trx: Kysely<Database>,
+  noteId: string,
+  authorId: string,
+): Promise<string[]> {
+  const note = await trx.selectFrom("learner_notes").select("title")
+    .where("id", "=", noteId).executeTakeFirstOrThrow();
+  const author = await trx.selectFrom("users as u")
+    .leftJoin("user_profiles as p", "p.user_id", "u.id")
+    .select(["u.username", "p.full_name"])
+    .where("u.id", "=", authorId).executeTakeFirst();
+  const learners = await trx.selectFrom("learner_note_users").select("user_id")
+    .where("note_id", "=", noteId).execute();
+  const ids: string[] = [];
+  for (const l of learners) {
+    const id = await storeNotification(s, trx, l.user_id, {
+      ...NOTIFICATIONS.noteShared,
+      vars: { trainer: author?.full_name?.trim() || author?.username || "", note: note.title },
+      url: SHARED_NOTES_URL,
+    });
+    if (id) ids.push(id);
+  }
+  return ids;
+}
+
+/** After the commit: the shared-note notifications leave (a failure leaves them to the sweeper). */
+async function sendShared(s: Services, ids: string[]) {
+  if (!ids.length) return;
+  try {
+    await enqueuePendingDeliveries(s, { ids });
+  } catch (err) {
+    log.warn("studio: note notifications not enqueued", { err });
+  }
+}
+
 /** A new note by the signed-in trainer, with its first entry if `body` is given. */
 export async function createNote(
   s: Services,
@@ -301,7 +347,7 @@ export async function createNote(
   const v = newNoteSchema.parse(input);
   const userIds = await resolveLearners(s.db, actor, actor.id, v.learners);
   const id = newId();
-  await s.db.transaction().execute(async (trx) => {
+  const notified = await s.db.transaction().execute(async (trx) => {
     await trx.insertInto("learner_notes")
       .values({ id, author_id: actor.id, title: v.title, tags: json(v.tags) }).execute();
     await trx.insertInto("learner_note_users")
@@ -309,8 +355,11 @@ export async function createNote(
     if (v.body) {
       await trx.insertInto("learner_note_entries")
         .values({ id: newId(), note_id: id, body: v.body, visible: v.visible }).execute();
+      if (v.visible) return await notifyShared(s, trx, id, actor.id);
     }
+    return [];
   });
+  await sendShared(s, notified);
   return id;
 }
 
@@ -360,11 +409,13 @@ export async function addEntry(
   const n = await ownNote(s.db, actor, noteId);
   const v = entrySchema.parse(input);
   const id = newId();
-  await s.db.transaction().execute(async (trx) => {
+  const notified = await s.db.transaction().execute(async (trx) => {
     await trx.insertInto("learner_note_entries")
       .values({ id, note_id: n.id, body: v.body, visible: v.visible }).execute();
     await touch(trx, n.id);
+    return v.visible ? await notifyShared(s, trx, n.id, n.author_id) : [];
   });
+  await sendShared(s, notified);
   return id;
 }
 
@@ -392,11 +443,15 @@ export async function setEntryVisible(
   const actor = studioActor(viewer);
   const { note, entryId } = await ownEntry(s, actor, noteId, input);
   const { visible } = z.object({ visible: flag }).parse(input);
-  await s.db.transaction().execute(async (trx) => {
-    await trx.updateTable("learner_note_entries").set({ visible })
-      .where("id", "=", entryId).execute();
+  const notified = await s.db.transaction().execute(async (trx) => {
+    // Only a change from hidden to visible tells the learners (hiding and showing again too).
+    const changed = await trx.updateTable("learner_note_entries").set({ visible })
+      .where("id", "=", entryId).where("visible", "=", !visible)
+      .returning("id").executeTakeFirst();
     await touch(trx, note.id);
+    return changed && visible ? await notifyShared(s, trx, note.id, note.author_id) : [];
   });
+  await sendShared(s, notified);
   return visible;
 }
 

@@ -16,7 +16,7 @@ import { ForbiddenError, isStaff, NotFoundError } from "../auth/guards.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { json } from "@/db/connection.ts";
 import type { ChecklistQuestion, ExamStatus, TestAnswers } from "@/db/schema.ts";
-import { enqueuePendingPushes, NOTIFICATIONS, storeNotification } from "../notifications.ts";
+import { enqueuePendingDeliveries, NOTIFICATIONS, storeNotification } from "../notifications.ts";
 import { isValidKey } from "../storage/mod.ts";
 import { pendingExamsChanged } from "../studio/pending.ts";
 import { TrainingError } from "./errors.ts";
@@ -273,7 +273,7 @@ export async function submitExam(
   const examId = exam!.id;
   // After the commit; a crash before this leaves the row PENDING for the job's sweeper.
   if (preview) await runAfter(() => enqueueExamPreview(s, examId, preview!));
-  if (notified) await runAfter(() => enqueuePendingPushes(s, { userId: ctx.courseAuthorId }));
+  if (notified) await runAfter(() => enqueuePendingDeliveries(s, { userId: ctx.courseAuthorId }));
   return { ...result, ctx, exam: examResultView(exam!, ctx.checklist, ctx.passPercent) };
 }
 
@@ -363,7 +363,7 @@ async function review(
     return { row: await completeUntimed(trx, row.id, now), changed: true };
   });
   pendingExamsChanged(s);
-  await runAfter(() => enqueuePendingPushes(s, { userId: ctx.userId }));
+  await runAfter(() => enqueuePendingDeliveries(s, { userId: ctx.userId }));
   return {
     exam: examResultView(updated!, ctx.checklist, ctx.passPercent),
     learnerId: ctx.userId,

@@ -28,7 +28,7 @@ import {
   type StepRef,
   type UserStepRow,
 } from "./context.ts";
-import { enqueuePendingPushes, NOTIFICATIONS, storeNotification } from "../notifications.ts";
+import { enqueuePendingDeliveries, NOTIFICATIONS, storeNotification } from "../notifications.ts";
 import { crashPoint } from "@/platform/crash_point.ts";
 import { stepPath } from "../paths.ts";
 import { personalTitle } from "../personalisation/titles.ts";
@@ -414,7 +414,7 @@ export async function finishTimer(
   const ctx = await resolveStep(s, userStepId, null);
   if (!ctx) return { completed: false };
   // A run after a crash finds the step completed: its notification's pushes may still wait.
-  const sendPending = () => runAfter(() => enqueuePendingPushes(s, { userId: ctx.userId }));
+  const sendPending = () => runAfter(() => enqueuePendingDeliveries(s, { userId: ctx.userId }));
   if (
     !isTimerStep(ctx.stepType) || !isRunning(ctx.row) ||
     (jobId && ctx.row.notification_job_id !== jobId)

@@ -18,6 +18,7 @@ import * as m0010Personalisation from "./0010_personalisation.ts";
 import * as m0012CourseVideo from "./0012_course_video.ts";
 import * as m0013ExamVideoReview from "./0013_exam_video_review.ts";
 import * as m0014NotificationPrefs from "./0014_notification_prefs.ts";
+import * as m0015DeliveryOutbox from "./0015_delivery_outbox.ts";
 import * as m0017EmailChange from "./0017_email_change.ts";
 import * as m0018TrainingReminders from "./0018_training_reminders.ts";
 import * as m0019Reengagement from "./0019_reengagement.ts";
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   "0012_course_video": m0012CourseVideo,
   "0013_exam_video_review": m0013ExamVideoReview,
   "0014_notification_prefs": m0014NotificationPrefs,
+  "0015_delivery_outbox": m0015DeliveryOutbox,
   "0017_email_change": m0017EmailChange,
   "0018_training_reminders": m0018TrainingReminders,
   "0019_reengagement": m0019Reengagement,

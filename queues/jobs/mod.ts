@@ -19,6 +19,7 @@ import telegram from "./telegram.ts";
 import email from "./email.ts";
 import reminders from "./reminders.ts";
 import reengagement from "./reengagement.ts";
+import readyCheck from "./ready_check.ts";
 
 export const jobs = [
   maintenance,
@@ -33,6 +34,7 @@ export const jobs = [
   email,
   reminders,
   reengagement,
+  readyCheck,
 ] as const;
 
 export type JobMap = JobMapOf<typeof jobs>;

@@ -7,12 +7,25 @@
  *   by core/error_tracking.ts); the group is read when the alert goes out, so the
  *   text is current.
  *
- * For now the alert is logged at warn/error level; the Telegram bot will
- * deliver it to TELEGRAM_ALERT_CHAT_ID later (this handler is the place).
+ * Every alert is logged at its level, then goes to TELEGRAM_ALERT_CHAT_ID
+ * through the `telegram` queue, grouped and throttled (core/ops_alerts.ts:
+ * one message per group per 10 minutes, later ones counted into the next).
+ * Groups: `error:<id>` per error group, `job:<name>` per dead job's type
+ * (queues/outcome.ts), `ready` (queues/jobs/ready_check.ts), else source +
+ * title.
  */
 import { z } from "zod";
 import { defineJob } from "../define.ts";
 import { log } from "@/platform/log.ts";
+import { type AlertOutcome, deliverAlert } from "@/core/ops_alerts.ts";
+import { opsErrorGroupPath } from "@/core/paths.ts";
+
+/** Translated titles an alert may carry for the chat. */
+const ALERT_TITLES = [
+  "delivery.alert.jobDead",
+  "delivery.alert.readyFailing",
+  "delivery.alert.readyRecovered",
+] as const;
 
 const plainAlert = z.object({
   level: z.enum(["info", "warning", "critical"]).default("warning"),
@@ -22,6 +35,10 @@ const plainAlert = z.object({
   source: z.string().max(64).optional(),
   /** A link for the operator (an ops page). */
   url: z.string().max(500).optional(),
+  /** Alerts of one group are throttled together (default: source + title). */
+  group: z.string().min(1).max(200).optional(),
+  titleKey: z.enum(ALERT_TITLES).optional(),
+  vars: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 }).strict();
 
 const errorGroupAlert = z.object({
@@ -35,9 +52,13 @@ export type OpsAlert = z.input<typeof opsAlertSchema>;
 export interface DeliveredAlert {
   level: "info" | "warning" | "critical";
   title: string;
+  titleKey?: typeof ALERT_TITLES[number];
+  vars?: Record<string, string | number>;
   message: string;
+  group?: string;
   source?: string;
   url?: string;
+  telegram?: AlertOutcome;
 }
 
 export default defineJob({
@@ -59,7 +80,8 @@ export default defineJob({
         title: `${payload.reason === "new" ? "New error" : "Error regressed"}: ${g.type}`,
         message: `${g.message} (${g.source}, ${g.count}×)`,
         source: "errors",
-        url: `/ops/errors/${payload.groupId}`,
+        group: `error:${payload.groupId}`,
+        url: opsErrorGroupPath(payload.groupId),
       };
     } else {
       alert = payload;
@@ -74,6 +96,7 @@ export default defineJob({
     if (alert.level === "critical") log.error("ops alert", fields);
     else if (alert.level === "warning") log.warn("ops alert", fields);
     else log.info("ops alert", fields);
-    return alert;
+    const telegram = await deliverAlert(ctx.services, alert, ctx.job.id);
+    return { ...alert, telegram };
   },
 });

@@ -1,9 +1,12 @@
 /**
  * `telegram`: sends one message to one chat (core/telegram/outbox.ts queues
- * it, core/telegram/deliver.ts sends it once). Busy or unreachable Telegram
- * → retry; a refusal that will not change (403, 400) → fail at once.
+ * it, core/telegram/deliver.ts paces it and sends it once). 429 → retried
+ * after Telegram's `retry_after`; busy or unreachable Telegram → retried on
+ * the schedule; a message to a chat with a backlog → postponed (without
+ * using up the schedule); a chat that refuses the bot → unlinked, done; another
+ * refusal that will not change (400) → failed at once.
  */
-import { defineJob, PermanentJobError } from "../define.ts";
+import { defineJob, PermanentJobError, RetryLaterError } from "../define.ts";
 import { telegramOutgoingSchema } from "@/core/telegram/outbox.ts";
 import { deliverTelegram } from "@/core/telegram/deliver.ts";
 
@@ -15,7 +18,16 @@ export default defineJob({
   timeoutMs: 60_000,
   async handler(payload, ctx) {
     const r = await deliverTelegram(ctx.services, payload);
-    if (r.outcome === "retry") throw new Error(`telegram not delivered: ${r.detail}`);
+    if (r.outcome === "retry") {
+      const msg = `telegram not delivered: ${r.detail}`;
+      if (r.retryAfterMs !== undefined) throw new RetryLaterError(r.retryAfterMs, msg);
+      throw new Error(msg);
+    }
+    if (r.outcome === "postpone") {
+      throw new RetryLaterError(r.retryAfterMs, `telegram postponed: ${r.detail}`, {
+        postpone: true,
+      });
+    }
     if (r.outcome === "failed") {
       throw new PermanentJobError(`telegram refused (${r.status ?? "-"}): ${r.detail}`);
     }

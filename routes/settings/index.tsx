@@ -56,6 +56,13 @@ import {
 import { listReminders, type ReminderView } from "@/core/reminders/reminders.ts";
 import { TelegramSettings } from "@/components/TelegramSettings.tsx";
 import { type LinkStatus, telegramStatus } from "@/core/telegram/link.ts";
+import { NotificationPrefsSection } from "@/components/NotificationPrefsSection.tsx";
+import {
+  type NotificationChoices,
+  notificationChoices,
+  saveNotificationForm,
+} from "@/core/notification_prefs.ts";
+import { notificationSettingsPath } from "@/core/paths.ts";
 
 const ACTIONS = [
   "password",
@@ -67,6 +74,7 @@ const ACTIONS = [
   "time-zone",
   "logout-all",
   "delete",
+  "notifications",
 ] as const;
 type Action = typeof ACTIONS[number];
 
@@ -84,6 +92,7 @@ const DONE = [
   "timeZone",
   "logoutAll",
   "telegramUnlinked",
+  "notifications",
 ] as const;
 type Done = typeof DONE[number];
 
@@ -97,6 +106,7 @@ interface Data {
   canDelete: boolean;
   reminders: ReminderView[];
   telegram: LinkStatus;
+  notifications: NotificationChoices;
   done?: Done;
   reminderDone?: ReminderDone;
   /** The form that failed, its values and errors. */
@@ -120,6 +130,7 @@ async function accountData(
     canDelete: canDeleteOwnAccount(user),
     reminders: await listReminders(ctx.state.services, user),
     telegram: await telegramStatus(ctx.state.services, user),
+    notifications: await notificationChoices(ctx.state.services, user),
   };
 }
 
@@ -194,6 +205,9 @@ export const handler = define.handlers<Data>({
           await startSession(ctx, headers, { id: user.id, sessionVersion });
           return done("logoutAll");
         }
+        case "notifications":
+          await saveNotificationForm(s, user, form);
+          return redirect(notificationSettingsPath("notifications"), 303, headers);
         case "delete":
           await deleteAccount(s, user, { currentPassword: str("currentPassword") });
           await endSession(ctx, headers);
@@ -453,6 +467,7 @@ export default define.page<typeof handler>(({ data, state }) => {
       <PushSettings state={state} />
 
       <TelegramSettings state={state} status={data.telegram} />
+      <NotificationPrefsSection state={state} choices={data.notifications} />
 
       <ActionSection
         state={state}

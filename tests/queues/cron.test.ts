@@ -198,6 +198,8 @@ Deno.test("the cron registry registers UTC lines, and a tick enqueues its job on
       reminders: ["* * * * *"],
       // 10:00 Moscow: re-engagement messages in the morning.
       reengagement: ["0 7 * * *"],
+      // Every minute: readiness, two failures in a row raise an alert.
+      "ready-check": ["* * * * *"],
     });
     assertEquals(new Set(calls.map((c) => c.name)).size, calls.length, "unique cron names");
     const maint = calls.find((c) => c.name.startsWith("maintenance"))!;

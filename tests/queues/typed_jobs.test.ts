@@ -42,8 +42,9 @@ Deno.test("the job map lists every registered job by the name stored in KV", () 
     "email": true,
     "reminders": true,
     "reengagement": true,
+    "ready-check": true,
   };
-  assertEquals(Object.keys(names).length, 12);
+  assertEquals(Object.keys(names).length, 13);
 });
 
 Deno.test("enqueue with an unknown job name does not compile, and is refused at run time", async () => {

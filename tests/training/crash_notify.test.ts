@@ -123,19 +123,19 @@ Deno.test({
         const s = t.services;
         // The completion and its notification committed together; the push waits in the outbox.
         assertEquals((await stepRow(t, timer)).status, "COMPLETED");
-        const stored = await s.db.selectFrom("notifications").select(["kind", "push_pending"])
+        const stored = await s.db.selectFrom("notifications").select(["kind", "delivery_pending"])
           .where("user_id", "=", learner.id).execute();
-        assertEquals(stored, [{ kind: "step.finished", push_pending: true }]);
+        assertEquals(stored, [{ kind: "step.finished", delivery_pending: true }]);
 
         // KV delivers the job again (twice, even): the step is done; the push goes once.
         for (let i = 0; i < 2; i++) {
           const r = await stepFinished.handler({ userStepId: timer }, jobCtx(s, jobId));
           assertEquals(r, { completed: false });
         }
-        const after = await s.db.selectFrom("notifications").select(["id", "push_pending"])
+        const after = await s.db.selectFrom("notifications").select(["id", "delivery_pending"])
           .where("user_id", "=", learner.id).execute();
         assertEquals(after.length, 1, "one notification");
-        assertEquals(after[0].push_pending, false);
+        assertEquals(after[0].delivery_pending, false);
         const pushes = await s.jobs.list({ queue: "push", state: "queued", limit: 100 });
         assertEquals(
           pushes.jobs.map((j) => (j.payload as PushJob).notificationId),
