@@ -1,10 +1,11 @@
 /**
  * Notification pipeline benchmark: 1,000 linked learners (a Telegram chat
- * and a Web Push subscription each) get one training reminder "due in the
- * same minute" — `notify` called for all of them at once (32 calls in
- * flight), as the reminders' cron tick will — delivered in one process, as in production (PGlite and
- * KV files in a temporary DATA_DIR), to a fake Bot API (tests/helpers) and
- * a loopback push service.
+ * and a Web Push subscription each, in Moscow, Vladivostok and New York)
+ * each have a training reminder due in the same minute; one run of the
+ * reminders job (`runReminders`, what the every-minute cron runs) finds and
+ * claims them and sends each through `notify` — delivered in one process,
+ * as in production (PGlite and KV files in a temporary DATA_DIR), to a fake
+ * Bot API (tests/helpers) and a loopback push service.
  *
  * Reported: when the in-app rows were all stored, when the last push
  * arrived, when the last Telegram message arrived against the floor set by
@@ -17,20 +18,22 @@ import { loadConfig } from "@/platform/config.ts";
 import { openServices } from "@/services.ts";
 import { configureLog } from "@/platform/log.ts";
 import { newId } from "@/platform/ids.ts";
-import { NOTIFICATIONS, notify } from "@/core/notifications.ts";
+import { runReminders } from "@/core/reminders/due.ts";
+import { ALL_DAYS, localMinutes } from "@/core/reminders/time.ts";
 import { FakeTelegram } from "../tests/helpers/fake_telegram.ts";
 import { newBrowserSubscription, startPushService } from "../tests/notifications/push_service.ts";
 import { fmt } from "./lib.ts";
 
 const LEARNERS = 1_000;
 const GLOBAL_PER_SEC = 30;
-/** `notify` calls in flight at once. */
-const NOTIFY_WIDTH = 32;
+const ZONES = ["Europe/Moscow", "Asia/Vladivostok", "America/New_York"];
 
 export interface NotifyBenchResult {
   learners: number;
-  width: number;
-  /** ms from the start until every `notify` returned (in-app rows stored, jobs enqueued). */
+  /** Reminders the run claimed and sent. */
+  claimed: number;
+  sent: number;
+  /** ms from the start until the run returned (in-app rows stored, deliveries enqueued). */
   inAppMs: number;
   /** ms until the last push reached the push service. */
   pushMs: number;
@@ -52,10 +55,7 @@ async function waitFor(pred: () => boolean, timeoutMs: number, what: string) {
   }
 }
 
-export async function benchNotify(
-  learners = LEARNERS,
-  width = NOTIFY_WIDTH,
-): Promise<NotifyBenchResult> {
+export async function benchNotify(learners = LEARNERS): Promise<NotifyBenchResult> {
   configureLog({ level: "error" });
   const fake = new FakeTelegram();
   await using push = startPushService();
@@ -70,18 +70,30 @@ export async function benchNotify(
   });
   const services = await openServices(config);
   try {
-    const ids: string[] = [];
+    // The minute every reminder is due: the next whole minute, in each learner's own zone.
+    const due = new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);
+    const yesterday = new Date(due.getTime() - 86_400_000);
     const users = [];
     const subs = [];
+    const reminders = [];
     for (let i = 0; i < learners; i++) {
       const id = newId();
-      ids.push(id);
+      const zone = ZONES[i % ZONES.length];
       users.push({
         id,
         username: `bench_notify_${i}`,
         password_hash: "-",
         telegram_chat_id: 7_000_000 + i,
         locale: i % 2 ? "en" as const : "ru" as const,
+        time_zone: zone,
+      });
+      reminders.push({
+        id: newId(),
+        user_id: id,
+        time_minutes: localMinutes(zone, due.getTime()) % 1440,
+        weekdays: ALL_DAYS,
+        created_at: yesterday,
+        updated_at: yesterday,
       });
       const b = await newBrowserSubscription();
       subs.push({
@@ -95,6 +107,8 @@ export async function benchNotify(
     for (let i = 0; i < learners; i += 200) {
       await services.db.insertInto("users").values(users.slice(i, i + 200)).execute();
       await services.db.insertInto("push_subscriptions").values(subs.slice(i, i + 200)).execute();
+      await services.db.insertInto("training_reminders").values(reminders.slice(i, i + 200))
+        .execute();
     }
     services.jobs.start();
     await new Promise((r) => setTimeout(r, 200)); // the queue listener is up
@@ -106,26 +120,16 @@ export async function benchNotify(
       .then(() => pushMs = since());
     const watchFirst = waitFor(() => fake.messages.length >= 1, 300_000, "first message")
       .then(() => firstTelegramMs = since());
-    // "Due in the same minute": every reminder at once, through a pool of `width` calls in
-    // flight (a tick would not start 1,000 database round trips before finishing one).
-    const minute = new Date().toISOString().slice(0, 16);
-    let next = 0;
-    await Promise.all(Array.from({ length: width }, async () => {
-      while (next < ids.length) {
-        await notify(services, ids[next++], {
-          ...NOTIFICATIONS.trainingReminder,
-          url: "/courses",
-          dedupeKey: `bench:${minute}`,
-        });
-      }
-    }));
+    // One run of the reminders job at the due minute (the cron's tick).
+    const run = await runReminders(services, { now: due });
     const inAppMs = since();
     await waitFor(() => fake.messages.length >= learners, 300_000, "Telegram messages");
     lastTelegramMs = since();
     await Promise.all([watchPush, watchFirst]);
     return {
       learners,
-      width,
+      claimed: run.claimed,
+      sent: run.sent,
       inAppMs,
       pushMs,
       firstTelegramMs,
@@ -148,17 +152,17 @@ export function notifyReport(r: NotifyBenchResult): string[] {
   const s = (ms: number) => `${fmt(ms / 1000, 1)} s`;
   const ratio = r.lastTelegramMs / r.floorMs;
   return [
-    "## Notifications (one reminder to 1,000 linked learners in the same minute)",
+    "## Notifications (1,000 training reminders due in the same minute)",
     "",
-    `${r.learners} learners, each with a Telegram chat and a Web Push subscription; \`notify\` ` +
-    `called for all at once (${r.width} calls in flight) in the server's process (PGlite and ` +
-    "KV files), delivered to the " +
-    "fake Bot API (tests/helpers/fake_telegram.ts) and a loopback push service. Times from " +
-    "the first `notify` call.",
+    `${r.learners} learners in three time zones, each with a Telegram chat, a Web Push ` +
+    "subscription and a reminder due at the same instant; one run of the reminders job " +
+    `(\`runReminders\`) claimed ${r.claimed} and sent ${r.sent} through the notification ` +
+    "pipeline in the server's process (PGlite and KV files), delivered to the fake Bot API " +
+    "(tests/helpers/fake_telegram.ts) and a loopback push service. Times from the start of the run.",
     "",
     "| what | time | target |",
     "|---|---:|---|",
-    `| in-app rows stored, deliveries enqueued (all \`notify\` returned) | ${s(r.inAppMs)} | |`,
+    `| in-app rows stored, deliveries enqueued (the run returned) | ${s(r.inAppMs)} | |`,
     `| last of ${r.pushes} pushes at the push service | ${s(r.pushMs)} | long before Telegram |`,
     `| first Telegram message | ${s(r.firstTelegramMs)} | |`,
     `| last of ${r.telegram} Telegram messages | ${s(r.lastTelegramMs)} (${

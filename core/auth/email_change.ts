@@ -22,7 +22,8 @@
  * - Removing the address (empty field) needs only the password.
  */
 import { z } from "zod";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import type { Database } from "@/db/schema.ts";
 import type { Services } from "../services.ts";
 import type { SessionUser } from "./session_user.ts";
 import { requireUser } from "./guards.ts";
@@ -269,7 +270,16 @@ export async function inspectEmailChangeToken(
   now = new Date(),
 ): Promise<{ state: EmailChangeState; email?: string; username?: string }> {
   if (!TOKEN_RE.test(token)) return { state: "unknown" };
-  const row = await s.db.selectFrom("email_change_tokens as t")
+  const row = await tokenRow(s.db, await sha256Hex(token)).executeTakeFirst();
+  const state = stateOf(row, viewer, now);
+  if (state !== "valid") return { state };
+  if (await takenByOther(s, row!.new_email, row!.user_id)) return { state: "taken" };
+  return { state, email: row!.new_email, username: row!.username };
+}
+
+/** A link's token row with what deciding about it needs (its account's state and name). */
+function tokenRow(db: Kysely<Database>, tokenHash: string) {
+  return db.selectFrom("email_change_tokens as t")
     .innerJoin("users as u", "u.id", "t.user_id")
     .select([
       "t.id",
@@ -280,12 +290,7 @@ export async function inspectEmailChangeToken(
       "u.disabled_at",
       "u.username",
     ])
-    .where("t.token_hash", "=", await sha256Hex(token))
-    .executeTakeFirst();
-  const state = stateOf(row, viewer, now);
-  if (state !== "valid") return { state };
-  if (await takenByOther(s, row!.new_email, row!.user_id)) return { state: "taken" };
-  return { state, email: row!.new_email, username: row!.username };
+    .where("t.token_hash", "=", tokenHash);
 }
 
 /**
@@ -304,20 +309,7 @@ export async function confirmEmailChange(
   if (!TOKEN_RE.test(token)) throw new EmailChangeTokenError("unknown");
   const tokenHash = await sha256Hex(token);
   const result = await s.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom("email_change_tokens as t")
-      .innerJoin("users as u", "u.id", "t.user_id")
-      .select([
-        "t.id",
-        "t.user_id",
-        "t.new_email",
-        "t.expires_at",
-        "t.used_at",
-        "u.disabled_at",
-        "u.username",
-      ])
-      .where("t.token_hash", "=", tokenHash)
-      .forUpdate("t")
-      .executeTakeFirst();
+    const row = await tokenRow(trx, tokenHash).forUpdate("t").executeTakeFirst();
     const state = stateOf(row, viewer, now);
     if (state !== "valid") throw new EmailChangeTokenError(state);
     const { user_id: userId, new_email: email } = row!;
