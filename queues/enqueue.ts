@@ -14,7 +14,6 @@ import {
   type JobState,
   UnknownJobError,
 } from "./types.ts";
-import type { Attempts } from "./attempt.ts";
 import { parsePayload } from "./payload.ts";
 import {
   finished,
@@ -112,7 +111,16 @@ export async function enqueueJob(
   throw new Error(`enqueue(${name}): KV commit kept conflicting`);
 }
 
-export async function cancelJob(s: Shared, attempts: Attempts, jobId: string): Promise<boolean> {
+/** What cancelling needs of the running attempts (queues/attempt.ts `Attempts`). */
+interface RunningAttempts {
+  abort(jobId: string, reason: Error): void;
+}
+
+export async function cancelJob(
+  s: Shared,
+  attempts: RunningAttempts,
+  jobId: string,
+): Promise<boolean> {
   const now = s.clock.now();
   const out = await s.store.update(jobId, (r) => {
     if (isWaiting(r.state)) {
