@@ -27,9 +27,9 @@ import type { Services } from "@/core/services.ts";
 export const QUEUES = {
   push: { concurrency: 20 },
   // Sends are paced to Telegram's limits (core/telegram/pace.ts): enough slots that the
-  // pacer, not the slots, sets the rate (a send takes up to ~100 ms; 30/s needs a few
-  // in flight, plus jobs waiting for a busy chat's second).
-  telegram: { concurrency: 50 },
+  // pacer, not the slots, sets the rate (30/s with sends of up to ~100 ms needs a few in
+  // flight, plus jobs waiting for their turn), within KV's deliveries in flight (slots.ts).
+  telegram: { concurrency: 30 },
   email: { concurrency: 5 },
   notifications: { concurrency: 10 },
   reengagement: { concurrency: 2 },
