@@ -147,6 +147,26 @@ export function stepApiPath(
     (action ? `/${action}` : "");
 }
 
+/** A learner's day in the JSON API: its steps with the learner's state. */
+export function dayApiPath(slug: string, dayOnCourseId: string): string {
+  return `/api/v1/courses/${seg(slug)}/days/${seg(dayOnCourseId)}`;
+}
+
+/** The learner's diary entries of a course in the JSON API. */
+export function diaryApiPath(slug: string): string {
+  return `/api/v1/courses/${seg(slug)}/diary`;
+}
+
+/** The learner's training reminders in the JSON API (one of them with `id`). */
+export function remindersApiPath(id?: string): string {
+  return id ? `/api/v1/reminders/${seg(id)}` : "/api/v1/reminders";
+}
+
+/** The learner's achievements in the JSON API. */
+export function achievementsApiPath(): string {
+  return "/api/v1/achievements";
+}
+
 // ------------------------------------------------------------------ studio
 
 /** The trainer studio's home (a menu of its sections). */

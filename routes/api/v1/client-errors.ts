@@ -17,8 +17,11 @@ import { enforce } from "@/core/rate_limit.ts";
 import {
   CLIENT_ERROR_MAX_BYTES,
   CLIENT_ERROR_RULE,
+  clientErrorSchema,
   reportClientError,
 } from "@/core/error_tracking.ts";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses } from "@/http/api_schemas.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
 
@@ -42,3 +45,14 @@ export const handler = define.handlers({
     return new Response(null, { status: 204, headers: NO_STORE });
   },
 });
+
+export const openapi: ApiDoc = {
+  POST: {
+    summary: "Report a browser error (sent by the pages' own script)",
+    description: "Same-site only (Origin / Sec-Fetch-Site); no CSRF token; at most 16 KB.",
+    tags: ["ops"],
+    auth: "none",
+    body: clientErrorSchema,
+    responses: { 204: { description: "Stored" }, ...errorResponses(400, 403, 413, 429) },
+  },
+};

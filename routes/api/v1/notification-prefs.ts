@@ -7,7 +7,9 @@
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
 import { requireUser } from "@/core/auth/guards.ts";
-import { notificationChoices, setPrefs } from "@/core/notification_prefs.ts";
+import { notificationChoices, prefsChangeSchema, setPrefs } from "@/core/notification_prefs.ts";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, notificationChoicesSchema } from "@/http/api_schemas.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
 
@@ -23,3 +25,21 @@ export const handler = define.handlers({
     return Response.json(await notificationChoices(services, user), { headers: NO_STORE });
   },
 });
+
+const answer = { description: "Choices and reachable channels", schema: notificationChoicesSchema };
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "The user's notification choices per category and channel",
+    tags: ["notifications"],
+    auth: "user",
+    responses: { 200: answer, ...errorResponses(401) },
+  },
+  PUT: {
+    summary: 'Change some choices (`"category.channel": boolean`)',
+    tags: ["notifications"],
+    auth: "user",
+    body: prefsChangeSchema,
+    responses: { 200: answer, ...errorResponses(400, 401, 403, 413) },
+  },
+};

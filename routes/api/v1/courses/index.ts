@@ -9,11 +9,15 @@ import { define } from "@/define.ts";
 import {
   type CatalogueEntry,
   catalogueFor,
+  catalogueQuerySchema,
   parseCatalogueQuery,
   viewCatalogue,
 } from "@/core/courses/catalogue.ts";
 import { coursePath, mediaPath } from "@/core/paths.ts";
 import { requireUser } from "@/core/auth/guards.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { courseSummarySchema, errorResponses } from "@/http/api_schemas.ts";
 
 export function courseSummaryJson(e: CatalogueEntry, signedIn: boolean) {
   const c = e.course;
@@ -70,3 +74,20 @@ export const handler = define.handlers({
     );
   },
 });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "The catalogue for the caller, filtered and sorted as the page does",
+    description: "The `progress` and `favorites` tabs and the `status` filter need a session.",
+    tags: ["courses"],
+    auth: "optional",
+    query: catalogueQuerySchema,
+    responses: {
+      200: {
+        description: "Matching courses",
+        schema: z.object({ courses: z.array(courseSummarySchema), total: z.number().int() }),
+      },
+      ...errorResponses(400, 401),
+    },
+  },
+};

@@ -5,8 +5,10 @@
  * `next` is the `before` of the following page (null at the end).
  */
 import { define } from "@/define.ts";
-import { listNotifications, unreadCount } from "@/core/notifications.ts";
+import { listNotifications, listQuerySchema, unreadCount } from "@/core/notifications.ts";
 import { requireUser } from "@/core/auth/guards.ts";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, notificationPageSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -25,3 +27,16 @@ export const handler = define.handlers({
     }, { headers: { "cache-control": "no-store" } });
   },
 });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "The user's notifications, newest first, a page at a time",
+    tags: ["notifications"],
+    auth: "user",
+    query: listQuerySchema,
+    responses: {
+      200: { description: "A page", schema: notificationPageSchema },
+      ...errorResponses(400, 401),
+    },
+  },
+};

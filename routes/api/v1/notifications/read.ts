@@ -5,8 +5,11 @@
  */
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
-import { markRead, unreadCount } from "@/core/notifications.ts";
+import { markRead, markReadSchema, unreadCount } from "@/core/notifications.ts";
 import { requireUser } from "@/core/auth/guards.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
@@ -18,3 +21,19 @@ export const handler = define.handlers({
     });
   },
 });
+
+export const openapi: ApiDoc = {
+  POST: {
+    summary: "Mark some or all of one's notifications read",
+    tags: ["notifications"],
+    auth: "user",
+    body: markReadSchema,
+    responses: {
+      200: {
+        description: "How many changed, and how many are unread now",
+        schema: z.object({ updated: z.number().int(), unread: z.number().int() }),
+      },
+      ...errorResponses(400, 401, 403, 413),
+    },
+  },
+};

@@ -5,6 +5,8 @@
  */
 import { define } from "@/define.ts";
 import { queueStats } from "@/core/ops.ts";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, jobStatsSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -12,3 +14,15 @@ export const handler = define.handlers({
     return Response.json(stats, { headers: { "cache-control": "no-store" } });
   },
 });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "Job queue counts, latency and recent outcomes",
+    tags: ["ops"],
+    auth: "staff",
+    responses: {
+      200: { description: "Per queue and in total", schema: jobStatsSchema },
+      ...errorResponses(401, 403),
+    },
+  },
+};

@@ -6,7 +6,10 @@
  */
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
-import { createPet, listOwnPets, petJson } from "@/core/pets.ts";
+import { createPet, listOwnPets, petCreateSchema, petJson } from "@/core/pets.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, petSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -22,3 +25,25 @@ export const handler = define.handlers({
     });
   },
 });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "The user's pets",
+    tags: ["pets"],
+    auth: "user",
+    responses: {
+      200: { description: "The pets", schema: z.object({ pets: z.array(petSchema) }) },
+      ...errorResponses(401),
+    },
+  },
+  POST: {
+    summary: "Add a pet (the photo goes to PUT /pets/{id}/photo afterwards)",
+    tags: ["pets"],
+    auth: "user",
+    body: petCreateSchema,
+    responses: {
+      201: { description: "Created", schema: z.object({ pet: petSchema }) },
+      ...errorResponses(400, 401, 403),
+    },
+  },
+};

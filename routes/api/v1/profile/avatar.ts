@@ -5,6 +5,9 @@
  */
 import { define } from "@/define.ts";
 import { profileJson, removeAvatar, replaceAvatar } from "@/core/profile.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, profileSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async PUT(ctx) {
@@ -16,3 +19,29 @@ export const handler = define.handlers({
     return Response.json({ profile: profileJson(profile) });
   },
 });
+
+const one = z.object({ profile: profileSchema });
+
+export const openapi: ApiDoc = {
+  PUT: {
+    summary: "Replace the user's avatar",
+    tags: ["profile"],
+    auth: "user",
+    bodyType: "multipart",
+    body: z.object({
+      avatar: z.string().describe(
+        "The image file (JPEG, PNG or WebP, at most 10 MB); or send it as the raw body",
+      ),
+    }),
+    responses: {
+      200: { description: "The profile", schema: one },
+      ...errorResponses(400, 401, 403, 413, 415),
+    },
+  },
+  DELETE: {
+    summary: "Remove the user's avatar",
+    tags: ["profile"],
+    auth: "user",
+    responses: { 200: { description: "The profile", schema: one }, ...errorResponses(401, 403) },
+  },
+};

@@ -7,7 +7,10 @@
  */
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
-import { ownProfile, profileJson, updateProfile } from "@/core/profile.ts";
+import { ownProfile, profileJson, profileUpdateSchema, updateProfile } from "@/core/profile.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, profileSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -22,3 +25,24 @@ export const handler = define.handlers({
     return Response.json({ profile: profileJson(profile) });
   },
 });
+
+const one = z.object({ profile: profileSchema });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "The user's own profile",
+    tags: ["profile"],
+    auth: "user",
+    responses: { 200: { description: "The profile", schema: one }, ...errorResponses(401) },
+  },
+  PATCH: {
+    summary: 'Change some profile fields (null or "" clears one)',
+    tags: ["profile"],
+    auth: "user",
+    body: profileUpdateSchema,
+    responses: {
+      200: { description: "The profile", schema: one },
+      ...errorResponses(400, 401, 403),
+    },
+  },
+};

@@ -8,6 +8,9 @@ import { jsonError } from "@/http/errors.ts";
 import { profileJson, publicProfile } from "@/core/profile.ts";
 import { petJson } from "@/core/pets.ts";
 import { coursePath } from "@/core/paths.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, profileSchema, publicPetSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -30,3 +33,28 @@ export const handler = define.handlers({
     }, { headers: { "cache-control": "no-store" } });
   },
 });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "A public profile with its pets and the courses it shows",
+    tags: ["profile"],
+    auth: "optional",
+    params: z.object({ username: z.string() }),
+    responses: {
+      200: {
+        description: "The profile",
+        schema: z.object({
+          profile: profileSchema,
+          pets: z.array(publicPetSchema),
+          courses: z.array(z.object({
+            slug: z.string(),
+            name: z.string(),
+            shortDescription: z.string(),
+            url: z.string(),
+          })),
+        }),
+      },
+      ...errorResponses(404),
+    },
+  },
+};

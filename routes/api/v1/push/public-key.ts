@@ -4,6 +4,9 @@
  */
 import { define } from "@/define.ts";
 import { jsonError } from "@/http/errors.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   GET(ctx) {
@@ -19,3 +22,15 @@ export const handler = define.handlers({
     });
   },
 });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "The VAPID public key browsers subscribe with",
+    tags: ["push"],
+    auth: "none",
+    responses: {
+      200: { description: "The key", schema: z.object({ publicKey: z.string() }) },
+      ...errorResponses(503),
+    },
+  },
+};

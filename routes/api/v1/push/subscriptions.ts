@@ -8,7 +8,15 @@
  */
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
-import { deleteSubscription, saveSubscription } from "@/core/push/subscriptions.ts";
+import {
+  deleteSubscription,
+  saveSubscription,
+  subscriptionSchema,
+  unsubscribeSchema,
+} from "@/core/push/subscriptions.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses } from "@/http/api_schemas.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
 
@@ -33,3 +41,26 @@ export const handler = define.handlers({
     return new Response(null, { status: 204, headers: NO_STORE });
   },
 });
+
+const saved = z.object({ id: z.string() });
+
+export const openapi: ApiDoc = {
+  POST: {
+    summary: "Save the browser's push subscription (PushSubscription.toJSON())",
+    tags: ["push"],
+    auth: "user",
+    body: subscriptionSchema(true),
+    responses: {
+      200: { description: "Known already (renewed)", schema: saved },
+      201: { description: "New", schema: saved },
+      ...errorResponses(400, 401, 403, 413),
+    },
+  },
+  DELETE: {
+    summary: "Forget one of the user's subscriptions by its endpoint",
+    tags: ["push"],
+    auth: "user",
+    body: unsubscribeSchema,
+    responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 403, 404) },
+  },
+};

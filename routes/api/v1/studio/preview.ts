@@ -7,8 +7,11 @@
  */
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
-import { previewMarkdown } from "@/core/studio/steps.ts";
+import { previewMarkdown, previewSchema } from "@/core/studio/steps.ts";
 import { placeholderWarnings } from "@/core/personalisation/warnings.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
@@ -23,3 +26,26 @@ export const handler = define.handlers({
     return Response.json({ html, warnings }, { headers: { "cache-control": "no-store" } });
   },
 });
+
+export const openapi: ApiDoc = {
+  POST: {
+    summary: "Render a step description as learners will see it",
+    tags: ["studio"],
+    auth: "trainer",
+    body: previewSchema.extend({ title: z.string().optional() }),
+    responses: {
+      200: {
+        description: "The HTML and the placeholders that will not be substituted",
+        schema: z.object({
+          html: z.string(),
+          warnings: z.array(z.object({
+            text: z.string(),
+            reason: z.string(),
+            message: z.string(),
+          })),
+        }),
+      },
+      ...errorResponses(400, 401, 403),
+    },
+  },
+};

@@ -14,6 +14,9 @@ import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
 import { requireUser } from "@/core/auth/guards.ts";
 import { favoriteInputSchema, isFavorite, setFavorite } from "@/core/favorites.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, favoriteSchema } from "@/http/api_schemas.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
 
@@ -37,3 +40,38 @@ export const handler = define.handlers({
     return Response.json(r, { headers: NO_STORE });
   },
 });
+
+const params = z.object({ slug: z.string() });
+const answer = { description: "The flag now", schema: favoriteSchema };
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "Whether the course is one of the caller's favourites",
+    tags: ["courses"],
+    auth: "user",
+    params,
+    responses: { 200: answer, ...errorResponses(401, 404) },
+  },
+  PUT: {
+    summary: "Star a course (idempotent)",
+    tags: ["courses"],
+    auth: "user",
+    params,
+    responses: { 200: answer, ...errorResponses(401, 403, 404) },
+  },
+  DELETE: {
+    summary: "Unstar a course (idempotent)",
+    tags: ["courses"],
+    auth: "user",
+    params,
+    responses: { 200: answer, ...errorResponses(401, 403, 404) },
+  },
+  POST: {
+    summary: "Star or unstar a course, for clients that only POST",
+    tags: ["courses"],
+    auth: "user",
+    params,
+    body: favoriteInputSchema,
+    responses: { 200: answer, ...errorResponses(400, 401, 403, 404) },
+  },
+};

@@ -7,6 +7,9 @@
 import { define } from "@/define.ts";
 import { courseView } from "@/core/courses/view.ts";
 import { dayPath, mediaPath } from "@/core/paths.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { courseOutlineSchema, errorResponses } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -59,3 +62,16 @@ export const handler = define.handlers({
     }, { headers: { "cache-control": "private, no-store" } });
   },
 });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "A course's outline (with the learner's progress when signed in)",
+    tags: ["courses"],
+    auth: "optional",
+    params: z.object({ slug: z.string() }),
+    responses: {
+      200: { description: "The course", schema: courseOutlineSchema },
+      ...errorResponses(404),
+    },
+  },
+};

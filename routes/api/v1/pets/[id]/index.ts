@@ -5,7 +5,10 @@
  */
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
-import { deletePet, getOwnPet, petJson, updatePet } from "@/core/pets.ts";
+import { deletePet, getOwnPet, petJson, petUpdateSchema, updatePet } from "@/core/pets.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, petSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -25,3 +28,34 @@ export const handler = define.handlers({
     return new Response(null, { status: 204 });
   },
 });
+
+const params = z.object({ id: z.string() });
+const one = z.object({ pet: petSchema });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "One of the user's pets",
+    tags: ["pets"],
+    auth: "user",
+    params,
+    responses: { 200: { description: "The pet", schema: one }, ...errorResponses(401, 404) },
+  },
+  PATCH: {
+    summary: 'Change some of a pet\'s fields (null or "" clears the optional ones)',
+    tags: ["pets"],
+    auth: "user",
+    params,
+    body: petUpdateSchema,
+    responses: {
+      200: { description: "The pet", schema: one },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  },
+  DELETE: {
+    summary: "Delete a pet (and its photo)",
+    tags: ["pets"],
+    auth: "user",
+    params,
+    responses: { 204: { description: "Deleted" }, ...errorResponses(401, 403, 404) },
+  },
+};

@@ -7,6 +7,9 @@
  */
 import { define } from "@/define.ts";
 import { petJson, replacePetPhoto, updatePet } from "@/core/pets.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, petSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async PUT(ctx) {
@@ -20,3 +23,32 @@ export const handler = define.handlers({
     return Response.json({ pet: petJson(pet) });
   },
 });
+
+const params = z.object({ id: z.string() });
+const one = z.object({ pet: petSchema });
+
+export const openapi: ApiDoc = {
+  PUT: {
+    summary: "Replace a pet's photo",
+    tags: ["pets"],
+    auth: "user",
+    params,
+    bodyType: "multipart",
+    body: z.object({
+      photo: z.string().describe(
+        "The image file (JPEG, PNG or WebP, at most 10 MB); or send it as the raw body",
+      ),
+    }),
+    responses: {
+      200: { description: "The pet", schema: one },
+      ...errorResponses(400, 401, 403, 404, 413, 415),
+    },
+  },
+  DELETE: {
+    summary: "Remove a pet's photo",
+    tags: ["pets"],
+    auth: "user",
+    params,
+    responses: { 200: { description: "The pet", schema: one }, ...errorResponses(401, 403, 404) },
+  },
+};

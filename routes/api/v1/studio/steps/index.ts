@@ -5,9 +5,18 @@
  */
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
-import { createStep, listSteps, studioStepJson } from "@/core/studio/steps.ts";
+import {
+  createStep,
+  listSteps,
+  stepListQuery,
+  stepSchema,
+  studioStepJson,
+} from "@/core/studio/steps.ts";
 import { stepListJson } from "@/core/studio/api.ts";
 import { NO_STORE } from "../(_lib)/answer.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, studioStepListItemSchema, studioStepSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -23,3 +32,26 @@ export const handler = define.handlers({
     return Response.json({ step: studioStepJson(step) }, { status: 201, headers: NO_STORE });
   },
 });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "The trainer's steps (staff: everyone's)",
+    tags: ["studio"],
+    auth: "trainer",
+    query: stepListQuery,
+    responses: {
+      200: { description: "Steps", schema: z.object({ steps: z.array(studioStepListItemSchema) }) },
+      ...errorResponses(401, 403),
+    },
+  },
+  POST: {
+    summary: "Create a step",
+    tags: ["studio"],
+    auth: "trainer",
+    body: stepSchema(),
+    responses: {
+      201: { description: "Created", schema: z.object({ step: studioStepSchema }) },
+      ...errorResponses(400, 401, 403),
+    },
+  },
+};

@@ -9,6 +9,9 @@
  */
 import { define } from "@/define.ts";
 import { uploadVideos, videoJson, videoStatuses } from "@/core/video/library.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, videoSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -24,3 +27,26 @@ export const handler = define.handlers({
     return Response.json({ videos: videos.map(videoJson) }, { status: 201 });
   },
 });
+
+const list = z.object({ videos: z.array(videoSchema) });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "The viewer's video library (staff: everyone's)",
+    tags: ["videos"],
+    auth: "trainer",
+    query: z.object({ ids: z.string().optional().describe("Comma-separated: only these") }),
+    responses: { 200: { description: "Videos", schema: list }, ...errorResponses(401, 403) },
+  },
+  POST: {
+    summary: "Upload videos (each is transcoded in the background)",
+    tags: ["videos"],
+    auth: "trainer",
+    bodyType: "multipart",
+    body: z.object({ videos: z.string().describe("Video files; or one as the raw body") }),
+    responses: {
+      201: { description: "Accepted, PENDING", schema: list },
+      ...errorResponses(400, 401, 403, 413, 415, 422),
+    },
+  },
+};

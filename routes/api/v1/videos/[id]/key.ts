@@ -5,6 +5,9 @@
  */
 import { define } from "@/define.ts";
 import { contentKey } from "@/core/video/playback.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -19,3 +22,17 @@ export const handler = define.handlers({
     });
   },
 });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "The video's AES-128 key (16 bytes), checked on every request",
+    tags: ["videos"],
+    auth: "user",
+    params: z.object({ id: z.string() }),
+    query: z.object({ t: z.string().describe("The signed token from the playlist") }),
+    responses: {
+      200: { description: "The key", contentType: "application/octet-stream" },
+      ...errorResponses(401, 403, 404, 409),
+    },
+  },
+};

@@ -6,7 +6,10 @@
  */
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
-import { saveVideoProgress } from "@/core/video/playback.ts";
+import { progressInputSchema, saveVideoProgress } from "@/core/video/playback.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
@@ -15,3 +18,20 @@ export const handler = define.handlers({
     return Response.json(r, { headers: { "cache-control": "no-store" } });
   },
 });
+
+export const openapi: ApiDoc = {
+  POST: {
+    summary: "Save where the viewer is in the video",
+    tags: ["videos"],
+    auth: "user",
+    params: z.object({ id: z.string() }),
+    body: progressInputSchema,
+    responses: {
+      200: {
+        description: "The saved position (0 near the end)",
+        schema: z.object({ position: z.number() }),
+      },
+      ...errorResponses(400, 401, 403, 404, 413),
+    },
+  },
+};

@@ -5,6 +5,9 @@
  */
 import { define } from "@/define.ts";
 import { startPlayback } from "@/core/video/playback.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
@@ -12,3 +15,19 @@ export const handler = define.handlers({
     return Response.json(r, { headers: { "cache-control": "no-store" } });
   },
 });
+
+export const openapi: ApiDoc = {
+  POST: {
+    summary: "A fresh signed master playlist URL for the viewer",
+    tags: ["videos"],
+    auth: "user",
+    params: z.object({ id: z.string() }),
+    responses: {
+      200: {
+        description: "The URL and when it expires (ms since the epoch)",
+        schema: z.object({ url: z.string(), expiresAt: z.number() }),
+      },
+      ...errorResponses(401, 403, 404, 409),
+    },
+  },
+};

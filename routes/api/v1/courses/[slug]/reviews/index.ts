@@ -11,7 +11,15 @@ import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
 import { requireCourse } from "@/core/courses/access.ts";
 import { requireUser } from "@/core/auth/guards.ts";
-import { createReview, listReviews, myReview, type Review } from "@/core/reviews.ts";
+import {
+  createReview,
+  listReviews,
+  myReview,
+  type Review,
+  reviewInputSchema,
+} from "@/core/reviews.ts";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, reviewPageSchema, reviewSchema } from "@/http/api_schemas.ts";
 
 export function reviewJson(r: Review) {
   return {
@@ -53,3 +61,28 @@ export const handler = define.handlers({
     return Response.json({ review: reviewJson(review) }, { status: 201 });
   },
 });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "A page of a course's reviews with the rating summary",
+    tags: ["reviews"],
+    auth: "optional",
+    params: z.object({ slug: z.string() }),
+    query: z.object({ page: z.number().int().min(1).max(10_000).optional() }),
+    responses: {
+      200: { description: "Reviews, newest first", schema: reviewPageSchema },
+      ...errorResponses(404),
+    },
+  },
+  POST: {
+    summary: "Review a completed course (once)",
+    tags: ["reviews"],
+    auth: "user",
+    params: z.object({ slug: z.string() }),
+    body: reviewInputSchema,
+    responses: {
+      201: { description: "Created", schema: z.object({ review: reviewSchema }) },
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
+  },
+};

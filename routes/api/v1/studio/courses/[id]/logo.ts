@@ -5,6 +5,9 @@
  */
 import { define } from "@/define.ts";
 import { courseLogoJson, removeCourseLogo, uploadCourseLogo } from "@/core/studio/media.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { courseLogoSchema, errorResponses } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
@@ -21,3 +24,30 @@ export const handler = define.handlers({
     return Response.json({ logo: courseLogoJson(logo) });
   },
 });
+
+const params = z.object({ id: z.string() });
+const one = z.object({ logo: courseLogoSchema });
+
+export const openapi: ApiDoc = {
+  POST: {
+    summary: "Replace a course's logo",
+    tags: ["studio"],
+    auth: "trainer",
+    params,
+    bodyType: "multipart",
+    body: z.object({
+      logo: z.string().describe("The image (JPEG, PNG or WebP); or send it as the raw body"),
+    }),
+    responses: {
+      200: { description: "The logo", schema: one },
+      ...errorResponses(400, 401, 403, 404, 413, 415),
+    },
+  },
+  DELETE: {
+    summary: "Remove a course's logo",
+    tags: ["studio"],
+    auth: "trainer",
+    params,
+    responses: { 200: { description: "The logo", schema: one }, ...errorResponses(401, 403, 404) },
+  },
+};

@@ -7,8 +7,12 @@
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
 import { getCourse } from "@/core/studio/courses.ts";
-import { courseJson, reorderCourseDays } from "@/core/studio/api.ts";
+import { courseJson, reorderCourseDays, reorderSchema } from "@/core/studio/api.ts";
 import { savingOrder } from "../../(_lib)/answer.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { apiErrorSchema } from "@/http/openapi.ts";
+import { errorResponses, studioCourseSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async PUT(ctx) {
@@ -23,3 +27,24 @@ export const handler = define.handlers({
     );
   },
 });
+
+export const openapi: ApiDoc = {
+  PUT: {
+    summary: "Save a new order of a course's days",
+    tags: ["studio"],
+    auth: "trainer",
+    params: z.object({ id: z.string() }),
+    body: reorderSchema,
+    responses: {
+      200: { description: "The course in its new order", schema: studioCourseSchema },
+      409: {
+        description: "The order changed meanwhile: nothing saved; the current order",
+        schema: apiErrorSchema.extend({
+          order: studioCourseSchema.shape.order,
+          days: studioCourseSchema.shape.days,
+        }),
+      },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  },
+};

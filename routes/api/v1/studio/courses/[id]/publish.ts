@@ -7,6 +7,10 @@ import { define } from "@/define.ts";
 import { getCourse, publishCourse } from "@/core/studio/courses.ts";
 import { courseJson } from "@/core/studio/api.ts";
 import { publishing } from "../../(_lib)/answer.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { apiErrorSchema } from "@/http/openapi.ts";
+import { errorResponses, studioCourseSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   POST(ctx) {
@@ -18,3 +22,20 @@ export const handler = define.handlers({
     });
   },
 });
+
+export const openapi: ApiDoc = {
+  POST: {
+    summary: "Publish a course",
+    tags: ["studio"],
+    auth: "trainer",
+    params: z.object({ id: z.string() }),
+    responses: {
+      200: { description: "Published", schema: z.object({ course: studioCourseSchema }) },
+      422: {
+        description: "Not complete: each missing thing in the user's language",
+        schema: apiErrorSchema.extend({ problems: z.array(z.string()) }),
+      },
+      ...errorResponses(401, 403, 404),
+    },
+  },
+};

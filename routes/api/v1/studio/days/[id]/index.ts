@@ -7,6 +7,9 @@ import { define } from "@/define.ts";
 import { getDay } from "@/core/studio/days.ts";
 import { dayJson } from "@/core/studio/api.ts";
 import { NO_STORE } from "../../(_lib)/answer.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, studioDaySchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -14,3 +17,16 @@ export const handler = define.handlers({
     return Response.json({ day: dayJson(day) }, { headers: NO_STORE });
   },
 });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "A day of the trainer's with its steps in order and the courses using it",
+    tags: ["studio"],
+    auth: "trainer",
+    params: z.object({ id: z.string() }),
+    responses: {
+      200: { description: "The day", schema: z.object({ day: studioDaySchema }) },
+      ...errorResponses(401, 403, 404),
+    },
+  },
+};

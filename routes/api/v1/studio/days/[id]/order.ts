@@ -8,8 +8,12 @@
 import { define } from "@/define.ts";
 import { readJson } from "@/http/forms.ts";
 import { getDay } from "@/core/studio/days.ts";
-import { dayJson, reorderDaySteps } from "@/core/studio/api.ts";
+import { dayJson, reorderDaySteps, reorderSchema } from "@/core/studio/api.ts";
 import { savingOrder } from "../../(_lib)/answer.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { apiErrorSchema } from "@/http/openapi.ts";
+import { errorResponses, studioDaySchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async PUT(ctx) {
@@ -24,3 +28,24 @@ export const handler = define.handlers({
     );
   },
 });
+
+export const openapi: ApiDoc = {
+  PUT: {
+    summary: "Save a new order of a day's steps",
+    tags: ["studio"],
+    auth: "trainer",
+    params: z.object({ id: z.string() }),
+    body: reorderSchema,
+    responses: {
+      200: { description: "The day in its new order", schema: studioDaySchema },
+      409: {
+        description: "The order changed meanwhile: nothing saved; the current order",
+        schema: apiErrorSchema.extend({
+          order: studioDaySchema.shape.order,
+          steps: studioDaySchema.shape.steps,
+        }),
+      },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  },
+};

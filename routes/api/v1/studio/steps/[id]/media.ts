@@ -13,6 +13,9 @@ import {
   stepMediaJson,
   uploadStepMedia,
 } from "@/core/studio/media.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, stepMediaSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
@@ -28,3 +31,22 @@ export const handler = define.handlers({
     return Response.json({ media: stepMediaJson(media) });
   },
 });
+
+export const openapi: ApiDoc = {
+  POST: {
+    summary: "Add images or PDFs to a step",
+    tags: ["studio"],
+    auth: "trainer",
+    params: z.object({ id: z.string() }),
+    query: z.object({ kind: z.enum(MEDIA_KINDS) }),
+    bodyType: "multipart",
+    body: z.object({
+      images: z.string().optional().describe("Image files (kind=image)"),
+      pdfs: z.string().optional().describe("PDF files (kind=pdf)"),
+    }).describe("Or one file as the raw body"),
+    responses: {
+      200: { description: "The step's media now", schema: z.object({ media: stepMediaSchema }) },
+      ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+    },
+  },
+};

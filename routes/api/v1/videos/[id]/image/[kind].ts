@@ -8,6 +8,9 @@ import type { Context } from "@/framework/mod.ts";
 import { videoImageKey } from "@/core/video/playback.ts";
 import { serveObject } from "@/core/storage/serve.ts";
 import { NotFoundError } from "@/core/auth/guards.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses } from "@/http/api_schemas.ts";
 
 async function serve(ctx: Context<State>): Promise<Response> {
   const kind = ctx.params.kind;
@@ -20,3 +23,17 @@ async function serve(ctx: Context<State>): Promise<Response> {
 }
 
 export const handler = define.handlers({ GET: serve, HEAD: serve });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "A video's poster or list thumbnail",
+    tags: ["videos"],
+    auth: "user",
+    params: z.object({ id: z.string(), kind: z.enum(["poster", "thumb"]) }),
+    responses: {
+      200: { description: "The image", contentType: "image/*" },
+      304: { description: "Not modified" },
+      ...errorResponses(401, 404),
+    },
+  },
+};

@@ -10,6 +10,9 @@ import { hlsFile } from "@/core/video/playback.ts";
 import { serveObject } from "@/core/storage/serve.ts";
 import { NotFoundError } from "@/core/auth/guards.ts";
 import { playlistResponse } from "../../(_lib)/responses.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses } from "@/http/api_schemas.ts";
 
 /** Long enough to start the download; the token in our URL is what really expires. */
 const PRESIGN_TTL_SEC = 120;
@@ -37,3 +40,22 @@ async function serve(ctx: Context<State>): Promise<Response> {
 }
 
 export const handler = define.handlers({ GET: serve, HEAD: serve });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "A rendition's playlist (rewritten with tokens) or one encrypted segment",
+    tags: ["videos"],
+    auth: "user",
+    params: z.object({ id: z.string(), rendition: z.string(), file: z.string() }),
+    query: z.object({ t: z.string().describe("The signed token from the playlist") }),
+    responses: {
+      200: {
+        description: "The playlist or the segment",
+        contentType: "application/vnd.apple.mpegurl",
+      },
+      206: { description: "Part of a segment (Range)", contentType: "video/mp2t" },
+      302: { description: "The segment at a presigned storage URL" },
+      ...errorResponses(401, 403, 404, 409),
+    },
+  },
+};

@@ -24,11 +24,13 @@ import {
   resumeStep,
   startStep,
 } from "@/core/training/steps.ts";
-import { saveDiary } from "@/core/training/diary.ts";
-import { submitExam } from "@/core/training/exams.ts";
+import { diarySchema, saveDiary } from "@/core/training/diary.ts";
+import { submitExam, WRITTEN_MAX } from "@/core/training/exams.ts";
 import { readJson } from "@/http/forms.ts";
 import { actionJson } from "@/routes/api/v1/training/(_lib)/respond.ts";
 import { stepActionSchema } from "@/core/training/actions.ts";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, stepActionResultSchema } from "@/http/api_schemas.ts";
 
 /** A diary entry or an exam's written answer fits; a video travels separately. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -66,3 +68,32 @@ export const handler = define.handlers({
     }
   },
 });
+
+export const openapi: ApiDoc = {
+  POST: {
+    summary: "A step action: start, pause, resume, reset, complete, diary or exam",
+    description: "The body depends on the action: `start`/`resume` `{ pauseOther? }`; " +
+      "`pause`/`reset`/`complete` `{}`; `diary` `{ content }`; " +
+      "`exam` `{ answers: { <questionId>: optionIndex }, written?, videoKey? }`.",
+    tags: ["training"],
+    auth: "user",
+    params: z.object({
+      dayId: z.string().describe("The day-on-course id"),
+      stepId: z.string().describe("The step-on-day id"),
+      action: stepActionSchema,
+    }),
+    body: z.union([
+      startSchema,
+      diarySchema,
+      z.object({
+        answers: z.record(z.string(), z.number().int().min(0)).optional(),
+        written: z.string().max(WRITTEN_MAX).optional(),
+        videoKey: z.string().max(500).optional(),
+      }),
+    ]),
+    responses: {
+      200: { description: "The step's state after it", schema: stepActionResultSchema },
+      ...errorResponses(400, 401, 403, 404, 409, 413),
+    },
+  },
+};

@@ -9,6 +9,9 @@ import { define } from "@/define.ts";
 import { requireUser } from "@/core/auth/guards.ts";
 import { findLearnerStep } from "@/core/training/context.ts";
 import { notStartedState, stepState } from "@/core/training/steps.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, stepStateSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -24,3 +27,16 @@ export const handler = define.handlers({
     );
   },
 });
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "The learner's state of one step now",
+    tags: ["training"],
+    auth: "user",
+    params: z.object({ dayId: z.string(), stepId: z.string() }),
+    responses: {
+      200: { description: "The state", schema: z.object({ step: stepStateSchema }) },
+      ...errorResponses(401, 404),
+    },
+  },
+};

@@ -10,6 +10,9 @@
 import { define } from "@/define.ts";
 import { requireUser } from "@/core/auth/guards.ts";
 import { uploadExamVideo } from "@/core/training/exam_video.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses, uploadedExamVideoSchema } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
@@ -21,3 +24,20 @@ export const handler = define.handlers({
     return Response.json(video, { headers: { "cache-control": "no-store" } });
   },
 });
+
+export const openapi: ApiDoc = {
+  POST: {
+    summary: "Upload the exam's video answer (then send its key with the answers)",
+    tags: ["training"],
+    auth: "user",
+    params: z.object({ dayId: z.string(), stepId: z.string() }),
+    bodyType: "multipart",
+    body: z.object({
+      video: z.string().describe("MP4, MOV or WebM, at most 100 MB; or send it as the raw body"),
+    }),
+    responses: {
+      200: { description: "Stored; `key` goes with the answers", schema: uploadedExamVideoSchema },
+      ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+    },
+  },
+};
