@@ -260,7 +260,7 @@ export const learnerDaySchema = z.object({
     requiresVideo: z.boolean(),
     requiresWritten: z.boolean(),
     passPercent: z.number().int(),
-    state: stepStateSchema,
+    state: stepStateSchema.omit({ id: true, completedAt: true }),
     exam: examResultSchema.nullable(),
     videoStartAt: z.number(),
   })),

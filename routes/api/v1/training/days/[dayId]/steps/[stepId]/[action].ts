@@ -93,7 +93,7 @@ export const openapi: ApiDoc = {
     ]),
     responses: {
       200: { description: "The step's state after it", schema: stepActionResultSchema },
-      ...errorResponses(400, 401, 403, 404, 409, 413),
+      ...errorResponses(400, 401, 403, 404, 409, 413, 422),
     },
   },
 };
