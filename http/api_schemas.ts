@@ -247,7 +247,15 @@ export const learnerDaySchema = z.object({
     descriptionHtml: z.string(),
     durationSec: z.number().int().nullable(),
     estimatedSec: z.number().int().nullable(),
-    embed: z.object({ kind: z.enum(["embed", "link"]), href: z.string() }).loose().nullable(),
+    embed: z.discriminatedUnion("kind", [
+      z.object({
+        kind: z.literal("embed"),
+        provider: z.enum(["youtube", "rutube", "vk", "vimeo"]),
+        src: z.string(),
+        href: z.string(),
+      }),
+      z.object({ kind: z.literal("link"), href: z.string(), host: z.string() }),
+    ]).nullable(),
     video: z.object({ id, poster: url.nullable() }).nullable(),
     images: z.array(url),
     pdfs: z.array(z.object({ url, name: z.string() })),
@@ -404,8 +412,21 @@ export const studioDayListItemSchema = z.object({
   updatedAt: iso,
 });
 
-/** Links carry more fields (titles, types …); `linkId` is what a reorder sends. */
-const linkSchema = z.object({ linkId: id }).loose();
+/** A step on a studio day; `linkId` is what a reorder sends. */
+const dayStepLinkSchema = z.object({
+  linkId: id,
+  stepId: id,
+  title: z.string(),
+  type: stepTypeEnum,
+});
+
+/** A day on a studio course; `linkId` is what a reorder sends. */
+const courseDayLinkSchema = z.object({
+  linkId: id,
+  dayId: id,
+  title: z.string(),
+  stepCount: z.number().int(),
+});
 
 export const studioDaySchema = z.object({
   id,
@@ -417,8 +438,8 @@ export const studioDaySchema = z.object({
   authorId: id,
   authorName: z.string(),
   order: z.array(id),
-  steps: z.array(linkSchema),
-  courses: z.array(z.object({ id }).loose()),
+  steps: z.array(dayStepLinkSchema),
+  courses: z.array(z.object({ id, name: z.string(), published: z.boolean() })),
 });
 
 export const studioCourseListItemSchema = z.object({
@@ -438,7 +459,7 @@ export const studioCourseSchema = z.object({
   shortDescription: z.string(),
   description: z.string(),
   level: levelEnum,
-  duration: z.string().nullable(),
+  duration: z.string().describe("Empty when not given"),
   equipment: z.string(),
   access: accessEnum,
   showInProfile: z.boolean(),
@@ -446,7 +467,7 @@ export const studioCourseSchema = z.object({
   authorId: id,
   authorName: z.string(),
   order: z.array(id),
-  days: z.array(linkSchema),
+  days: z.array(courseDayLinkSchema),
 });
 
 export const stepMediaSchema = z.object({

@@ -126,7 +126,11 @@ Deno.test({
       days: [{
         steps: [
           { type: "THEORY", description: "Читайте **внимательно**" },
-          { type: "TRAINING", durationSec: 60 },
+          {
+            type: "TRAINING",
+            durationSec: 60,
+            videoUrl: "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+          },
           { type: "DIARY" },
           {
             type: "EXAMINATION",
@@ -424,6 +428,7 @@ Deno.test({
       body: "text",
       headers: { "content-type": "image/png" },
     });
+    await expect(t, coach, "POST", `${sPath}/media?kind=video`, 400, { body: png });
     await expect(t, coach, "DELETE", sPath, 204);
     await expect(t, coach, "DELETE", `/api/v1/studio/steps/${day.stepIds[0]}`, 409);
 
