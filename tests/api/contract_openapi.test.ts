@@ -115,6 +115,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
+    problems.length = 0;
     await using t = await openTestApp();
     const lena = await signIn(t, "lena", "USER");
     const olga = await signIn(t, "olga", "USER");
@@ -497,4 +498,32 @@ Deno.test("every /api/v1 route module documents every method its handler impleme
   }
   assertEquals(problems, []);
   assert(checked > 40, `only ${checked} modules checked`);
+});
+
+Deno.test({
+  name:
+    "what an operation documents as needing a session is refused without one (401, or 403 for a write without CSRF)",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    problems.length = 0;
+    await using t = await openTestApp();
+    const paths = doc.paths as Record<string, Record<string, Json>>;
+    const wrong: string[] = [];
+    for (const [template, ops] of Object.entries(paths)) {
+      // Any id will do: the session is checked before the thing is looked up.
+      const path = template.replace(/\{[^}]+\}/g, "01a24b30-4aa3-74b5-9f0a-1c3af86fc6bd");
+      for (const [method, op] of Object.entries(ops)) {
+        const auth = op["x-gafus-auth"];
+        if (auth === "none" || auth === "optional") continue;
+        const m = method.toUpperCase();
+        const { status } = await call(t, null, m, path, m === "GET" ? {} : { json: {} });
+        if (status !== 401 && status !== 403) {
+          wrong.push(`${method.toUpperCase()} ${path}: ${status}`);
+        }
+      }
+    }
+    assertEquals(problems, []);
+    assertEquals(wrong, []);
+  },
 });

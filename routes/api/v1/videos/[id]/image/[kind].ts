@@ -27,13 +27,14 @@ export const handler = define.handlers({ GET: serve, HEAD: serve });
 export const openapi: ApiDoc = {
   GET: {
     summary: "A video's poster or list thumbnail",
+    description: "For whoever may watch the video: visitors too, for a public course's video.",
     tags: ["videos"],
-    auth: "user",
+    auth: "optional",
     params: z.object({ id: z.string(), kind: z.enum(["poster", "thumb"]) }),
     responses: {
       200: { description: "The image", contentType: "image/*" },
       304: { description: "Not modified" },
-      ...errorResponses(401, 404),
+      ...errorResponses(404),
     },
   },
 };
