@@ -10,7 +10,8 @@
  * (else the user's setting). A token that does not check out is a 401 at
  * once, with `WWW-Authenticate: Bearer error="invalid_token"`, so the
  * client refreshes instead of acting as a visitor. Each login (token family)
- * has a call budget per minute (429 with Retry-After over it).
+ * has a call budget per minute (429 with Retry-After over it). The sign-in
+ * endpoints (register, token, refresh, password-reset) ignore the header.
  */
 import type { Context } from "@/framework/mod.ts";
 import type { State } from "@/define.ts";
@@ -21,6 +22,17 @@ import { logContext } from "@/platform/log.ts";
 
 /** Where bearer tokens are accepted. */
 export const TOKEN_API_PREFIX = "/api/v1/";
+
+/**
+ * The endpoints that hand out tokens. They need no signed-in user, so a
+ * bearer header there is ignored: an app that sends its expired access
+ * token with every call must still be able to refresh it.
+ */
+const SIGN_IN_ENDPOINTS = /^\/api\/v1\/auth\/(?:register|token|refresh|password-reset)$/;
+
+export function isSignInEndpoint(path: string): boolean {
+  return SIGN_IN_ENDPOINTS.test(path);
+}
 
 /** The token of an `Authorization: Bearer …` header, or null without one. */
 export function bearerToken(headers: Headers): string | null {
@@ -33,7 +45,8 @@ export function bearerToken(headers: Headers): string | null {
 
 /** True when this request is answered by a bearer token rather than the cookie. */
 export function usesBearer(ctx: Context<State>): boolean {
-  return ctx.path.startsWith(TOKEN_API_PREFIX) && bearerToken(ctx.req.headers) !== null;
+  return ctx.path.startsWith(TOKEN_API_PREFIX) && !isSignInEndpoint(ctx.path) &&
+    bearerToken(ctx.req.headers) !== null;
 }
 
 /** A bearer caller's language: their Accept-Language, else their setting. */

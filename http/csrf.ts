@@ -24,15 +24,13 @@ import { isUrlencoded, readForm } from "./forms.ts";
 import { randomToken, toBase64Url } from "@/platform/encoding.ts";
 import { createHmac } from "node:crypto";
 import { HttpError } from "@/framework/mod.ts";
+import { isSignInEndpoint } from "./bearer.ts";
 
 export const CSRF_FIELD = "_csrf";
 export const CSRF_HEADER = "x-csrf-token";
 export const PRE_SESSION_COOKIE = "gafus_pre";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
-
-/** The token API's sign-in endpoints: JSON only, no CSRF token (see above). */
-const TOKEN_ENDPOINTS = /^\/api\/v1\/auth\/(?:register|token|refresh|password-reset)$/;
 
 function isJson(req: Request): boolean {
   return (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase() ===
@@ -41,7 +39,7 @@ function isJson(req: Request): boolean {
 
 /** A JSON call to one of the token API's sign-in endpoints (needs no CSRF token). */
 function tokenEndpointRequest(ctx: Context<State>): boolean {
-  return TOKEN_ENDPOINTS.test(ctx.path) && isJson(ctx.req);
+  return isSignInEndpoint(ctx.path) && isJson(ctx.req);
 }
 
 /**

@@ -286,6 +286,13 @@ Deno.test("token: refresh rotates; reusing a spent refresh token revokes the who
   await r2.body?.cancel();
   assertEquals(statuses[1], 401, "at most one refresh of one token succeeds");
 
+  // An app that sends its (expired) access token along with the refresh still refreshes.
+  const sender = await login(t, "rotor");
+  const withHeader = await postJson(t, "/api/v1/auth/refresh", {
+    refreshToken: sender.refreshToken,
+  }, bearer("expired.or.garbage"));
+  await checked(t, "POST", "/api/v1/auth/refresh", withHeader, 200);
+
   // Garbage and missing tokens.
   const unknown = await postJson(t, "/api/v1/auth/refresh", { refreshToken: "nope" });
   await checked(t, "POST", "/api/v1/auth/refresh", unknown, 401);
