@@ -28,6 +28,11 @@ export type JsonSchema = {
 
 const MAX_DEPTH = 6;
 
+/** A description with its `code` spans (the only markup the route docs use). */
+export function DocText({ text }: { text: string }) {
+  return <>{text.split("`").map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part))}</>;
+}
+
 function variants(s: JsonSchema): JsonSchema[] | undefined {
   return s.anyOf ?? s.oneOf;
 }
@@ -80,7 +85,11 @@ export function SchemaFields(
                 <span class={required ? "api-fields__req" : "api-fields__opt"}>
                   {t(required ? "api.docs.required" : "api.docs.optional")}
                 </span>
-                {field.description && <span class="api-fields__desc">— {field.description}</span>}
+                {field.description && (
+                  <span class="api-fields__desc">
+                    — <DocText text={field.description} />
+                  </span>
+                )}
                 {objectParts(field).length > 0 && (
                   <SchemaFields schema={field} t={t} depth={depth + 1} />
                 )}

@@ -7,7 +7,7 @@
 import { define } from "@/define.ts";
 import { page } from "@/framework/mod.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
-import { type JsonSchema, SchemaFields } from "@/components/api/SchemaFields.tsx";
+import { DocText, type JsonSchema, SchemaFields } from "@/components/api/SchemaFields.tsx";
 import { openApiDocumentPath } from "@/core/paths.ts";
 import type { MessageKey, Translator } from "@/core/i18n/mod.ts";
 
@@ -117,7 +117,11 @@ function OperationView({ op, t }: { op: Operation; t: Translator }) {
         <code class="api-op__path">{op.path}</code>
       </h3>
       <p class="api-op__summary">{op.summary}</p>
-      {op.description && <p class="api-op__desc">{op.description}</p>}
+      {op.description && (
+        <p class="api-op__desc">
+          <DocText text={op.description} />
+        </p>
+      )}
       <p class="api-op__auth">
         <strong>{t("api.docs.auth")}:</strong> {t(`api.docs.auth.${op.auth}` as MessageKey)}
       </p>
@@ -132,7 +136,11 @@ function OperationView({ op, t }: { op: Operation; t: Translator }) {
                 <span class={p.required ? "api-fields__req" : "api-fields__opt"}>
                   {t(p.required ? "api.docs.required" : "api.docs.optional")}
                 </span>
-                {p.description && <span class="api-fields__desc">— {p.description}</span>}
+                {p.description && (
+                  <span class="api-fields__desc">
+                    — <DocText text={p.description} />
+                  </span>
+                )}
               </li>
             ))}
           </ul>
@@ -149,7 +157,7 @@ function OperationView({ op, t }: { op: Operation; t: Translator }) {
         {op.responses.map((r) => (
           <div key={r.status}>
             <dt>
-              <code>{r.status}</code> {r.description}
+              <code>{r.status}</code> <DocText text={r.description} />
             </dt>
             <dd>
               <ContentView content={r.content} t={t} />
