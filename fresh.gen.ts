@@ -7,137 +7,143 @@ import * as $1 from "./routes/_500.tsx";
 import * as $2 from "./routes/_app.tsx";
 import * as $3 from "./routes/_middleware.ts";
 import * as $4 from "./routes/achievements.tsx";
-import * as $5 from "./routes/api/telegram/webhook.ts";
-import * as $6 from "./routes/api/v1/achievements.ts";
-import * as $7 from "./routes/api/v1/auth/login.ts";
-import * as $8 from "./routes/api/v1/auth/logout.ts";
-import * as $9 from "./routes/api/v1/auth/session.ts";
-import * as $10 from "./routes/api/v1/client-errors.ts";
-import * as $11 from "./routes/api/v1/courses/[slug]/days/[dayId].ts";
-import * as $12 from "./routes/api/v1/courses/[slug]/diary.ts";
-import * as $13 from "./routes/api/v1/courses/[slug]/favorite.ts";
-import * as $14 from "./routes/api/v1/courses/[slug]/index.ts";
-import * as $15 from "./routes/api/v1/courses/[slug]/reviews/[id].ts";
-import * as $16 from "./routes/api/v1/courses/[slug]/reviews/index.ts";
-import * as $17 from "./routes/api/v1/courses/index.ts";
-import * as $18 from "./routes/api/v1/notification-prefs.ts";
-import * as $19 from "./routes/api/v1/notifications/index.ts";
-import * as $20 from "./routes/api/v1/notifications/read.ts";
-import * as $21 from "./routes/api/v1/ops/queues.ts";
-import * as $22 from "./routes/api/v1/pets/[id]/index.ts";
-import * as $23 from "./routes/api/v1/pets/[id]/photo.ts";
-import * as $24 from "./routes/api/v1/pets/index.ts";
-import * as $25 from "./routes/api/v1/profile/avatar.ts";
-import * as $26 from "./routes/api/v1/profile/index.ts";
-import * as $27 from "./routes/api/v1/profiles/[username].ts";
-import * as $28 from "./routes/api/v1/push/public-key.ts";
-import * as $29 from "./routes/api/v1/push/subscriptions.ts";
-import * as $30 from "./routes/api/v1/reminders/[id].ts";
-import * as $31 from "./routes/api/v1/reminders/index.ts";
-import * as $32 from "./routes/api/v1/studio/_middleware.ts";
-import * as $33 from "./routes/api/v1/studio/courses/[id]/index.ts";
-import * as $34 from "./routes/api/v1/studio/courses/[id]/logo.ts";
-import * as $35 from "./routes/api/v1/studio/courses/[id]/order.ts";
-import * as $36 from "./routes/api/v1/studio/courses/[id]/publish.ts";
-import * as $37 from "./routes/api/v1/studio/courses/index.ts";
-import * as $38 from "./routes/api/v1/studio/days/[id]/index.ts";
-import * as $39 from "./routes/api/v1/studio/days/[id]/order.ts";
-import * as $40 from "./routes/api/v1/studio/days/index.ts";
-import * as $41 from "./routes/api/v1/studio/preview.ts";
-import * as $42 from "./routes/api/v1/studio/steps/[id]/media.ts";
-import * as $43 from "./routes/api/v1/studio/steps/[id].ts";
-import * as $44 from "./routes/api/v1/studio/steps/index.ts";
-import * as $45 from "./routes/api/v1/studio/videos/index.ts";
-import * as $46 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
-import * as $47 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
-import * as $48 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
-import * as $49 from "./routes/api/v1/users/username-available.ts";
-import * as $50 from "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts";
-import * as $51 from "./routes/api/v1/videos/[id]/image/[kind].ts";
-import * as $52 from "./routes/api/v1/videos/[id]/key.ts";
-import * as $53 from "./routes/api/v1/videos/[id]/master.m3u8.ts";
-import * as $54 from "./routes/api/v1/videos/[id]/progress.ts";
-import * as $55 from "./routes/api/v1/videos/[id]/session.ts";
-import * as $56 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
-import * as $57 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
-import * as $58 from "./routes/courses/[slug]/diary-sharing.ts";
-import * as $59 from "./routes/courses/[slug]/index.tsx";
-import * as $60 from "./routes/courses/[slug]/personalise.tsx";
-import * as $61 from "./routes/courses/[slug]/reviews.tsx";
-import * as $62 from "./routes/courses/index.tsx";
-import * as $63 from "./routes/email-change/[token].tsx";
-import * as $64 from "./routes/favorites.tsx";
-import * as $65 from "./routes/health.ts";
-import * as $66 from "./routes/index.tsx";
-import * as $67 from "./routes/legal/[slug].tsx";
-import * as $68 from "./routes/locale/[locale].ts";
-import * as $69 from "./routes/login.tsx";
-import * as $70 from "./routes/logout.ts";
-import * as $71 from "./routes/media/[...key].ts";
-import * as $72 from "./routes/metrics.ts";
-import * as $73 from "./routes/notifications/[id].ts";
-import * as $74 from "./routes/notifications/index.tsx";
-import * as $75 from "./routes/ops/_layout.tsx";
-import * as $76 from "./routes/ops/_middleware.ts";
-import * as $77 from "./routes/ops/campaigns.tsx";
-import * as $78 from "./routes/ops/errors/[id].tsx";
-import * as $79 from "./routes/ops/errors/index.tsx";
-import * as $80 from "./routes/ops/index.tsx";
-import * as $81 from "./routes/ops/legal/[slug].tsx";
-import * as $82 from "./routes/ops/legal/index.tsx";
-import * as $83 from "./routes/ops/queues/[queue].tsx";
-import * as $84 from "./routes/ops/queues/index.tsx";
-import * as $85 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $86 from "./routes/password-reset/[token].tsx";
-import * as $87 from "./routes/password-reset/index.tsx";
-import * as $88 from "./routes/profile/index.tsx";
-import * as $89 from "./routes/profile/pets/[id]/delete.ts";
-import * as $90 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $91 from "./routes/profile/pets/[id]/index.tsx";
-import * as $92 from "./routes/profile/pets/new.tsx";
-import * as $93 from "./routes/r/[token].ts";
-import * as $94 from "./routes/ready.ts";
-import * as $95 from "./routes/register.tsx";
-import * as $96 from "./routes/settings/index.tsx";
-import * as $97 from "./routes/settings/reminders.tsx";
-import * as $98 from "./routes/settings/telegram.tsx";
-import * as $99 from "./routes/studio/_middleware.ts";
-import * as $100 from "./routes/studio/access/index.tsx";
-import * as $101 from "./routes/studio/archive/index.tsx";
-import * as $102 from "./routes/studio/courses/[id]/access.tsx";
-import * as $103 from "./routes/studio/courses/[id]/index.tsx";
-import * as $104 from "./routes/studio/courses/[id]/learners/[userId].tsx";
-import * as $105 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $106 from "./routes/studio/courses/[id]/remove.tsx";
-import * as $107 from "./routes/studio/courses/[id]/stats.csv.ts";
-import * as $108 from "./routes/studio/courses/[id]/stats.tsx";
-import * as $109 from "./routes/studio/courses/index.tsx";
-import * as $110 from "./routes/studio/courses/new.tsx";
-import * as $111 from "./routes/studio/days/[id]/index.tsx";
-import * as $112 from "./routes/studio/days/[id]/remove.tsx";
-import * as $113 from "./routes/studio/days/index.tsx";
-import * as $114 from "./routes/studio/days/new.tsx";
-import * as $115 from "./routes/studio/exams/[id].tsx";
-import * as $116 from "./routes/studio/exams/index.tsx";
-import * as $117 from "./routes/studio/index.tsx";
-import * as $118 from "./routes/studio/notes/[id].tsx";
-import * as $119 from "./routes/studio/notes/index.tsx";
-import * as $120 from "./routes/studio/notes/new.tsx";
-import * as $121 from "./routes/studio/stats/index.tsx";
-import * as $122 from "./routes/studio/steps/[id]/index.tsx";
-import * as $123 from "./routes/studio/steps/[id]/media.tsx";
-import * as $124 from "./routes/studio/steps/index.tsx";
-import * as $125 from "./routes/studio/steps/new.tsx";
-import * as $126 from "./routes/studio/templates/[id].tsx";
-import * as $127 from "./routes/studio/templates/categories.tsx";
-import * as $128 from "./routes/studio/templates/index.tsx";
-import * as $129 from "./routes/studio/templates/new.tsx";
-import * as $130 from "./routes/studio/videos/[id]/delete.tsx";
-import * as $131 from "./routes/studio/videos/[id]/index.tsx";
-import * as $132 from "./routes/studio/videos/[id]/thumb.ts";
-import * as $133 from "./routes/studio/videos/index.tsx";
-import * as $134 from "./routes/u/[username].tsx";
-import * as $135 from "./routes/unsubscribe/[token].tsx";
+import * as $5 from "./routes/api/docs.tsx";
+import * as $6 from "./routes/api/telegram/webhook.ts";
+import * as $7 from "./routes/api/v1/achievements.ts";
+import * as $8 from "./routes/api/v1/auth/login.ts";
+import * as $9 from "./routes/api/v1/auth/logout.ts";
+import * as $10 from "./routes/api/v1/auth/password-reset.ts";
+import * as $11 from "./routes/api/v1/auth/refresh.ts";
+import * as $12 from "./routes/api/v1/auth/register.ts";
+import * as $13 from "./routes/api/v1/auth/session.ts";
+import * as $14 from "./routes/api/v1/auth/token.ts";
+import * as $15 from "./routes/api/v1/client-errors.ts";
+import * as $16 from "./routes/api/v1/courses/[slug]/days/[dayId].ts";
+import * as $17 from "./routes/api/v1/courses/[slug]/diary.ts";
+import * as $18 from "./routes/api/v1/courses/[slug]/favorite.ts";
+import * as $19 from "./routes/api/v1/courses/[slug]/index.ts";
+import * as $20 from "./routes/api/v1/courses/[slug]/reviews/[id].ts";
+import * as $21 from "./routes/api/v1/courses/[slug]/reviews/index.ts";
+import * as $22 from "./routes/api/v1/courses/index.ts";
+import * as $23 from "./routes/api/v1/notification-prefs.ts";
+import * as $24 from "./routes/api/v1/notifications/index.ts";
+import * as $25 from "./routes/api/v1/notifications/read.ts";
+import * as $26 from "./routes/api/v1/openapi.json.ts";
+import * as $27 from "./routes/api/v1/ops/queues.ts";
+import * as $28 from "./routes/api/v1/pets/[id]/index.ts";
+import * as $29 from "./routes/api/v1/pets/[id]/photo.ts";
+import * as $30 from "./routes/api/v1/pets/index.ts";
+import * as $31 from "./routes/api/v1/profile/avatar.ts";
+import * as $32 from "./routes/api/v1/profile/index.ts";
+import * as $33 from "./routes/api/v1/profiles/[username].ts";
+import * as $34 from "./routes/api/v1/push/public-key.ts";
+import * as $35 from "./routes/api/v1/push/subscriptions.ts";
+import * as $36 from "./routes/api/v1/reminders/[id].ts";
+import * as $37 from "./routes/api/v1/reminders/index.ts";
+import * as $38 from "./routes/api/v1/studio/_middleware.ts";
+import * as $39 from "./routes/api/v1/studio/courses/[id]/index.ts";
+import * as $40 from "./routes/api/v1/studio/courses/[id]/logo.ts";
+import * as $41 from "./routes/api/v1/studio/courses/[id]/order.ts";
+import * as $42 from "./routes/api/v1/studio/courses/[id]/publish.ts";
+import * as $43 from "./routes/api/v1/studio/courses/index.ts";
+import * as $44 from "./routes/api/v1/studio/days/[id]/index.ts";
+import * as $45 from "./routes/api/v1/studio/days/[id]/order.ts";
+import * as $46 from "./routes/api/v1/studio/days/index.ts";
+import * as $47 from "./routes/api/v1/studio/preview.ts";
+import * as $48 from "./routes/api/v1/studio/steps/[id]/media.ts";
+import * as $49 from "./routes/api/v1/studio/steps/[id].ts";
+import * as $50 from "./routes/api/v1/studio/steps/index.ts";
+import * as $51 from "./routes/api/v1/studio/videos/index.ts";
+import * as $52 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
+import * as $53 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
+import * as $54 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
+import * as $55 from "./routes/api/v1/users/username-available.ts";
+import * as $56 from "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts";
+import * as $57 from "./routes/api/v1/videos/[id]/image/[kind].ts";
+import * as $58 from "./routes/api/v1/videos/[id]/key.ts";
+import * as $59 from "./routes/api/v1/videos/[id]/master.m3u8.ts";
+import * as $60 from "./routes/api/v1/videos/[id]/progress.ts";
+import * as $61 from "./routes/api/v1/videos/[id]/session.ts";
+import * as $62 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
+import * as $63 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
+import * as $64 from "./routes/courses/[slug]/diary-sharing.ts";
+import * as $65 from "./routes/courses/[slug]/index.tsx";
+import * as $66 from "./routes/courses/[slug]/personalise.tsx";
+import * as $67 from "./routes/courses/[slug]/reviews.tsx";
+import * as $68 from "./routes/courses/index.tsx";
+import * as $69 from "./routes/email-change/[token].tsx";
+import * as $70 from "./routes/favorites.tsx";
+import * as $71 from "./routes/health.ts";
+import * as $72 from "./routes/index.tsx";
+import * as $73 from "./routes/legal/[slug].tsx";
+import * as $74 from "./routes/locale/[locale].ts";
+import * as $75 from "./routes/login.tsx";
+import * as $76 from "./routes/logout.ts";
+import * as $77 from "./routes/media/[...key].ts";
+import * as $78 from "./routes/metrics.ts";
+import * as $79 from "./routes/notifications/[id].ts";
+import * as $80 from "./routes/notifications/index.tsx";
+import * as $81 from "./routes/ops/_layout.tsx";
+import * as $82 from "./routes/ops/_middleware.ts";
+import * as $83 from "./routes/ops/campaigns.tsx";
+import * as $84 from "./routes/ops/errors/[id].tsx";
+import * as $85 from "./routes/ops/errors/index.tsx";
+import * as $86 from "./routes/ops/index.tsx";
+import * as $87 from "./routes/ops/legal/[slug].tsx";
+import * as $88 from "./routes/ops/legal/index.tsx";
+import * as $89 from "./routes/ops/queues/[queue].tsx";
+import * as $90 from "./routes/ops/queues/index.tsx";
+import * as $91 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $92 from "./routes/password-reset/[token].tsx";
+import * as $93 from "./routes/password-reset/index.tsx";
+import * as $94 from "./routes/profile/index.tsx";
+import * as $95 from "./routes/profile/pets/[id]/delete.ts";
+import * as $96 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $97 from "./routes/profile/pets/[id]/index.tsx";
+import * as $98 from "./routes/profile/pets/new.tsx";
+import * as $99 from "./routes/r/[token].ts";
+import * as $100 from "./routes/ready.ts";
+import * as $101 from "./routes/register.tsx";
+import * as $102 from "./routes/settings/index.tsx";
+import * as $103 from "./routes/settings/reminders.tsx";
+import * as $104 from "./routes/settings/telegram.tsx";
+import * as $105 from "./routes/studio/_middleware.ts";
+import * as $106 from "./routes/studio/access/index.tsx";
+import * as $107 from "./routes/studio/archive/index.tsx";
+import * as $108 from "./routes/studio/courses/[id]/access.tsx";
+import * as $109 from "./routes/studio/courses/[id]/index.tsx";
+import * as $110 from "./routes/studio/courses/[id]/learners/[userId].tsx";
+import * as $111 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $112 from "./routes/studio/courses/[id]/remove.tsx";
+import * as $113 from "./routes/studio/courses/[id]/stats.csv.ts";
+import * as $114 from "./routes/studio/courses/[id]/stats.tsx";
+import * as $115 from "./routes/studio/courses/index.tsx";
+import * as $116 from "./routes/studio/courses/new.tsx";
+import * as $117 from "./routes/studio/days/[id]/index.tsx";
+import * as $118 from "./routes/studio/days/[id]/remove.tsx";
+import * as $119 from "./routes/studio/days/index.tsx";
+import * as $120 from "./routes/studio/days/new.tsx";
+import * as $121 from "./routes/studio/exams/[id].tsx";
+import * as $122 from "./routes/studio/exams/index.tsx";
+import * as $123 from "./routes/studio/index.tsx";
+import * as $124 from "./routes/studio/notes/[id].tsx";
+import * as $125 from "./routes/studio/notes/index.tsx";
+import * as $126 from "./routes/studio/notes/new.tsx";
+import * as $127 from "./routes/studio/stats/index.tsx";
+import * as $128 from "./routes/studio/steps/[id]/index.tsx";
+import * as $129 from "./routes/studio/steps/[id]/media.tsx";
+import * as $130 from "./routes/studio/steps/index.tsx";
+import * as $131 from "./routes/studio/steps/new.tsx";
+import * as $132 from "./routes/studio/templates/[id].tsx";
+import * as $133 from "./routes/studio/templates/categories.tsx";
+import * as $134 from "./routes/studio/templates/index.tsx";
+import * as $135 from "./routes/studio/templates/new.tsx";
+import * as $136 from "./routes/studio/videos/[id]/delete.tsx";
+import * as $137 from "./routes/studio/videos/[id]/index.tsx";
+import * as $138 from "./routes/studio/videos/[id]/thumb.ts";
+import * as $139 from "./routes/studio/videos/index.tsx";
+import * as $140 from "./routes/u/[username].tsx";
+import * as $141 from "./routes/unsubscribe/[token].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -164,137 +170,143 @@ const manifest: Manifest = {
     "./routes/_app.tsx": $2,
     "./routes/_middleware.ts": $3,
     "./routes/achievements.tsx": $4,
-    "./routes/api/telegram/webhook.ts": $5,
-    "./routes/api/v1/achievements.ts": $6,
-    "./routes/api/v1/auth/login.ts": $7,
-    "./routes/api/v1/auth/logout.ts": $8,
-    "./routes/api/v1/auth/session.ts": $9,
-    "./routes/api/v1/client-errors.ts": $10,
-    "./routes/api/v1/courses/[slug]/days/[dayId].ts": $11,
-    "./routes/api/v1/courses/[slug]/diary.ts": $12,
-    "./routes/api/v1/courses/[slug]/favorite.ts": $13,
-    "./routes/api/v1/courses/[slug]/index.ts": $14,
-    "./routes/api/v1/courses/[slug]/reviews/[id].ts": $15,
-    "./routes/api/v1/courses/[slug]/reviews/index.ts": $16,
-    "./routes/api/v1/courses/index.ts": $17,
-    "./routes/api/v1/notification-prefs.ts": $18,
-    "./routes/api/v1/notifications/index.ts": $19,
-    "./routes/api/v1/notifications/read.ts": $20,
-    "./routes/api/v1/ops/queues.ts": $21,
-    "./routes/api/v1/pets/[id]/index.ts": $22,
-    "./routes/api/v1/pets/[id]/photo.ts": $23,
-    "./routes/api/v1/pets/index.ts": $24,
-    "./routes/api/v1/profile/avatar.ts": $25,
-    "./routes/api/v1/profile/index.ts": $26,
-    "./routes/api/v1/profiles/[username].ts": $27,
-    "./routes/api/v1/push/public-key.ts": $28,
-    "./routes/api/v1/push/subscriptions.ts": $29,
-    "./routes/api/v1/reminders/[id].ts": $30,
-    "./routes/api/v1/reminders/index.ts": $31,
-    "./routes/api/v1/studio/_middleware.ts": $32,
-    "./routes/api/v1/studio/courses/[id]/index.ts": $33,
-    "./routes/api/v1/studio/courses/[id]/logo.ts": $34,
-    "./routes/api/v1/studio/courses/[id]/order.ts": $35,
-    "./routes/api/v1/studio/courses/[id]/publish.ts": $36,
-    "./routes/api/v1/studio/courses/index.ts": $37,
-    "./routes/api/v1/studio/days/[id]/index.ts": $38,
-    "./routes/api/v1/studio/days/[id]/order.ts": $39,
-    "./routes/api/v1/studio/days/index.ts": $40,
-    "./routes/api/v1/studio/preview.ts": $41,
-    "./routes/api/v1/studio/steps/[id]/media.ts": $42,
-    "./routes/api/v1/studio/steps/[id].ts": $43,
-    "./routes/api/v1/studio/steps/index.ts": $44,
-    "./routes/api/v1/studio/videos/index.ts": $45,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $46,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $47,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $48,
-    "./routes/api/v1/users/username-available.ts": $49,
-    "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts": $50,
-    "./routes/api/v1/videos/[id]/image/[kind].ts": $51,
-    "./routes/api/v1/videos/[id]/key.ts": $52,
-    "./routes/api/v1/videos/[id]/master.m3u8.ts": $53,
-    "./routes/api/v1/videos/[id]/progress.ts": $54,
-    "./routes/api/v1/videos/[id]/session.ts": $55,
-    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $56,
-    "./routes/courses/[slug]/days/[dayId]/index.tsx": $57,
-    "./routes/courses/[slug]/diary-sharing.ts": $58,
-    "./routes/courses/[slug]/index.tsx": $59,
-    "./routes/courses/[slug]/personalise.tsx": $60,
-    "./routes/courses/[slug]/reviews.tsx": $61,
-    "./routes/courses/index.tsx": $62,
-    "./routes/email-change/[token].tsx": $63,
-    "./routes/favorites.tsx": $64,
-    "./routes/health.ts": $65,
-    "./routes/index.tsx": $66,
-    "./routes/legal/[slug].tsx": $67,
-    "./routes/locale/[locale].ts": $68,
-    "./routes/login.tsx": $69,
-    "./routes/logout.ts": $70,
-    "./routes/media/[...key].ts": $71,
-    "./routes/metrics.ts": $72,
-    "./routes/notifications/[id].ts": $73,
-    "./routes/notifications/index.tsx": $74,
-    "./routes/ops/_layout.tsx": $75,
-    "./routes/ops/_middleware.ts": $76,
-    "./routes/ops/campaigns.tsx": $77,
-    "./routes/ops/errors/[id].tsx": $78,
-    "./routes/ops/errors/index.tsx": $79,
-    "./routes/ops/index.tsx": $80,
-    "./routes/ops/legal/[slug].tsx": $81,
-    "./routes/ops/legal/index.tsx": $82,
-    "./routes/ops/queues/[queue].tsx": $83,
-    "./routes/ops/queues/index.tsx": $84,
-    "./routes/ops/queues/jobs/[id].tsx": $85,
-    "./routes/password-reset/[token].tsx": $86,
-    "./routes/password-reset/index.tsx": $87,
-    "./routes/profile/index.tsx": $88,
-    "./routes/profile/pets/[id]/delete.ts": $89,
-    "./routes/profile/pets/[id]/edit.tsx": $90,
-    "./routes/profile/pets/[id]/index.tsx": $91,
-    "./routes/profile/pets/new.tsx": $92,
-    "./routes/r/[token].ts": $93,
-    "./routes/ready.ts": $94,
-    "./routes/register.tsx": $95,
-    "./routes/settings/index.tsx": $96,
-    "./routes/settings/reminders.tsx": $97,
-    "./routes/settings/telegram.tsx": $98,
-    "./routes/studio/_middleware.ts": $99,
-    "./routes/studio/access/index.tsx": $100,
-    "./routes/studio/archive/index.tsx": $101,
-    "./routes/studio/courses/[id]/access.tsx": $102,
-    "./routes/studio/courses/[id]/index.tsx": $103,
-    "./routes/studio/courses/[id]/learners/[userId].tsx": $104,
-    "./routes/studio/courses/[id]/logo.tsx": $105,
-    "./routes/studio/courses/[id]/remove.tsx": $106,
-    "./routes/studio/courses/[id]/stats.csv.ts": $107,
-    "./routes/studio/courses/[id]/stats.tsx": $108,
-    "./routes/studio/courses/index.tsx": $109,
-    "./routes/studio/courses/new.tsx": $110,
-    "./routes/studio/days/[id]/index.tsx": $111,
-    "./routes/studio/days/[id]/remove.tsx": $112,
-    "./routes/studio/days/index.tsx": $113,
-    "./routes/studio/days/new.tsx": $114,
-    "./routes/studio/exams/[id].tsx": $115,
-    "./routes/studio/exams/index.tsx": $116,
-    "./routes/studio/index.tsx": $117,
-    "./routes/studio/notes/[id].tsx": $118,
-    "./routes/studio/notes/index.tsx": $119,
-    "./routes/studio/notes/new.tsx": $120,
-    "./routes/studio/stats/index.tsx": $121,
-    "./routes/studio/steps/[id]/index.tsx": $122,
-    "./routes/studio/steps/[id]/media.tsx": $123,
-    "./routes/studio/steps/index.tsx": $124,
-    "./routes/studio/steps/new.tsx": $125,
-    "./routes/studio/templates/[id].tsx": $126,
-    "./routes/studio/templates/categories.tsx": $127,
-    "./routes/studio/templates/index.tsx": $128,
-    "./routes/studio/templates/new.tsx": $129,
-    "./routes/studio/videos/[id]/delete.tsx": $130,
-    "./routes/studio/videos/[id]/index.tsx": $131,
-    "./routes/studio/videos/[id]/thumb.ts": $132,
-    "./routes/studio/videos/index.tsx": $133,
-    "./routes/u/[username].tsx": $134,
-    "./routes/unsubscribe/[token].tsx": $135,
+    "./routes/api/docs.tsx": $5,
+    "./routes/api/telegram/webhook.ts": $6,
+    "./routes/api/v1/achievements.ts": $7,
+    "./routes/api/v1/auth/login.ts": $8,
+    "./routes/api/v1/auth/logout.ts": $9,
+    "./routes/api/v1/auth/password-reset.ts": $10,
+    "./routes/api/v1/auth/refresh.ts": $11,
+    "./routes/api/v1/auth/register.ts": $12,
+    "./routes/api/v1/auth/session.ts": $13,
+    "./routes/api/v1/auth/token.ts": $14,
+    "./routes/api/v1/client-errors.ts": $15,
+    "./routes/api/v1/courses/[slug]/days/[dayId].ts": $16,
+    "./routes/api/v1/courses/[slug]/diary.ts": $17,
+    "./routes/api/v1/courses/[slug]/favorite.ts": $18,
+    "./routes/api/v1/courses/[slug]/index.ts": $19,
+    "./routes/api/v1/courses/[slug]/reviews/[id].ts": $20,
+    "./routes/api/v1/courses/[slug]/reviews/index.ts": $21,
+    "./routes/api/v1/courses/index.ts": $22,
+    "./routes/api/v1/notification-prefs.ts": $23,
+    "./routes/api/v1/notifications/index.ts": $24,
+    "./routes/api/v1/notifications/read.ts": $25,
+    "./routes/api/v1/openapi.json.ts": $26,
+    "./routes/api/v1/ops/queues.ts": $27,
+    "./routes/api/v1/pets/[id]/index.ts": $28,
+    "./routes/api/v1/pets/[id]/photo.ts": $29,
+    "./routes/api/v1/pets/index.ts": $30,
+    "./routes/api/v1/profile/avatar.ts": $31,
+    "./routes/api/v1/profile/index.ts": $32,
+    "./routes/api/v1/profiles/[username].ts": $33,
+    "./routes/api/v1/push/public-key.ts": $34,
+    "./routes/api/v1/push/subscriptions.ts": $35,
+    "./routes/api/v1/reminders/[id].ts": $36,
+    "./routes/api/v1/reminders/index.ts": $37,
+    "./routes/api/v1/studio/_middleware.ts": $38,
+    "./routes/api/v1/studio/courses/[id]/index.ts": $39,
+    "./routes/api/v1/studio/courses/[id]/logo.ts": $40,
+    "./routes/api/v1/studio/courses/[id]/order.ts": $41,
+    "./routes/api/v1/studio/courses/[id]/publish.ts": $42,
+    "./routes/api/v1/studio/courses/index.ts": $43,
+    "./routes/api/v1/studio/days/[id]/index.ts": $44,
+    "./routes/api/v1/studio/days/[id]/order.ts": $45,
+    "./routes/api/v1/studio/days/index.ts": $46,
+    "./routes/api/v1/studio/preview.ts": $47,
+    "./routes/api/v1/studio/steps/[id]/media.ts": $48,
+    "./routes/api/v1/studio/steps/[id].ts": $49,
+    "./routes/api/v1/studio/steps/index.ts": $50,
+    "./routes/api/v1/studio/videos/index.ts": $51,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $52,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $53,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $54,
+    "./routes/api/v1/users/username-available.ts": $55,
+    "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts": $56,
+    "./routes/api/v1/videos/[id]/image/[kind].ts": $57,
+    "./routes/api/v1/videos/[id]/key.ts": $58,
+    "./routes/api/v1/videos/[id]/master.m3u8.ts": $59,
+    "./routes/api/v1/videos/[id]/progress.ts": $60,
+    "./routes/api/v1/videos/[id]/session.ts": $61,
+    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $62,
+    "./routes/courses/[slug]/days/[dayId]/index.tsx": $63,
+    "./routes/courses/[slug]/diary-sharing.ts": $64,
+    "./routes/courses/[slug]/index.tsx": $65,
+    "./routes/courses/[slug]/personalise.tsx": $66,
+    "./routes/courses/[slug]/reviews.tsx": $67,
+    "./routes/courses/index.tsx": $68,
+    "./routes/email-change/[token].tsx": $69,
+    "./routes/favorites.tsx": $70,
+    "./routes/health.ts": $71,
+    "./routes/index.tsx": $72,
+    "./routes/legal/[slug].tsx": $73,
+    "./routes/locale/[locale].ts": $74,
+    "./routes/login.tsx": $75,
+    "./routes/logout.ts": $76,
+    "./routes/media/[...key].ts": $77,
+    "./routes/metrics.ts": $78,
+    "./routes/notifications/[id].ts": $79,
+    "./routes/notifications/index.tsx": $80,
+    "./routes/ops/_layout.tsx": $81,
+    "./routes/ops/_middleware.ts": $82,
+    "./routes/ops/campaigns.tsx": $83,
+    "./routes/ops/errors/[id].tsx": $84,
+    "./routes/ops/errors/index.tsx": $85,
+    "./routes/ops/index.tsx": $86,
+    "./routes/ops/legal/[slug].tsx": $87,
+    "./routes/ops/legal/index.tsx": $88,
+    "./routes/ops/queues/[queue].tsx": $89,
+    "./routes/ops/queues/index.tsx": $90,
+    "./routes/ops/queues/jobs/[id].tsx": $91,
+    "./routes/password-reset/[token].tsx": $92,
+    "./routes/password-reset/index.tsx": $93,
+    "./routes/profile/index.tsx": $94,
+    "./routes/profile/pets/[id]/delete.ts": $95,
+    "./routes/profile/pets/[id]/edit.tsx": $96,
+    "./routes/profile/pets/[id]/index.tsx": $97,
+    "./routes/profile/pets/new.tsx": $98,
+    "./routes/r/[token].ts": $99,
+    "./routes/ready.ts": $100,
+    "./routes/register.tsx": $101,
+    "./routes/settings/index.tsx": $102,
+    "./routes/settings/reminders.tsx": $103,
+    "./routes/settings/telegram.tsx": $104,
+    "./routes/studio/_middleware.ts": $105,
+    "./routes/studio/access/index.tsx": $106,
+    "./routes/studio/archive/index.tsx": $107,
+    "./routes/studio/courses/[id]/access.tsx": $108,
+    "./routes/studio/courses/[id]/index.tsx": $109,
+    "./routes/studio/courses/[id]/learners/[userId].tsx": $110,
+    "./routes/studio/courses/[id]/logo.tsx": $111,
+    "./routes/studio/courses/[id]/remove.tsx": $112,
+    "./routes/studio/courses/[id]/stats.csv.ts": $113,
+    "./routes/studio/courses/[id]/stats.tsx": $114,
+    "./routes/studio/courses/index.tsx": $115,
+    "./routes/studio/courses/new.tsx": $116,
+    "./routes/studio/days/[id]/index.tsx": $117,
+    "./routes/studio/days/[id]/remove.tsx": $118,
+    "./routes/studio/days/index.tsx": $119,
+    "./routes/studio/days/new.tsx": $120,
+    "./routes/studio/exams/[id].tsx": $121,
+    "./routes/studio/exams/index.tsx": $122,
+    "./routes/studio/index.tsx": $123,
+    "./routes/studio/notes/[id].tsx": $124,
+    "./routes/studio/notes/index.tsx": $125,
+    "./routes/studio/notes/new.tsx": $126,
+    "./routes/studio/stats/index.tsx": $127,
+    "./routes/studio/steps/[id]/index.tsx": $128,
+    "./routes/studio/steps/[id]/media.tsx": $129,
+    "./routes/studio/steps/index.tsx": $130,
+    "./routes/studio/steps/new.tsx": $131,
+    "./routes/studio/templates/[id].tsx": $132,
+    "./routes/studio/templates/categories.tsx": $133,
+    "./routes/studio/templates/index.tsx": $134,
+    "./routes/studio/templates/new.tsx": $135,
+    "./routes/studio/videos/[id]/delete.tsx": $136,
+    "./routes/studio/videos/[id]/index.tsx": $137,
+    "./routes/studio/videos/[id]/thumb.ts": $138,
+    "./routes/studio/videos/index.tsx": $139,
+    "./routes/u/[username].tsx": $140,
+    "./routes/unsubscribe/[token].tsx": $141,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

@@ -17,6 +17,7 @@ import { runAdmin } from "./cli/admin.ts";
 import { seedDemo } from "./core/demo/seed.ts";
 import type { State } from "./define.ts";
 import { mapError, reportUnexpected } from "./http/errors.ts";
+import { apiDocument } from "./http/openapi_document.ts";
 import { startCron } from "./queues/cron.ts";
 import { startBot } from "./bot/runtime.ts";
 import { settleWebhookUpdates } from "./bot/webhook.ts";
@@ -32,9 +33,12 @@ export async function buildApp(
   services: Services,
   extraRoutes: Manifest["routes"] = {},
 ): Promise<FreshApp> {
-  return await createApp({ ...manifest, routes: { ...manifest.routes, ...extraRoutes } }, {
+  const full: Manifest = { ...manifest, routes: { ...manifest.routes, ...extraRoutes } };
+  // The OpenAPI document of the routes this app serves, built on first use.
+  const openApi = apiDocument(full, services.config);
+  return await createApp(full, {
     config: freshConfig,
-    initState: () => ({ services, user: null }) satisfies Partial<State>,
+    initState: () => ({ services, user: null, openApi }) satisfies Partial<State>,
     mapError,
     pageCache: {
       get: (key) => services.cache.peek<CachedPage>(`page:${key}`),

@@ -504,3 +504,13 @@ export function settingsTelegramPath(): string {
 export function telegramWebhookPath(): string {
   return "/api/telegram/webhook";
 }
+
+/** The readable API documentation (a page built from the OpenAPI document). */
+export function apiDocsPath(): string {
+  return "/api/docs";
+}
+
+/** The OpenAPI 3.1 document of `/api/v1`. */
+export function openApiDocumentPath(): string {
+  return "/api/v1/openapi.json";
+}

@@ -47,6 +47,14 @@ export const RATE_RULES = {
   emailConfirmIp: { name: "email-confirm-ip", limit: 20, windowMs: 15 * MIN, perIp: true },
   /** The live username check in settings (debounced typing). */
   usernameCheck: { name: "username-check", limit: 60, windowMs: MIN },
+  /**
+   * Token API calls per login (access-token family) per minute: an app
+   * syncing a course makes bursts of calls, a runaway loop or a stolen
+   * token is cut to this pace.
+   */
+  apiTokenFamily: { name: "api-token-family", limit: 300, windowMs: MIN },
+  /** Refreshes per address (tokens are unguessable; this caps a loop). */
+  refreshIp: { name: "refresh-ip", limit: 60, windowMs: MIN, perIp: true },
 } as const satisfies Record<string, RateRule>;
 
 export interface RateResult {

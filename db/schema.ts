@@ -228,6 +228,24 @@ export interface PasswordResetTokensTable {
   created_at: CreatedAt;
 }
 
+/** One refresh token of the token API (migration 0021; core/auth/tokens.ts). */
+export interface RefreshTokensTable {
+  id: string;
+  user_id: string;
+  /** Every token issued from one login shares it; reuse revokes them all. */
+  family_id: string;
+  /** SHA-256 (hex) of the token. */
+  token_hash: string;
+  /** The user's session version at login. */
+  session_version: number;
+  expires_at: Date;
+  /** Set when the token was exchanged (one use each). */
+  used_at: Date | null;
+  revoked_at: Date | null;
+  created_at: CreatedAt;
+  user_agent: string | null;
+}
+
 /** A pending change of address (migration 0017; core/auth/email_change.ts). */
 export interface EmailChangeTokensTable {
   id: string;
@@ -726,6 +744,7 @@ export interface Database {
   password_reset_tokens: PasswordResetTokensTable;
   telegram_link_tokens: TelegramLinkTokensTable;
   email_change_tokens: EmailChangeTokensTable;
+  refresh_tokens: RefreshTokensTable;
   pets: PetsTable;
   videos: VideosTable;
   courses: CoursesTable;

@@ -8,6 +8,14 @@
  * parameter of multipart forms (whose bodies stream and are not read here).
  * Independently, a request whose `Origin` is another site, or whose
  * `Sec-Fetch-Site` says cross-site, is refused.
+ *
+ * The token API is the exception, by design: an /api/v1 call signed in with
+ * `Authorization: Bearer` needs no token (http/bearer.ts: a browser never
+ * sends that header on its own, and the cookie is ignored then), and the
+ * endpoints that hand out tokens (register, token, refresh, password-reset)
+ * take JSON bodies without one — a mobile app has no page to get a token
+ * from. They set no cookie, a cross-site page cannot send them JSON without
+ * a CORS preflight we never grant, and the Origin check still applies.
  */
 import type { Context } from "@/framework/mod.ts";
 import type { State } from "@/define.ts";
@@ -16,12 +24,23 @@ import { isUrlencoded, readForm } from "./forms.ts";
 import { randomToken, toBase64Url } from "@/platform/encoding.ts";
 import { createHmac } from "node:crypto";
 import { HttpError } from "@/framework/mod.ts";
+import { isSignInEndpoint } from "./bearer.ts";
 
 export const CSRF_FIELD = "_csrf";
 export const CSRF_HEADER = "x-csrf-token";
 export const PRE_SESSION_COOKIE = "gafus_pre";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function isJson(req: Request): boolean {
+  return (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase() ===
+    "application/json";
+}
+
+/** A JSON call to one of the token API's sign-in endpoints (needs no CSRF token). */
+function tokenEndpointRequest(ctx: Context<State>): boolean {
+  return isSignInEndpoint(ctx.path) && isJson(ctx.req);
+}
 
 /**
  * Paths that prove themselves another way (webhook secret; same-origin
@@ -111,12 +130,16 @@ export async function csrfMiddleware(ctx: Context<State>): Promise<Response> {
   };
 
   if (!SAFE.has(ctx.req.method) && !EXEMPT.some((re) => re.test(ctx.path))) {
-    if (!sameSiteRequest(ctx)) return forbidden(ctx, "cross-site request");
-    const bound = binding(ctx, pre);
-    let sent = ctx.req.headers.get(CSRF_HEADER) ?? ctx.url.searchParams.get(CSRF_FIELD);
-    if (!sent && isUrlencoded(ctx.req)) sent = (await readForm(ctx)).get(CSRF_FIELD);
-    if (!bound || !sent || !timingSafeEqual(sent, tokenFor(secret, bound))) {
-      return forbidden(ctx, "missing or invalid CSRF token");
+    // A bearer token is no ambient credential: where the call comes from does not matter.
+    const bearer = ctx.state.token !== undefined;
+    if (!bearer && !sameSiteRequest(ctx)) return forbidden(ctx, "cross-site request");
+    if (!bearer && !tokenEndpointRequest(ctx)) {
+      const bound = binding(ctx, pre);
+      let sent = ctx.req.headers.get(CSRF_HEADER) ?? ctx.url.searchParams.get(CSRF_FIELD);
+      if (!sent && isUrlencoded(ctx.req)) sent = (await readForm(ctx)).get(CSRF_FIELD);
+      if (!bound || !sent || !timingSafeEqual(sent, tokenFor(secret, bound))) {
+        return forbidden(ctx, "missing or invalid CSRF token");
+      }
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * Resolves the session cookie to `ctx.state.user` (null for visitors). A
  * cookie that no longer works (expired, revoked by a newer session version,
- * disabled account) is cleared on the response.
+ * disabled account) is cleared on the response. API calls with a bearer
+ * token are resolved by http/bearer.ts instead.
  */
 import type { Context } from "@/framework/mod.ts";
 import type { State } from "@/define.ts";
@@ -13,10 +14,13 @@ import {
 } from "@/core/auth/session.ts";
 import { deleteCookie, getCookie, setCookie } from "./cookies.ts";
 import { logContext } from "@/platform/log.ts";
+import { bearerMiddleware, usesBearer } from "./bearer.ts";
 
 export const SESSION_COOKIE = "gafus_session";
 
 export async function sessionMiddleware(ctx: Context<State>): Promise<Response> {
+  // On /api/v1 a bearer token wins and the cookie is left alone (http/bearer.ts).
+  if (usesBearer(ctx)) return await bearerMiddleware(ctx);
   const token = getCookie(ctx.req.headers, SESSION_COOKIE);
   if (!token) {
     ctx.state.user = null;

@@ -17,7 +17,7 @@ import { ForbiddenError, requireUser } from "./guards.ts";
 import { eraseUser, UserExistsError, usernameSchema } from "../users.ts";
 import { currentPassword, newPasswordFields, withMatchingRepeat } from "./schemas.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
-import { bumpSessionVersion } from "./session.ts";
+import { bumpSessionVersion, revokeRefreshTokens } from "./session.ts";
 import { enforce, RATE_RULES } from "../rate_limit.ts";
 import { isReferencedError, isUniqueViolation } from "@/db/connection.ts";
 import { LOCALES } from "../i18n/mod.ts";
@@ -80,6 +80,8 @@ export async function changePassword(
     .where("id", "=", user.id)
     .returning("session_version")
     .executeTakeFirstOrThrow();
+  // The token API's logins end too (their access tokens already fail the version check).
+  await revokeRefreshTokens(s.db, user.id);
   log.info("password changed", { userId: user.id });
   return { sessionVersion: row.session_version };
 }

@@ -21,6 +21,7 @@ import { newPasswordFields, withMatchingRepeat } from "./schemas.ts";
 import { randomToken, sha256Hex } from "@/platform/encoding.ts";
 import { newId } from "@/platform/ids.ts";
 import { hashPassword } from "./password.ts";
+import { revokeRefreshTokens } from "./session.ts";
 import { type AccountRow, findAccount } from "./login.ts";
 import { enforce, hit, RATE_RULES } from "../rate_limit.ts";
 import { log } from "@/platform/log.ts";
@@ -274,6 +275,8 @@ export async function resetPasswordWithToken(
       .where("user_id", "=", row!.user_id)
       .where("used_at", "is", null)
       .execute();
+    // Every login of the token API ends with the old password.
+    await revokeRefreshTokens(trx, row!.user_id);
     return { userId: row!.user_id, sessionVersion: user.session_version };
   });
   log.info("password reset completed", { userId: result.userId });

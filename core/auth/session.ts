@@ -130,18 +130,28 @@ export async function loadSessionUser(s: Services, token: string): Promise<Sessi
   if (!verified) return null;
   const { claims } = verified;
   // The revocation check runs beside the user lookup, so it adds no wait.
-  const [row, revoked] = await Promise.all([
-    s.db.selectFrom("users")
-      .select(["id", "username", "role", "locale", "time_zone", "session_version", "disabled_at"])
-      .where("id", "=", claims.userId)
-      .executeTakeFirst(),
+  const [user, revoked] = await Promise.all([
+    currentSessionUser(s, claims.userId, claims.sessionVersion),
     s.kv.get(verified.revokedKey).then((r) => r.value !== null),
   ]);
-  if (
-    !row || revoked || row.disabled_at !== null || row.session_version !== claims.sessionVersion
-  ) {
-    return null;
-  }
+  return revoked ? null : user;
+}
+
+/**
+ * The user a credential issued for `sessionVersion` stands for: the account
+ * exists, is not disabled, and its version is still that one. Cookie
+ * sessions and the API's bearer tokens both ask this on every request.
+ */
+export async function currentSessionUser(
+  s: Services,
+  userId: string,
+  sessionVersion: number,
+): Promise<SessionUser | null> {
+  const row = await s.db.selectFrom("users")
+    .select(["id", "username", "role", "locale", "time_zone", "session_version", "disabled_at"])
+    .where("id", "=", userId)
+    .executeTakeFirst();
+  if (!row || row.disabled_at !== null || row.session_version !== sessionVersion) return null;
   return {
     id: row.id,
     username: row.username,
@@ -152,6 +162,22 @@ export async function loadSessionUser(s: Services, token: string): Promise<Sessi
   };
 }
 
+/**
+ * Marks every live refresh token of a user revoked (the token API's logins).
+ * Called wherever the session version is bumped; the version check at
+ * refresh would refuse them anyway, this makes it visible in the table.
+ */
+export async function revokeRefreshTokens(
+  db: Services["db"],
+  userId: string,
+): Promise<void> {
+  await db.updateTable("refresh_tokens")
+    .set({ revoked_at: new Date() })
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .execute();
+}
+
 /** Revokes every session of a user (password change, "log out everywhere", disable). */
 export async function bumpSessionVersion(s: Services, userId: string): Promise<number> {
   const row = await s.db.updateTable("users")
@@ -159,6 +185,7 @@ export async function bumpSessionVersion(s: Services, userId: string): Promise<n
     .where("id", "=", userId)
     .returning("session_version")
     .executeTakeFirstOrThrow();
+  await revokeRefreshTokens(s.db, userId);
   return row.session_version;
 }
 

@@ -11,7 +11,10 @@ import { jsonError } from "@/http/errors.ts";
 import { startSession } from "@/http/session.ts";
 import { clientIp } from "@/http/rate_limit.ts";
 import { csrfTokenForUser } from "@/http/csrf.ts";
-import { authenticate, type LoginInput } from "@/core/auth/login.ts";
+import { authenticate, type LoginInput, loginSchema } from "@/core/auth/login.ts";
+import { z } from "zod";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { apiUserSchema, err, INVALID, RATE_LIMITED } from "./(_lib)/schemas.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
@@ -32,3 +35,26 @@ export const handler = define.handlers({
     }, { headers });
   },
 });
+
+export const openapi: ApiDoc = {
+  POST: {
+    summary: "Sign in a browser (session cookie)",
+    description: "For web pages: sets the session cookie and answers the CSRF token of the " +
+      "signed-in session. Needs the pre-session CSRF token from `GET /api/v1/auth/session`. " +
+      "Apps use `/api/v1/auth/token` instead.",
+    tags: ["auth"],
+    auth: "none",
+    body: z.object(loginSchema.shape),
+    responses: {
+      200: {
+        description: "Signed in; the cookie is set",
+        schema: z.object({ user: apiUserSchema, csrf: z.string() }),
+      },
+      400: INVALID,
+      401: err("Wrong login or password (`invalid_credentials`)"),
+      403: err("The account is disabled (`account_disabled`), or no valid CSRF token (`csrf`)"),
+      413: err("Body too large"),
+      429: RATE_LIMITED,
+    },
+  },
+};

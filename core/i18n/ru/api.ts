@@ -1,0 +1,30 @@
+/** The token API's errors and the API documentation page (/api/docs). */
+export const api = {
+  "api.token.invalid": "Токен доступа недействителен или истёк. Обновите его или войдите снова.",
+  "api.refresh.invalid": "Токен обновления недействителен. Войдите снова.",
+  "api.logout.noSession": "Вы не вошли.",
+
+  "api.docs.title": "Документация API",
+  "api.docs.intro":
+    "Всё, что делает ученик в браузере, доступно через JSON API по адресу /api/v1. Мобильное приложение входит через /api/v1/auth/token, получает токен доступа на 15\u00a0минут и токен обновления на 30\u00a0дней и передаёт токен доступа в заголовке Authorization: Bearer. Запросы с токеном не требуют CSRF-токена.",
+  "api.docs.json": "Документ OpenAPI 3.1 (JSON)",
+  "api.docs.contents": "Разделы",
+  "api.docs.parameters": "Параметры",
+  "api.docs.body": "Тело запроса",
+  "api.docs.responses": "Ответы",
+  "api.docs.noBody": "без тела",
+  "api.docs.required": "обязательно",
+  "api.docs.optional": "необязательно",
+  "api.docs.in.path": "в пути",
+  "api.docs.in.query": "в строке запроса",
+  "api.docs.auth": "Доступ",
+  "api.docs.auth.none": "без входа",
+  "api.docs.auth.optional": "без входа (ответ зависит от входа)",
+  "api.docs.auth.user": "вошедший пользователь",
+  "api.docs.auth.trainer": "кинолог",
+  "api.docs.auth.staff": "модератор или администратор",
+  "api.docs.untagged": "Прочее",
+  "api.docs.any": "любое значение",
+  "api.docs.oneOf": "одно из",
+  "api.docs.listOf": "список из",
+};
