@@ -74,65 +74,73 @@ import * as $68 from "./routes/notifications/[id].ts";
 import * as $69 from "./routes/notifications/index.tsx";
 import * as $70 from "./routes/ops/_layout.tsx";
 import * as $71 from "./routes/ops/_middleware.ts";
-import * as $72 from "./routes/ops/campaigns.tsx";
-import * as $73 from "./routes/ops/errors/[id].tsx";
-import * as $74 from "./routes/ops/errors/index.tsx";
-import * as $75 from "./routes/ops/index.tsx";
-import * as $76 from "./routes/ops/legal/[slug].tsx";
-import * as $77 from "./routes/ops/legal/index.tsx";
-import * as $78 from "./routes/ops/queues/[queue].tsx";
-import * as $79 from "./routes/ops/queues/index.tsx";
-import * as $80 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $81 from "./routes/password-reset/[token].tsx";
-import * as $82 from "./routes/password-reset/index.tsx";
-import * as $83 from "./routes/profile/index.tsx";
-import * as $84 from "./routes/profile/pets/[id]/delete.ts";
-import * as $85 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $86 from "./routes/profile/pets/[id]/index.tsx";
-import * as $87 from "./routes/profile/pets/new.tsx";
-import * as $88 from "./routes/r/[token].ts";
-import * as $89 from "./routes/ready.ts";
-import * as $90 from "./routes/register.tsx";
-import * as $91 from "./routes/settings/index.tsx";
-import * as $92 from "./routes/settings/reminders.tsx";
-import * as $93 from "./routes/settings/telegram.tsx";
-import * as $94 from "./routes/studio/_middleware.ts";
-import * as $95 from "./routes/studio/access/index.tsx";
-import * as $96 from "./routes/studio/archive/index.tsx";
-import * as $97 from "./routes/studio/courses/[id]/access.tsx";
-import * as $98 from "./routes/studio/courses/[id]/index.tsx";
-import * as $99 from "./routes/studio/courses/[id]/learners/[userId].tsx";
-import * as $100 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $101 from "./routes/studio/courses/[id]/remove.tsx";
-import * as $102 from "./routes/studio/courses/[id]/stats.csv.ts";
-import * as $103 from "./routes/studio/courses/[id]/stats.tsx";
-import * as $104 from "./routes/studio/courses/index.tsx";
-import * as $105 from "./routes/studio/courses/new.tsx";
-import * as $106 from "./routes/studio/days/[id]/index.tsx";
-import * as $107 from "./routes/studio/days/[id]/remove.tsx";
-import * as $108 from "./routes/studio/days/index.tsx";
-import * as $109 from "./routes/studio/days/new.tsx";
-import * as $110 from "./routes/studio/exams/[id].tsx";
-import * as $111 from "./routes/studio/exams/index.tsx";
-import * as $112 from "./routes/studio/index.tsx";
-import * as $113 from "./routes/studio/notes/[id].tsx";
-import * as $114 from "./routes/studio/notes/index.tsx";
-import * as $115 from "./routes/studio/notes/new.tsx";
-import * as $116 from "./routes/studio/stats/index.tsx";
-import * as $117 from "./routes/studio/steps/[id]/index.tsx";
-import * as $118 from "./routes/studio/steps/[id]/media.tsx";
-import * as $119 from "./routes/studio/steps/index.tsx";
-import * as $120 from "./routes/studio/steps/new.tsx";
-import * as $121 from "./routes/studio/templates/[id].tsx";
-import * as $122 from "./routes/studio/templates/categories.tsx";
-import * as $123 from "./routes/studio/templates/index.tsx";
-import * as $124 from "./routes/studio/templates/new.tsx";
-import * as $125 from "./routes/studio/videos/[id]/delete.tsx";
-import * as $126 from "./routes/studio/videos/[id]/index.tsx";
-import * as $127 from "./routes/studio/videos/[id]/thumb.ts";
-import * as $128 from "./routes/studio/videos/index.tsx";
-import * as $129 from "./routes/u/[username].tsx";
-import * as $130 from "./routes/unsubscribe/[token].tsx";
+import * as $72 from "./routes/ops/audit.csv.ts";
+import * as $73 from "./routes/ops/audit.tsx";
+import * as $74 from "./routes/ops/broadcasts/[id].tsx";
+import * as $75 from "./routes/ops/broadcasts/index.tsx";
+import * as $76 from "./routes/ops/campaigns.tsx";
+import * as $77 from "./routes/ops/errors/[id].tsx";
+import * as $78 from "./routes/ops/errors/index.tsx";
+import * as $79 from "./routes/ops/index.tsx";
+import * as $80 from "./routes/ops/legal/[slug].tsx";
+import * as $81 from "./routes/ops/legal/index.tsx";
+import * as $82 from "./routes/ops/queues/[queue].tsx";
+import * as $83 from "./routes/ops/queues/index.tsx";
+import * as $84 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $85 from "./routes/ops/users/[id]/delete.tsx";
+import * as $86 from "./routes/ops/users/[id]/index.tsx";
+import * as $87 from "./routes/ops/users/index.tsx";
+import * as $88 from "./routes/password-reset/[token].tsx";
+import * as $89 from "./routes/password-reset/index.tsx";
+import * as $90 from "./routes/profile/index.tsx";
+import * as $91 from "./routes/profile/pets/[id]/delete.ts";
+import * as $92 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $93 from "./routes/profile/pets/[id]/index.tsx";
+import * as $94 from "./routes/profile/pets/new.tsx";
+import * as $95 from "./routes/r/[token].ts";
+import * as $96 from "./routes/ready.ts";
+import * as $97 from "./routes/register.tsx";
+import * as $98 from "./routes/settings/data-export.ts";
+import * as $99 from "./routes/settings/index.tsx";
+import * as $100 from "./routes/settings/reminders.tsx";
+import * as $101 from "./routes/settings/telegram.tsx";
+import * as $102 from "./routes/studio/_middleware.ts";
+import * as $103 from "./routes/studio/access/index.tsx";
+import * as $104 from "./routes/studio/archive/index.tsx";
+import * as $105 from "./routes/studio/courses/[id]/access.tsx";
+import * as $106 from "./routes/studio/courses/[id]/index.tsx";
+import * as $107 from "./routes/studio/courses/[id]/learners/[userId].tsx";
+import * as $108 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $109 from "./routes/studio/courses/[id]/remove.tsx";
+import * as $110 from "./routes/studio/courses/[id]/stats.csv.ts";
+import * as $111 from "./routes/studio/courses/[id]/stats.tsx";
+import * as $112 from "./routes/studio/courses/index.tsx";
+import * as $113 from "./routes/studio/courses/new.tsx";
+import * as $114 from "./routes/studio/days/[id]/index.tsx";
+import * as $115 from "./routes/studio/days/[id]/remove.tsx";
+import * as $116 from "./routes/studio/days/index.tsx";
+import * as $117 from "./routes/studio/days/new.tsx";
+import * as $118 from "./routes/studio/exams/[id].tsx";
+import * as $119 from "./routes/studio/exams/index.tsx";
+import * as $120 from "./routes/studio/index.tsx";
+import * as $121 from "./routes/studio/notes/[id].tsx";
+import * as $122 from "./routes/studio/notes/index.tsx";
+import * as $123 from "./routes/studio/notes/new.tsx";
+import * as $124 from "./routes/studio/stats/index.tsx";
+import * as $125 from "./routes/studio/steps/[id]/index.tsx";
+import * as $126 from "./routes/studio/steps/[id]/media.tsx";
+import * as $127 from "./routes/studio/steps/index.tsx";
+import * as $128 from "./routes/studio/steps/new.tsx";
+import * as $129 from "./routes/studio/templates/[id].tsx";
+import * as $130 from "./routes/studio/templates/categories.tsx";
+import * as $131 from "./routes/studio/templates/index.tsx";
+import * as $132 from "./routes/studio/templates/new.tsx";
+import * as $133 from "./routes/studio/videos/[id]/delete.tsx";
+import * as $134 from "./routes/studio/videos/[id]/index.tsx";
+import * as $135 from "./routes/studio/videos/[id]/thumb.ts";
+import * as $136 from "./routes/studio/videos/index.tsx";
+import * as $137 from "./routes/u/[username].tsx";
+import * as $138 from "./routes/unsubscribe/[token].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -226,65 +234,73 @@ const manifest: Manifest = {
     "./routes/notifications/index.tsx": $69,
     "./routes/ops/_layout.tsx": $70,
     "./routes/ops/_middleware.ts": $71,
-    "./routes/ops/campaigns.tsx": $72,
-    "./routes/ops/errors/[id].tsx": $73,
-    "./routes/ops/errors/index.tsx": $74,
-    "./routes/ops/index.tsx": $75,
-    "./routes/ops/legal/[slug].tsx": $76,
-    "./routes/ops/legal/index.tsx": $77,
-    "./routes/ops/queues/[queue].tsx": $78,
-    "./routes/ops/queues/index.tsx": $79,
-    "./routes/ops/queues/jobs/[id].tsx": $80,
-    "./routes/password-reset/[token].tsx": $81,
-    "./routes/password-reset/index.tsx": $82,
-    "./routes/profile/index.tsx": $83,
-    "./routes/profile/pets/[id]/delete.ts": $84,
-    "./routes/profile/pets/[id]/edit.tsx": $85,
-    "./routes/profile/pets/[id]/index.tsx": $86,
-    "./routes/profile/pets/new.tsx": $87,
-    "./routes/r/[token].ts": $88,
-    "./routes/ready.ts": $89,
-    "./routes/register.tsx": $90,
-    "./routes/settings/index.tsx": $91,
-    "./routes/settings/reminders.tsx": $92,
-    "./routes/settings/telegram.tsx": $93,
-    "./routes/studio/_middleware.ts": $94,
-    "./routes/studio/access/index.tsx": $95,
-    "./routes/studio/archive/index.tsx": $96,
-    "./routes/studio/courses/[id]/access.tsx": $97,
-    "./routes/studio/courses/[id]/index.tsx": $98,
-    "./routes/studio/courses/[id]/learners/[userId].tsx": $99,
-    "./routes/studio/courses/[id]/logo.tsx": $100,
-    "./routes/studio/courses/[id]/remove.tsx": $101,
-    "./routes/studio/courses/[id]/stats.csv.ts": $102,
-    "./routes/studio/courses/[id]/stats.tsx": $103,
-    "./routes/studio/courses/index.tsx": $104,
-    "./routes/studio/courses/new.tsx": $105,
-    "./routes/studio/days/[id]/index.tsx": $106,
-    "./routes/studio/days/[id]/remove.tsx": $107,
-    "./routes/studio/days/index.tsx": $108,
-    "./routes/studio/days/new.tsx": $109,
-    "./routes/studio/exams/[id].tsx": $110,
-    "./routes/studio/exams/index.tsx": $111,
-    "./routes/studio/index.tsx": $112,
-    "./routes/studio/notes/[id].tsx": $113,
-    "./routes/studio/notes/index.tsx": $114,
-    "./routes/studio/notes/new.tsx": $115,
-    "./routes/studio/stats/index.tsx": $116,
-    "./routes/studio/steps/[id]/index.tsx": $117,
-    "./routes/studio/steps/[id]/media.tsx": $118,
-    "./routes/studio/steps/index.tsx": $119,
-    "./routes/studio/steps/new.tsx": $120,
-    "./routes/studio/templates/[id].tsx": $121,
-    "./routes/studio/templates/categories.tsx": $122,
-    "./routes/studio/templates/index.tsx": $123,
-    "./routes/studio/templates/new.tsx": $124,
-    "./routes/studio/videos/[id]/delete.tsx": $125,
-    "./routes/studio/videos/[id]/index.tsx": $126,
-    "./routes/studio/videos/[id]/thumb.ts": $127,
-    "./routes/studio/videos/index.tsx": $128,
-    "./routes/u/[username].tsx": $129,
-    "./routes/unsubscribe/[token].tsx": $130,
+    "./routes/ops/audit.csv.ts": $72,
+    "./routes/ops/audit.tsx": $73,
+    "./routes/ops/broadcasts/[id].tsx": $74,
+    "./routes/ops/broadcasts/index.tsx": $75,
+    "./routes/ops/campaigns.tsx": $76,
+    "./routes/ops/errors/[id].tsx": $77,
+    "./routes/ops/errors/index.tsx": $78,
+    "./routes/ops/index.tsx": $79,
+    "./routes/ops/legal/[slug].tsx": $80,
+    "./routes/ops/legal/index.tsx": $81,
+    "./routes/ops/queues/[queue].tsx": $82,
+    "./routes/ops/queues/index.tsx": $83,
+    "./routes/ops/queues/jobs/[id].tsx": $84,
+    "./routes/ops/users/[id]/delete.tsx": $85,
+    "./routes/ops/users/[id]/index.tsx": $86,
+    "./routes/ops/users/index.tsx": $87,
+    "./routes/password-reset/[token].tsx": $88,
+    "./routes/password-reset/index.tsx": $89,
+    "./routes/profile/index.tsx": $90,
+    "./routes/profile/pets/[id]/delete.ts": $91,
+    "./routes/profile/pets/[id]/edit.tsx": $92,
+    "./routes/profile/pets/[id]/index.tsx": $93,
+    "./routes/profile/pets/new.tsx": $94,
+    "./routes/r/[token].ts": $95,
+    "./routes/ready.ts": $96,
+    "./routes/register.tsx": $97,
+    "./routes/settings/data-export.ts": $98,
+    "./routes/settings/index.tsx": $99,
+    "./routes/settings/reminders.tsx": $100,
+    "./routes/settings/telegram.tsx": $101,
+    "./routes/studio/_middleware.ts": $102,
+    "./routes/studio/access/index.tsx": $103,
+    "./routes/studio/archive/index.tsx": $104,
+    "./routes/studio/courses/[id]/access.tsx": $105,
+    "./routes/studio/courses/[id]/index.tsx": $106,
+    "./routes/studio/courses/[id]/learners/[userId].tsx": $107,
+    "./routes/studio/courses/[id]/logo.tsx": $108,
+    "./routes/studio/courses/[id]/remove.tsx": $109,
+    "./routes/studio/courses/[id]/stats.csv.ts": $110,
+    "./routes/studio/courses/[id]/stats.tsx": $111,
+    "./routes/studio/courses/index.tsx": $112,
+    "./routes/studio/courses/new.tsx": $113,
+    "./routes/studio/days/[id]/index.tsx": $114,
+    "./routes/studio/days/[id]/remove.tsx": $115,
+    "./routes/studio/days/index.tsx": $116,
+    "./routes/studio/days/new.tsx": $117,
+    "./routes/studio/exams/[id].tsx": $118,
+    "./routes/studio/exams/index.tsx": $119,
+    "./routes/studio/index.tsx": $120,
+    "./routes/studio/notes/[id].tsx": $121,
+    "./routes/studio/notes/index.tsx": $122,
+    "./routes/studio/notes/new.tsx": $123,
+    "./routes/studio/stats/index.tsx": $124,
+    "./routes/studio/steps/[id]/index.tsx": $125,
+    "./routes/studio/steps/[id]/media.tsx": $126,
+    "./routes/studio/steps/index.tsx": $127,
+    "./routes/studio/steps/new.tsx": $128,
+    "./routes/studio/templates/[id].tsx": $129,
+    "./routes/studio/templates/categories.tsx": $130,
+    "./routes/studio/templates/index.tsx": $131,
+    "./routes/studio/templates/new.tsx": $132,
+    "./routes/studio/videos/[id]/delete.tsx": $133,
+    "./routes/studio/videos/[id]/index.tsx": $134,
+    "./routes/studio/videos/[id]/thumb.ts": $135,
+    "./routes/studio/videos/index.tsx": $136,
+    "./routes/u/[username].tsx": $137,
+    "./routes/unsubscribe/[token].tsx": $138,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,
