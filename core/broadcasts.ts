@@ -327,7 +327,12 @@ export async function confirmBroadcast(
 export async function runBroadcast(
   s: Services,
   id: string,
-  opts: { signal?: AbortSignal; progress?: (pct: number) => Promise<void> } = {},
+  opts: {
+    signal?: AbortSignal;
+    progress?: (pct: number) => Promise<void>;
+    /** Recipients per batch (tests make it small). */
+    batch?: number;
+  } = {},
 ): Promise<{ sent: number; total: number }> {
   for (;;) {
     const row = await s.db.selectFrom("broadcasts").selectAll().where("id", "=", id)
@@ -340,7 +345,7 @@ export async function runBroadcast(
     const batch = await recipientsQuery(s.db, b.segment, row.confirmed_at)
       .select(["users.id", "users.locale"])
       .where("users.id", ">", row.cursor)
-      .orderBy("users.id").limit(BATCH).execute();
+      .orderBy("users.id").limit(opts.batch ?? BATCH).execute();
     if (!batch.length) {
       await s.db.updateTable("broadcasts").set({ status: "done", finished_at: new Date() })
         .where("id", "=", id).where("status", "=", "sending").execute();
