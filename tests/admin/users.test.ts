@@ -177,7 +177,7 @@ Deno.test("delete goes through the confirmation page and the CLI's erasure path,
   assertEquals([entry.action, entry.actor_name], ["user.delete", "adm_del"]);
   assertEquals(entry.details, { username: "learner_del", filesDeleted: 1 });
   const list = await (await admin.fetch(`${opsUsersPath()}?deleted=learner_del`)).text();
-  assertStringIncludes(list, "Пользователь learner_del удалён.");
+  assertStringIncludes(list, "Пользователь удалён: learner_del.");
 });
 
 Deno.test("a reset link goes to Telegram when linked, else by email; the admin sees the channel, never the link", async () => {

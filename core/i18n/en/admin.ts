@@ -71,7 +71,7 @@ export const admin: { [K in keyof typeof ru]: Message } = {
   "admin.user.done.enabled": "Account enabled.",
   "admin.user.done.reset.telegram": "A password reset link was sent via Telegram.",
   "admin.user.done.reset.email": "A password reset link was sent by email.",
-  "admin.users.done.deleted": "User {username} was deleted.",
+  "admin.users.done.deleted": "User deleted: {username}.",
   "admin.users.reset.noChannel":
     "There is nowhere to send a link: no email, no linked Telegram, or the account is disabled.",
   "admin.user.deleteTitle": "Delete the user {username}?",

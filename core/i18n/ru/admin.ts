@@ -72,7 +72,7 @@ export const admin = {
   "admin.user.done.enabled": "Учётная запись включена.",
   "admin.user.done.reset.telegram": "Ссылка для сброса пароля отправлена в Telegram.",
   "admin.user.done.reset.email": "Ссылка для сброса пароля отправлена на почту.",
-  "admin.users.done.deleted": "Пользователь {username} удалён.",
+  "admin.users.done.deleted": "Пользователь удалён: {username}.",
   "admin.users.reset.noChannel":
     "Ссылку некуда отправить: нет ни почты, ни привязанного Telegram, или учётная запись отключена.",
   "admin.user.deleteTitle": "Удалить пользователя {username}?",
