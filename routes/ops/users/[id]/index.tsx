@@ -66,7 +66,8 @@ export const handler = define.handlers({
         const role = roleSchema.safeParse(form.role);
         if (!role.success) throw new HttpError(400, "unknown role");
         const r = await setUserRole(s, actor, id, role.data);
-        return redirect(opsUserPath(r.id, "role"), 303);
+        // The same role again changes nothing (and ends no session): no notice.
+        return redirect(opsUserPath(r.id, r.before === r.after ? undefined : "role"), 303);
       }
       case "disable":
       case "enable": {
