@@ -85,65 +85,73 @@ import * as $79 from "./routes/notifications/[id].ts";
 import * as $80 from "./routes/notifications/index.tsx";
 import * as $81 from "./routes/ops/_layout.tsx";
 import * as $82 from "./routes/ops/_middleware.ts";
-import * as $83 from "./routes/ops/campaigns.tsx";
-import * as $84 from "./routes/ops/errors/[id].tsx";
-import * as $85 from "./routes/ops/errors/index.tsx";
-import * as $86 from "./routes/ops/index.tsx";
-import * as $87 from "./routes/ops/legal/[slug].tsx";
-import * as $88 from "./routes/ops/legal/index.tsx";
-import * as $89 from "./routes/ops/queues/[queue].tsx";
-import * as $90 from "./routes/ops/queues/index.tsx";
-import * as $91 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $92 from "./routes/password-reset/[token].tsx";
-import * as $93 from "./routes/password-reset/index.tsx";
-import * as $94 from "./routes/profile/index.tsx";
-import * as $95 from "./routes/profile/pets/[id]/delete.ts";
-import * as $96 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $97 from "./routes/profile/pets/[id]/index.tsx";
-import * as $98 from "./routes/profile/pets/new.tsx";
-import * as $99 from "./routes/r/[token].ts";
-import * as $100 from "./routes/ready.ts";
-import * as $101 from "./routes/register.tsx";
-import * as $102 from "./routes/settings/index.tsx";
-import * as $103 from "./routes/settings/reminders.tsx";
-import * as $104 from "./routes/settings/telegram.tsx";
-import * as $105 from "./routes/studio/_middleware.ts";
-import * as $106 from "./routes/studio/access/index.tsx";
-import * as $107 from "./routes/studio/archive/index.tsx";
-import * as $108 from "./routes/studio/courses/[id]/access.tsx";
-import * as $109 from "./routes/studio/courses/[id]/index.tsx";
-import * as $110 from "./routes/studio/courses/[id]/learners/[userId].tsx";
-import * as $111 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $112 from "./routes/studio/courses/[id]/remove.tsx";
-import * as $113 from "./routes/studio/courses/[id]/stats.csv.ts";
-import * as $114 from "./routes/studio/courses/[id]/stats.tsx";
-import * as $115 from "./routes/studio/courses/index.tsx";
-import * as $116 from "./routes/studio/courses/new.tsx";
-import * as $117 from "./routes/studio/days/[id]/index.tsx";
-import * as $118 from "./routes/studio/days/[id]/remove.tsx";
-import * as $119 from "./routes/studio/days/index.tsx";
-import * as $120 from "./routes/studio/days/new.tsx";
-import * as $121 from "./routes/studio/exams/[id].tsx";
-import * as $122 from "./routes/studio/exams/index.tsx";
-import * as $123 from "./routes/studio/index.tsx";
-import * as $124 from "./routes/studio/notes/[id].tsx";
-import * as $125 from "./routes/studio/notes/index.tsx";
-import * as $126 from "./routes/studio/notes/new.tsx";
-import * as $127 from "./routes/studio/stats/index.tsx";
-import * as $128 from "./routes/studio/steps/[id]/index.tsx";
-import * as $129 from "./routes/studio/steps/[id]/media.tsx";
-import * as $130 from "./routes/studio/steps/index.tsx";
-import * as $131 from "./routes/studio/steps/new.tsx";
-import * as $132 from "./routes/studio/templates/[id].tsx";
-import * as $133 from "./routes/studio/templates/categories.tsx";
-import * as $134 from "./routes/studio/templates/index.tsx";
-import * as $135 from "./routes/studio/templates/new.tsx";
-import * as $136 from "./routes/studio/videos/[id]/delete.tsx";
-import * as $137 from "./routes/studio/videos/[id]/index.tsx";
-import * as $138 from "./routes/studio/videos/[id]/thumb.ts";
-import * as $139 from "./routes/studio/videos/index.tsx";
-import * as $140 from "./routes/u/[username].tsx";
-import * as $141 from "./routes/unsubscribe/[token].tsx";
+import * as $83 from "./routes/ops/audit.csv.ts";
+import * as $84 from "./routes/ops/audit.tsx";
+import * as $85 from "./routes/ops/broadcasts/[id].tsx";
+import * as $86 from "./routes/ops/broadcasts/index.tsx";
+import * as $87 from "./routes/ops/campaigns.tsx";
+import * as $88 from "./routes/ops/errors/[id].tsx";
+import * as $89 from "./routes/ops/errors/index.tsx";
+import * as $90 from "./routes/ops/index.tsx";
+import * as $91 from "./routes/ops/legal/[slug].tsx";
+import * as $92 from "./routes/ops/legal/index.tsx";
+import * as $93 from "./routes/ops/queues/[queue].tsx";
+import * as $94 from "./routes/ops/queues/index.tsx";
+import * as $95 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $96 from "./routes/ops/users/[id]/delete.tsx";
+import * as $97 from "./routes/ops/users/[id]/index.tsx";
+import * as $98 from "./routes/ops/users/index.tsx";
+import * as $99 from "./routes/password-reset/[token].tsx";
+import * as $100 from "./routes/password-reset/index.tsx";
+import * as $101 from "./routes/profile/index.tsx";
+import * as $102 from "./routes/profile/pets/[id]/delete.ts";
+import * as $103 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $104 from "./routes/profile/pets/[id]/index.tsx";
+import * as $105 from "./routes/profile/pets/new.tsx";
+import * as $106 from "./routes/r/[token].ts";
+import * as $107 from "./routes/ready.ts";
+import * as $108 from "./routes/register.tsx";
+import * as $109 from "./routes/settings/data-export.ts";
+import * as $110 from "./routes/settings/index.tsx";
+import * as $111 from "./routes/settings/reminders.tsx";
+import * as $112 from "./routes/settings/telegram.tsx";
+import * as $113 from "./routes/studio/_middleware.ts";
+import * as $114 from "./routes/studio/access/index.tsx";
+import * as $115 from "./routes/studio/archive/index.tsx";
+import * as $116 from "./routes/studio/courses/[id]/access.tsx";
+import * as $117 from "./routes/studio/courses/[id]/index.tsx";
+import * as $118 from "./routes/studio/courses/[id]/learners/[userId].tsx";
+import * as $119 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $120 from "./routes/studio/courses/[id]/remove.tsx";
+import * as $121 from "./routes/studio/courses/[id]/stats.csv.ts";
+import * as $122 from "./routes/studio/courses/[id]/stats.tsx";
+import * as $123 from "./routes/studio/courses/index.tsx";
+import * as $124 from "./routes/studio/courses/new.tsx";
+import * as $125 from "./routes/studio/days/[id]/index.tsx";
+import * as $126 from "./routes/studio/days/[id]/remove.tsx";
+import * as $127 from "./routes/studio/days/index.tsx";
+import * as $128 from "./routes/studio/days/new.tsx";
+import * as $129 from "./routes/studio/exams/[id].tsx";
+import * as $130 from "./routes/studio/exams/index.tsx";
+import * as $131 from "./routes/studio/index.tsx";
+import * as $132 from "./routes/studio/notes/[id].tsx";
+import * as $133 from "./routes/studio/notes/index.tsx";
+import * as $134 from "./routes/studio/notes/new.tsx";
+import * as $135 from "./routes/studio/stats/index.tsx";
+import * as $136 from "./routes/studio/steps/[id]/index.tsx";
+import * as $137 from "./routes/studio/steps/[id]/media.tsx";
+import * as $138 from "./routes/studio/steps/index.tsx";
+import * as $139 from "./routes/studio/steps/new.tsx";
+import * as $140 from "./routes/studio/templates/[id].tsx";
+import * as $141 from "./routes/studio/templates/categories.tsx";
+import * as $142 from "./routes/studio/templates/index.tsx";
+import * as $143 from "./routes/studio/templates/new.tsx";
+import * as $144 from "./routes/studio/videos/[id]/delete.tsx";
+import * as $145 from "./routes/studio/videos/[id]/index.tsx";
+import * as $146 from "./routes/studio/videos/[id]/thumb.ts";
+import * as $147 from "./routes/studio/videos/index.tsx";
+import * as $148 from "./routes/u/[username].tsx";
+import * as $149 from "./routes/unsubscribe/[token].tsx";
 import * as $$0 from "./islands/CourseSearch.tsx";
 import * as $$1 from "./islands/DiaryForm.tsx";
 import * as $$2 from "./islands/ExamForm.tsx";
@@ -248,65 +256,73 @@ const manifest: Manifest = {
     "./routes/notifications/index.tsx": $80,
     "./routes/ops/_layout.tsx": $81,
     "./routes/ops/_middleware.ts": $82,
-    "./routes/ops/campaigns.tsx": $83,
-    "./routes/ops/errors/[id].tsx": $84,
-    "./routes/ops/errors/index.tsx": $85,
-    "./routes/ops/index.tsx": $86,
-    "./routes/ops/legal/[slug].tsx": $87,
-    "./routes/ops/legal/index.tsx": $88,
-    "./routes/ops/queues/[queue].tsx": $89,
-    "./routes/ops/queues/index.tsx": $90,
-    "./routes/ops/queues/jobs/[id].tsx": $91,
-    "./routes/password-reset/[token].tsx": $92,
-    "./routes/password-reset/index.tsx": $93,
-    "./routes/profile/index.tsx": $94,
-    "./routes/profile/pets/[id]/delete.ts": $95,
-    "./routes/profile/pets/[id]/edit.tsx": $96,
-    "./routes/profile/pets/[id]/index.tsx": $97,
-    "./routes/profile/pets/new.tsx": $98,
-    "./routes/r/[token].ts": $99,
-    "./routes/ready.ts": $100,
-    "./routes/register.tsx": $101,
-    "./routes/settings/index.tsx": $102,
-    "./routes/settings/reminders.tsx": $103,
-    "./routes/settings/telegram.tsx": $104,
-    "./routes/studio/_middleware.ts": $105,
-    "./routes/studio/access/index.tsx": $106,
-    "./routes/studio/archive/index.tsx": $107,
-    "./routes/studio/courses/[id]/access.tsx": $108,
-    "./routes/studio/courses/[id]/index.tsx": $109,
-    "./routes/studio/courses/[id]/learners/[userId].tsx": $110,
-    "./routes/studio/courses/[id]/logo.tsx": $111,
-    "./routes/studio/courses/[id]/remove.tsx": $112,
-    "./routes/studio/courses/[id]/stats.csv.ts": $113,
-    "./routes/studio/courses/[id]/stats.tsx": $114,
-    "./routes/studio/courses/index.tsx": $115,
-    "./routes/studio/courses/new.tsx": $116,
-    "./routes/studio/days/[id]/index.tsx": $117,
-    "./routes/studio/days/[id]/remove.tsx": $118,
-    "./routes/studio/days/index.tsx": $119,
-    "./routes/studio/days/new.tsx": $120,
-    "./routes/studio/exams/[id].tsx": $121,
-    "./routes/studio/exams/index.tsx": $122,
-    "./routes/studio/index.tsx": $123,
-    "./routes/studio/notes/[id].tsx": $124,
-    "./routes/studio/notes/index.tsx": $125,
-    "./routes/studio/notes/new.tsx": $126,
-    "./routes/studio/stats/index.tsx": $127,
-    "./routes/studio/steps/[id]/index.tsx": $128,
-    "./routes/studio/steps/[id]/media.tsx": $129,
-    "./routes/studio/steps/index.tsx": $130,
-    "./routes/studio/steps/new.tsx": $131,
-    "./routes/studio/templates/[id].tsx": $132,
-    "./routes/studio/templates/categories.tsx": $133,
-    "./routes/studio/templates/index.tsx": $134,
-    "./routes/studio/templates/new.tsx": $135,
-    "./routes/studio/videos/[id]/delete.tsx": $136,
-    "./routes/studio/videos/[id]/index.tsx": $137,
-    "./routes/studio/videos/[id]/thumb.ts": $138,
-    "./routes/studio/videos/index.tsx": $139,
-    "./routes/u/[username].tsx": $140,
-    "./routes/unsubscribe/[token].tsx": $141,
+    "./routes/ops/audit.csv.ts": $83,
+    "./routes/ops/audit.tsx": $84,
+    "./routes/ops/broadcasts/[id].tsx": $85,
+    "./routes/ops/broadcasts/index.tsx": $86,
+    "./routes/ops/campaigns.tsx": $87,
+    "./routes/ops/errors/[id].tsx": $88,
+    "./routes/ops/errors/index.tsx": $89,
+    "./routes/ops/index.tsx": $90,
+    "./routes/ops/legal/[slug].tsx": $91,
+    "./routes/ops/legal/index.tsx": $92,
+    "./routes/ops/queues/[queue].tsx": $93,
+    "./routes/ops/queues/index.tsx": $94,
+    "./routes/ops/queues/jobs/[id].tsx": $95,
+    "./routes/ops/users/[id]/delete.tsx": $96,
+    "./routes/ops/users/[id]/index.tsx": $97,
+    "./routes/ops/users/index.tsx": $98,
+    "./routes/password-reset/[token].tsx": $99,
+    "./routes/password-reset/index.tsx": $100,
+    "./routes/profile/index.tsx": $101,
+    "./routes/profile/pets/[id]/delete.ts": $102,
+    "./routes/profile/pets/[id]/edit.tsx": $103,
+    "./routes/profile/pets/[id]/index.tsx": $104,
+    "./routes/profile/pets/new.tsx": $105,
+    "./routes/r/[token].ts": $106,
+    "./routes/ready.ts": $107,
+    "./routes/register.tsx": $108,
+    "./routes/settings/data-export.ts": $109,
+    "./routes/settings/index.tsx": $110,
+    "./routes/settings/reminders.tsx": $111,
+    "./routes/settings/telegram.tsx": $112,
+    "./routes/studio/_middleware.ts": $113,
+    "./routes/studio/access/index.tsx": $114,
+    "./routes/studio/archive/index.tsx": $115,
+    "./routes/studio/courses/[id]/access.tsx": $116,
+    "./routes/studio/courses/[id]/index.tsx": $117,
+    "./routes/studio/courses/[id]/learners/[userId].tsx": $118,
+    "./routes/studio/courses/[id]/logo.tsx": $119,
+    "./routes/studio/courses/[id]/remove.tsx": $120,
+    "./routes/studio/courses/[id]/stats.csv.ts": $121,
+    "./routes/studio/courses/[id]/stats.tsx": $122,
+    "./routes/studio/courses/index.tsx": $123,
+    "./routes/studio/courses/new.tsx": $124,
+    "./routes/studio/days/[id]/index.tsx": $125,
+    "./routes/studio/days/[id]/remove.tsx": $126,
+    "./routes/studio/days/index.tsx": $127,
+    "./routes/studio/days/new.tsx": $128,
+    "./routes/studio/exams/[id].tsx": $129,
+    "./routes/studio/exams/index.tsx": $130,
+    "./routes/studio/index.tsx": $131,
+    "./routes/studio/notes/[id].tsx": $132,
+    "./routes/studio/notes/index.tsx": $133,
+    "./routes/studio/notes/new.tsx": $134,
+    "./routes/studio/stats/index.tsx": $135,
+    "./routes/studio/steps/[id]/index.tsx": $136,
+    "./routes/studio/steps/[id]/media.tsx": $137,
+    "./routes/studio/steps/index.tsx": $138,
+    "./routes/studio/steps/new.tsx": $139,
+    "./routes/studio/templates/[id].tsx": $140,
+    "./routes/studio/templates/categories.tsx": $141,
+    "./routes/studio/templates/index.tsx": $142,
+    "./routes/studio/templates/new.tsx": $143,
+    "./routes/studio/videos/[id]/delete.tsx": $144,
+    "./routes/studio/videos/[id]/index.tsx": $145,
+    "./routes/studio/videos/[id]/thumb.ts": $146,
+    "./routes/studio/videos/index.tsx": $147,
+    "./routes/u/[username].tsx": $148,
+    "./routes/unsubscribe/[token].tsx": $149,
   },
   islands: {
     "./islands/CourseSearch.tsx": $$0,

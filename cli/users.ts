@@ -18,6 +18,7 @@ import {
   UserOwnsContentError,
 } from "@/core/user_admin.ts";
 import { SYSTEM } from "@/core/auth/guards.ts";
+import { recordAudit } from "@/core/audit.ts";
 import { findAccount } from "@/core/auth/login.ts";
 import { issueResetToken, RESET_TTL_MS, resetUrl } from "@/core/auth/password_reset.ts";
 import { NotFoundError } from "@/core/auth/guards.ts";
@@ -92,6 +93,10 @@ const userCreate: Command = {
     return await io.withServices(async (s) => {
       try {
         const user = await createUser(s, input);
+        await recordAudit(s.db, SYSTEM, "user.create", user.id, {
+          username: user.username,
+          role: user.role,
+        });
         io.out(
           args.values.json
             ? JSON.stringify(user)
@@ -296,6 +301,11 @@ const userResetLink: Command = {
       const now = new Date();
       const token = await issueResetToken(s, account.id, now);
       const url = resetUrl(s.config, token);
+      // The link itself is never recorded: it is a credential.
+      await recordAudit(s.db, SYSTEM, "user.reset_link", account.id, {
+        username: account.username,
+        channel: "cli",
+      });
       const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
       io.out(
         args.values.json

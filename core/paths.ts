@@ -514,3 +514,50 @@ export function apiDocsPath(): string {
 export function openApiDocumentPath(): string {
   return "/api/v1/openapi.json";
 }
+
+// ------------------------------------------------------- the admin's console
+
+/** The users list, with its search and filters (`q`, `role`, `state`, `telegram`, `offset`). */
+export function opsUsersPath(query: Record<string, string | number | undefined> = {}): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== "" && v !== 0) p.set(k, String(v));
+  }
+  const s = p.toString();
+  return `/ops/users${s ? `?${s}` : ""}`;
+}
+
+/** One user's page; its action forms post here (`_action`); `done` names what was just done. */
+export function opsUserPath(id: string, done?: string): string {
+  return `/ops/users/${seg(id)}${done ? `?done=${seg(done)}` : ""}`;
+}
+
+/** Deleting a user: GET asks for confirmation, POST deletes. */
+export function opsUserDeletePath(id: string): string {
+  return `/ops/users/${seg(id)}/delete`;
+}
+
+/** The audit log, newest first (`offset` pages). */
+export function opsAuditPath(offset = 0): string {
+  return `/ops/audit${offset ? `?offset=${offset}` : ""}`;
+}
+
+/** The whole audit log as CSV. */
+export function opsAuditCsvPath(): string {
+  return "/ops/audit.csv";
+}
+
+/** Broadcasts: the list and the form of a new one (POST makes a draft). */
+export function opsBroadcastsPath(): string {
+  return "/ops/broadcasts";
+}
+
+/** One broadcast: preview and confirmation while a draft, progress after. */
+export function opsBroadcastPath(id: string): string {
+  return `/ops/broadcasts/${seg(id)}`;
+}
+
+/** POST: the signed-in user's own data as one zip archive. */
+export function settingsDataExportPath(): string {
+  return "/settings/data-export";
+}

@@ -735,6 +735,40 @@ export interface ReminderSendsTable {
   sent_at: Date | null;
 }
 
+/** Who did what to whom, and when (0022, core/audit.ts). */
+export interface AuditLogTable {
+  id: string;
+  /** Null for the command line / system. */
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  target_user_id: string | null;
+  details: JsonDefault<JsonObject>;
+  created_at: CreatedAt;
+}
+
+export const BROADCAST_STATUSES = ["draft", "sending", "done"] as const;
+export type BroadcastStatus = typeof BROADCAST_STATUSES[number];
+
+/** A message from an admin to a segment of learners (0022, core/broadcasts.ts). */
+export interface BroadcastsTable {
+  id: string;
+  created_by: string | null;
+  segment: Json<JsonObject>;
+  title_ru: string | null;
+  body_ru: string | null;
+  title_en: string | null;
+  body_en: string | null;
+  url: string | null;
+  status: Default<BroadcastStatus>;
+  total: Default<number>;
+  sent: Default<number>;
+  cursor: Default<string>;
+  created_at: CreatedAt;
+  confirmed_at: Date | null;
+  finished_at: Date | null;
+}
+
 export interface Database {
   job_effects: JobEffectsTable;
   app_meta: AppMetaTable;
@@ -778,6 +812,8 @@ export interface Database {
   error_groups: ErrorGroupsTable;
   error_reports: ErrorReportsTable;
   legal_pages: LegalPagesTable;
+  audit_log: AuditLogTable;
+  broadcasts: BroadcastsTable;
 }
 
 // ------------------------------------------------------- row type aliases

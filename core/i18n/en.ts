@@ -30,6 +30,7 @@ import { bot } from "./en/bot.ts";
 import { email } from "./en/email.ts";
 import { reengagement } from "./en/reengagement.ts";
 import { api } from "./en/api.ts";
+import { admin } from "./en/admin.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -62,4 +63,5 @@ export const en: Dictionary = {
   ...email,
   ...reengagement,
   ...api,
+  ...admin,
 };

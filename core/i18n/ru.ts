@@ -29,6 +29,7 @@ import { bot } from "./ru/bot.ts";
 import { email } from "./ru/email.ts";
 import { reengagement } from "./ru/reengagement.ts";
 import { api } from "./ru/api.ts";
+import { admin } from "./ru/admin.ts";
 
 export const ru = {
   ...common,
@@ -61,4 +62,5 @@ export const ru = {
   ...email,
   ...reengagement,
   ...api,
+  ...admin,
 };

@@ -23,6 +23,7 @@ import * as m0017EmailChange from "./0017_email_change.ts";
 import * as m0018TrainingReminders from "./0018_training_reminders.ts";
 import * as m0019Reengagement from "./0019_reengagement.ts";
 import * as m0021RefreshTokens from "./0021_refresh_tokens.ts";
+import * as m0022Admin from "./0022_admin.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_core": m0001,
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   "0018_training_reminders": m0018TrainingReminders,
   "0019_reengagement": m0019Reengagement,
   "0021_refresh_tokens": m0021RefreshTokens,
+  "0022_admin": m0022Admin,
 };
 
 export const migrationProvider: MigrationProvider = {

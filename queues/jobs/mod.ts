@@ -20,6 +20,7 @@ import email from "./email.ts";
 import reminders from "./reminders.ts";
 import reengagement from "./reengagement.ts";
 import readyCheck from "./ready_check.ts";
+import broadcast from "./broadcast.ts";
 
 export const jobs = [
   maintenance,
@@ -35,6 +36,7 @@ export const jobs = [
   reminders,
   reengagement,
   readyCheck,
+  broadcast,
 ] as const;
 
 export type JobMap = JobMapOf<typeof jobs>;

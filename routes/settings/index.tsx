@@ -57,6 +57,7 @@ import { listReminders, type ReminderView } from "@/core/reminders/reminders.ts"
 import { TelegramSettings } from "@/components/TelegramSettings.tsx";
 import { type LinkStatus, telegramStatus } from "@/core/telegram/link.ts";
 import { NotificationPrefsSection } from "@/components/NotificationPrefsSection.tsx";
+import { DataExportSection } from "@/components/DataExportSection.tsx";
 import {
   type NotificationChoices,
   notificationChoices,
@@ -468,6 +469,7 @@ export default define.page<typeof handler>(({ data, state }) => {
 
       <TelegramSettings state={state} status={data.telegram} />
       <NotificationPrefsSection state={state} choices={data.notifications} />
+      <DataExportSection state={state} />
 
       <ActionSection
         state={state}

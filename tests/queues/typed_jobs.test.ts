@@ -43,8 +43,9 @@ Deno.test("the job map lists every registered job by the name stored in KV", () 
     "reminders": true,
     "reengagement": true,
     "ready-check": true,
+    "broadcast": true,
   };
-  assertEquals(Object.keys(names).length, 13);
+  assertEquals(Object.keys(names).length, 14);
 });
 
 Deno.test("enqueue with an unknown job name does not compile, and is refused at run time", async () => {

@@ -21,6 +21,9 @@ export function OpsNav({ t, url }: { t: Translator; url: URL }) {
     ["/ops/errors", "ops.nav.errors"],
     ["/ops/legal", "ops.nav.legal"],
     ["/ops/campaigns", "ops.nav.campaigns"],
+    ["/ops/users", "ops.nav.users"],
+    ["/ops/audit", "ops.nav.audit"],
+    ["/ops/broadcasts", "ops.nav.broadcasts"],
   ];
   const current = (href: string) =>
     href === "/ops"
