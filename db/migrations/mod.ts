@@ -22,6 +22,7 @@ import * as m0015DeliveryOutbox from "./0015_delivery_outbox.ts";
 import * as m0017EmailChange from "./0017_email_change.ts";
 import * as m0018TrainingReminders from "./0018_training_reminders.ts";
 import * as m0019Reengagement from "./0019_reengagement.ts";
+import * as m0020IdempotencyKeys from "./0020_idempotency_keys.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_core": m0001,
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   "0017_email_change": m0017EmailChange,
   "0018_training_reminders": m0018TrainingReminders,
   "0019_reengagement": m0019Reengagement,
+  "0020_idempotency_keys": m0020IdempotencyKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
