@@ -30,6 +30,7 @@ export default function SyncStatus(p: Props) {
   const [online, setOnline] = useState(true);
   const [synced, setSynced] = useState(false);
   const [dropped, setDropped] = useState<string[]>([]);
+  const [live, setLive] = useState(false);
 
   useEffect(() => {
     let last = 0;
@@ -59,6 +60,7 @@ export default function SyncStatus(p: Props) {
       setCount(n);
     }).catch(() => {});
     startSync(p.userId, p.csrf);
+    setLive(true);
     return () => {
       removeEventListener("gafus-queue", onCount);
       removeEventListener("gafus-dropped", onDropped);
@@ -80,6 +82,7 @@ export default function SyncStatus(p: Props) {
       class={message || dropped.length ? "sync-status" : "sync-status sync-status--empty"}
       aria-label={labels.label}
       data-sync-count={count}
+      data-live={live ? "1" : undefined}
       data-state={count > 0 ? "waiting" : synced ? "synced" : online ? "idle" : "offline"}
     >
       <div class="sync-status__line">
