@@ -11,7 +11,7 @@ import { TrainingError } from "./errors.ts";
 import { mutateStep, stepForLearner, type StepRef } from "./context.ts";
 import { type ActionResult, completeUntimed } from "./steps.ts";
 import { personalTitle } from "../personalisation/titles.ts";
-import { applyClientTime, type AppliedTime, type ClientTime } from "../offline/client_time.ts";
+import { type AppliedTime, applyClientTime, type ClientTime } from "../offline/client_time.ts";
 
 export const DIARY_MAX = 10_000;
 

@@ -32,7 +32,7 @@ import { enqueuePendingDeliveries, NOTIFICATIONS, storeNotification } from "../n
 import { crashPoint } from "@/platform/crash_point.ts";
 import { stepPath } from "../paths.ts";
 import { personalTitle } from "../personalisation/titles.ts";
-import { applyClientTime, type AppliedTime, type ClientTime } from "../offline/client_time.ts";
+import { type AppliedTime, applyClientTime, type ClientTime } from "../offline/client_time.ts";
 
 /** How early a timer may be completed (clock skew between browser and server). */
 export const TIMER_TOLERANCE_MS = 2000;
