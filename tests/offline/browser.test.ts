@@ -10,6 +10,7 @@ import { openBrowserEnv } from "../helpers/browser.ts";
 import { signIn } from "../helpers/session.ts";
 import { SESSION_COOKIE } from "@/http/session.ts";
 import { type CourseFixture, dayUrl, makeCourse } from "../training/helpers.ts";
+import { invalidateCourses } from "@/core/courses/cache.ts";
 
 Deno.test("browser offline: timer, practice and diary queued, replayed once when online", async () => {
   let course!: CourseFixture;
@@ -114,4 +115,41 @@ Deno.test("browser offline: timer, practice and diary queued, replayed once when
       .execute()).length,
     3,
   );
+});
+
+Deno.test("browser offline: an action the server refuses on replay is dropped with a message", async () => {
+  let course!: CourseFixture;
+  let cookie = "";
+  await using env = await openBrowserEnv(async (t) => {
+    course = await makeCourse(t, { days: [{ steps: [{ type: "PRACTICE", title: "Подзыв" }] }] });
+    const s = await signIn(t, "closed_user");
+    cookie = s.cookie.slice(SESSION_COOKIE.length + 1);
+  });
+  const { page, origin, t } = env;
+  const context = page.context();
+  await context.addCookies([{ name: SESSION_COOKIE, value: cookie, url: origin }]);
+  const sd = course.days[0].stepOnDayIds;
+  await page.goto(origin + dayUrl(course));
+  await page.locator('.sync-status[data-live="1"]').waitFor({ state: "attached" });
+
+  await context.setOffline(true);
+  await page.locator(`#step-${sd[0]}`).getByRole("button", { name: "Я выполнил" }).click();
+  await page.locator("[data-sync-text]").filter({ hasText: "Ждут синхронизации: 1" }).waitFor();
+
+  // Meanwhile the course was closed.
+  await t.services.db.updateTable("courses").set({ archived_at: new Date() })
+    .where("id", "=", course.courseId).execute();
+  invalidateCourses(t.services);
+
+  await context.setOffline(false);
+  const alert = page.locator(".sync-status__dropped[role=alert]");
+  await alert.filter({ hasText: "Действие, сделанное без сети, не принято" }).waitFor({
+    timeout: 15_000,
+  });
+  assertEquals(await page.locator(".sync-status").getAttribute("data-sync-count"), "0");
+  const done = await t.services.db.selectFrom("user_steps").select("id")
+    .where("status", "=", "COMPLETED").execute();
+  assertEquals(done.length, 0);
+  await page.locator(".sync-status").getByRole("button", { name: "Скрыть" }).click();
+  assertEquals(await alert.count(), 0);
 });

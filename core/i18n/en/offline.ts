@@ -3,7 +3,7 @@ import type { offline as ru } from "../ru/offline.ts";
 import type { Message } from "../format.ts";
 
 export const offline: { [K in keyof typeof ru]: Message } = {
-  "offline.error.key": "Idempotency key: 8 to 100 Latin letters, digits or - _ . :",
+  "offline.error.key": "Idempotency key: 8 to 100\u00a0Latin letters, digits or - _ . :",
   "offline.error.keyReused": "This key was already used for another action.",
   "offline.error.inProgress": "This action is still being processed. Try again in a second.",
   "offline.status.waiting": "Waiting to sync",

@@ -1,6 +1,7 @@
 /** Learner actions offline: the sync indicator, queued states and the idempotency errors. */
 export const offline = {
-  "offline.error.key": "Ключ идемпотентности: от 8 до 100 латинских букв, цифр или знаков - _ . :",
+  "offline.error.key":
+    "Ключ идемпотентности: от 8 до 100\u00a0латинских букв, цифр или знаков - _ . :",
   "offline.error.keyReused": "Этот ключ уже использован для другого действия.",
   "offline.error.inProgress": "Это действие ещё выполняется. Повторите через секунду.",
   "offline.status.waiting": "Ждёт синхронизации",
