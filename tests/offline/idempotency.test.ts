@@ -4,11 +4,18 @@
  * refused; keys are per user; a step completed from two devices is completed
  * once; a diary entry sent twice is saved once; old keys are pruned.
  */
-import { assertEquals } from "../helpers/assert.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
 import { openTestApp } from "../helpers/app.ts";
 import { type Session, signIn } from "../helpers/session.ts";
 import { dayStatus, makeCourse, openDayAs, stepApi, stepRow } from "../training/helpers.ts";
-import { pruneIdempotencyKeys } from "@/core/offline/idempotency.ts";
+import {
+  claimKey,
+  pruneIdempotencyKeys,
+  releaseKey,
+  STALE_CLAIM_MS,
+  storeAnswer,
+} from "@/core/offline/idempotency.ts";
+import { AppError } from "@/core/app_error.ts";
 
 function send(who: Session, path: string, body: unknown, key?: string) {
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -136,7 +143,7 @@ Deno.test("offline: a diary entry sent twice is saved once", async () => {
   assertEquals(row.completed_at?.toISOString(), at, "completed when it was written");
 });
 
-Deno.test("offline: refusals are stored too; server errors release the key", async () => {
+Deno.test("offline: a refusal is stored too: its replay is refused the same way", async () => {
   await using t = await openTestApp();
   const c = await makeCourse(t, { days: [{ steps: [{ type: "TRAINING", durationSec: 60 }] }] });
   const ann = await signIn(t, "ann");
@@ -163,4 +170,28 @@ Deno.test("offline: keys older than a week are pruned", async () => {
   assertEquals(await pruneIdempotencyKeys(t.services), 1);
   const left = await t.services.db.selectFrom("idempotency_keys").select("key").execute();
   assertEquals(left.map((r) => r.key), ["new-key-0001"]);
+});
+
+Deno.test("offline: a key in use answers 'retry'; a released or stale claim runs again", async () => {
+  await using t = await openTestApp();
+  const ann = await signIn(t, "ann");
+  const s = t.services;
+  assertEquals((await claimKey(s, ann.id, "claim-key-01", "h1")).kind, "run");
+  // The first request still runs: a replay is asked to retry, not run twice.
+  const busy = await claimKey(s, ann.id, "claim-key-01", "h1").catch((e) => e);
+  assert(busy instanceof AppError);
+  assertEquals([busy.status, busy.code], [409, "idempotency_in_progress"]);
+  // A server error gives the key up: the retry runs.
+  await releaseKey(s, ann.id, "claim-key-01");
+  assertEquals((await claimKey(s, ann.id, "claim-key-01", "h1")).kind, "run");
+  // A process that died while holding it: taken over once the claim is stale.
+  await s.db.updateTable("idempotency_keys")
+    .set({ locked_at: new Date(Date.now() - STALE_CLAIM_MS - 1000) }).execute();
+  assertEquals((await claimKey(s, ann.id, "claim-key-01", "h1")).kind, "run");
+  await storeAnswer(s, ann.id, "claim-key-01", 200, { ok: true });
+  assertEquals(await claimKey(s, ann.id, "claim-key-01", "h1"), {
+    kind: "replay",
+    status: 200,
+    body: { ok: true },
+  });
 });

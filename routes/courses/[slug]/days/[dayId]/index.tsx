@@ -42,7 +42,7 @@ import { PageTitle } from "@/components/PageTitle.tsx";
 import { Icon } from "@/components/icons.tsx";
 import { statusLabels, StepCard, type StepFeedback } from "@/components/training/StepCard.tsx";
 import { isTimerAction, stepActionSchema } from "@/core/training/actions.ts";
-import SyncStatus from "@/islands/SyncStatus.tsx";
+import { SyncIndicator } from "@/components/training/SyncIndicator.tsx";
 
 interface Data {
   day: DayPage;
@@ -269,21 +269,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
         <p class="celebration__text" role="status" data-celebration-text>{celebrateText}</p>
       </div>
 
-      {state.user && (
-        <SyncStatus
-          userId={state.user.id}
-          csrf={state.csrf()}
-          labels={{
-            label: t("offline.sync.label"),
-            waiting: t.raw("offline.sync.waiting") as string,
-            offline: t("offline.sync.offline"),
-            done: t("offline.sync.done"),
-            dropped: t.raw("offline.sync.dropped") as string,
-            now: t("offline.sync.now"),
-            dismiss: t("offline.sync.dismiss"),
-          }}
-        />
-      )}
+      <SyncIndicator t={t} user={state.user} csrf={state.csrf()} />
       {data.notice && <p class="flash flash--ok" role="status">{data.notice}</p>}
       {generalMessage && (
         <p class="flash flash--error" id="step-notice" role="alert">{generalMessage}</p>
