@@ -163,11 +163,12 @@ import * as $$7 from "./islands/ReorderList.tsx";
 import * as $$8 from "./islands/ShareCourse.tsx";
 import * as $$9 from "./islands/StepCheck.tsx";
 import * as $$10 from "./islands/StepTimer.tsx";
-import * as $$11 from "./islands/TimeZoneGuess.tsx";
-import * as $$12 from "./islands/UploadField.tsx";
-import * as $$13 from "./islands/UsernameField.tsx";
-import * as $$14 from "./islands/VideoLibrary.tsx";
-import * as $$15 from "./islands/VideoPlayer.tsx";
+import * as $$11 from "./islands/SyncStatus.tsx";
+import * as $$12 from "./islands/TimeZoneGuess.tsx";
+import * as $$13 from "./islands/UploadField.tsx";
+import * as $$14 from "./islands/UsernameField.tsx";
+import * as $$15 from "./islands/VideoLibrary.tsx";
+import * as $$16 from "./islands/VideoPlayer.tsx";
 
 import type { Manifest } from "./framework/types.ts";
 
@@ -336,11 +337,12 @@ const manifest: Manifest = {
     "./islands/ShareCourse.tsx": $$8,
     "./islands/StepCheck.tsx": $$9,
     "./islands/StepTimer.tsx": $$10,
-    "./islands/TimeZoneGuess.tsx": $$11,
-    "./islands/UploadField.tsx": $$12,
-    "./islands/UsernameField.tsx": $$13,
-    "./islands/VideoLibrary.tsx": $$14,
-    "./islands/VideoPlayer.tsx": $$15,
+    "./islands/SyncStatus.tsx": $$11,
+    "./islands/TimeZoneGuess.tsx": $$12,
+    "./islands/UploadField.tsx": $$13,
+    "./islands/UsernameField.tsx": $$14,
+    "./islands/VideoLibrary.tsx": $$15,
+    "./islands/VideoPlayer.tsx": $$16,
   },
   baseUrl: import.meta.url,
 };

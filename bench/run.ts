@@ -9,7 +9,9 @@
  * studio (JS the editors ship), trainer statistics (a 10k-learner course page vs its
  * bare SQL), video-key (the video key endpoint vs 16 bare bytes), video (the
  * transcoding job vs one ffmpeg per rendition), notify (1,000 reminders in one minute
- * through the notification pipeline to a fake Bot API and a loopback push service).
+ * through the notification pipeline to a fake Bot API and a loopback push service),
+ * offline-replay (200 queued offline actions replayed through the real endpoint vs the
+ * same 200 sent online; a second replay must change nothing).
  * `BENCH_DATABASE_URL` names the PostgreSQL server (default: local `postgres`).
  */
 import {
@@ -31,6 +33,7 @@ import { runStatsBench } from "./stats.ts";
 import { runVideoKeyBench } from "./video_key.ts";
 import { runVideoBench } from "./video.ts";
 import { benchNotify, notifyReport } from "./notify.ts";
+import { runOfflineReplayBench } from "./offline.ts";
 import postgres from "postgres";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -99,7 +102,7 @@ out(
     `Load: wrk, ${DEFAULTS.connections} connections, ${DEFAULTS.threads} threads, ` +
     `${DEFAULTS.seconds} s per scenario, on loopback; the server logs every request ` +
     "(to /dev/null) as in production. Reproduce with `deno task bench` " +
-    "(or `deno task bench web accounts jobs learn studio stats video-key video notify` for some sections).",
+    "(or `deno task bench web accounts jobs learn studio stats video-key video notify offline-replay` for some sections).",
   "",
 );
 const pg = await postgresReachable();
@@ -175,6 +178,7 @@ if (want("jobs")) {
 }
 
 if (want("learn") && pg) out(...await runLearnBench(DATABASE_URL));
+if (want("offline-replay") && pg) out(...await runOfflineReplayBench(DATABASE_URL));
 
 if (want("studio") && pg) out(...await runStudioJsBench(DATABASE_URL));
 if (want("stats") && pg) out(...await runStatsBench(DATABASE_URL));

@@ -769,8 +769,22 @@ export interface BroadcastsTable {
   finished_at: Date | null;
 }
 
+/** Idempotency keys of learner actions (migration 0020; core/offline/idempotency.ts). */
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  /** The stored answer's HTTP status; null while the first request runs. */
+  status: number | null;
+  response: Json<JsonValue | null>;
+  created_at: CreatedAt;
+  locked_at: Generated<Date>;
+  completed_at: Date | null;
+}
+
 export interface Database {
   job_effects: JobEffectsTable;
+  idempotency_keys: IdempotencyKeysTable;
   app_meta: AppMetaTable;
   users: UsersTable;
   user_profiles: UserProfilesTable;

@@ -6,12 +6,16 @@
  * Without it the same form posts natively: to the day page (urlencoded), or —
  * when the exam asks for a video — as one multipart form with the file to
  * `uploadAction` (the day's `exam` route, CSRF token in its URL).
+ *
+ * Offline, test and written answers are queued (components/training/queue.ts)
+ * and sent when the connection returns; a video needs a connection.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { fill } from "@/core/i18n/format.ts";
 import { formatClock } from "@/core/training/clock.ts";
 import { Icon } from "@/components/icons.tsx";
-import { type ActionJson, api, reflect } from "@/components/training/client.ts";
+import { type ActionJson, reflect } from "@/components/training/client.ts";
+import { onSettled, send } from "@/components/training/queue.ts";
 import { stepApiPath } from "@/core/paths.ts";
 
 interface Question {
@@ -38,6 +42,8 @@ interface Props {
   /** The step's day on the course and step on the day: how the API addresses it. */
   dc: string;
   sd: string;
+  /** The signed-in learner: their offline queue. */
+  userId: string;
   action: string;
   /** The multipart target when the exam asks for a video (no-JavaScript path). */
   uploadAction: string | null;
@@ -74,6 +80,8 @@ interface Props {
     submit: string;
     resubmit: string;
     sent: string;
+    queued: string;
+    videoOffline: string;
     pending: string;
     approved: string;
     returned: string;
@@ -111,7 +119,22 @@ export default function ExamForm(p: Props) {
   const [recording, setRecording] = useState<Recording | null>(null);
   const [recordSec, setRecordSec] = useState(0);
   const preview = useRef<HTMLVideoElement>(null);
-  useEffect(() => setLive(true), []);
+  const [queued, setQueued] = useState(false);
+  useEffect(() => {
+    setLive(true);
+    // The queued answers reached the server (or were refused there).
+    return onSettled(p.sd, (e) => {
+      setQueued(false);
+      if (e.refused) {
+        setErrors({ _form: e.message ?? "" });
+        return;
+      }
+      const data = e.data as ActionJson & { exam: ExamResultJson };
+      setResult(data.exam);
+      setSent(true);
+      reflect(p.sd, data.step, labels.statuses, { ...data, waiting: true });
+    });
+  }, []);
 
   useEffect(() => {
     if (!recording) return;
@@ -155,7 +178,8 @@ export default function ExamForm(p: Props) {
     };
     xhr.onerror = () => {
       setProgress(null);
-      setErrors((e) => ({ ...e, video: labels.network }));
+      const offline = navigator.onLine === false;
+      setErrors((e) => ({ ...e, video: offline ? labels.videoOffline : labels.network }));
     };
     xhr.send(blob);
   }
@@ -181,23 +205,27 @@ export default function ExamForm(p: Props) {
   async function submit() {
     setBusy(true);
     setErrors({});
-    const r = await api<ActionJson & { exam: ExamResultJson }>(
-      stepApiPath(p.dc, p.sd, "exam"),
-      p.csrf,
-      {
-        answers,
-        written,
-        videoKey: videoKey || undefined,
-      },
-      labels.network,
-    );
+    const r = await send<ActionJson & { exam: ExamResultJson }>({
+      userId: p.userId,
+      csrf: p.csrf,
+      url: stepApiPath(p.dc, p.sd, "exam"),
+      body: { answers, written, ...(videoKey ? { videoKey } : {}) },
+      sd: p.sd,
+      kind: "exam",
+    });
     setBusy(false);
-    if (!r.ok) {
+    if (r.kind === "queued") {
+      setQueued(true);
+      reflect(p.sd, { status: "IN_PROGRESS", paused: false }, labels.statuses, { sync: true });
+      return;
+    }
+    if (r.kind === "refused") {
       const fields = r.err.fields ?? {};
+      const message = r.err.message || labels.network;
       setErrors({
         ...fields,
-        ...(r.err.error === "video_missing" ? { video: r.err.message } : {}),
-        _form: fields.answers || Object.keys(fields).length ? "" : r.err.message,
+        ...(r.err.error === "video_missing" ? { video: message } : {}),
+        _form: fields.answers || Object.keys(fields).length ? "" : message,
       });
       return;
     }
@@ -262,6 +290,7 @@ export default function ExamForm(p: Props) {
           </>
         )}
         {errors._form && <p class="field-error" role="alert">{errors._form}</p>}
+        {queued && <p class="exam__queued" role="status">{labels.queued}</p>}
         {p.questions.length > 0 && (
           <fieldset class="exam__test" disabled={closed}>
             <legend>{labels.test}</legend>

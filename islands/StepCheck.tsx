@@ -6,10 +6,14 @@
  *   nothing). The "Read" button is a plain form for browsers without
  *   JavaScript.
  * - practice: the "I did it" button; once done, "Undo" resets it.
+ *
+ * Offline the action is queued (components/training/queue.ts) and shown done
+ * but waiting to sync; the server's answer replaces it once it arrives.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { Icon } from "@/components/icons.tsx";
-import { type ActionJson, api, reflect, type Status } from "@/components/training/client.ts";
+import { type ActionJson, reflect, type Status } from "@/components/training/client.ts";
+import { onSettled, send } from "@/components/training/queue.ts";
 import { stepApiPath } from "@/core/paths.ts";
 import type { StepAction } from "@/core/training/actions.ts";
 
@@ -17,6 +21,8 @@ interface Props {
   /** The step's day on the course and step on the day: how the API addresses it. */
   dc: string;
   sd: string;
+  /** The signed-in learner: their offline queue. */
+  userId: string;
   mode: "theory" | "practice";
   action: string;
   csrf: string;
@@ -42,11 +48,24 @@ export default function StepCheck(p: Props) {
   async function run(kind: Extract<StepAction, "complete" | "reset">) {
     setBusy(true);
     setError("");
-    const r = await api<ActionJson>(stepApiPath(p.dc, p.sd, kind), p.csrf, {}, labels.network);
+    const r = await send<ActionJson>({
+      userId: p.userId,
+      csrf: p.csrf,
+      url: stepApiPath(p.dc, p.sd, kind),
+      body: {},
+      sd: p.sd,
+      kind,
+    });
     setBusy(false);
-    if (!r.ok) {
+    if (r.kind === "refused") {
       sent.current = false;
-      setError(r.err.message);
+      setError(r.err.message || labels.network);
+      return;
+    }
+    if (r.kind === "queued") {
+      const local: Status = kind === "complete" ? "COMPLETED" : "RESET";
+      setStatus(local);
+      reflect(p.sd, { status: local, paused: false }, labels.statuses, { sync: true });
       return;
     }
     setStatus(r.data.step.status);
@@ -55,9 +74,19 @@ export default function StepCheck(p: Props) {
 
   useEffect(() => {
     setLive(true);
-    if (p.mode !== "theory" || p.status === "COMPLETED") return;
+    // A queued action of this step reached the server: show its answer (or its refusal).
+    const stop = onSettled(p.sd, (e) => {
+      if (e.refused) {
+        setError(e.message ?? "");
+        return;
+      }
+      const data = e.data as ActionJson;
+      setStatus(data.step.status);
+      reflect(p.sd, data.step, labels.statuses, data);
+    });
+    if (p.mode !== "theory" || p.status === "COMPLETED") return stop;
     const details = root.current?.closest("details");
-    if (!details) return;
+    if (!details) return stop;
     const onToggle = () => {
       if (details.open && !sent.current) {
         sent.current = true;
@@ -66,7 +95,10 @@ export default function StepCheck(p: Props) {
     };
     details.addEventListener("toggle", onToggle);
     onToggle();
-    return () => details.removeEventListener("toggle", onToggle);
+    return () => {
+      stop();
+      details.removeEventListener("toggle", onToggle);
+    };
   }, []);
 
   const done = status === "COMPLETED";

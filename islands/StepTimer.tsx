@@ -8,6 +8,12 @@
  *
  * Without JavaScript the same buttons are plain POST forms to the day page,
  * which shows the end time.
+ *
+ * Offline an action is queued with the time it happened
+ * (components/training/queue.ts) and the clock runs here as if the server
+ * had answered; the badge says "waiting to sync". The server later applies
+ * the action at that time (a timer started offline keeps its start), and its
+ * answer to the last queued action of this step becomes the clock again.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatClock, formatTimeOfDay } from "@/core/training/clock.ts";
@@ -15,10 +21,12 @@ import { fill } from "@/core/i18n/format.ts";
 import {
   type ActionJson,
   api,
+  type ApiError,
   reflect,
   type Status,
   type StepStateJson,
 } from "@/components/training/client.ts";
+import { onSettled, send } from "@/components/training/queue.ts";
 import { stepApiPath } from "@/core/paths.ts";
 import type { TimerAction } from "@/core/training/actions.ts";
 
@@ -32,9 +40,13 @@ interface Props {
   /** The step's day on the course and step on the day: how the API addresses it. */
   dc: string;
   sd: string;
+  /** The signed-in learner: their offline queue. */
+  userId: string;
   action: string;
   csrf: string;
   locale: "ru" | "en";
+  /** The step's full time (a reset made offline shows it again). */
+  durationMs: number;
   status: Status;
   paused: boolean;
   remainingMs: number;
@@ -85,6 +97,8 @@ export default function StepTimer(p: Props) {
   const [conflict, setConflict] = useState<Conflict | null>(p.conflict);
   const [announce, setAnnounce] = useState("");
   const completing = useRef(false);
+  /** Actions of this step queued and not yet answered by the server. */
+  const queued = useRef(0);
 
   const running = clock.status === "IN_PROGRESS" && !clock.paused;
   const left = running && live
@@ -107,18 +121,56 @@ export default function StepTimer(p: Props) {
     setAnnounce(labels.statuses[key] ?? "");
   }
 
+  /** What the server will do with a queued action, done here meanwhile. */
+  function applyLocally(kind: Kind) {
+    const now = performance.now();
+    const c = clock;
+    const leftNow = c.status === "IN_PROGRESS" && !c.paused
+      ? Math.max(0, c.remainingMs - (now - c.at))
+      : c.remainingMs;
+    const next: Clock = kind === "start" || kind === "resume"
+      ? {
+        status: "IN_PROGRESS",
+        paused: false,
+        remainingMs: leftNow,
+        at: now,
+        endsAtLabel: formatTimeOfDay(new Date(Date.now() + leftNow), p.locale),
+      }
+      : kind === "pause"
+      ? { status: "IN_PROGRESS", paused: true, remainingMs: leftNow, at: now, endsAtLabel: null }
+      : kind === "reset"
+      ? { status: "RESET", paused: false, remainingMs: p.durationMs, at: now, endsAtLabel: null }
+      : { status: "COMPLETED", paused: false, remainingMs: 0, at: now, endsAtLabel: null };
+    setClock(next);
+    if (kind !== "complete") completing.current = false;
+    reflect(p.sd, next, labels.statuses, { sync: true });
+    setAnnounce(labels.statuses.SYNC ?? "");
+  }
+
   async function run(kind: Kind, pauseOther = false) {
     setBusy(true);
     setError("");
     const body = kind === "start" || kind === "resume" ? { pauseOther } : {};
-    const r = await api<ActionJson>(stepApiPath(p.dc, p.sd, kind), p.csrf, body, labels.network);
+    const r = await send<ActionJson>({
+      userId: p.userId,
+      csrf: p.csrf,
+      url: stepApiPath(p.dc, p.sd, kind),
+      body,
+      sd: p.sd,
+      kind,
+    });
     setBusy(false);
-    if (r.ok) {
+    if (r.kind === "queued") {
+      queued.current++;
+      applyLocally(kind);
+      return;
+    }
+    if (r.kind === "done") {
       setConflict(null);
       apply(r.data.step, r.data);
       return;
     }
-    const e = r.err;
+    const e: ApiError = { ...r.err, message: r.err.message || labels.network };
     if (e.error === "timer_running") {
       setConflict({
         runningStepId: String(e.runningStepId),
@@ -137,6 +189,8 @@ export default function StepTimer(p: Props) {
   }
 
   async function resync() {
+    // While actions wait to sync, the server's state is behind this page's.
+    if (queued.current > 0) return;
     const r = await api<{ step: StepStateJson }>(
       stepApiPath(p.dc, p.sd),
       p.csrf,
@@ -152,7 +206,16 @@ export default function StepTimer(p: Props) {
       if (document.visibilityState === "visible") resync();
     };
     document.addEventListener("visibilitychange", onVisible);
-    return () => document.removeEventListener("visibilitychange", onVisible);
+    // The server answered a queued action: its state is the clock once the last one is in.
+    const stop = onSettled(p.sd, (e) => {
+      queued.current = Math.max(0, queued.current - 1);
+      if (e.refused) setError(e.message ?? "");
+      else if (queued.current === 0) apply((e.data as ActionJson).step, e.data as ActionJson);
+    });
+    return () => {
+      stop();
+      document.removeEventListener("visibilitychange", onVisible);
+    };
   }, []);
 
   useEffect(() => {

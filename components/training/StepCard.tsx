@@ -46,6 +46,8 @@ export interface StepCardProps {
   open: boolean;
   t: Translator;
   csrf: string;
+  /** The signed-in learner (the islands' offline queue is theirs). */
+  userId: string;
   /** The day page URL (target of the no-JavaScript forms). */
   action: string;
   timeZone: string;
@@ -68,6 +70,8 @@ function buildLabels(t: Translator) {
     RESET: t("training.status.RESET"),
     WAITING: t("training.status.WAITING"),
     RETURNED: t("training.status.RETURNED"),
+    // Done on the device, waiting for the connection (components/training/queue.ts).
+    SYNC: t("offline.status.waiting"),
   };
   const network = t("training.error.network");
   const mb = Math.floor(EXAM_VIDEO_MAX_BYTES / (1024 * 1024));
@@ -108,6 +112,7 @@ function buildLabels(t: Translator) {
       hint: t("training.diary.hint", { max: DIARY_MAX }),
       save: t("training.diary.save"),
       saved: t("training.diary.saved"),
+      queued: t("offline.diary.queued"),
       counter: t.raw("training.diary.counter") as string,
       network,
       statuses,
@@ -134,6 +139,8 @@ function buildLabels(t: Translator) {
       submit: t("training.exam.submit"),
       resubmit: t("training.exam.resubmit"),
       sent: t("training.exam.sent"),
+      queued: t("offline.exam.queued"),
+      videoOffline: t("offline.exam.video"),
       pending: t("training.exam.pending"),
       approved: t("training.exam.approved"),
       returned: t("training.exam.returned"),
@@ -260,9 +267,11 @@ function Work(p: StepCardProps) {
         <StepTimer
           dc={p.dayOnCourseId}
           sd={step.stepOnDayId}
+          userId={p.userId}
           action={action}
           csrf={csrf}
           locale={t.locale}
+          durationMs={(step.durationSec ?? 0) * 1000}
           status={step.status}
           paused={step.paused}
           remainingMs={step.remainingMs ?? 0}
@@ -277,6 +286,7 @@ function Work(p: StepCardProps) {
         <StepCheck
           dc={p.dayOnCourseId}
           sd={step.stepOnDayId}
+          userId={p.userId}
           mode={step.type === "THEORY" ? "theory" : "practice"}
           action={action}
           csrf={csrf}
@@ -292,6 +302,7 @@ function Work(p: StepCardProps) {
           <DiaryForm
             dc={p.dayOnCourseId}
             sd={step.stepOnDayId}
+            userId={p.userId}
             action={action}
             csrf={csrf}
             content={fb?.values?.content ?? own?.content ?? ""}
@@ -324,6 +335,7 @@ function Work(p: StepCardProps) {
         <ExamForm
           dc={p.dayOnCourseId}
           sd={step.stepOnDayId}
+          userId={p.userId}
           action={action}
           uploadAction={step.requiresVideo ? examFormAction(action, step.stepOnDayId, csrf) : null}
           csrf={csrf}

@@ -72,11 +72,21 @@ export function reflect(
   sd: string,
   step: { status: Status; paused: boolean },
   labels: Record<string, string>,
-  result?: Pick<ActionJson, "day" | "celebrate"> & { waiting?: boolean },
+  result?: Partial<Pick<ActionJson, "day" | "celebrate">> & {
+    waiting?: boolean;
+    /** Done on this device, queued for the server (components/training/queue.ts). */
+    sync?: boolean;
+  },
 ) {
   const badge = document.querySelector<HTMLElement>(`[data-step-status="${sd}"]`);
   if (badge) {
-    const key = result?.waiting ? "WAITING" : step.paused ? "PAUSED" : step.status;
+    const key = result?.sync
+      ? "SYNC"
+      : result?.waiting
+      ? "WAITING"
+      : step.paused
+      ? "PAUSED"
+      : step.status;
     badge.dataset.status = key;
     badge.textContent = labels[key] ?? key;
   }

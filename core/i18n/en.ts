@@ -31,6 +31,7 @@ import { email } from "./en/email.ts";
 import { reengagement } from "./en/reengagement.ts";
 import { api } from "./en/api.ts";
 import { admin } from "./en/admin.ts";
+import { offline } from "./en/offline.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -64,4 +65,5 @@ export const en: Dictionary = {
   ...reengagement,
   ...api,
   ...admin,
+  ...offline,
 };

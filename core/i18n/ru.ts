@@ -30,6 +30,7 @@ import { email } from "./ru/email.ts";
 import { reengagement } from "./ru/reengagement.ts";
 import { api } from "./ru/api.ts";
 import { admin } from "./ru/admin.ts";
+import { offline } from "./ru/offline.ts";
 
 export const ru = {
   ...common,
@@ -63,4 +64,5 @@ export const ru = {
   ...reengagement,
   ...api,
   ...admin,
+  ...offline,
 };

@@ -11,6 +11,7 @@ import { TrainingError } from "./errors.ts";
 import { mutateStep, stepForLearner, type StepRef } from "./context.ts";
 import { type ActionResult, completeUntimed } from "./steps.ts";
 import { personalTitle } from "../personalisation/titles.ts";
+import { type AppliedTime, applyClientTime, type ClientTime } from "../offline/client_time.ts";
 
 export const DIARY_MAX = 10_000;
 
@@ -36,14 +37,18 @@ export async function saveDiary(
   user: Viewer,
   ref: StepRef,
   input: unknown,
-  opts: { now?: Date } = {},
+  opts: { now?: Date; client?: ClientTime } = {},
 ): Promise<ActionResult & { entry: { content: string; updatedAt: Date } }> {
   const now = opts.now ?? new Date();
   const { content } = diarySchema.parse(input);
   const ctx = await stepForLearner(s, user, ref);
   if (ctx.stepType !== "DIARY") throw new TrainingError(409, "wrong_type");
   let entry = { content, updatedAt: now };
+  let clock: AppliedTime | undefined;
   const result = await mutateStep(s, ctx, now, async (trx, row) => {
+    // A step completed by an entry written offline keeps the time it was written.
+    clock = opts.client ? applyClientTime(opts.client, now, row.completed_at) : undefined;
+    const at = clock?.applied ?? now;
     const saved = await trx.insertInto("diary_entries")
       .values({ id: newId(), user_id: ctx.userId, day_id: ctx.dayId, content })
       .onConflict((oc) =>
@@ -53,9 +58,9 @@ export async function saveDiary(
       .executeTakeFirstOrThrow();
     entry = { content: saved.content, updatedAt: saved.updated_at };
     if (row.status === "COMPLETED") return { row, changed: false };
-    return { row: await completeUntimed(trx, row.id, now), changed: true };
+    return { row: await completeUntimed(trx, row.id, at), changed: true };
   });
-  return { ...result, ctx, entry };
+  return { ...result, ctx, entry, clock };
 }
 
 /** The learner's diary entries for the days of a course, in course order. */

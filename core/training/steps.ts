@@ -32,6 +32,7 @@ import { enqueuePendingDeliveries, NOTIFICATIONS, storeNotification } from "../n
 import { crashPoint } from "@/platform/crash_point.ts";
 import { stepPath } from "../paths.ts";
 import { personalTitle } from "../personalisation/titles.ts";
+import { type AppliedTime, applyClientTime, type ClientTime } from "../offline/client_time.ts";
 
 /** How early a timer may be completed (clock skew between browser and server). */
 export const TIMER_TOLERANCE_MS = 2000;
@@ -218,9 +219,35 @@ export interface ActionOptions {
   now?: Date;
   /** Start/resume: pause the learner's other running timer first. */
   pauseOther?: boolean;
+  /**
+   * The client's time of the action (an offline action replayed later),
+   * applied within the rules of core/offline/client_time.ts.
+   */
+  client?: ClientTime;
 }
 
-export type ActionResult = MutationResult<unknown> & { ctx: StepContext };
+export type ActionResult = MutationResult<unknown> & {
+  ctx: StepContext;
+  /** How the client's time was applied, when the action carried one and changed the step. */
+  clock?: AppliedTime;
+};
+
+/** The step's last action as applied: its timer's start or its completion. */
+function previousAction(row: UserStepRow): Date | null {
+  const times = [row.timer_started_at, row.completed_at].filter((d): d is Date => d !== null);
+  return times.length ? new Date(Math.max(...times.map((d) => d.getTime()))) : null;
+}
+
+/** The time an action applies at: the client's (within the rules) or the server's now. */
+function actionTime(
+  client: ClientTime | undefined,
+  now: Date,
+  row: UserStepRow,
+): { at: Date; clock?: AppliedTime } {
+  if (!client) return { at: now };
+  const clock = applyClientTime(client, now, previousAction(row));
+  return { at: clock.applied, clock };
+}
 
 /** Starts a timer step, or resumes it when paused (same thing from the learner's side). */
 export async function startStep(
@@ -237,20 +264,24 @@ export async function startStep(
   }
   await freeTimerSlot(s, user, ctx, opts.pauseOther ?? false, now);
   const job: { id: string | null } = { id: null };
+  let clock: AppliedTime | undefined;
   try {
     const result = await mutateStep(s, ctx, now, async (trx, row) => {
       if (row.status === "COMPLETED" || isRunning(row)) return { row, changed: false };
       const left = row.paused && row.remaining_sec !== null ? row.remaining_sec : ctx.durationSec!;
-      const endsAt = new Date(now.getTime() + left * 1000);
+      // An offline start keeps its real start time: the timer ends that much sooner.
+      const time = actionTime(opts.client, now, row);
+      clock = time.clock;
+      const endsAt = new Date(time.at.getTime() + left * 1000);
       job.id = await s.jobs.enqueue("step-finished", { userStepId: row.id }, {
-        delay: left * 1000,
+        delay: Math.max(0, endsAt.getTime() - now.getTime()),
       });
       const updated = await trx.updateTable("user_steps")
         .set({
           status: "IN_PROGRESS",
           paused: false,
           remaining_sec: left,
-          timer_started_at: now,
+          timer_started_at: time.at,
           timer_ends_at: endsAt,
           notification_job_id: job.id,
           completed_at: null,
@@ -261,7 +292,7 @@ export async function startStep(
       const old = row.notification_job_id;
       return { row: updated, changed: true, after: () => cancelJob(s, old) };
     });
-    return { ...result, ctx };
+    return { ...result, ctx, clock: result.changed ? clock : undefined };
   } catch (err) {
     if (job.id) await s.jobs.cancel(job.id).catch(() => false);
     if (isUniqueViolation(err, RUNNING_INDEX)) {
@@ -276,9 +307,18 @@ export async function startStep(
 /** Same as start: a paused timer continues with the seconds it had left. */
 export const resumeStep = startStep;
 
-async function pauseTimer(s: Services, ctx: StepContext, now: Date) {
-  return await mutateStep(s, ctx, now, async (trx, row) => {
+async function pauseTimer(
+  s: Services,
+  ctx: StepContext,
+  serverNow: Date,
+  client?: ClientTime,
+): Promise<MutationResult<unknown> & { clock?: AppliedTime }> {
+  let clock: AppliedTime | undefined;
+  const result = await mutateStep(s, ctx, serverNow, async (trx, row) => {
     if (!isRunning(row)) return { row, changed: false };
+    const time = actionTime(client, serverNow, row);
+    clock = time.clock;
+    const now = time.at;
     const job = row.notification_job_id;
     if (row.timer_ends_at!.getTime() <= now.getTime()) {
       // The time is already up: pausing now means the step is done.
@@ -303,6 +343,7 @@ async function pauseTimer(s: Services, ctx: StepContext, now: Date) {
       .executeTakeFirstOrThrow();
     return { row: updated, changed: true, after: () => cancelJob(s, job) };
   });
+  return { ...result, clock: result.changed ? clock : undefined };
 }
 
 /** Pauses a running timer (and cancels its "finished" notification). */
@@ -314,7 +355,7 @@ export async function pauseStep(
 ): Promise<ActionResult> {
   const ctx = await stepForLearner(s, user, ref);
   if (!isTimerStep(ctx.stepType)) throw new TrainingError(409, "not_timer");
-  return { ...(await pauseTimer(s, ctx, opts.now ?? new Date())), ctx };
+  return { ...(await pauseTimer(s, ctx, opts.now ?? new Date(), opts.client)), ctx };
 }
 
 /**
@@ -332,11 +373,14 @@ export async function resetStep(
   if (!isTimerStep(ctx.stepType) && ctx.stepType !== "PRACTICE") {
     throw new TrainingError(409, "wrong_type");
   }
+  let clock: AppliedTime | undefined;
   const result = await mutateStep(s, ctx, now, async (trx, row) => {
     if (row.status === "NOT_STARTED" || (row.status === "RESET" && !row.paused)) {
       return { row, changed: false };
     }
-    const ran = isRunning(row) ? seconds(row.timer_started_at, now) : 0;
+    const time = actionTime(opts.client, now, row);
+    clock = time.clock;
+    const ran = isRunning(row) ? seconds(row.timer_started_at, time.at) : 0;
     const job = row.notification_job_id;
     const updated = await trx.updateTable("user_steps")
       .set({
@@ -354,7 +398,7 @@ export async function resetStep(
       .executeTakeFirstOrThrow();
     return { row: updated, changed: true, after: () => cancelJob(s, job) };
   });
-  return { ...result, ctx };
+  return { ...result, ctx, clock: result.changed ? clock : undefined };
 }
 
 /**
@@ -374,24 +418,28 @@ export async function completeStep(
     throw new TrainingError(409, "wrong_type");
   }
   if (ctx.row.status === "COMPLETED") return { ctx, row: ctx.row, changed: false, rollup: null };
+  let clock: AppliedTime | undefined;
   const result = await mutateStep(s, ctx, now, async (trx, row) => {
     if (row.status === "COMPLETED") return { row, changed: false };
+    // An offline completion counts at its (checked) time: a timer ended offline is not too early.
+    const time = actionTime(opts.client, now, row);
+    clock = time.clock;
     if (!isTimerStep(ctx.stepType)) {
-      return { row: await completeUntimed(trx, row.id, now), changed: true };
+      return { row: await completeUntimed(trx, row.id, time.at), changed: true };
     }
-    const left = remainingMs(row, ctx.durationSec, now)!;
+    const left = remainingMs(row, ctx.durationSec, time.at)!;
     const started = isRunning(row) || row.paused;
     if (!started || left > TIMER_TOLERANCE_MS) {
       throw new TrainingError(409, "too_early", { remainingMs: started ? left : null });
     }
     const job = row.notification_job_id;
     return {
-      row: await completeTimer(trx, row, now),
+      row: await completeTimer(trx, row, time.at),
       changed: true,
       after: () => cancelJob(s, job),
     };
   });
-  return { ...result, ctx };
+  return { ...result, ctx, clock: result.changed ? clock : undefined };
 }
 
 /**

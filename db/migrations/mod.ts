@@ -24,6 +24,7 @@ import * as m0018TrainingReminders from "./0018_training_reminders.ts";
 import * as m0019Reengagement from "./0019_reengagement.ts";
 import * as m0021RefreshTokens from "./0021_refresh_tokens.ts";
 import * as m0022Admin from "./0022_admin.ts";
+import * as m0020IdempotencyKeys from "./0020_idempotency_keys.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_core": m0001,
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   "0019_reengagement": m0019Reengagement,
   "0021_refresh_tokens": m0021RefreshTokens,
   "0022_admin": m0022Admin,
+  "0020_idempotency_keys": m0020IdempotencyKeys,
 };
 
 export const migrationProvider: MigrationProvider = {

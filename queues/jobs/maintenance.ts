@@ -6,6 +6,8 @@
  *   without reports (except ignored ones: deleting those would forget the
  *   operator's "ignore");
  * - `ctx.once` markers older than the failed-job retention;
+ * - idempotency keys of learner actions older than a week
+ *   (core/offline/idempotency.ts);
  * - stored files no row references, older than a day (a fresh upload may not
  *   be saved on its row yet). An exam video counts only while its row has
  *   not marked it removed (`exam-cleanup` deletes it; anything a race left
@@ -19,6 +21,7 @@ import { sql } from "kysely";
 import { defineJob } from "../define.ts";
 import type { Services } from "@/core/services.ts";
 import { log } from "@/platform/log.ts";
+import { pruneIdempotencyKeys } from "@/core/offline/idempotency.ts";
 
 const DAY = 24 * 3600_000;
 
@@ -38,6 +41,7 @@ export interface MaintenanceResult {
   errorReports: number;
   errorGroups: number;
   jobEffects: number;
+  idempotencyKeys: number;
   orphanFiles: number;
   filesKept: number;
 }
@@ -147,6 +151,7 @@ export default defineJob({
       WITH d AS (DELETE FROM job_effects WHERE created_at < ${effectCutoff} RETURNING 1)
       SELECT count(*)::int AS n FROM d
     `.execute(db);
+    const idempotencyKeys = await pruneIdempotencyKeys(ctx.services, now);
     await ctx.progress(50);
     const [orphanFiles, filesKept] = await removeOrphanFiles(
       ctx.services,
@@ -161,6 +166,7 @@ export default defineJob({
       errorReports,
       errorGroups,
       jobEffects: effects[0]?.n ?? 0,
+      idempotencyKeys,
       orphanFiles,
       filesKept,
     };

@@ -128,6 +128,7 @@ export default define.page<typeof handler>(({ data, state }) => {
           open
           t={t}
           csrf={state.csrf()}
+          userId={state.user?.id ?? ""}
           action={dayUrl}
           timeZone={state.user?.timeZone ?? "Europe/Moscow"}
           diary={day.diary}

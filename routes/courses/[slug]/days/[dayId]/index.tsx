@@ -42,6 +42,7 @@ import { PageTitle } from "@/components/PageTitle.tsx";
 import { Icon } from "@/components/icons.tsx";
 import { statusLabels, StepCard, type StepFeedback } from "@/components/training/StepCard.tsx";
 import { isTimerAction, stepActionSchema } from "@/core/training/actions.ts";
+import { SyncIndicator } from "@/components/training/SyncIndicator.tsx";
 
 interface Data {
   day: DayPage;
@@ -268,6 +269,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
         <p class="celebration__text" role="status" data-celebration-text>{celebrateText}</p>
       </div>
 
+      <SyncIndicator t={t} user={state.user} csrf={state.csrf()} />
       {data.notice && <p class="flash flash--ok" role="status">{data.notice}</p>}
       {generalMessage && (
         <p class="flash flash--error" id="step-notice" role="alert">{generalMessage}</p>
@@ -308,6 +310,7 @@ export default define.page<typeof handler>(({ data, state, url }) => {
                         feedback?.stepOnDayId === step.stepOnDayId}
                       t={t}
                       csrf={state.csrf()}
+                      userId={state.user?.id ?? ""}
                       action={action}
                       timeZone={state.user?.timeZone ?? "Europe/Moscow"}
                       diary={day.diary}
