@@ -14,141 +14,147 @@ import * as $8 from "./routes/api/v1/auth/session.ts";
 import * as $9 from "./routes/api/v1/client-errors.ts";
 import * as $10 from "./routes/api/v1/courses/[slug]/favorite.ts";
 import * as $11 from "./routes/api/v1/courses/[slug]/index.ts";
-import * as $12 from "./routes/api/v1/courses/[slug]/reviews/[id].ts";
-import * as $13 from "./routes/api/v1/courses/[slug]/reviews/index.ts";
-import * as $14 from "./routes/api/v1/courses/index.ts";
-import * as $15 from "./routes/api/v1/notification-prefs.ts";
-import * as $16 from "./routes/api/v1/notifications/index.ts";
-import * as $17 from "./routes/api/v1/notifications/read.ts";
-import * as $18 from "./routes/api/v1/ops/queues.ts";
-import * as $19 from "./routes/api/v1/pets/[id]/index.ts";
-import * as $20 from "./routes/api/v1/pets/[id]/photo.ts";
-import * as $21 from "./routes/api/v1/pets/index.ts";
-import * as $22 from "./routes/api/v1/profile/avatar.ts";
-import * as $23 from "./routes/api/v1/profile/index.ts";
-import * as $24 from "./routes/api/v1/profiles/[username].ts";
-import * as $25 from "./routes/api/v1/push/public-key.ts";
-import * as $26 from "./routes/api/v1/push/subscriptions.ts";
-import * as $27 from "./routes/api/v1/studio/_middleware.ts";
-import * as $28 from "./routes/api/v1/studio/courses/[id]/index.ts";
-import * as $29 from "./routes/api/v1/studio/courses/[id]/logo.ts";
-import * as $30 from "./routes/api/v1/studio/courses/[id]/order.ts";
-import * as $31 from "./routes/api/v1/studio/courses/[id]/publish.ts";
-import * as $32 from "./routes/api/v1/studio/courses/index.ts";
-import * as $33 from "./routes/api/v1/studio/days/[id]/index.ts";
-import * as $34 from "./routes/api/v1/studio/days/[id]/order.ts";
-import * as $35 from "./routes/api/v1/studio/days/index.ts";
-import * as $36 from "./routes/api/v1/studio/preview.ts";
-import * as $37 from "./routes/api/v1/studio/steps/[id]/media.ts";
-import * as $38 from "./routes/api/v1/studio/steps/[id].ts";
-import * as $39 from "./routes/api/v1/studio/steps/index.ts";
-import * as $40 from "./routes/api/v1/studio/videos/index.ts";
-import * as $41 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
-import * as $42 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
-import * as $43 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
-import * as $44 from "./routes/api/v1/users/username-available.ts";
-import * as $45 from "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts";
-import * as $46 from "./routes/api/v1/videos/[id]/image/[kind].ts";
-import * as $47 from "./routes/api/v1/videos/[id]/key.ts";
-import * as $48 from "./routes/api/v1/videos/[id]/master.m3u8.ts";
-import * as $49 from "./routes/api/v1/videos/[id]/progress.ts";
-import * as $50 from "./routes/api/v1/videos/[id]/session.ts";
-import * as $51 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
-import * as $52 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
-import * as $53 from "./routes/courses/[slug]/diary-sharing.ts";
-import * as $54 from "./routes/courses/[slug]/index.tsx";
-import * as $55 from "./routes/courses/[slug]/personalise.tsx";
-import * as $56 from "./routes/courses/[slug]/reviews.tsx";
-import * as $57 from "./routes/courses/index.tsx";
-import * as $58 from "./routes/email-change/[token].tsx";
-import * as $59 from "./routes/favorites.tsx";
-import * as $60 from "./routes/health.ts";
-import * as $61 from "./routes/index.tsx";
-import * as $62 from "./routes/legal/[slug].tsx";
-import * as $63 from "./routes/locale/[locale].ts";
-import * as $64 from "./routes/login.tsx";
-import * as $65 from "./routes/logout.ts";
-import * as $66 from "./routes/media/[...key].ts";
-import * as $67 from "./routes/metrics.ts";
-import * as $68 from "./routes/notifications/[id].ts";
-import * as $69 from "./routes/notifications/index.tsx";
-import * as $70 from "./routes/ops/_layout.tsx";
-import * as $71 from "./routes/ops/_middleware.ts";
-import * as $72 from "./routes/ops/campaigns.tsx";
-import * as $73 from "./routes/ops/errors/[id].tsx";
-import * as $74 from "./routes/ops/errors/index.tsx";
-import * as $75 from "./routes/ops/index.tsx";
-import * as $76 from "./routes/ops/legal/[slug].tsx";
-import * as $77 from "./routes/ops/legal/index.tsx";
-import * as $78 from "./routes/ops/queues/[queue].tsx";
-import * as $79 from "./routes/ops/queues/index.tsx";
-import * as $80 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $81 from "./routes/password-reset/[token].tsx";
-import * as $82 from "./routes/password-reset/index.tsx";
-import * as $83 from "./routes/profile/index.tsx";
-import * as $84 from "./routes/profile/pets/[id]/delete.ts";
-import * as $85 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $86 from "./routes/profile/pets/[id]/index.tsx";
-import * as $87 from "./routes/profile/pets/new.tsx";
-import * as $88 from "./routes/r/[token].ts";
-import * as $89 from "./routes/ready.ts";
-import * as $90 from "./routes/register.tsx";
-import * as $91 from "./routes/settings/index.tsx";
-import * as $92 from "./routes/settings/reminders.tsx";
-import * as $93 from "./routes/settings/telegram.tsx";
-import * as $94 from "./routes/studio/_middleware.ts";
-import * as $95 from "./routes/studio/access/index.tsx";
-import * as $96 from "./routes/studio/archive/index.tsx";
-import * as $97 from "./routes/studio/courses/[id]/access.tsx";
-import * as $98 from "./routes/studio/courses/[id]/index.tsx";
-import * as $99 from "./routes/studio/courses/[id]/learners/[userId].tsx";
-import * as $100 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $101 from "./routes/studio/courses/[id]/remove.tsx";
-import * as $102 from "./routes/studio/courses/[id]/stats.csv.ts";
-import * as $103 from "./routes/studio/courses/[id]/stats.tsx";
-import * as $104 from "./routes/studio/courses/index.tsx";
-import * as $105 from "./routes/studio/courses/new.tsx";
-import * as $106 from "./routes/studio/days/[id]/index.tsx";
-import * as $107 from "./routes/studio/days/[id]/remove.tsx";
-import * as $108 from "./routes/studio/days/index.tsx";
-import * as $109 from "./routes/studio/days/new.tsx";
-import * as $110 from "./routes/studio/exams/[id].tsx";
-import * as $111 from "./routes/studio/exams/index.tsx";
-import * as $112 from "./routes/studio/index.tsx";
-import * as $113 from "./routes/studio/notes/[id].tsx";
-import * as $114 from "./routes/studio/notes/index.tsx";
-import * as $115 from "./routes/studio/notes/new.tsx";
-import * as $116 from "./routes/studio/stats/index.tsx";
-import * as $117 from "./routes/studio/steps/[id]/index.tsx";
-import * as $118 from "./routes/studio/steps/[id]/media.tsx";
-import * as $119 from "./routes/studio/steps/index.tsx";
-import * as $120 from "./routes/studio/steps/new.tsx";
-import * as $121 from "./routes/studio/templates/[id].tsx";
-import * as $122 from "./routes/studio/templates/categories.tsx";
-import * as $123 from "./routes/studio/templates/index.tsx";
-import * as $124 from "./routes/studio/templates/new.tsx";
-import * as $125 from "./routes/studio/videos/[id]/delete.tsx";
-import * as $126 from "./routes/studio/videos/[id]/index.tsx";
-import * as $127 from "./routes/studio/videos/[id]/thumb.ts";
-import * as $128 from "./routes/studio/videos/index.tsx";
-import * as $129 from "./routes/u/[username].tsx";
-import * as $130 from "./routes/unsubscribe/[token].tsx";
-import * as $$0 from "./islands/CourseSearch.tsx";
-import * as $$1 from "./islands/DiaryForm.tsx";
-import * as $$2 from "./islands/ExamForm.tsx";
-import * as $$3 from "./islands/FavoriteStar.tsx";
-import * as $$4 from "./islands/MarkdownPreview.tsx";
-import * as $$5 from "./islands/PushToggle.tsx";
-import * as $$6 from "./islands/QueueCounts.tsx";
-import * as $$7 from "./islands/ReorderList.tsx";
-import * as $$8 from "./islands/ShareCourse.tsx";
-import * as $$9 from "./islands/StepCheck.tsx";
-import * as $$10 from "./islands/StepTimer.tsx";
-import * as $$11 from "./islands/TimeZoneGuess.tsx";
-import * as $$12 from "./islands/UploadField.tsx";
-import * as $$13 from "./islands/UsernameField.tsx";
-import * as $$14 from "./islands/VideoLibrary.tsx";
-import * as $$15 from "./islands/VideoPlayer.tsx";
+import * as $12 from "./routes/api/v1/courses/[slug]/offline.ts";
+import * as $13 from "./routes/api/v1/courses/[slug]/reviews/[id].ts";
+import * as $14 from "./routes/api/v1/courses/[slug]/reviews/index.ts";
+import * as $15 from "./routes/api/v1/courses/index.ts";
+import * as $16 from "./routes/api/v1/notification-prefs.ts";
+import * as $17 from "./routes/api/v1/notifications/index.ts";
+import * as $18 from "./routes/api/v1/notifications/read.ts";
+import * as $19 from "./routes/api/v1/ops/queues.ts";
+import * as $20 from "./routes/api/v1/pets/[id]/index.ts";
+import * as $21 from "./routes/api/v1/pets/[id]/photo.ts";
+import * as $22 from "./routes/api/v1/pets/index.ts";
+import * as $23 from "./routes/api/v1/profile/avatar.ts";
+import * as $24 from "./routes/api/v1/profile/index.ts";
+import * as $25 from "./routes/api/v1/profiles/[username].ts";
+import * as $26 from "./routes/api/v1/push/public-key.ts";
+import * as $27 from "./routes/api/v1/push/subscriptions.ts";
+import * as $28 from "./routes/api/v1/studio/_middleware.ts";
+import * as $29 from "./routes/api/v1/studio/courses/[id]/index.ts";
+import * as $30 from "./routes/api/v1/studio/courses/[id]/logo.ts";
+import * as $31 from "./routes/api/v1/studio/courses/[id]/order.ts";
+import * as $32 from "./routes/api/v1/studio/courses/[id]/publish.ts";
+import * as $33 from "./routes/api/v1/studio/courses/index.ts";
+import * as $34 from "./routes/api/v1/studio/days/[id]/index.ts";
+import * as $35 from "./routes/api/v1/studio/days/[id]/order.ts";
+import * as $36 from "./routes/api/v1/studio/days/index.ts";
+import * as $37 from "./routes/api/v1/studio/preview.ts";
+import * as $38 from "./routes/api/v1/studio/steps/[id]/media.ts";
+import * as $39 from "./routes/api/v1/studio/steps/[id].ts";
+import * as $40 from "./routes/api/v1/studio/steps/index.ts";
+import * as $41 from "./routes/api/v1/studio/videos/index.ts";
+import * as $42 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
+import * as $43 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
+import * as $44 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
+import * as $45 from "./routes/api/v1/users/username-available.ts";
+import * as $46 from "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts";
+import * as $47 from "./routes/api/v1/videos/[id]/image/[kind].ts";
+import * as $48 from "./routes/api/v1/videos/[id]/key.ts";
+import * as $49 from "./routes/api/v1/videos/[id]/master.m3u8.ts";
+import * as $50 from "./routes/api/v1/videos/[id]/progress.ts";
+import * as $51 from "./routes/api/v1/videos/[id]/session.ts";
+import * as $52 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
+import * as $53 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
+import * as $54 from "./routes/courses/[slug]/diary-sharing.ts";
+import * as $55 from "./routes/courses/[slug]/index.tsx";
+import * as $56 from "./routes/courses/[slug]/personalise.tsx";
+import * as $57 from "./routes/courses/[slug]/reviews.tsx";
+import * as $58 from "./routes/courses/index.tsx";
+import * as $59 from "./routes/email-change/[token].tsx";
+import * as $60 from "./routes/favorites.tsx";
+import * as $61 from "./routes/health.ts";
+import * as $62 from "./routes/index.tsx";
+import * as $63 from "./routes/legal/[slug].tsx";
+import * as $64 from "./routes/locale/[locale].ts";
+import * as $65 from "./routes/login.tsx";
+import * as $66 from "./routes/logout.ts";
+import * as $67 from "./routes/media/[...key].ts";
+import * as $68 from "./routes/metrics.ts";
+import * as $69 from "./routes/notifications/[id].ts";
+import * as $70 from "./routes/notifications/index.tsx";
+import * as $71 from "./routes/offline.tsx";
+import * as $72 from "./routes/ops/_layout.tsx";
+import * as $73 from "./routes/ops/_middleware.ts";
+import * as $74 from "./routes/ops/campaigns.tsx";
+import * as $75 from "./routes/ops/errors/[id].tsx";
+import * as $76 from "./routes/ops/errors/index.tsx";
+import * as $77 from "./routes/ops/index.tsx";
+import * as $78 from "./routes/ops/legal/[slug].tsx";
+import * as $79 from "./routes/ops/legal/index.tsx";
+import * as $80 from "./routes/ops/queues/[queue].tsx";
+import * as $81 from "./routes/ops/queues/index.tsx";
+import * as $82 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $83 from "./routes/password-reset/[token].tsx";
+import * as $84 from "./routes/password-reset/index.tsx";
+import * as $85 from "./routes/profile/index.tsx";
+import * as $86 from "./routes/profile/pets/[id]/delete.ts";
+import * as $87 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $88 from "./routes/profile/pets/[id]/index.tsx";
+import * as $89 from "./routes/profile/pets/new.tsx";
+import * as $90 from "./routes/r/[token].ts";
+import * as $91 from "./routes/ready.ts";
+import * as $92 from "./routes/register.tsx";
+import * as $93 from "./routes/settings/index.tsx";
+import * as $94 from "./routes/settings/reminders.tsx";
+import * as $95 from "./routes/settings/telegram.tsx";
+import * as $96 from "./routes/studio/_middleware.ts";
+import * as $97 from "./routes/studio/access/index.tsx";
+import * as $98 from "./routes/studio/archive/index.tsx";
+import * as $99 from "./routes/studio/courses/[id]/access.tsx";
+import * as $100 from "./routes/studio/courses/[id]/index.tsx";
+import * as $101 from "./routes/studio/courses/[id]/learners/[userId].tsx";
+import * as $102 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $103 from "./routes/studio/courses/[id]/remove.tsx";
+import * as $104 from "./routes/studio/courses/[id]/stats.csv.ts";
+import * as $105 from "./routes/studio/courses/[id]/stats.tsx";
+import * as $106 from "./routes/studio/courses/index.tsx";
+import * as $107 from "./routes/studio/courses/new.tsx";
+import * as $108 from "./routes/studio/days/[id]/index.tsx";
+import * as $109 from "./routes/studio/days/[id]/remove.tsx";
+import * as $110 from "./routes/studio/days/index.tsx";
+import * as $111 from "./routes/studio/days/new.tsx";
+import * as $112 from "./routes/studio/exams/[id].tsx";
+import * as $113 from "./routes/studio/exams/index.tsx";
+import * as $114 from "./routes/studio/index.tsx";
+import * as $115 from "./routes/studio/notes/[id].tsx";
+import * as $116 from "./routes/studio/notes/index.tsx";
+import * as $117 from "./routes/studio/notes/new.tsx";
+import * as $118 from "./routes/studio/stats/index.tsx";
+import * as $119 from "./routes/studio/steps/[id]/index.tsx";
+import * as $120 from "./routes/studio/steps/[id]/media.tsx";
+import * as $121 from "./routes/studio/steps/index.tsx";
+import * as $122 from "./routes/studio/steps/new.tsx";
+import * as $123 from "./routes/studio/templates/[id].tsx";
+import * as $124 from "./routes/studio/templates/categories.tsx";
+import * as $125 from "./routes/studio/templates/index.tsx";
+import * as $126 from "./routes/studio/templates/new.tsx";
+import * as $127 from "./routes/studio/videos/[id]/delete.tsx";
+import * as $128 from "./routes/studio/videos/[id]/index.tsx";
+import * as $129 from "./routes/studio/videos/[id]/thumb.ts";
+import * as $130 from "./routes/studio/videos/index.tsx";
+import * as $131 from "./routes/sw-precache.json.ts";
+import * as $132 from "./routes/u/[username].tsx";
+import * as $133 from "./routes/unsubscribe/[token].tsx";
+import * as $$0 from "./islands/AppShell.tsx";
+import * as $$1 from "./islands/CourseSearch.tsx";
+import * as $$2 from "./islands/DiaryForm.tsx";
+import * as $$3 from "./islands/ExamForm.tsx";
+import * as $$4 from "./islands/FavoriteStar.tsx";
+import * as $$5 from "./islands/KeepOffline.tsx";
+import * as $$6 from "./islands/KeptCourses.tsx";
+import * as $$7 from "./islands/MarkdownPreview.tsx";
+import * as $$8 from "./islands/PushToggle.tsx";
+import * as $$9 from "./islands/QueueCounts.tsx";
+import * as $$10 from "./islands/ReorderList.tsx";
+import * as $$11 from "./islands/ShareCourse.tsx";
+import * as $$12 from "./islands/StepCheck.tsx";
+import * as $$13 from "./islands/StepTimer.tsx";
+import * as $$14 from "./islands/TimeZoneGuess.tsx";
+import * as $$15 from "./islands/UploadField.tsx";
+import * as $$16 from "./islands/UsernameField.tsx";
+import * as $$17 from "./islands/VideoLibrary.tsx";
+import * as $$18 from "./islands/VideoPlayer.tsx";
 
 import type { Manifest } from "./framework/types.ts";
 
@@ -166,143 +172,149 @@ const manifest: Manifest = {
     "./routes/api/v1/client-errors.ts": $9,
     "./routes/api/v1/courses/[slug]/favorite.ts": $10,
     "./routes/api/v1/courses/[slug]/index.ts": $11,
-    "./routes/api/v1/courses/[slug]/reviews/[id].ts": $12,
-    "./routes/api/v1/courses/[slug]/reviews/index.ts": $13,
-    "./routes/api/v1/courses/index.ts": $14,
-    "./routes/api/v1/notification-prefs.ts": $15,
-    "./routes/api/v1/notifications/index.ts": $16,
-    "./routes/api/v1/notifications/read.ts": $17,
-    "./routes/api/v1/ops/queues.ts": $18,
-    "./routes/api/v1/pets/[id]/index.ts": $19,
-    "./routes/api/v1/pets/[id]/photo.ts": $20,
-    "./routes/api/v1/pets/index.ts": $21,
-    "./routes/api/v1/profile/avatar.ts": $22,
-    "./routes/api/v1/profile/index.ts": $23,
-    "./routes/api/v1/profiles/[username].ts": $24,
-    "./routes/api/v1/push/public-key.ts": $25,
-    "./routes/api/v1/push/subscriptions.ts": $26,
-    "./routes/api/v1/studio/_middleware.ts": $27,
-    "./routes/api/v1/studio/courses/[id]/index.ts": $28,
-    "./routes/api/v1/studio/courses/[id]/logo.ts": $29,
-    "./routes/api/v1/studio/courses/[id]/order.ts": $30,
-    "./routes/api/v1/studio/courses/[id]/publish.ts": $31,
-    "./routes/api/v1/studio/courses/index.ts": $32,
-    "./routes/api/v1/studio/days/[id]/index.ts": $33,
-    "./routes/api/v1/studio/days/[id]/order.ts": $34,
-    "./routes/api/v1/studio/days/index.ts": $35,
-    "./routes/api/v1/studio/preview.ts": $36,
-    "./routes/api/v1/studio/steps/[id]/media.ts": $37,
-    "./routes/api/v1/studio/steps/[id].ts": $38,
-    "./routes/api/v1/studio/steps/index.ts": $39,
-    "./routes/api/v1/studio/videos/index.ts": $40,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $41,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $42,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $43,
-    "./routes/api/v1/users/username-available.ts": $44,
-    "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts": $45,
-    "./routes/api/v1/videos/[id]/image/[kind].ts": $46,
-    "./routes/api/v1/videos/[id]/key.ts": $47,
-    "./routes/api/v1/videos/[id]/master.m3u8.ts": $48,
-    "./routes/api/v1/videos/[id]/progress.ts": $49,
-    "./routes/api/v1/videos/[id]/session.ts": $50,
-    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $51,
-    "./routes/courses/[slug]/days/[dayId]/index.tsx": $52,
-    "./routes/courses/[slug]/diary-sharing.ts": $53,
-    "./routes/courses/[slug]/index.tsx": $54,
-    "./routes/courses/[slug]/personalise.tsx": $55,
-    "./routes/courses/[slug]/reviews.tsx": $56,
-    "./routes/courses/index.tsx": $57,
-    "./routes/email-change/[token].tsx": $58,
-    "./routes/favorites.tsx": $59,
-    "./routes/health.ts": $60,
-    "./routes/index.tsx": $61,
-    "./routes/legal/[slug].tsx": $62,
-    "./routes/locale/[locale].ts": $63,
-    "./routes/login.tsx": $64,
-    "./routes/logout.ts": $65,
-    "./routes/media/[...key].ts": $66,
-    "./routes/metrics.ts": $67,
-    "./routes/notifications/[id].ts": $68,
-    "./routes/notifications/index.tsx": $69,
-    "./routes/ops/_layout.tsx": $70,
-    "./routes/ops/_middleware.ts": $71,
-    "./routes/ops/campaigns.tsx": $72,
-    "./routes/ops/errors/[id].tsx": $73,
-    "./routes/ops/errors/index.tsx": $74,
-    "./routes/ops/index.tsx": $75,
-    "./routes/ops/legal/[slug].tsx": $76,
-    "./routes/ops/legal/index.tsx": $77,
-    "./routes/ops/queues/[queue].tsx": $78,
-    "./routes/ops/queues/index.tsx": $79,
-    "./routes/ops/queues/jobs/[id].tsx": $80,
-    "./routes/password-reset/[token].tsx": $81,
-    "./routes/password-reset/index.tsx": $82,
-    "./routes/profile/index.tsx": $83,
-    "./routes/profile/pets/[id]/delete.ts": $84,
-    "./routes/profile/pets/[id]/edit.tsx": $85,
-    "./routes/profile/pets/[id]/index.tsx": $86,
-    "./routes/profile/pets/new.tsx": $87,
-    "./routes/r/[token].ts": $88,
-    "./routes/ready.ts": $89,
-    "./routes/register.tsx": $90,
-    "./routes/settings/index.tsx": $91,
-    "./routes/settings/reminders.tsx": $92,
-    "./routes/settings/telegram.tsx": $93,
-    "./routes/studio/_middleware.ts": $94,
-    "./routes/studio/access/index.tsx": $95,
-    "./routes/studio/archive/index.tsx": $96,
-    "./routes/studio/courses/[id]/access.tsx": $97,
-    "./routes/studio/courses/[id]/index.tsx": $98,
-    "./routes/studio/courses/[id]/learners/[userId].tsx": $99,
-    "./routes/studio/courses/[id]/logo.tsx": $100,
-    "./routes/studio/courses/[id]/remove.tsx": $101,
-    "./routes/studio/courses/[id]/stats.csv.ts": $102,
-    "./routes/studio/courses/[id]/stats.tsx": $103,
-    "./routes/studio/courses/index.tsx": $104,
-    "./routes/studio/courses/new.tsx": $105,
-    "./routes/studio/days/[id]/index.tsx": $106,
-    "./routes/studio/days/[id]/remove.tsx": $107,
-    "./routes/studio/days/index.tsx": $108,
-    "./routes/studio/days/new.tsx": $109,
-    "./routes/studio/exams/[id].tsx": $110,
-    "./routes/studio/exams/index.tsx": $111,
-    "./routes/studio/index.tsx": $112,
-    "./routes/studio/notes/[id].tsx": $113,
-    "./routes/studio/notes/index.tsx": $114,
-    "./routes/studio/notes/new.tsx": $115,
-    "./routes/studio/stats/index.tsx": $116,
-    "./routes/studio/steps/[id]/index.tsx": $117,
-    "./routes/studio/steps/[id]/media.tsx": $118,
-    "./routes/studio/steps/index.tsx": $119,
-    "./routes/studio/steps/new.tsx": $120,
-    "./routes/studio/templates/[id].tsx": $121,
-    "./routes/studio/templates/categories.tsx": $122,
-    "./routes/studio/templates/index.tsx": $123,
-    "./routes/studio/templates/new.tsx": $124,
-    "./routes/studio/videos/[id]/delete.tsx": $125,
-    "./routes/studio/videos/[id]/index.tsx": $126,
-    "./routes/studio/videos/[id]/thumb.ts": $127,
-    "./routes/studio/videos/index.tsx": $128,
-    "./routes/u/[username].tsx": $129,
-    "./routes/unsubscribe/[token].tsx": $130,
+    "./routes/api/v1/courses/[slug]/offline.ts": $12,
+    "./routes/api/v1/courses/[slug]/reviews/[id].ts": $13,
+    "./routes/api/v1/courses/[slug]/reviews/index.ts": $14,
+    "./routes/api/v1/courses/index.ts": $15,
+    "./routes/api/v1/notification-prefs.ts": $16,
+    "./routes/api/v1/notifications/index.ts": $17,
+    "./routes/api/v1/notifications/read.ts": $18,
+    "./routes/api/v1/ops/queues.ts": $19,
+    "./routes/api/v1/pets/[id]/index.ts": $20,
+    "./routes/api/v1/pets/[id]/photo.ts": $21,
+    "./routes/api/v1/pets/index.ts": $22,
+    "./routes/api/v1/profile/avatar.ts": $23,
+    "./routes/api/v1/profile/index.ts": $24,
+    "./routes/api/v1/profiles/[username].ts": $25,
+    "./routes/api/v1/push/public-key.ts": $26,
+    "./routes/api/v1/push/subscriptions.ts": $27,
+    "./routes/api/v1/studio/_middleware.ts": $28,
+    "./routes/api/v1/studio/courses/[id]/index.ts": $29,
+    "./routes/api/v1/studio/courses/[id]/logo.ts": $30,
+    "./routes/api/v1/studio/courses/[id]/order.ts": $31,
+    "./routes/api/v1/studio/courses/[id]/publish.ts": $32,
+    "./routes/api/v1/studio/courses/index.ts": $33,
+    "./routes/api/v1/studio/days/[id]/index.ts": $34,
+    "./routes/api/v1/studio/days/[id]/order.ts": $35,
+    "./routes/api/v1/studio/days/index.ts": $36,
+    "./routes/api/v1/studio/preview.ts": $37,
+    "./routes/api/v1/studio/steps/[id]/media.ts": $38,
+    "./routes/api/v1/studio/steps/[id].ts": $39,
+    "./routes/api/v1/studio/steps/index.ts": $40,
+    "./routes/api/v1/studio/videos/index.ts": $41,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $42,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $43,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $44,
+    "./routes/api/v1/users/username-available.ts": $45,
+    "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts": $46,
+    "./routes/api/v1/videos/[id]/image/[kind].ts": $47,
+    "./routes/api/v1/videos/[id]/key.ts": $48,
+    "./routes/api/v1/videos/[id]/master.m3u8.ts": $49,
+    "./routes/api/v1/videos/[id]/progress.ts": $50,
+    "./routes/api/v1/videos/[id]/session.ts": $51,
+    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $52,
+    "./routes/courses/[slug]/days/[dayId]/index.tsx": $53,
+    "./routes/courses/[slug]/diary-sharing.ts": $54,
+    "./routes/courses/[slug]/index.tsx": $55,
+    "./routes/courses/[slug]/personalise.tsx": $56,
+    "./routes/courses/[slug]/reviews.tsx": $57,
+    "./routes/courses/index.tsx": $58,
+    "./routes/email-change/[token].tsx": $59,
+    "./routes/favorites.tsx": $60,
+    "./routes/health.ts": $61,
+    "./routes/index.tsx": $62,
+    "./routes/legal/[slug].tsx": $63,
+    "./routes/locale/[locale].ts": $64,
+    "./routes/login.tsx": $65,
+    "./routes/logout.ts": $66,
+    "./routes/media/[...key].ts": $67,
+    "./routes/metrics.ts": $68,
+    "./routes/notifications/[id].ts": $69,
+    "./routes/notifications/index.tsx": $70,
+    "./routes/offline.tsx": $71,
+    "./routes/ops/_layout.tsx": $72,
+    "./routes/ops/_middleware.ts": $73,
+    "./routes/ops/campaigns.tsx": $74,
+    "./routes/ops/errors/[id].tsx": $75,
+    "./routes/ops/errors/index.tsx": $76,
+    "./routes/ops/index.tsx": $77,
+    "./routes/ops/legal/[slug].tsx": $78,
+    "./routes/ops/legal/index.tsx": $79,
+    "./routes/ops/queues/[queue].tsx": $80,
+    "./routes/ops/queues/index.tsx": $81,
+    "./routes/ops/queues/jobs/[id].tsx": $82,
+    "./routes/password-reset/[token].tsx": $83,
+    "./routes/password-reset/index.tsx": $84,
+    "./routes/profile/index.tsx": $85,
+    "./routes/profile/pets/[id]/delete.ts": $86,
+    "./routes/profile/pets/[id]/edit.tsx": $87,
+    "./routes/profile/pets/[id]/index.tsx": $88,
+    "./routes/profile/pets/new.tsx": $89,
+    "./routes/r/[token].ts": $90,
+    "./routes/ready.ts": $91,
+    "./routes/register.tsx": $92,
+    "./routes/settings/index.tsx": $93,
+    "./routes/settings/reminders.tsx": $94,
+    "./routes/settings/telegram.tsx": $95,
+    "./routes/studio/_middleware.ts": $96,
+    "./routes/studio/access/index.tsx": $97,
+    "./routes/studio/archive/index.tsx": $98,
+    "./routes/studio/courses/[id]/access.tsx": $99,
+    "./routes/studio/courses/[id]/index.tsx": $100,
+    "./routes/studio/courses/[id]/learners/[userId].tsx": $101,
+    "./routes/studio/courses/[id]/logo.tsx": $102,
+    "./routes/studio/courses/[id]/remove.tsx": $103,
+    "./routes/studio/courses/[id]/stats.csv.ts": $104,
+    "./routes/studio/courses/[id]/stats.tsx": $105,
+    "./routes/studio/courses/index.tsx": $106,
+    "./routes/studio/courses/new.tsx": $107,
+    "./routes/studio/days/[id]/index.tsx": $108,
+    "./routes/studio/days/[id]/remove.tsx": $109,
+    "./routes/studio/days/index.tsx": $110,
+    "./routes/studio/days/new.tsx": $111,
+    "./routes/studio/exams/[id].tsx": $112,
+    "./routes/studio/exams/index.tsx": $113,
+    "./routes/studio/index.tsx": $114,
+    "./routes/studio/notes/[id].tsx": $115,
+    "./routes/studio/notes/index.tsx": $116,
+    "./routes/studio/notes/new.tsx": $117,
+    "./routes/studio/stats/index.tsx": $118,
+    "./routes/studio/steps/[id]/index.tsx": $119,
+    "./routes/studio/steps/[id]/media.tsx": $120,
+    "./routes/studio/steps/index.tsx": $121,
+    "./routes/studio/steps/new.tsx": $122,
+    "./routes/studio/templates/[id].tsx": $123,
+    "./routes/studio/templates/categories.tsx": $124,
+    "./routes/studio/templates/index.tsx": $125,
+    "./routes/studio/templates/new.tsx": $126,
+    "./routes/studio/videos/[id]/delete.tsx": $127,
+    "./routes/studio/videos/[id]/index.tsx": $128,
+    "./routes/studio/videos/[id]/thumb.ts": $129,
+    "./routes/studio/videos/index.tsx": $130,
+    "./routes/sw-precache.json.ts": $131,
+    "./routes/u/[username].tsx": $132,
+    "./routes/unsubscribe/[token].tsx": $133,
   },
   islands: {
-    "./islands/CourseSearch.tsx": $$0,
-    "./islands/DiaryForm.tsx": $$1,
-    "./islands/ExamForm.tsx": $$2,
-    "./islands/FavoriteStar.tsx": $$3,
-    "./islands/MarkdownPreview.tsx": $$4,
-    "./islands/PushToggle.tsx": $$5,
-    "./islands/QueueCounts.tsx": $$6,
-    "./islands/ReorderList.tsx": $$7,
-    "./islands/ShareCourse.tsx": $$8,
-    "./islands/StepCheck.tsx": $$9,
-    "./islands/StepTimer.tsx": $$10,
-    "./islands/TimeZoneGuess.tsx": $$11,
-    "./islands/UploadField.tsx": $$12,
-    "./islands/UsernameField.tsx": $$13,
-    "./islands/VideoLibrary.tsx": $$14,
-    "./islands/VideoPlayer.tsx": $$15,
+    "./islands/AppShell.tsx": $$0,
+    "./islands/CourseSearch.tsx": $$1,
+    "./islands/DiaryForm.tsx": $$2,
+    "./islands/ExamForm.tsx": $$3,
+    "./islands/FavoriteStar.tsx": $$4,
+    "./islands/KeepOffline.tsx": $$5,
+    "./islands/KeptCourses.tsx": $$6,
+    "./islands/MarkdownPreview.tsx": $$7,
+    "./islands/PushToggle.tsx": $$8,
+    "./islands/QueueCounts.tsx": $$9,
+    "./islands/ReorderList.tsx": $$10,
+    "./islands/ShareCourse.tsx": $$11,
+    "./islands/StepCheck.tsx": $$12,
+    "./islands/StepTimer.tsx": $$13,
+    "./islands/TimeZoneGuess.tsx": $$14,
+    "./islands/UploadField.tsx": $$15,
+    "./islands/UsernameField.tsx": $$16,
+    "./islands/VideoLibrary.tsx": $$17,
+    "./islands/VideoPlayer.tsx": $$18,
   },
   baseUrl: import.meta.url,
 };

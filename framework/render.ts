@@ -40,6 +40,13 @@ export function asset(path: string): string {
   return currentAssets ? currentAssets.asset(path) : path;
 }
 
+/** The running build's release and its app shell (for the service worker). */
+export function shell(): { release: string; precache: string[] } {
+  return currentAssets
+    ? { release: currentAssets.release, precache: currentAssets.precacheUrls() }
+    : { release: "dev", precache: [] };
+}
+
 function compose(input: RenderInput): VNode {
   const { props } = input;
   let inner: AnyComponent = () => h(input.page, props);

@@ -1,7 +1,8 @@
-import { asset } from "@/framework/mod.ts";
+import { asset, shell } from "@/framework/mod.ts";
 import { define } from "@/define.ts";
 import { Header } from "@/components/Header.tsx";
 import { Footer } from "@/components/Footer.tsx";
+import AppShell from "@/islands/AppShell.tsx";
 
 export default define.layout(({ Component, state, url }) => (
   <html lang={state.locale}>
@@ -12,6 +13,8 @@ export default define.layout(({ Component, state, url }) => (
       <link rel="stylesheet" href={asset("/styles.css")} />
       <link rel="icon" href={asset("/favicon.svg")} type="image/svg+xml" />
       <link rel="manifest" href={asset("/manifest.webmanifest")} />
+      <link rel="apple-touch-icon" href={asset("/icons/icon-192.png")} />
+      <meta name="gafus-release" content={shell().release} />
     </head>
     <body>
       <Header state={state} url={url} />
@@ -19,6 +22,20 @@ export default define.layout(({ Component, state, url }) => (
         <Component />
       </main>
       <Footer state={state} />
+      {state.user && (
+        <AppShell
+          release={shell().release}
+          userId={state.user.id}
+          labels={{
+            update: state.t("pwa.update.text"),
+            reload: state.t("pwa.update.reload"),
+            install: state.t("pwa.install.text"),
+            accept: state.t("pwa.install.accept"),
+            later: state.t("pwa.install.later"),
+            installLabel: state.t("pwa.install.label"),
+          }}
+        />
+      )}
     </body>
   </html>
 ));

@@ -29,6 +29,7 @@ import { reminders } from "./en/reminders.ts";
 import { bot } from "./en/bot.ts";
 import { email } from "./en/email.ts";
 import { reengagement } from "./en/reengagement.ts";
+import { pwa } from "./en/pwa.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -60,4 +61,5 @@ export const en: Dictionary = {
   ...bot,
   ...email,
   ...reengagement,
+  ...pwa,
 };

@@ -28,6 +28,7 @@ import { reminders } from "./ru/reminders.ts";
 import { bot } from "./ru/bot.ts";
 import { email } from "./ru/email.ts";
 import { reengagement } from "./ru/reengagement.ts";
+import { pwa } from "./ru/pwa.ts";
 
 export const ru = {
   ...common,
@@ -59,4 +60,5 @@ export const ru = {
   ...bot,
   ...email,
   ...reengagement,
+  ...pwa,
 };
