@@ -67,8 +67,8 @@ async function clearUserCaches() {
 }
 
 async function storedUser() {
-  const cache = await caches.open(PAGES);
-  const res = await cache.match(USER_KEY);
+  // caches.open would create the cache again right after a logout emptied it.
+  const res = await caches.match(USER_KEY, { cacheName: PAGES });
   return res ? await res.text() : null;
 }
 
