@@ -37,11 +37,10 @@ interface InstallPromptEvent extends Event {
 const INSTALL_KEY = "gafus-install-asked";
 const INSTALL_PAUSE_MS = 90 * 24 * 3600 * 1000;
 
+/** A phone: the browser says so, or a touch screen of phone size (never a desktop mouse). */
 function isPhone(): boolean {
   const ua = navigator as Navigator & { userAgentData?: { mobile?: boolean } };
-  if (ua.userAgentData && typeof ua.userAgentData.mobile === "boolean") {
-    return ua.userAgentData.mobile;
-  }
+  if (ua.userAgentData?.mobile === true) return true;
   return matchMedia("(pointer: coarse)").matches && Math.min(screen.width, screen.height) < 600;
 }
 

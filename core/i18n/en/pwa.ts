@@ -11,7 +11,7 @@ export const pwa = {
     "Keep the course on this device to open its days and steps on a walk without a signal.",
   "pwa.keep.button": "Keep this course offline",
   "pwa.keep.checking": "Working out the size…",
-  "pwa.keep.size": "Takes about {size}: {pages} pages, {files} files.",
+  "pwa.keep.size": "Takes about {size}: {pages}\u00a0pages, {files}\u00a0files.",
   "pwa.keep.videos": "Videos ({n}) are not kept: they need a connection.",
   "pwa.keep.progress": "Downloaded {done} of {total}",
   "pwa.keep.done": "The course is kept on this device and opens without a connection.",
