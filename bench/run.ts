@@ -9,7 +9,8 @@
  * studio (JS the editors ship), trainer statistics (a 10k-learner course page vs its
  * bare SQL), video-key (the video key endpoint vs 16 bare bytes), video (the
  * transcoding job vs one ffmpeg per rendition), notify (1,000 reminders in one minute
- * through the notification pipeline to a fake Bot API and a loopback push service).
+ * through the notification pipeline to a fake Bot API and a loopback push service),
+ * offline (keeping the demo course in Chromium vs fetching the same URLs).
  * `BENCH_DATABASE_URL` names the PostgreSQL server (default: local `postgres`).
  */
 import {
@@ -31,6 +32,7 @@ import { runStatsBench } from "./stats.ts";
 import { runVideoKeyBench } from "./video_key.ts";
 import { runVideoBench } from "./video.ts";
 import { benchNotify, notifyReport } from "./notify.ts";
+import { benchOffline, offlineReport } from "./offline.ts";
 import postgres from "postgres";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -99,7 +101,7 @@ out(
     `Load: wrk, ${DEFAULTS.connections} connections, ${DEFAULTS.threads} threads, ` +
     `${DEFAULTS.seconds} s per scenario, on loopback; the server logs every request ` +
     "(to /dev/null) as in production. Reproduce with `deno task bench` " +
-    "(or `deno task bench web accounts jobs learn studio stats video-key video notify` for some sections).",
+    "(or `deno task bench web accounts jobs learn studio stats video-key video notify offline` for some sections).",
   "",
 );
 const pg = await postgresReachable();
@@ -184,6 +186,8 @@ if (want("video-key") && pg) out(...await runVideoKeyBench(DATABASE_URL));
 if (want("video")) out(...await runVideoBench());
 
 if (want("notify")) out(...notifyReport(await benchNotify()));
+
+if (want("offline")) out(...offlineReport(await benchOffline()));
 
 if (!only) {
   await Deno.writeTextFile(`${root}bench/RESULTS.md`, lines.join("\n") + "\n");

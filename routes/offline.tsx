@@ -6,6 +6,7 @@
  */
 import { define } from "@/define.ts";
 import { PageTitle } from "@/components/PageTitle.tsx";
+import { cataloguePath } from "@/core/paths.ts";
 import KeptCourses from "@/islands/KeptCourses.tsx";
 
 export default define.page(({ state }) => {
@@ -30,7 +31,7 @@ export default define.page(({ state }) => {
         />
         <p>{t("pwa.offline.cannot")}</p>
         <p>
-          <a href="/courses">{t("pwa.offline.retry")}</a>
+          <a href={cataloguePath()}>{t("pwa.offline.retry")}</a>
         </p>
       </section>
     </>

@@ -42,7 +42,7 @@ export interface OfflineBundle {
 }
 
 /** What a rendered day page weighs, roughly: the layout plus its text, twice for markup. */
-const PAGE_BASE_BYTES = 24_000;
+const PAGE_BASE_BYTES = 12_000;
 
 function pageSize(text: string): number {
   return PAGE_BASE_BYTES + 2 * new TextEncoder().encode(text).byteLength;

@@ -115,6 +115,8 @@ Deno.test("offline page and the keep-offline island: for the learner only", asyn
   assertStringIncludes(text, "frsh:island:KeptCourses");
   const course = await (await learner.fetch(`/courses/${c.slug}`)).text();
   assertStringIncludes(course, "frsh:island:KeepOffline");
+  const settings = await (await learner.fetch("/settings")).text();
+  assertStringIncludes(settings, 'href="/offline"');
   const visitor = await (await t.fetch(`/courses/${c.slug}`)).text();
   assert(!visitor.includes("frsh:island:KeepOffline"), "the shared visitor page has no button");
 });
