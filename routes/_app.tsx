@@ -1,8 +1,32 @@
-import { asset, shell } from "@/framework/mod.ts";
-import { define } from "@/define.ts";
+import { asset, pageHasIslands, shell } from "@/framework/mod.ts";
+import { define, type State } from "@/define.ts";
 import { Header } from "@/components/Header.tsx";
 import { Footer } from "@/components/Footer.tsx";
 import AppShell from "@/islands/AppShell.tsx";
+
+/**
+ * The service worker, the update banner and the install offer (islands/AppShell.tsx) for a
+ * signed-in user, on pages that already run islands (catalogue, course, day, settings…), so a
+ * page without JavaScript stays without. Rendered after the page, so its islands are known.
+ */
+function AppShellSlot({ state }: { state: State }) {
+  if (!state.user || !pageHasIslands()) return null;
+  const { t } = state;
+  return (
+    <AppShell
+      release={shell().release}
+      userId={state.user.id}
+      labels={{
+        update: t("pwa.update.text"),
+        reload: t("pwa.update.reload"),
+        install: t("pwa.install.text"),
+        accept: t("pwa.install.accept"),
+        later: t("pwa.install.later"),
+        installLabel: t("pwa.install.label"),
+      }}
+    />
+  );
+}
 
 export default define.layout(({ Component, state, url }) => (
   <html lang={state.locale}>
@@ -22,20 +46,7 @@ export default define.layout(({ Component, state, url }) => (
         <Component />
       </main>
       <Footer state={state} />
-      {state.user && (
-        <AppShell
-          release={shell().release}
-          userId={state.user.id}
-          labels={{
-            update: state.t("pwa.update.text"),
-            reload: state.t("pwa.update.reload"),
-            install: state.t("pwa.install.text"),
-            accept: state.t("pwa.install.accept"),
-            later: state.t("pwa.install.later"),
-            installLabel: state.t("pwa.install.label"),
-          }}
-        />
-      )}
+      <AppShellSlot state={state} />
     </body>
   </html>
 ));

@@ -63,7 +63,7 @@ Deno.test("browser: the install prompt on a phone once, never on a desktop", asy
     await prompt.waitFor();
     await prompt.getByRole("button", { name: "Не сейчас" }).click();
     await prompt.waitFor({ state: "detached" });
-    await pp.goto(origin + "/notifications");
+    await pp.goto(origin + "/settings");
     await offerInstall(pp);
     await pp.waitForTimeout(300);
     assertEquals(await prompt.count(), 0, "not offered again after 'not now'");

@@ -83,13 +83,16 @@ Deno.test("precache list: every chunk and static file of the build, by hashed UR
   }
 });
 
-Deno.test("service worker: versioned URL for signed-in pages only; sync wakes the pages", async () => {
+Deno.test("service worker: versioned URL on signed-in pages with islands; sync wakes the pages", async () => {
   await using t = await openTestApp();
   const { release } = await (await t.fetch("/sw-precache.json")).json() as { release: string };
   const learner = await signIn(t, "shell_user");
   const html = await (await learner.fetch("/courses")).text();
   assertStringIncludes(html, `frsh:island:AppShell`);
   assertStringIncludes(html, `<meta name="gafus-release" content="${release}"`);
+  // A page without islands stays without JavaScript: the worker rides on the others.
+  const plain = await (await learner.fetch("/notifications")).text();
+  assert(!plain.includes("/_fresh/js/"), "the notifications list ships no JavaScript");
   const visitorHtml = await (await t.fetch("/courses")).text();
   assert(!visitorHtml.includes("frsh:island:AppShell"), "visitors get no worker");
   const sw = await t.fetch(serviceWorkerPath(release));
