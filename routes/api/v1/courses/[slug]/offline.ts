@@ -5,8 +5,11 @@
  * session (401); a course the caller may not see is a 404. `?version` only
  * → `{ slug, version }`, the cheap check a kept copy makes on each visit.
  */
+import { z } from "zod";
 import { define } from "@/define.ts";
 import { offlineBundle } from "@/core/offline/bundle.ts";
+import type { ApiDoc } from "@/http/api_doc.ts";
+import { errorResponses } from "@/http/api_schemas.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -20,3 +23,39 @@ export const handler = define.handlers({
     return Response.json(body, { headers: { "cache-control": "private, no-store" } });
   },
 });
+
+const bundleFileSchema = z.object({
+  url: z.string().describe("A path on this site to fetch and keep"),
+  kind: z.enum(["page", "image", "pdf"]),
+  size: z.number().int().min(0).describe("Bytes; an estimate for pages"),
+}).strict();
+
+export const openapi: ApiDoc = {
+  GET: {
+    summary: "What keeping a course offline downloads, and its version",
+    description: "With `?version`, only `{ slug, version }`: the check a kept copy makes on " +
+      "each visit (a new version means the course changed).",
+    tags: ["offline"],
+    auth: "user",
+    params: z.object({ slug: z.string() }),
+    query: z.object({ version: z.string().optional().describe("Answer only the version") }),
+    responses: {
+      200: {
+        description: "The bundle (or only its version)",
+        schema: z.union([
+          z.object({
+            slug: z.string(),
+            name: z.string(),
+            version: z.string(),
+            files: z.array(bundleFileSchema),
+            totalBytes: z.number().int().min(0),
+            skippedVideos: z.number().int().min(0)
+              .describe("Trainer videos not kept: they need a live playback key"),
+          }).strict(),
+          z.object({ slug: z.string(), version: z.string() }).strict(),
+        ]),
+      },
+      ...errorResponses(401, 404),
+    },
+  },
+};
