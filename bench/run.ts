@@ -12,7 +12,6 @@
  * through the notification pipeline to a fake Bot API and a loopback push service),
  * offline-replay (200 queued offline actions replayed through the real endpoint vs the
  * same 200 sent online; a second replay must change nothing).
- * offline (keeping the demo course in Chromium vs fetching the same URLs).
  * `BENCH_DATABASE_URL` names the PostgreSQL server (default: local `postgres`).
  */
 import {
@@ -34,8 +33,7 @@ import { runStatsBench } from "./stats.ts";
 import { runVideoKeyBench } from "./video_key.ts";
 import { runVideoBench } from "./video.ts";
 import { benchNotify, notifyReport } from "./notify.ts";
-import { runOfflineReplayBench } from "./offline_replay.ts";
-import { benchOffline, offlineReport } from "./keep_offline.ts";
+import { runOfflineReplayBench } from "./offline.ts";
 import postgres from "postgres";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -104,7 +102,7 @@ out(
     `Load: wrk, ${DEFAULTS.connections} connections, ${DEFAULTS.threads} threads, ` +
     `${DEFAULTS.seconds} s per scenario, on loopback; the server logs every request ` +
     "(to /dev/null) as in production. Reproduce with `deno task bench` " +
-    "(or `deno task bench web accounts jobs learn studio stats video-key video notify offline offline-replay` for some sections).",
+    "(or `deno task bench web accounts jobs learn studio stats video-key video notify offline-replay` for some sections).",
   "",
 );
 const pg = await postgresReachable();
@@ -190,8 +188,6 @@ if (want("video-key") && pg) out(...await runVideoKeyBench(DATABASE_URL));
 if (want("video")) out(...await runVideoBench());
 
 if (want("notify")) out(...notifyReport(await benchNotify()));
-
-if (want("offline")) out(...offlineReport(await benchOffline()));
 
 if (!only) {
   await Deno.writeTextFile(`${root}bench/RESULTS.md`, lines.join("\n") + "\n");

@@ -561,23 +561,3 @@ export function opsBroadcastPath(id: string): string {
 export function settingsDataExportPath(): string {
   return "/settings/data-export";
 }
-
-/** The service worker of one release (a new release is a new URL, so the browser updates it). */
-export function serviceWorkerPath(release: string): string {
-  return `/sw.js?v=${seg(release)}`;
-}
-
-/** The app shell the service worker precaches (JSON: release and URLs). */
-export function precachePath(release?: string): string {
-  return `/sw-precache.json${release ? `?v=${seg(release)}` : ""}`;
-}
-
-/** What works without a connection: the kept courses (the service worker's fallback page). */
-export function offlinePath(): string {
-  return "/offline";
-}
-
-/** A course's offline bundle: every URL to keep, their sizes and the bundle's version. */
-export function offlineBundlePath(slug: string): string {
-  return `/api/v1/courses/${seg(slug)}/offline`;
-}

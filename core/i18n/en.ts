@@ -32,7 +32,6 @@ import { reengagement } from "./en/reengagement.ts";
 import { api } from "./en/api.ts";
 import { admin } from "./en/admin.ts";
 import { offline } from "./en/offline.ts";
-import { pwa } from "./en/pwa.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -67,5 +66,4 @@ export const en: Dictionary = {
   ...api,
   ...admin,
   ...offline,
-  ...pwa,
 };

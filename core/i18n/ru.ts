@@ -31,7 +31,6 @@ import { reengagement } from "./ru/reengagement.ts";
 import { api } from "./ru/api.ts";
 import { admin } from "./ru/admin.ts";
 import { offline } from "./ru/offline.ts";
-import { pwa } from "./ru/pwa.ts";
 
 export const ru = {
   ...common,
@@ -66,5 +65,4 @@ export const ru = {
   ...api,
   ...admin,
   ...offline,
-  ...pwa,
 };
