@@ -6,32 +6,24 @@
  * attempts (with Retry-After).
  */
 import { define } from "@/define.ts";
-import { readJson } from "@/http/forms.ts";
-import { jsonError } from "@/http/errors.ts";
+import { checkCredentials } from "./(_lib)/sign_in.ts";
 import { startSession } from "@/http/session.ts";
-import { clientIp } from "@/http/rate_limit.ts";
 import { csrfTokenForUser } from "@/http/csrf.ts";
-import { authenticate, type LoginInput, loginSchema } from "@/core/auth/login.ts";
+import { loginSchema } from "@/core/auth/login.ts";
 import { z } from "zod";
 import type { ApiDoc } from "@/http/api_doc.ts";
 import { apiUserSchema, err, INVALID, RATE_LIMITED } from "./(_lib)/schemas.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
-    const { t, services } = ctx.state;
-    const body = await readJson(ctx);
-    const result = await authenticate(services, body as LoginInput, { ip: clientIp(ctx) });
-    if (!result.ok) {
-      return result.reason === "disabled"
-        ? jsonError(403, "account_disabled", t("auth.login.disabled"))
-        : jsonError(401, "invalid_credentials", t("auth.login.invalid"));
-    }
+    const user = await checkCredentials(ctx);
+    if (user instanceof Response) return user;
     const headers = new Headers({ "cache-control": "no-store" });
-    await startSession(ctx, headers, result.user);
-    const { id, username, role, locale, sessionVersion } = result.user;
+    await startSession(ctx, headers, user);
+    const { id, username, role, locale, sessionVersion } = user;
     return Response.json({
       user: { id, username, role, locale },
-      csrf: csrfTokenForUser(services.config.secrets.session, { id, sessionVersion }),
+      csrf: csrfTokenForUser(ctx.state.services.config.secrets.session, { id, sessionVersion }),
     }, { headers });
   },
 });

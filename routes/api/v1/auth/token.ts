@@ -6,28 +6,20 @@
  */
 import { z } from "zod";
 import { define } from "@/define.ts";
-import { readJson } from "@/http/forms.ts";
-import { jsonError } from "@/http/errors.ts";
-import { clientIp } from "@/http/rate_limit.ts";
-import { authenticate, type LoginInput, loginSchema } from "@/core/auth/login.ts";
+import { checkCredentials } from "./(_lib)/sign_in.ts";
+import { loginSchema } from "@/core/auth/login.ts";
 import { issueTokens } from "@/core/auth/tokens.ts";
 import type { ApiDoc } from "@/http/api_doc.ts";
 import { apiUser, err, INVALID, RATE_LIMITED, signedInSchema } from "./(_lib)/schemas.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
-    const { t, services } = ctx.state;
-    const body = await readJson(ctx);
-    const result = await authenticate(services, body as LoginInput, { ip: clientIp(ctx) });
-    if (!result.ok) {
-      return result.reason === "disabled"
-        ? jsonError(403, "account_disabled", t("auth.login.disabled"))
-        : jsonError(401, "invalid_credentials", t("auth.login.invalid"));
-    }
-    const tokens = await issueTokens(services, result.user, {
+    const user = await checkCredentials(ctx);
+    if (user instanceof Response) return user;
+    const tokens = await issueTokens(ctx.state.services, user, {
       userAgent: ctx.req.headers.get("user-agent"),
     });
-    return Response.json({ user: apiUser(result.user), ...tokens }, {
+    return Response.json({ user: apiUser(user), ...tokens }, {
       headers: { "cache-control": "no-store" },
     });
   },
