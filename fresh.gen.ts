@@ -22,153 +22,163 @@ import * as $16 from "./routes/api/v1/courses/[slug]/days/[dayId].ts";
 import * as $17 from "./routes/api/v1/courses/[slug]/diary.ts";
 import * as $18 from "./routes/api/v1/courses/[slug]/favorite.ts";
 import * as $19 from "./routes/api/v1/courses/[slug]/index.ts";
-import * as $20 from "./routes/api/v1/courses/[slug]/reviews/[id].ts";
-import * as $21 from "./routes/api/v1/courses/[slug]/reviews/index.ts";
-import * as $22 from "./routes/api/v1/courses/index.ts";
-import * as $23 from "./routes/api/v1/notification-prefs.ts";
-import * as $24 from "./routes/api/v1/notifications/index.ts";
-import * as $25 from "./routes/api/v1/notifications/read.ts";
-import * as $26 from "./routes/api/v1/openapi.json.ts";
-import * as $27 from "./routes/api/v1/ops/queues.ts";
-import * as $28 from "./routes/api/v1/pets/[id]/index.ts";
-import * as $29 from "./routes/api/v1/pets/[id]/photo.ts";
-import * as $30 from "./routes/api/v1/pets/index.ts";
-import * as $31 from "./routes/api/v1/profile/avatar.ts";
-import * as $32 from "./routes/api/v1/profile/index.ts";
-import * as $33 from "./routes/api/v1/profiles/[username].ts";
-import * as $34 from "./routes/api/v1/push/public-key.ts";
-import * as $35 from "./routes/api/v1/push/subscriptions.ts";
-import * as $36 from "./routes/api/v1/reminders/[id].ts";
-import * as $37 from "./routes/api/v1/reminders/index.ts";
-import * as $38 from "./routes/api/v1/studio/_middleware.ts";
-import * as $39 from "./routes/api/v1/studio/courses/[id]/index.ts";
-import * as $40 from "./routes/api/v1/studio/courses/[id]/logo.ts";
-import * as $41 from "./routes/api/v1/studio/courses/[id]/order.ts";
-import * as $42 from "./routes/api/v1/studio/courses/[id]/publish.ts";
-import * as $43 from "./routes/api/v1/studio/courses/index.ts";
-import * as $44 from "./routes/api/v1/studio/days/[id]/index.ts";
-import * as $45 from "./routes/api/v1/studio/days/[id]/order.ts";
-import * as $46 from "./routes/api/v1/studio/days/index.ts";
-import * as $47 from "./routes/api/v1/studio/preview.ts";
-import * as $48 from "./routes/api/v1/studio/steps/[id]/media.ts";
-import * as $49 from "./routes/api/v1/studio/steps/[id].ts";
-import * as $50 from "./routes/api/v1/studio/steps/index.ts";
-import * as $51 from "./routes/api/v1/studio/videos/index.ts";
-import * as $52 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
-import * as $53 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
-import * as $54 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
-import * as $55 from "./routes/api/v1/users/username-available.ts";
-import * as $56 from "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts";
-import * as $57 from "./routes/api/v1/videos/[id]/image/[kind].ts";
-import * as $58 from "./routes/api/v1/videos/[id]/key.ts";
-import * as $59 from "./routes/api/v1/videos/[id]/master.m3u8.ts";
-import * as $60 from "./routes/api/v1/videos/[id]/progress.ts";
-import * as $61 from "./routes/api/v1/videos/[id]/session.ts";
-import * as $62 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
-import * as $63 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
-import * as $64 from "./routes/courses/[slug]/diary-sharing.ts";
-import * as $65 from "./routes/courses/[slug]/index.tsx";
-import * as $66 from "./routes/courses/[slug]/personalise.tsx";
-import * as $67 from "./routes/courses/[slug]/reviews.tsx";
-import * as $68 from "./routes/courses/index.tsx";
-import * as $69 from "./routes/email-change/[token].tsx";
-import * as $70 from "./routes/favorites.tsx";
-import * as $71 from "./routes/health.ts";
-import * as $72 from "./routes/index.tsx";
-import * as $73 from "./routes/legal/[slug].tsx";
-import * as $74 from "./routes/locale/[locale].ts";
-import * as $75 from "./routes/login.tsx";
-import * as $76 from "./routes/logout.ts";
-import * as $77 from "./routes/media/[...key].ts";
-import * as $78 from "./routes/metrics.ts";
-import * as $79 from "./routes/notifications/[id].ts";
-import * as $80 from "./routes/notifications/index.tsx";
-import * as $81 from "./routes/ops/_layout.tsx";
-import * as $82 from "./routes/ops/_middleware.ts";
-import * as $83 from "./routes/ops/audit.csv.ts";
-import * as $84 from "./routes/ops/audit.tsx";
-import * as $85 from "./routes/ops/broadcasts/[id].tsx";
-import * as $86 from "./routes/ops/broadcasts/index.tsx";
-import * as $87 from "./routes/ops/campaigns.tsx";
-import * as $88 from "./routes/ops/errors/[id].tsx";
-import * as $89 from "./routes/ops/errors/index.tsx";
-import * as $90 from "./routes/ops/index.tsx";
-import * as $91 from "./routes/ops/legal/[slug].tsx";
-import * as $92 from "./routes/ops/legal/index.tsx";
-import * as $93 from "./routes/ops/queues/[queue].tsx";
-import * as $94 from "./routes/ops/queues/index.tsx";
-import * as $95 from "./routes/ops/queues/jobs/[id].tsx";
-import * as $96 from "./routes/ops/users/[id]/delete.tsx";
-import * as $97 from "./routes/ops/users/[id]/index.tsx";
-import * as $98 from "./routes/ops/users/index.tsx";
-import * as $99 from "./routes/password-reset/[token].tsx";
-import * as $100 from "./routes/password-reset/index.tsx";
-import * as $101 from "./routes/profile/index.tsx";
-import * as $102 from "./routes/profile/pets/[id]/delete.ts";
-import * as $103 from "./routes/profile/pets/[id]/edit.tsx";
-import * as $104 from "./routes/profile/pets/[id]/index.tsx";
-import * as $105 from "./routes/profile/pets/new.tsx";
-import * as $106 from "./routes/r/[token].ts";
-import * as $107 from "./routes/ready.ts";
-import * as $108 from "./routes/register.tsx";
-import * as $109 from "./routes/settings/data-export.ts";
-import * as $110 from "./routes/settings/index.tsx";
-import * as $111 from "./routes/settings/reminders.tsx";
-import * as $112 from "./routes/settings/telegram.tsx";
-import * as $113 from "./routes/studio/_middleware.ts";
-import * as $114 from "./routes/studio/access/index.tsx";
-import * as $115 from "./routes/studio/archive/index.tsx";
-import * as $116 from "./routes/studio/courses/[id]/access.tsx";
-import * as $117 from "./routes/studio/courses/[id]/index.tsx";
-import * as $118 from "./routes/studio/courses/[id]/learners/[userId].tsx";
-import * as $119 from "./routes/studio/courses/[id]/logo.tsx";
-import * as $120 from "./routes/studio/courses/[id]/remove.tsx";
-import * as $121 from "./routes/studio/courses/[id]/stats.csv.ts";
-import * as $122 from "./routes/studio/courses/[id]/stats.tsx";
-import * as $123 from "./routes/studio/courses/index.tsx";
-import * as $124 from "./routes/studio/courses/new.tsx";
-import * as $125 from "./routes/studio/days/[id]/index.tsx";
-import * as $126 from "./routes/studio/days/[id]/remove.tsx";
-import * as $127 from "./routes/studio/days/index.tsx";
-import * as $128 from "./routes/studio/days/new.tsx";
-import * as $129 from "./routes/studio/exams/[id].tsx";
-import * as $130 from "./routes/studio/exams/index.tsx";
-import * as $131 from "./routes/studio/index.tsx";
-import * as $132 from "./routes/studio/notes/[id].tsx";
-import * as $133 from "./routes/studio/notes/index.tsx";
-import * as $134 from "./routes/studio/notes/new.tsx";
-import * as $135 from "./routes/studio/stats/index.tsx";
-import * as $136 from "./routes/studio/steps/[id]/index.tsx";
-import * as $137 from "./routes/studio/steps/[id]/media.tsx";
-import * as $138 from "./routes/studio/steps/index.tsx";
-import * as $139 from "./routes/studio/steps/new.tsx";
-import * as $140 from "./routes/studio/templates/[id].tsx";
-import * as $141 from "./routes/studio/templates/categories.tsx";
-import * as $142 from "./routes/studio/templates/index.tsx";
-import * as $143 from "./routes/studio/templates/new.tsx";
-import * as $144 from "./routes/studio/videos/[id]/delete.tsx";
-import * as $145 from "./routes/studio/videos/[id]/index.tsx";
-import * as $146 from "./routes/studio/videos/[id]/thumb.ts";
-import * as $147 from "./routes/studio/videos/index.tsx";
-import * as $148 from "./routes/u/[username].tsx";
-import * as $149 from "./routes/unsubscribe/[token].tsx";
-import * as $$0 from "./islands/CourseSearch.tsx";
-import * as $$1 from "./islands/DiaryForm.tsx";
-import * as $$2 from "./islands/ExamForm.tsx";
-import * as $$3 from "./islands/FavoriteStar.tsx";
-import * as $$4 from "./islands/MarkdownPreview.tsx";
-import * as $$5 from "./islands/PushToggle.tsx";
-import * as $$6 from "./islands/QueueCounts.tsx";
-import * as $$7 from "./islands/ReorderList.tsx";
-import * as $$8 from "./islands/ShareCourse.tsx";
-import * as $$9 from "./islands/StepCheck.tsx";
-import * as $$10 from "./islands/StepTimer.tsx";
-import * as $$11 from "./islands/SyncStatus.tsx";
-import * as $$12 from "./islands/TimeZoneGuess.tsx";
-import * as $$13 from "./islands/UploadField.tsx";
-import * as $$14 from "./islands/UsernameField.tsx";
-import * as $$15 from "./islands/VideoLibrary.tsx";
-import * as $$16 from "./islands/VideoPlayer.tsx";
+import * as $20 from "./routes/api/v1/courses/[slug]/offline.ts";
+import * as $21 from "./routes/api/v1/courses/[slug]/reviews/[id].ts";
+import * as $22 from "./routes/api/v1/courses/[slug]/reviews/index.ts";
+import * as $23 from "./routes/api/v1/courses/index.ts";
+import * as $24 from "./routes/api/v1/notification-prefs.ts";
+import * as $25 from "./routes/api/v1/notifications/index.ts";
+import * as $26 from "./routes/api/v1/notifications/read.ts";
+import * as $27 from "./routes/api/v1/openapi.json.ts";
+import * as $28 from "./routes/api/v1/ops/queues.ts";
+import * as $29 from "./routes/api/v1/pets/[id]/index.ts";
+import * as $30 from "./routes/api/v1/pets/[id]/photo.ts";
+import * as $31 from "./routes/api/v1/pets/index.ts";
+import * as $32 from "./routes/api/v1/profile/avatar.ts";
+import * as $33 from "./routes/api/v1/profile/index.ts";
+import * as $34 from "./routes/api/v1/profiles/[username].ts";
+import * as $35 from "./routes/api/v1/push/public-key.ts";
+import * as $36 from "./routes/api/v1/push/subscriptions.ts";
+import * as $37 from "./routes/api/v1/reminders/[id].ts";
+import * as $38 from "./routes/api/v1/reminders/index.ts";
+import * as $39 from "./routes/api/v1/studio/_middleware.ts";
+import * as $40 from "./routes/api/v1/studio/courses/[id]/index.ts";
+import * as $41 from "./routes/api/v1/studio/courses/[id]/logo.ts";
+import * as $42 from "./routes/api/v1/studio/courses/[id]/order.ts";
+import * as $43 from "./routes/api/v1/studio/courses/[id]/publish.ts";
+import * as $44 from "./routes/api/v1/studio/courses/index.ts";
+import * as $45 from "./routes/api/v1/studio/days/[id]/index.ts";
+import * as $46 from "./routes/api/v1/studio/days/[id]/order.ts";
+import * as $47 from "./routes/api/v1/studio/days/index.ts";
+import * as $48 from "./routes/api/v1/studio/preview.ts";
+import * as $49 from "./routes/api/v1/studio/steps/[id]/media.ts";
+import * as $50 from "./routes/api/v1/studio/steps/[id].ts";
+import * as $51 from "./routes/api/v1/studio/steps/index.ts";
+import * as $52 from "./routes/api/v1/studio/videos/index.ts";
+import * as $53 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts";
+import * as $54 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts";
+import * as $55 from "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts";
+import * as $56 from "./routes/api/v1/users/username-available.ts";
+import * as $57 from "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts";
+import * as $58 from "./routes/api/v1/videos/[id]/image/[kind].ts";
+import * as $59 from "./routes/api/v1/videos/[id]/key.ts";
+import * as $60 from "./routes/api/v1/videos/[id]/master.m3u8.ts";
+import * as $61 from "./routes/api/v1/videos/[id]/offline/[rendition]/[file].ts";
+import * as $62 from "./routes/api/v1/videos/[id]/offline/key.ts";
+import * as $63 from "./routes/api/v1/videos/[id]/offline/playlist.m3u8.ts";
+import * as $64 from "./routes/api/v1/videos/[id]/progress.ts";
+import * as $65 from "./routes/api/v1/videos/[id]/session.ts";
+import * as $66 from "./routes/courses/[slug]/days/[dayId]/exam.tsx";
+import * as $67 from "./routes/courses/[slug]/days/[dayId]/index.tsx";
+import * as $68 from "./routes/courses/[slug]/diary-sharing.ts";
+import * as $69 from "./routes/courses/[slug]/index.tsx";
+import * as $70 from "./routes/courses/[slug]/personalise.tsx";
+import * as $71 from "./routes/courses/[slug]/reviews.tsx";
+import * as $72 from "./routes/courses/index.tsx";
+import * as $73 from "./routes/email-change/[token].tsx";
+import * as $74 from "./routes/favorites.tsx";
+import * as $75 from "./routes/health.ts";
+import * as $76 from "./routes/index.tsx";
+import * as $77 from "./routes/legal/[slug].tsx";
+import * as $78 from "./routes/locale/[locale].ts";
+import * as $79 from "./routes/login.tsx";
+import * as $80 from "./routes/logout.ts";
+import * as $81 from "./routes/media/[...key].ts";
+import * as $82 from "./routes/metrics.ts";
+import * as $83 from "./routes/notifications/[id].ts";
+import * as $84 from "./routes/notifications/index.tsx";
+import * as $85 from "./routes/offline.tsx";
+import * as $86 from "./routes/ops/_layout.tsx";
+import * as $87 from "./routes/ops/_middleware.ts";
+import * as $88 from "./routes/ops/audit.csv.ts";
+import * as $89 from "./routes/ops/audit.tsx";
+import * as $90 from "./routes/ops/broadcasts/[id].tsx";
+import * as $91 from "./routes/ops/broadcasts/index.tsx";
+import * as $92 from "./routes/ops/campaigns.tsx";
+import * as $93 from "./routes/ops/errors/[id].tsx";
+import * as $94 from "./routes/ops/errors/index.tsx";
+import * as $95 from "./routes/ops/index.tsx";
+import * as $96 from "./routes/ops/legal/[slug].tsx";
+import * as $97 from "./routes/ops/legal/index.tsx";
+import * as $98 from "./routes/ops/queues/[queue].tsx";
+import * as $99 from "./routes/ops/queues/index.tsx";
+import * as $100 from "./routes/ops/queues/jobs/[id].tsx";
+import * as $101 from "./routes/ops/users/[id]/delete.tsx";
+import * as $102 from "./routes/ops/users/[id]/index.tsx";
+import * as $103 from "./routes/ops/users/index.tsx";
+import * as $104 from "./routes/password-reset/[token].tsx";
+import * as $105 from "./routes/password-reset/index.tsx";
+import * as $106 from "./routes/profile/index.tsx";
+import * as $107 from "./routes/profile/pets/[id]/delete.ts";
+import * as $108 from "./routes/profile/pets/[id]/edit.tsx";
+import * as $109 from "./routes/profile/pets/[id]/index.tsx";
+import * as $110 from "./routes/profile/pets/new.tsx";
+import * as $111 from "./routes/r/[token].ts";
+import * as $112 from "./routes/ready.ts";
+import * as $113 from "./routes/register.tsx";
+import * as $114 from "./routes/settings/data-export.ts";
+import * as $115 from "./routes/settings/index.tsx";
+import * as $116 from "./routes/settings/reminders.tsx";
+import * as $117 from "./routes/settings/telegram.tsx";
+import * as $118 from "./routes/studio/_middleware.ts";
+import * as $119 from "./routes/studio/access/index.tsx";
+import * as $120 from "./routes/studio/archive/index.tsx";
+import * as $121 from "./routes/studio/courses/[id]/access.tsx";
+import * as $122 from "./routes/studio/courses/[id]/index.tsx";
+import * as $123 from "./routes/studio/courses/[id]/learners/[userId].tsx";
+import * as $124 from "./routes/studio/courses/[id]/logo.tsx";
+import * as $125 from "./routes/studio/courses/[id]/remove.tsx";
+import * as $126 from "./routes/studio/courses/[id]/stats.csv.ts";
+import * as $127 from "./routes/studio/courses/[id]/stats.tsx";
+import * as $128 from "./routes/studio/courses/index.tsx";
+import * as $129 from "./routes/studio/courses/new.tsx";
+import * as $130 from "./routes/studio/days/[id]/index.tsx";
+import * as $131 from "./routes/studio/days/[id]/remove.tsx";
+import * as $132 from "./routes/studio/days/index.tsx";
+import * as $133 from "./routes/studio/days/new.tsx";
+import * as $134 from "./routes/studio/exams/[id].tsx";
+import * as $135 from "./routes/studio/exams/index.tsx";
+import * as $136 from "./routes/studio/index.tsx";
+import * as $137 from "./routes/studio/notes/[id].tsx";
+import * as $138 from "./routes/studio/notes/index.tsx";
+import * as $139 from "./routes/studio/notes/new.tsx";
+import * as $140 from "./routes/studio/stats/index.tsx";
+import * as $141 from "./routes/studio/steps/[id]/index.tsx";
+import * as $142 from "./routes/studio/steps/[id]/media.tsx";
+import * as $143 from "./routes/studio/steps/index.tsx";
+import * as $144 from "./routes/studio/steps/new.tsx";
+import * as $145 from "./routes/studio/templates/[id].tsx";
+import * as $146 from "./routes/studio/templates/categories.tsx";
+import * as $147 from "./routes/studio/templates/index.tsx";
+import * as $148 from "./routes/studio/templates/new.tsx";
+import * as $149 from "./routes/studio/videos/[id]/delete.tsx";
+import * as $150 from "./routes/studio/videos/[id]/index.tsx";
+import * as $151 from "./routes/studio/videos/[id]/thumb.ts";
+import * as $152 from "./routes/studio/videos/index.tsx";
+import * as $153 from "./routes/sw-precache.json.ts";
+import * as $154 from "./routes/u/[username].tsx";
+import * as $155 from "./routes/unsubscribe/[token].tsx";
+import * as $$0 from "./islands/AppShell.tsx";
+import * as $$1 from "./islands/CharCounter.tsx";
+import * as $$2 from "./islands/CourseSearch.tsx";
+import * as $$3 from "./islands/DiaryForm.tsx";
+import * as $$4 from "./islands/ExamForm.tsx";
+import * as $$5 from "./islands/FavoriteStar.tsx";
+import * as $$6 from "./islands/KeepOffline.tsx";
+import * as $$7 from "./islands/KeptCourses.tsx";
+import * as $$8 from "./islands/MarkdownPreview.tsx";
+import * as $$9 from "./islands/PushToggle.tsx";
+import * as $$10 from "./islands/QueueCounts.tsx";
+import * as $$11 from "./islands/ReorderList.tsx";
+import * as $$12 from "./islands/ShareCourse.tsx";
+import * as $$13 from "./islands/StepCheck.tsx";
+import * as $$14 from "./islands/StepTimer.tsx";
+import * as $$15 from "./islands/SyncStatus.tsx";
+import * as $$16 from "./islands/TimeZoneGuess.tsx";
+import * as $$17 from "./islands/UploadField.tsx";
+import * as $$18 from "./islands/UsernameField.tsx";
+import * as $$19 from "./islands/VideoLibrary.tsx";
+import * as $$20 from "./islands/VideoPlayer.tsx";
 
 import type { Manifest } from "./framework/types.ts";
 
@@ -194,155 +204,165 @@ const manifest: Manifest = {
     "./routes/api/v1/courses/[slug]/diary.ts": $17,
     "./routes/api/v1/courses/[slug]/favorite.ts": $18,
     "./routes/api/v1/courses/[slug]/index.ts": $19,
-    "./routes/api/v1/courses/[slug]/reviews/[id].ts": $20,
-    "./routes/api/v1/courses/[slug]/reviews/index.ts": $21,
-    "./routes/api/v1/courses/index.ts": $22,
-    "./routes/api/v1/notification-prefs.ts": $23,
-    "./routes/api/v1/notifications/index.ts": $24,
-    "./routes/api/v1/notifications/read.ts": $25,
-    "./routes/api/v1/openapi.json.ts": $26,
-    "./routes/api/v1/ops/queues.ts": $27,
-    "./routes/api/v1/pets/[id]/index.ts": $28,
-    "./routes/api/v1/pets/[id]/photo.ts": $29,
-    "./routes/api/v1/pets/index.ts": $30,
-    "./routes/api/v1/profile/avatar.ts": $31,
-    "./routes/api/v1/profile/index.ts": $32,
-    "./routes/api/v1/profiles/[username].ts": $33,
-    "./routes/api/v1/push/public-key.ts": $34,
-    "./routes/api/v1/push/subscriptions.ts": $35,
-    "./routes/api/v1/reminders/[id].ts": $36,
-    "./routes/api/v1/reminders/index.ts": $37,
-    "./routes/api/v1/studio/_middleware.ts": $38,
-    "./routes/api/v1/studio/courses/[id]/index.ts": $39,
-    "./routes/api/v1/studio/courses/[id]/logo.ts": $40,
-    "./routes/api/v1/studio/courses/[id]/order.ts": $41,
-    "./routes/api/v1/studio/courses/[id]/publish.ts": $42,
-    "./routes/api/v1/studio/courses/index.ts": $43,
-    "./routes/api/v1/studio/days/[id]/index.ts": $44,
-    "./routes/api/v1/studio/days/[id]/order.ts": $45,
-    "./routes/api/v1/studio/days/index.ts": $46,
-    "./routes/api/v1/studio/preview.ts": $47,
-    "./routes/api/v1/studio/steps/[id]/media.ts": $48,
-    "./routes/api/v1/studio/steps/[id].ts": $49,
-    "./routes/api/v1/studio/steps/index.ts": $50,
-    "./routes/api/v1/studio/videos/index.ts": $51,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $52,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $53,
-    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $54,
-    "./routes/api/v1/users/username-available.ts": $55,
-    "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts": $56,
-    "./routes/api/v1/videos/[id]/image/[kind].ts": $57,
-    "./routes/api/v1/videos/[id]/key.ts": $58,
-    "./routes/api/v1/videos/[id]/master.m3u8.ts": $59,
-    "./routes/api/v1/videos/[id]/progress.ts": $60,
-    "./routes/api/v1/videos/[id]/session.ts": $61,
-    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $62,
-    "./routes/courses/[slug]/days/[dayId]/index.tsx": $63,
-    "./routes/courses/[slug]/diary-sharing.ts": $64,
-    "./routes/courses/[slug]/index.tsx": $65,
-    "./routes/courses/[slug]/personalise.tsx": $66,
-    "./routes/courses/[slug]/reviews.tsx": $67,
-    "./routes/courses/index.tsx": $68,
-    "./routes/email-change/[token].tsx": $69,
-    "./routes/favorites.tsx": $70,
-    "./routes/health.ts": $71,
-    "./routes/index.tsx": $72,
-    "./routes/legal/[slug].tsx": $73,
-    "./routes/locale/[locale].ts": $74,
-    "./routes/login.tsx": $75,
-    "./routes/logout.ts": $76,
-    "./routes/media/[...key].ts": $77,
-    "./routes/metrics.ts": $78,
-    "./routes/notifications/[id].ts": $79,
-    "./routes/notifications/index.tsx": $80,
-    "./routes/ops/_layout.tsx": $81,
-    "./routes/ops/_middleware.ts": $82,
-    "./routes/ops/audit.csv.ts": $83,
-    "./routes/ops/audit.tsx": $84,
-    "./routes/ops/broadcasts/[id].tsx": $85,
-    "./routes/ops/broadcasts/index.tsx": $86,
-    "./routes/ops/campaigns.tsx": $87,
-    "./routes/ops/errors/[id].tsx": $88,
-    "./routes/ops/errors/index.tsx": $89,
-    "./routes/ops/index.tsx": $90,
-    "./routes/ops/legal/[slug].tsx": $91,
-    "./routes/ops/legal/index.tsx": $92,
-    "./routes/ops/queues/[queue].tsx": $93,
-    "./routes/ops/queues/index.tsx": $94,
-    "./routes/ops/queues/jobs/[id].tsx": $95,
-    "./routes/ops/users/[id]/delete.tsx": $96,
-    "./routes/ops/users/[id]/index.tsx": $97,
-    "./routes/ops/users/index.tsx": $98,
-    "./routes/password-reset/[token].tsx": $99,
-    "./routes/password-reset/index.tsx": $100,
-    "./routes/profile/index.tsx": $101,
-    "./routes/profile/pets/[id]/delete.ts": $102,
-    "./routes/profile/pets/[id]/edit.tsx": $103,
-    "./routes/profile/pets/[id]/index.tsx": $104,
-    "./routes/profile/pets/new.tsx": $105,
-    "./routes/r/[token].ts": $106,
-    "./routes/ready.ts": $107,
-    "./routes/register.tsx": $108,
-    "./routes/settings/data-export.ts": $109,
-    "./routes/settings/index.tsx": $110,
-    "./routes/settings/reminders.tsx": $111,
-    "./routes/settings/telegram.tsx": $112,
-    "./routes/studio/_middleware.ts": $113,
-    "./routes/studio/access/index.tsx": $114,
-    "./routes/studio/archive/index.tsx": $115,
-    "./routes/studio/courses/[id]/access.tsx": $116,
-    "./routes/studio/courses/[id]/index.tsx": $117,
-    "./routes/studio/courses/[id]/learners/[userId].tsx": $118,
-    "./routes/studio/courses/[id]/logo.tsx": $119,
-    "./routes/studio/courses/[id]/remove.tsx": $120,
-    "./routes/studio/courses/[id]/stats.csv.ts": $121,
-    "./routes/studio/courses/[id]/stats.tsx": $122,
-    "./routes/studio/courses/index.tsx": $123,
-    "./routes/studio/courses/new.tsx": $124,
-    "./routes/studio/days/[id]/index.tsx": $125,
-    "./routes/studio/days/[id]/remove.tsx": $126,
-    "./routes/studio/days/index.tsx": $127,
-    "./routes/studio/days/new.tsx": $128,
-    "./routes/studio/exams/[id].tsx": $129,
-    "./routes/studio/exams/index.tsx": $130,
-    "./routes/studio/index.tsx": $131,
-    "./routes/studio/notes/[id].tsx": $132,
-    "./routes/studio/notes/index.tsx": $133,
-    "./routes/studio/notes/new.tsx": $134,
-    "./routes/studio/stats/index.tsx": $135,
-    "./routes/studio/steps/[id]/index.tsx": $136,
-    "./routes/studio/steps/[id]/media.tsx": $137,
-    "./routes/studio/steps/index.tsx": $138,
-    "./routes/studio/steps/new.tsx": $139,
-    "./routes/studio/templates/[id].tsx": $140,
-    "./routes/studio/templates/categories.tsx": $141,
-    "./routes/studio/templates/index.tsx": $142,
-    "./routes/studio/templates/new.tsx": $143,
-    "./routes/studio/videos/[id]/delete.tsx": $144,
-    "./routes/studio/videos/[id]/index.tsx": $145,
-    "./routes/studio/videos/[id]/thumb.ts": $146,
-    "./routes/studio/videos/index.tsx": $147,
-    "./routes/u/[username].tsx": $148,
-    "./routes/unsubscribe/[token].tsx": $149,
+    "./routes/api/v1/courses/[slug]/offline.ts": $20,
+    "./routes/api/v1/courses/[slug]/reviews/[id].ts": $21,
+    "./routes/api/v1/courses/[slug]/reviews/index.ts": $22,
+    "./routes/api/v1/courses/index.ts": $23,
+    "./routes/api/v1/notification-prefs.ts": $24,
+    "./routes/api/v1/notifications/index.ts": $25,
+    "./routes/api/v1/notifications/read.ts": $26,
+    "./routes/api/v1/openapi.json.ts": $27,
+    "./routes/api/v1/ops/queues.ts": $28,
+    "./routes/api/v1/pets/[id]/index.ts": $29,
+    "./routes/api/v1/pets/[id]/photo.ts": $30,
+    "./routes/api/v1/pets/index.ts": $31,
+    "./routes/api/v1/profile/avatar.ts": $32,
+    "./routes/api/v1/profile/index.ts": $33,
+    "./routes/api/v1/profiles/[username].ts": $34,
+    "./routes/api/v1/push/public-key.ts": $35,
+    "./routes/api/v1/push/subscriptions.ts": $36,
+    "./routes/api/v1/reminders/[id].ts": $37,
+    "./routes/api/v1/reminders/index.ts": $38,
+    "./routes/api/v1/studio/_middleware.ts": $39,
+    "./routes/api/v1/studio/courses/[id]/index.ts": $40,
+    "./routes/api/v1/studio/courses/[id]/logo.ts": $41,
+    "./routes/api/v1/studio/courses/[id]/order.ts": $42,
+    "./routes/api/v1/studio/courses/[id]/publish.ts": $43,
+    "./routes/api/v1/studio/courses/index.ts": $44,
+    "./routes/api/v1/studio/days/[id]/index.ts": $45,
+    "./routes/api/v1/studio/days/[id]/order.ts": $46,
+    "./routes/api/v1/studio/days/index.ts": $47,
+    "./routes/api/v1/studio/preview.ts": $48,
+    "./routes/api/v1/studio/steps/[id]/media.ts": $49,
+    "./routes/api/v1/studio/steps/[id].ts": $50,
+    "./routes/api/v1/studio/steps/index.ts": $51,
+    "./routes/api/v1/studio/videos/index.ts": $52,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/[action].ts": $53,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/index.ts": $54,
+    "./routes/api/v1/training/days/[dayId]/steps/[stepId]/video.ts": $55,
+    "./routes/api/v1/users/username-available.ts": $56,
+    "./routes/api/v1/videos/[id]/hls/[rendition]/[file].ts": $57,
+    "./routes/api/v1/videos/[id]/image/[kind].ts": $58,
+    "./routes/api/v1/videos/[id]/key.ts": $59,
+    "./routes/api/v1/videos/[id]/master.m3u8.ts": $60,
+    "./routes/api/v1/videos/[id]/offline/[rendition]/[file].ts": $61,
+    "./routes/api/v1/videos/[id]/offline/key.ts": $62,
+    "./routes/api/v1/videos/[id]/offline/playlist.m3u8.ts": $63,
+    "./routes/api/v1/videos/[id]/progress.ts": $64,
+    "./routes/api/v1/videos/[id]/session.ts": $65,
+    "./routes/courses/[slug]/days/[dayId]/exam.tsx": $66,
+    "./routes/courses/[slug]/days/[dayId]/index.tsx": $67,
+    "./routes/courses/[slug]/diary-sharing.ts": $68,
+    "./routes/courses/[slug]/index.tsx": $69,
+    "./routes/courses/[slug]/personalise.tsx": $70,
+    "./routes/courses/[slug]/reviews.tsx": $71,
+    "./routes/courses/index.tsx": $72,
+    "./routes/email-change/[token].tsx": $73,
+    "./routes/favorites.tsx": $74,
+    "./routes/health.ts": $75,
+    "./routes/index.tsx": $76,
+    "./routes/legal/[slug].tsx": $77,
+    "./routes/locale/[locale].ts": $78,
+    "./routes/login.tsx": $79,
+    "./routes/logout.ts": $80,
+    "./routes/media/[...key].ts": $81,
+    "./routes/metrics.ts": $82,
+    "./routes/notifications/[id].ts": $83,
+    "./routes/notifications/index.tsx": $84,
+    "./routes/offline.tsx": $85,
+    "./routes/ops/_layout.tsx": $86,
+    "./routes/ops/_middleware.ts": $87,
+    "./routes/ops/audit.csv.ts": $88,
+    "./routes/ops/audit.tsx": $89,
+    "./routes/ops/broadcasts/[id].tsx": $90,
+    "./routes/ops/broadcasts/index.tsx": $91,
+    "./routes/ops/campaigns.tsx": $92,
+    "./routes/ops/errors/[id].tsx": $93,
+    "./routes/ops/errors/index.tsx": $94,
+    "./routes/ops/index.tsx": $95,
+    "./routes/ops/legal/[slug].tsx": $96,
+    "./routes/ops/legal/index.tsx": $97,
+    "./routes/ops/queues/[queue].tsx": $98,
+    "./routes/ops/queues/index.tsx": $99,
+    "./routes/ops/queues/jobs/[id].tsx": $100,
+    "./routes/ops/users/[id]/delete.tsx": $101,
+    "./routes/ops/users/[id]/index.tsx": $102,
+    "./routes/ops/users/index.tsx": $103,
+    "./routes/password-reset/[token].tsx": $104,
+    "./routes/password-reset/index.tsx": $105,
+    "./routes/profile/index.tsx": $106,
+    "./routes/profile/pets/[id]/delete.ts": $107,
+    "./routes/profile/pets/[id]/edit.tsx": $108,
+    "./routes/profile/pets/[id]/index.tsx": $109,
+    "./routes/profile/pets/new.tsx": $110,
+    "./routes/r/[token].ts": $111,
+    "./routes/ready.ts": $112,
+    "./routes/register.tsx": $113,
+    "./routes/settings/data-export.ts": $114,
+    "./routes/settings/index.tsx": $115,
+    "./routes/settings/reminders.tsx": $116,
+    "./routes/settings/telegram.tsx": $117,
+    "./routes/studio/_middleware.ts": $118,
+    "./routes/studio/access/index.tsx": $119,
+    "./routes/studio/archive/index.tsx": $120,
+    "./routes/studio/courses/[id]/access.tsx": $121,
+    "./routes/studio/courses/[id]/index.tsx": $122,
+    "./routes/studio/courses/[id]/learners/[userId].tsx": $123,
+    "./routes/studio/courses/[id]/logo.tsx": $124,
+    "./routes/studio/courses/[id]/remove.tsx": $125,
+    "./routes/studio/courses/[id]/stats.csv.ts": $126,
+    "./routes/studio/courses/[id]/stats.tsx": $127,
+    "./routes/studio/courses/index.tsx": $128,
+    "./routes/studio/courses/new.tsx": $129,
+    "./routes/studio/days/[id]/index.tsx": $130,
+    "./routes/studio/days/[id]/remove.tsx": $131,
+    "./routes/studio/days/index.tsx": $132,
+    "./routes/studio/days/new.tsx": $133,
+    "./routes/studio/exams/[id].tsx": $134,
+    "./routes/studio/exams/index.tsx": $135,
+    "./routes/studio/index.tsx": $136,
+    "./routes/studio/notes/[id].tsx": $137,
+    "./routes/studio/notes/index.tsx": $138,
+    "./routes/studio/notes/new.tsx": $139,
+    "./routes/studio/stats/index.tsx": $140,
+    "./routes/studio/steps/[id]/index.tsx": $141,
+    "./routes/studio/steps/[id]/media.tsx": $142,
+    "./routes/studio/steps/index.tsx": $143,
+    "./routes/studio/steps/new.tsx": $144,
+    "./routes/studio/templates/[id].tsx": $145,
+    "./routes/studio/templates/categories.tsx": $146,
+    "./routes/studio/templates/index.tsx": $147,
+    "./routes/studio/templates/new.tsx": $148,
+    "./routes/studio/videos/[id]/delete.tsx": $149,
+    "./routes/studio/videos/[id]/index.tsx": $150,
+    "./routes/studio/videos/[id]/thumb.ts": $151,
+    "./routes/studio/videos/index.tsx": $152,
+    "./routes/sw-precache.json.ts": $153,
+    "./routes/u/[username].tsx": $154,
+    "./routes/unsubscribe/[token].tsx": $155,
   },
   islands: {
-    "./islands/CourseSearch.tsx": $$0,
-    "./islands/DiaryForm.tsx": $$1,
-    "./islands/ExamForm.tsx": $$2,
-    "./islands/FavoriteStar.tsx": $$3,
-    "./islands/MarkdownPreview.tsx": $$4,
-    "./islands/PushToggle.tsx": $$5,
-    "./islands/QueueCounts.tsx": $$6,
-    "./islands/ReorderList.tsx": $$7,
-    "./islands/ShareCourse.tsx": $$8,
-    "./islands/StepCheck.tsx": $$9,
-    "./islands/StepTimer.tsx": $$10,
-    "./islands/SyncStatus.tsx": $$11,
-    "./islands/TimeZoneGuess.tsx": $$12,
-    "./islands/UploadField.tsx": $$13,
-    "./islands/UsernameField.tsx": $$14,
-    "./islands/VideoLibrary.tsx": $$15,
-    "./islands/VideoPlayer.tsx": $$16,
+    "./islands/AppShell.tsx": $$0,
+    "./islands/CharCounter.tsx": $$1,
+    "./islands/CourseSearch.tsx": $$2,
+    "./islands/DiaryForm.tsx": $$3,
+    "./islands/ExamForm.tsx": $$4,
+    "./islands/FavoriteStar.tsx": $$5,
+    "./islands/KeepOffline.tsx": $$6,
+    "./islands/KeptCourses.tsx": $$7,
+    "./islands/MarkdownPreview.tsx": $$8,
+    "./islands/PushToggle.tsx": $$9,
+    "./islands/QueueCounts.tsx": $$10,
+    "./islands/ReorderList.tsx": $$11,
+    "./islands/ShareCourse.tsx": $$12,
+    "./islands/StepCheck.tsx": $$13,
+    "./islands/StepTimer.tsx": $$14,
+    "./islands/SyncStatus.tsx": $$15,
+    "./islands/TimeZoneGuess.tsx": $$16,
+    "./islands/UploadField.tsx": $$17,
+    "./islands/UsernameField.tsx": $$18,
+    "./islands/VideoLibrary.tsx": $$19,
+    "./islands/VideoPlayer.tsx": $$20,
   },
   baseUrl: import.meta.url,
 };

@@ -15,6 +15,7 @@
 import postgres from "postgres";
 import { sql } from "kysely";
 import {
+  cpuSeconds,
   DEFAULTS,
   fmt,
   freePort,
@@ -30,6 +31,8 @@ import { progressQuery } from "@/core/training/day.ts";
 import { stepApiPath } from "@/core/paths.ts";
 import type { StepAction } from "@/core/training/actions.ts";
 import { type AppEnv, withPostgresApp } from "./pg_app.ts";
+import { openLoop, type OpenLoopResult } from "./open_loop.ts";
+import { countingProxy } from "./pg_count.ts";
 import type { StepType } from "@/db/schema.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -148,6 +151,91 @@ export interface CompletionResult extends LoadResult {
   /** Steps that really went to COMPLETED during the run (the rest were repeats, no-ops). */
   completed: number;
   requests: number;
+  /** App CPU (user + system, all threads) per real completion during the closed-loop run, µs. */
+  cpuPerCompletionUs?: number;
+  /** SQL statements per completion (Execute/Query messages through a counting proxy). */
+  statements: number;
+  /** Open-loop run at half the closed-loop rate (latency from each request's scheduled time). */
+  openLoop: OpenLoopResult;
+  /** Steps the open-loop run really completed. */
+  openLoopCompleted: number;
+}
+
+interface Entry {
+  path: string;
+  cookie: string;
+  csrf: string;
+}
+
+function completeInit(e: Entry): RequestInit {
+  return {
+    method: "POST",
+    headers: {
+      cookie: e.cookie,
+      "x-csrf-token": e.csrf,
+      "content-type": "application/json",
+    },
+    body: "{}",
+  };
+}
+
+/** Completions still to do, in request order (step k of every learner, then k+1 …). */
+async function openEntries(env: AppEnv, courseId: string, sessions: Map<string, Entry>) {
+  const rows = await env.db.selectFrom("user_steps as us")
+    .innerJoin("step_on_day as sd", "sd.id", "us.step_on_day_id")
+    .innerJoin("user_trainings as ut", "ut.id", "us.user_training_id")
+    .innerJoin("day_on_course as dc", "dc.id", "ut.day_on_course_id")
+    .select(["us.user_id", "dc.id as dc_id", "sd.id as sd_id"])
+    .where("dc.course_id", "=", courseId)
+    .where("us.status", "<>", "COMPLETED")
+    .orderBy("dc.position").orderBy("sd.position").orderBy("us.user_id")
+    .execute();
+  return rows.map((r) => ({
+    ...sessions.get(r.user_id)!,
+    path: stepApiPath(r.dc_id, r.sd_id, "complete"),
+  }));
+}
+
+async function completedIn(env: AppEnv, courseId: string): Promise<number> {
+  const { n } = await env.db.selectFrom("user_steps as us")
+    .innerJoin("user_trainings as ut", "ut.id", "us.user_training_id")
+    .innerJoin("day_on_course as dc", "dc.id", "ut.day_on_course_id")
+    .select(sql<number>`count(*)`.as("n"))
+    .where("dc.course_id", "=", courseId).where("us.status", "=", "COMPLETED")
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
+
+/**
+ * Statements per completion: a second app instance whose database traffic
+ * goes through a counting proxy completes `n` steps one after another.
+ */
+async function statementsPerCompletion(env: AppEnv, entries: Entry[]): Promise<number> {
+  const proxy = countingProxy(env.databaseUrl);
+  const app = await env.spawnInstance(proxy.url);
+  try {
+    // Warm up: the first requests load caches (content, sessions) that a busy app has.
+    for (const e of entries.slice(0, 5)) {
+      const r = await fetch(app.url + e.path, completeInit(e));
+      await r.body?.cancel();
+    }
+    // Let background work of start-up (cron, jobs) settle before counting.
+    await new Promise((r) => setTimeout(r, 500));
+    // One at a time, each counted alone; only real completions (a day roll-up in the answer).
+    const counts: number[] = [];
+    for (const e of entries.slice(5, 45)) {
+      proxy.reset();
+      const r = await fetch(app.url + e.path, completeInit(e));
+      if (r.status !== 200) throw new Error(`${e.path}: ${r.status}`);
+      const body = await r.json();
+      if (body.day !== null) counts.push(proxy.statements());
+    }
+    if (!counts.length) throw new Error("no real completion to count statements of");
+    return counts.reduce((a, b) => a + b, 0) / counts.length;
+  } finally {
+    await app.stop();
+    proxy.close();
+  }
 }
 
 /**
@@ -160,7 +248,8 @@ export async function benchStepCompletion(
   o: Options = DEFAULTS,
 ): Promise<CompletionResult> {
   const learners = o.connections;
-  const daysPer = 40, stepsPer = 5;
+  // Enough steps for the closed-loop run, the statement count and the open-loop run.
+  const daysPer = 60, stepsPer = 5;
   const [authorId] = await env.createUsers("bench_author_", 1);
   await env.db.updateTable("users").set({ role: "TRAINER" }).where("id", "=", authorId).execute();
   const userIds = await env.createUsers("bench_learner_", learners);
@@ -255,14 +344,44 @@ export async function benchStepCompletion(
     "    ['Content-Type'] = 'application/json' }, '{}')",
     "end",
   ].join("\n");
+  const cpuBefore = cpuSeconds(env.pid);
   const result = await loadScript("POST …/complete, 32 learners, distinct steps", env.url, lua, o);
-  const { n } = await env.db.selectFrom("user_steps as us")
-    .innerJoin("user_trainings as ut", "ut.id", "us.user_training_id")
-    .innerJoin("day_on_course as dc", "dc.id", "ut.day_on_course_id")
-    .select(sql<number>`count(*)`.as("n"))
-    .where("dc.course_id", "=", courseId).where("us.status", "=", "COMPLETED")
-    .executeTakeFirstOrThrow();
-  return { ...result, completed: Number(n) };
+  const cpuAfter = cpuSeconds(env.pid);
+  const completed = await completedIn(env, courseId);
+  const cpu = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
+  if (cpu !== null && result.requests > 0) result.cpuUs = cpu / result.requests * 1e6;
+  const cpuPerCompletionUs = cpu !== null && completed > 0 ? cpu / completed * 1e6 : undefined;
+
+  const bySession = new Map(userIds.map((id, i) => [id, { ...sessions[i], path: "" }]));
+  const statements = await statementsPerCompletion(
+    env,
+    await openEntries(env, courseId, bySession),
+  );
+
+  // Open loop at half the saturated rate, on steps not completed yet.
+  const left = await openEntries(env, courseId, bySession);
+  const rate = Math.max(1, Math.round(result.rps / 2));
+  const seconds = Math.min(o.seconds, Math.floor(left.length / rate) || 1);
+  const before = await completedIn(env, courseId);
+  const openLoopResult = await openLoop(
+    `POST …/complete, open loop at ${rate}/s`,
+    env.url,
+    rate,
+    seconds,
+    (i) => {
+      const e = left[i % left.length];
+      return { path: e.path, init: completeInit(e) };
+    },
+  );
+  const openLoopCompleted = (await completedIn(env, courseId)) - before;
+  return {
+    ...result,
+    completed,
+    cpuPerCompletionUs,
+    statements,
+    openLoop: openLoopResult,
+    openLoopCompleted,
+  };
 }
 
 // ---------------------------------------------------------------- JavaScript
@@ -349,10 +468,27 @@ export async function runLearnBench(serverUrl: string, o: Options = DEFAULTS): P
       "|---|---:|---:|---:|---:|---|---:|",
       row(day.baseline, "100 %"),
       row(day.page, `${fmt(day.ratio * 100, 1)} %`, "≥ 50 %"),
-      row(done, "", "p99 < 20 ms"),
+      row(done, "saturation (closed loop, wrk)"),
+      `| ${done.openLoop.name} | ${fmt(done.openLoop.rps)} | ${fmt(done.openLoop.p50ms, 2)} | ${
+        fmt(done.openLoop.p99ms, 2)
+      } | half the saturated rate | p99 < 20 ms | ${done.openLoop.errors} |`,
       "",
       `Completions: ${done.requests} requests, ${done.completed} steps really completed ` +
       `(each with its day and course roll-up); the rest repeated a completed step (no-op).`,
+      "",
+      "| step completion cost | figure |",
+      "|---|---:|",
+      `| completions/s at saturation (32 connections, closed loop) | ${fmt(done.rps)} |`,
+      `| app CPU per request (closed loop), µs | ${fmt(done.cpuUs ?? NaN)} |`,
+      `| app CPU per real completion (closed loop), µs | ${fmt(done.cpuPerCompletionUs ?? NaN)} |`,
+      `| SQL statements per completion (incl. BEGIN/COMMIT) | ${fmt(done.statements, 1)} |`,
+      `| open loop: rate, s, requests (real completions) | ${done.openLoop.rate}/s, ${
+        fmt(done.openLoop.requests / done.openLoop.rate, 1)
+      } s, ${done.openLoop.requests} (${done.openLoopCompleted}) |`,
+      `| open loop: p50 / p90 / p99 / max, ms | ${fmt(done.openLoop.p50ms, 2)} / ${
+        fmt(done.openLoop.p90ms, 2)
+      } / ${fmt(done.openLoop.p99ms, 2)} / ${fmt(done.openLoop.maxMs, 2)} |`,
+      `| open loop: generator send lag p99, ms | ${fmt(done.openLoop.sendLagP99ms, 2)} |`,
       "",
       "| day page JavaScript (gzip) | bytes | target |",
       "|---|---:|---|",

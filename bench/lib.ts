@@ -11,6 +11,8 @@ export interface LoadResult {
   p99ms: number;
   errors: number;
   tool: string;
+  /** Server CPU (user + system, all threads) per answered request, in µs, when measured. */
+  cpuUs?: number;
 }
 
 export interface Options {
@@ -42,6 +44,8 @@ function ms(text: string): number {
 export interface WrkResult extends LoadResult {
   /** Requests wrk completed in the run. */
   requests: number;
+  /** wrk's stdout (what a script's `done()` printed, too). */
+  output: string;
 }
 
 /** `wrk --latency` with an optional Lua script file (for POST bodies, headers, per-request paths). */
@@ -68,7 +72,7 @@ async function runWrk(name: string, url: string, o: Options, script?: string): P
   const sockErr = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
   const errors = non2xx + (sockErr ? sockErr.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
   const requests = Number(/(\d+) requests in/.exec(text)?.[1] ?? 0);
-  return { name, rps, p50ms: p50, p99ms: p99, errors, tool: "wrk", requests };
+  return { name, rps, p50ms: p50, p99ms: p99, errors, tool: "wrk", requests, output: text };
 }
 
 /**
@@ -132,18 +136,67 @@ function luaString(s: string): string {
   return JSON.stringify(s);
 }
 
-/** Load on one URL; `init` sets method, headers and body for every request. */
+/**
+ * CPU seconds (user + system, all threads) a process has used so far, from
+ * /proc/<pid>/stat; null where there is no /proc. Other load on a shared
+ * machine stretches wall time but hardly the CPU a request costs, so this is
+ * the steadier figure for comparing two servers.
+ */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // Fields after the command name (which may hold spaces) start at state (3rd).
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    const out = new Deno.Command("getconf", { args: ["CLK_TCK"], stdout: "piped", stderr: "null" })
+      .outputSync();
+    return Number(new TextDecoder().decode(out.stdout).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** Runs `run` and adds the server's CPU per request to its result (when /proc tells). */
+export async function withCpu<T extends LoadResult & { requests?: number }>(
+  pid: number | undefined,
+  seconds: number,
+  run: () => Promise<T>,
+): Promise<T> {
+  const before = pid === undefined ? null : cpuSeconds(pid);
+  const r = await run();
+  const after = pid === undefined ? null : cpuSeconds(pid);
+  const requests = r.requests ?? r.rps * seconds;
+  if (before !== null && after !== null && requests > 0) {
+    r.cpuUs = (after - before) / requests * 1e6;
+  }
+  return r;
+}
+
+/**
+ * Load on one URL; `init` sets method, headers and body for every request.
+ * With `server` (a process from `spawnDeno`), the result carries its CPU per request.
+ */
 export async function load(
   name: string,
   url: string,
   init?: RequestSpec,
   o: Options = DEFAULTS,
+  server?: { pid: number },
 ): Promise<LoadResult> {
   // A short warm-up so JIT and caches are in the state they are in production.
   await fetch(url, { method: init?.method, headers: init?.headers, body: init?.body }).then((r) =>
     r.body?.cancel()
   );
-  if (!hasWrk()) return await runAutocannon(name, url, o, init);
+  if (!hasWrk()) {
+    return await withCpu(server?.pid, o.seconds, () => runAutocannon(name, url, o, init));
+  }
   let script: string | undefined;
   if (init) {
     script = await Deno.makeTempFile({ suffix: ".lua" });
@@ -155,7 +208,7 @@ export async function load(
     await Deno.writeTextFile(script, lines.join("\n") + "\n");
   }
   try {
-    return await runWrk(name, url, o, script);
+    return await withCpu(server?.pid, o.seconds, () => runWrk(name, url, o, script));
   } finally {
     if (script) await Deno.remove(script);
   }
@@ -163,7 +216,14 @@ export async function load(
 
 export interface Proc {
   url: string;
+  /** The server's process id (for its CPU time). */
+  pid: number;
   stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  /** Gets the process's stdout and stderr as they come (otherwise they are dropped). */
+  output?(text: string, stream: "stdout" | "stderr"): void;
 }
 
 /** Starts `deno run … <script> <args>` and waits until `url` answers. */
@@ -172,6 +232,7 @@ export async function spawnDeno(
   args: string[],
   env: Record<string, string>,
   readyUrl: string,
+  opts: SpawnOptions = {},
 ): Promise<Proc> {
   const child = new Deno.Command(Deno.execPath(), {
     // BENCH_DENO_FLAGS (e.g. `--inspect=127.0.0.1:9229`) lets a profiler attach.
@@ -185,9 +246,16 @@ export async function spawnDeno(
       ...args,
     ],
     env,
-    stdout: "null",
+    stdout: opts.output ? "piped" : "null",
     stderr: "piped",
   }).spawn();
+  const feed = async (stream: ReadableStream<Uint8Array>, name: "stdout" | "stderr") => {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of stream) opts.output!(decoder.decode(chunk, { stream: true }), name);
+    } catch { /* the process ended */ }
+  };
+  if (opts.output) feed(child.stdout, "stdout");
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
@@ -203,9 +271,11 @@ export async function spawnDeno(
     throw new Error(`${script} did not start:\n${err}`);
   }
   // Drain stderr so a chatty process never blocks on a full pipe.
-  child.stderr.pipeTo(new WritableStream()).catch(() => {});
+  if (opts.output) feed(child.stderr, "stderr");
+  else child.stderr.pipeTo(new WritableStream()).catch(() => {});
   return {
     url: new URL(readyUrl).origin,
+    pid: child.pid,
     async stop() {
       try {
         child.kill("SIGTERM");
@@ -237,4 +307,30 @@ export function row(r: LoadResult, baseline: LoadResult, target?: string): strin
 export const TABLE_HEAD = [
   "| scenario | req/s | p50 ms | p99 ms | vs baseline | target | errors |",
   "|---|---:|---:|---:|---:|---|---:|",
+];
+
+/** The run with the median req/s (its own latency and CPU figures, not a blend). */
+export function median<T extends LoadResult>(runs: T[]): T {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Mean of the defined numbers (undefined when there are none). */
+export function mean(...xs: (number | undefined)[]): number | undefined {
+  const d = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
+  return d.length ? d.reduce((a, b) => a + b, 0) / d.length : undefined;
+}
+
+/** A row with the server's CPU per request beside the throughput ratio. */
+export function cpuRow(r: LoadResult, baseline: LoadResult, target?: string): string {
+  const ratio = r.rps / baseline.rps;
+  const cpuRatio = r.cpuUs && baseline.cpuUs ? baseline.cpuUs / r.cpuUs : NaN;
+  return `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50ms, 2)} | ${fmt(r.p99ms, 2)} | ${
+    fmt(ratio * 100, 1)
+  } % | ${fmt(r.cpuUs ?? NaN, 1)} | ${fmt(cpuRatio * 100, 1)} % | ${target ?? ""} | ${r.errors} |`;
+}
+
+export const CPU_TABLE_HEAD = [
+  "| scenario | req/s | p50 ms | p99 ms | req/s vs baseline | server CPU µs/req | CPU: baseline ÷ this | target | errors |",
+  "|---|---:|---:|---:|---:|---:|---:|---|---:|",
 ];

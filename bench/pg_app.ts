@@ -5,7 +5,7 @@
  */
 import postgres from "postgres";
 import type { Kysely } from "kysely";
-import { freePort, spawnDeno } from "./lib.ts";
+import { freePort, type Proc, spawnDeno, type SpawnOptions } from "./lib.ts";
 import { openDatabase } from "@/db/connection.ts";
 import { newId } from "@/platform/ids.ts";
 import { hashPassword } from "@/core/auth/password.ts";
@@ -23,12 +23,16 @@ export const BENCH_PASSWORD = "Bench-Password-1";
 export interface AppEnv {
   /** Origin of the app under test. */
   url: string;
+  /** The app's process id (for its CPU time). */
+  pid: number;
   databaseUrl: string;
   db: Kysely<Database>;
   secret: string;
   /** A signed-in learner: cookie header value and CSRF token. */
   sessionFor(userId: string): Promise<{ cookie: string; csrf: string }>;
   createUsers(prefix: string, n: number): Promise<string[]>;
+  /** A second app process on `databaseUrl` (e.g. through a proxy), same secret and data. */
+  spawnInstance(databaseUrl: string): Promise<Proc>;
 }
 
 /** Runs `fn` against the app on a fresh PostgreSQL database on `serverUrl`'s server. */
@@ -36,6 +40,7 @@ export async function withPostgresApp<T>(
   serverUrl: string,
   fn: (env: AppEnv) => Promise<T>,
   extraEnv: Record<string, string> = {},
+  spawn: SpawnOptions = {},
 ): Promise<T> {
   const name = `gafus_bench_${Date.now()}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
@@ -45,28 +50,39 @@ export async function withPostgresApp<T>(
   const databaseUrl = u.href;
   const dataDir = await Deno.makeTempDir({ prefix: "gafus-bench-" });
   const secret = crypto.randomUUID() + crypto.randomUUID();
-  const port = freePort();
-  const app = await spawnDeno(`${root}main.ts`, ["serve"], {
-    ...Deno.env.toObject(),
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
-    GAFUS_ENV: "development",
-    SESSION_SECRET: secret,
-    LOG_REQUESTS: "false",
-    LOG_LEVEL: "warn",
-    AUTO_SEED: "true",
-    ...extraEnv,
-  }, `http://127.0.0.1:${port}/health`);
+  const start = (dbUrl: string, opts: SpawnOptions) => {
+    const port = freePort();
+    return spawnDeno(
+      `${root}main.ts`,
+      ["serve"],
+      {
+        ...Deno.env.toObject(),
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        DATABASE_URL: dbUrl,
+        GAFUS_ENV: "development",
+        SESSION_SECRET: secret,
+        LOG_REQUESTS: "false",
+        LOG_LEVEL: "warn",
+        AUTO_SEED: "true",
+        ...extraEnv,
+      },
+      `http://127.0.0.1:${port}/health`,
+      opts,
+    );
+  };
+  const app = await start(databaseUrl, spawn);
   const handle = await openDatabase({ databaseUrl, dataDir: "", databasePoolMax: 4 });
   const fakeServices = { config: { secrets: { session: secret } } } as unknown as Services;
   let hash: string | undefined;
   const env: AppEnv = {
     url: app.url,
+    pid: app.pid,
     databaseUrl,
     db: handle.db,
     secret,
+    spawnInstance: (dbUrl) => start(dbUrl, {}),
     async sessionFor(userId) {
       const token = await createSessionToken(fakeServices, { id: userId, sessionVersion: 1 });
       return {

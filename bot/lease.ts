@@ -5,6 +5,8 @@
  * the expiry time is in the value (KV's `expireIn` only cleans up, its
  * deletion may lag), so a lapsed lease is taken over on time.
  */
+import type { SharedKv } from "@/platform/shared_kv.ts";
+
 export interface LeaseValue {
   owner: string;
   until: number;
@@ -12,7 +14,7 @@ export interface LeaseValue {
 
 export class Lease {
   constructor(
-    private readonly kv: Deno.Kv,
+    private readonly kv: SharedKv,
     private readonly key: Deno.KvKey,
     readonly owner: string,
     readonly ttlMs: number,

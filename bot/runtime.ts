@@ -39,7 +39,7 @@ export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 export interface BotRuntimeOptions {
   /** Seconds one `getUpdates` waits for updates (30 in production; tests shorten it). */
   pollTimeoutSec?: number;
-  /** How long the polling lease lasts without renewal (renewed every third of it). */
+  /** How long the polling lease lasts without renewal (default TELEGRAM_POLL_LEASE_SEC). */
   leaseTtlMs?: number;
   /** First retry delay of getMe and of a failed polling loop; doubles up to a minute. */
   retryBaseMs?: number;
@@ -115,7 +115,7 @@ export function startBot(s: Services, opts: BotRuntimeOptions = {}): BotHandle |
     s.kv,
     ["telegram", "poll_lease", tg.token.split(":")[0]],
     opts.instanceId ?? newId(),
-    opts.leaseTtlMs ?? 30_000,
+    opts.leaseTtlMs ?? tg.pollLeaseMs,
   );
   let bot: Bot<BotContext> | null = null;
   let polling = false;

@@ -10,25 +10,16 @@
  * decorative.
  */
 import type { JSX } from "preact";
+import { ISLAND_SHAPES, svgIcon } from "./island_icons.tsx";
 
 // 24×24 outlines, stroked with the current colour; `fill` marks the few solid shapes.
 const SHAPES = {
+  ...ISLAND_SHAPES,
   lock: (
     <>
       <rect x="5" y="11" width="14" height="10" rx="2" />
       <path d="M8 11V7a4 4 0 0 1 8 0v4" />
     </>
-  ),
-  check: <path d="M5 12.5l4.5 4.5L19 7.5" />,
-  cross: <path d="M6 6l12 12M18 6L6 18" />,
-  star: (
-    <path
-      class="icon__fill"
-      d="M12 2.8l2.8 5.9 6.4.8-4.7 4.4 1.2 6.4L12 17.2l-5.7 3.1 1.2-6.4-4.7-4.4 6.4-.8z"
-    />
-  ),
-  starOutline: (
-    <path d="M12 2.8l2.8 5.9 6.4.8-4.7 4.4 1.2 6.4L12 17.2l-5.7 3.1 1.2-6.4-4.7-4.4 6.4-.8z" />
   ),
   file: (
     <>
@@ -104,19 +95,5 @@ export function Icon(
     class?: string;
   },
 ) {
-  return (
-    <>
-      <svg
-        class={`icon icon--${name}${cls ? ` ${cls}` : ""}`}
-        viewBox="0 0 24 24"
-        width="1em"
-        height="1em"
-        aria-hidden="true"
-        focusable="false"
-      >
-        {SHAPES[name]}
-      </svg>
-      {label && <span class="visually-hidden">{label}</span>}
-    </>
-  );
+  return svgIcon(name, SHAPES[name], label, cls);
 }

@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   "user.reset_link",
   "user.delete",
   "broadcast.send",
+  "broadcast.discard",
 ] as const;
 export type AuditAction = typeof AUDIT_ACTIONS[number];
 

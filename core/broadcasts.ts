@@ -3,36 +3,63 @@
  * English, an optional link on this site) for a segment of learners — all of
  * them, the learners of one course, or those inactive for N days — sees a
  * preview and the number of recipients, and confirms. The `broadcast` job
- * then sends it through `notify` (kind `broadcast.message`, category "news",
- * so each user's channel choices apply) in batches, by user id:
+ * then sends it through the notification pipeline (kind `broadcast.message`,
+ * category "news", so each user's channel choices apply) in batches, by
+ * user id:
  *
  * - the segment is read as of the confirmation (accounts created later are
  *   not in it), so the count shown before sending is what goes out;
- * - after each batch the job moves `cursor` (the last user id done) and
- *   `sent` in one update that only succeeds from the cursor it started at,
- *   so a restarted job resumes where it was, and two runs never count twice;
- * - each recipient's `notify` carries the dedupe key `broadcast:<id>`, so a
- *   batch replayed after a crash sends nobody a second message.
+ * - each batch is one transaction: the cursor's move (the last user id
+ *   done), one `broadcast_recipients` row per learner and their stored
+ *   notification. A crash mid-batch leaves none of it; the row's primary key
+ *   refuses a second copy when two runs overlap. Deliveries leave through
+ *   the notification outbox after the commit (its sweeper covers a crash
+ *   right after it);
+ * - a broadcast still `sending` whose progress stopped for `STALL_MS` lost
+ *   its job (a crash between confirming and enqueueing, retries used up):
+ *   the job's sweeper (`sweepBroadcasts`) enqueues it again, and it resumes
+ *   at its cursor.
+ *
+ * Texts are one line each (whitespace collapsed, as notifications show
+ * them) and short enough for every channel without clipping: the body is at
+ * most `VAR_MAX` (180) characters, the longest variable a notification
+ * keeps; the title at most 100. Telegram (4096) and Web Push (about 2.9 KB
+ * of JSON, core/push/encrypt.ts) take both whole, even at 3 bytes a
+ * character.
  */
 import { z } from "zod";
 import { type Kysely, sql } from "kysely";
 import type { Services } from "./services.ts";
+import { changeWithJobs } from "./jobs_tx.ts";
 import type { Selectable } from "kysely";
 import type { BroadcastsTable, BroadcastStatus, Database, JsonObject } from "@/db/schema.ts";
 import { NotFoundError, type OpsActor, requireOpsActor } from "./auth/guards.ts";
-import { isLocalPath, notify, VAR_MAX } from "./notifications.ts";
+import {
+  enqueuePendingDeliveries,
+  isLocalPath,
+  storeNotification,
+  VAR_MAX,
+} from "./notifications.ts";
 import { recordAudit } from "./audit.ts";
+import { line } from "./fields.ts";
 import { json } from "@/db/connection.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { log } from "@/platform/log.ts";
+import { crashPoint } from "@/platform/crash_point.ts";
 import type { Locale } from "./i18n/mod.ts";
 
 export const BROADCAST_KIND = "broadcast.message";
+/** Shorter than the body: a push shows one line of title on a phone. */
 export const TITLE_MAX = 100;
 /** `notify` keeps variables to this length; the body is one, so it is the limit. */
 export const BODY_MAX = VAR_MAX;
 export const MAX_INACTIVE_DAYS = 365;
 const BATCH = 100;
+/**
+ * A sending broadcast without progress for this long has lost its job (a
+ * batch takes seconds); the sweeper, every 10 minutes, starts it again.
+ */
+export const STALL_MS = 5 * 60_000;
 
 export const SEGMENT_KINDS = ["all", "course", "inactive"] as const;
 export type SegmentKind = typeof SEGMENT_KINDS[number];
@@ -47,9 +74,12 @@ export const segmentSchema = z.discriminatedUnion("kind", [
 ]);
 export type Segment = z.infer<typeof segmentSchema>;
 
-const optionalText = (max: number) =>
-  z.string().trim().max(max, { error: "validation.tooLong" }).transform((v) => v || undefined)
-    .optional();
+/**
+ * One line as notifications show it (core/fields.ts `line`), so the limit
+ * counts what recipients get: a line break the browser counted as one
+ * character (and the form sends as two) is one space here.
+ */
+const optionalText = (max: number) => line(max).transform((v) => v || undefined).optional();
 
 /** The form: texts per language, the link, and the segment's fields. */
 export const broadcastFormSchema = z.object({
@@ -275,12 +305,22 @@ export async function listBroadcasts(
   return rows.map((r) => toBroadcast(r, names));
 }
 
-/** Drops a draft (ADMIN); a confirmed broadcast stays. */
+/** Drops a draft (ADMIN), recorded in the audit log; a confirmed broadcast stays. */
 export async function discardBroadcast(s: Services, actor: OpsActor | null, id: string) {
   requireOpsActor(actor, { write: true });
   if (!isId(id)) throw new NotFoundError();
-  await s.db.deleteFrom("broadcasts").where("id", "=", id).where("status", "=", "draft")
-    .execute();
+  await s.db.transaction().execute(async (trx) => {
+    const gone = await trx.deleteFrom("broadcasts").where("id", "=", id)
+      .where("status", "=", "draft")
+      .returning(["segment", "title_ru", "title_en"]).executeTakeFirst();
+    if (gone) {
+      await recordAudit(trx, actor, "broadcast.discard", null, {
+        broadcastId: id,
+        segment: gone.segment,
+        title: (gone.title_ru ?? gone.title_en)!,
+      });
+    }
+  });
 }
 
 /**
@@ -296,13 +336,14 @@ export async function confirmBroadcast(
   requireOpsActor(actor, { write: true });
   const b = await getBroadcast(s, actor, id);
   if (b.status !== "draft") return b;
-  const confirmed = await s.db.transaction().execute(async (trx) => {
+  // The job commits with the status change (PostgreSQL jobs) or right after it (KV).
+  const confirmed = await changeWithJobs(s, async (trx, enqueue) => {
     const total = Number(
       (await recipientsQuery(trx, b.segment, now)
         .select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n,
     );
     const row = await trx.updateTable("broadcasts")
-      .set({ status: "sending", confirmed_at: now, total })
+      .set({ status: "sending", confirmed_at: now, progress_at: now, total })
       .where("id", "=", id).where("status", "=", "draft")
       .returningAll().executeTakeFirst();
     if (row) {
@@ -312,17 +353,18 @@ export async function confirmBroadcast(
         total,
         title: (b.texts.ru ?? b.texts.en)!.title,
       });
+      await enqueue("broadcast", { broadcastId: id });
     }
     return row;
   });
   if (!confirmed) return await getBroadcast(s, actor, id);
-  await s.jobs.enqueue("broadcast", { broadcastId: id });
   return { ...b, ...toBroadcast(confirmed), courseName: b.courseName };
 }
 
 /**
  * Sends a confirmed broadcast from where it stopped (the job's handler).
- * Returns the numbers when done, or early when `signal` aborts.
+ * Returns the numbers when done, or early when `signal` aborts. Safe to run
+ * again after a crash and twice at once: see the module comment.
  */
 export async function runBroadcast(
   s: Services,
@@ -347,29 +389,70 @@ export async function runBroadcast(
       .where("users.id", ">", row.cursor)
       .orderBy("users.id").limit(opts.batch ?? BATCH).execute();
     if (!batch.length) {
-      await s.db.updateTable("broadcasts").set({ status: "done", finished_at: new Date() })
+      await s.db.updateTable("broadcasts")
+        .set({ status: "done", finished_at: new Date(), progress_at: new Date() })
         .where("id", "=", id).where("status", "=", "sending").execute();
       log.info("broadcast sent", { broadcastId: id, sent: row.sent, total: row.total });
       return { sent: row.sent, total: row.total };
     }
-    for (const u of batch) {
-      const text = textsFor(b.texts, u.locale as Locale);
-      await notify(s, u.id, {
-        kind: BROADCAST_KIND,
-        titleKey: "broadcast.title",
-        bodyKey: "broadcast.body",
-        vars: { title: text.title, body: text.body },
-        url: b.url,
-        dedupeKey: `broadcast:${id}`,
-      });
-    }
-    // Only from the cursor this batch started at: a second run that got here first wins.
-    const moved = await s.db.updateTable("broadcasts")
-      .set((eb) => ({ cursor: batch[batch.length - 1].id, sent: eb("sent", "+", batch.length) }))
-      .where("id", "=", id).where("cursor", "=", row.cursor).where("status", "=", "sending")
-      .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) > 0 && row.total > 0) {
+    const stored = await s.db.transaction().execute(async (trx) => {
+      // The cursor moves first, from where this run read it: the row lock makes
+      // an overlapping run wait here, then find the cursor moved and go round again.
+      const moved = await trx.updateTable("broadcasts")
+        .set((eb) => ({
+          cursor: batch[batch.length - 1].id,
+          sent: eb("sent", "+", batch.length),
+          progress_at: new Date(),
+        }))
+        .where("id", "=", id).where("cursor", "=", row.cursor).where("status", "=", "sending")
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) === 0) return null;
+      const ids: string[] = [];
+      for (const u of batch) {
+        const fresh = await trx.insertInto("broadcast_recipients")
+          .values({ broadcast_id: id, user_id: u.id })
+          .onConflict((oc) => oc.doNothing())
+          .returning("user_id").executeTakeFirst();
+        if (!fresh) continue; // reached before: no second copy
+        const text = textsFor(b.texts, u.locale as Locale);
+        const nid = await storeNotification(s, trx, u.id, {
+          kind: BROADCAST_KIND,
+          titleKey: "broadcast.title",
+          bodyKey: "broadcast.body",
+          vars: { title: text.title, body: text.body },
+          url: b.url,
+        });
+        if (nid) ids.push(nid);
+        crashPoint("broadcast:in-batch");
+      }
+      return ids;
+    });
+    if (stored === null) continue;
+    crashPoint("broadcast:committed");
+    if (stored.length) await enqueuePendingDeliveries(s, { ids: stored });
+    if (row.total > 0) {
       await opts.progress?.(Math.min(100, Math.round((row.sent + batch.length) / row.total * 100)));
     }
   }
+}
+
+/**
+ * The `broadcast` job's sweeper: enqueues every broadcast still sending
+ * whose progress stopped `STALL_MS` ago. The dedupe key changes every
+ * `STALL_MS`, so a job that gave up does not block the next try; a second
+ * run next to a live one is harmless (each batch is claimed once).
+ */
+export async function sweepBroadcasts(s: Services, now = Date.now()): Promise<number> {
+  const stalled = await s.db.selectFrom("broadcasts").select("id")
+    .where("status", "=", "sending")
+    .where("progress_at", "<", new Date(now - STALL_MS))
+    .orderBy("progress_at").limit(100).execute();
+  const round = Math.floor(now / STALL_MS);
+  for (const b of stalled) {
+    log.warn("broadcast stalled: sending again", { broadcastId: b.id });
+    await s.jobs.enqueue("broadcast", { broadcastId: b.id }, {
+      dedupeKey: `broadcast:${b.id}:${round}`,
+    });
+  }
+  return stalled.length;
 }

@@ -19,6 +19,7 @@ import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import type { Services } from "./services.ts";
 import type { SessionUser } from "./auth/session_user.ts";
 import { requireUser } from "./auth/guards.ts";
+import { enforce, RATE_RULES } from "./rate_limit.ts";
 import { log } from "@/platform/log.ts";
 
 /** The rows of the user, by section (the JSON file of the archive). */
@@ -140,13 +141,15 @@ const STORED = /\.(jpe?g|png|webp|gif|avif|mp4|webm|mov|m4v|ts|m4s|mp3|ogg|pdf|z
 
 /**
  * The signed-in user's archive: a file name and a stream of its bytes.
- * Throws UnauthenticatedError without a user.
+ * Throws UnauthenticatedError without a user, RateLimitedError (429,
+ * Retry-After) past `RATE_RULES.dataExport`.
  */
 export async function exportMyData(
   s: Services,
   who: SessionUser | null,
 ): Promise<{ filename: string; body: ReadableStream<Uint8Array> }> {
   const user = requireUser(who);
+  await enforce(s.kv, RATE_RULES.dataExport, user.id);
   // Collected before the answer starts, so a database error is a normal error page.
   const data = await collectUserData(s, user.id);
   const files = (await Promise.all(userFilePrefixes(user.id).map((p) => s.storage.list(p))))

@@ -16,6 +16,7 @@
  * but before `settle` leaves "sending"; once the lease expires a retry sends
  * again. That is the only way a message can go out twice.
  */
+import type { SharedKv } from "@/platform/shared_kv.ts";
 
 /** How long the final marker is kept (longer than any retry schedule). */
 export const CLAIM_MARKER_TTL_MS = 7 * 86400_000;
@@ -30,7 +31,7 @@ export type ClaimResult =
   | { kind: "busy"; retryInMs: number };
 
 export async function claimDelivery(
-  kv: Deno.Kv,
+  kv: SharedKv,
   key: Deno.KvKey,
   leaseMs: number,
   now: number = Date.now(),
@@ -51,7 +52,7 @@ export async function claimDelivery(
 
 /** Records the final state: later runs with the same key send nothing. */
 export async function settleDelivery(
-  kv: Deno.Kv,
+  kv: SharedKv,
   key: Deno.KvKey,
   state: string,
   extra: Record<string, unknown> = {},
@@ -61,6 +62,6 @@ export async function settleDelivery(
 }
 
 /** Gives the claim back (the send failed for sure): a retry may send. */
-export async function releaseDelivery(kv: Deno.Kv, key: Deno.KvKey): Promise<void> {
+export async function releaseDelivery(kv: SharedKv, key: Deno.KvKey): Promise<void> {
   await kv.delete(key);
 }

@@ -38,6 +38,7 @@ import type { PushJob } from "@/queues/jobs/push.ts";
 import { categoryOf, type NotificationCategory, prefsFrom } from "./notification_prefs.ts";
 import { enqueueTelegram, TELEGRAM_TEXT_MAX } from "./telegram/outbox.ts";
 import { enqueueEmail } from "./email/outbox.ts";
+import { enqueueNow, type EnqueueWithChange } from "./jobs_tx.ts";
 import { renderEmail } from "./email/layout.ts";
 import { absoluteUrl, notificationPath, notificationSettingsPath } from "./paths.ts";
 
@@ -222,10 +223,11 @@ const DEDUPE_TTL_MS = 7 * 86400_000;
 /**
  * Renders a notification in the recipient's language and stores it through
  * `db` — pass the transaction of the change it tells about, so the change
- * and its notification commit together (or neither does). Its deliveries
- * wait in the outbox (`delivery_pending`) until `enqueuePendingDeliveries`
- * runs after the commit. Returns the id, or null when the user does not
- * exist. Throws ZodError for a malformed call.
+ * and its notification commit together (or neither does). With jobs on
+ * PostgreSQL and `db` a transaction, its delivery jobs are enqueued in it
+ * too; otherwise they wait in the outbox (`delivery_pending`) until
+ * `enqueuePendingDeliveries` runs after the commit. Returns the id, or null
+ * when the user does not exist. Throws ZodError for a malformed call.
  */
 export async function storeNotification(
   s: Services,
@@ -258,6 +260,11 @@ export async function storeNotification(
     // A disabled account gets the in-app row only.
     delivery_pending: !user.disabled_at,
   }).execute();
+  if (s.jobs.transactional && db.isTransaction && !user.disabled_at) {
+    // Jobs on PostgreSQL: the deliveries commit with the change (the outbox finds nothing left).
+    const rows = await pendingRows(db, { ids: [id] });
+    for (const r of rows) await deliverInTransaction(s, db, r, await subscriptionsOf(s, db, rows));
+  }
   unreadChanged(s, userId);
   return id;
 }
@@ -344,7 +351,12 @@ function channelTexts(r: PendingRow): { t: Translator; title: string; body: stri
   return { t, ...(i18n ? render(t, i18n) : { title: r.title, body: r.body }) };
 }
 
-async function enqueueTelegramFor(s: Services, r: PendingRow, category: NotificationCategory) {
+async function enqueueTelegramFor(
+  s: Services,
+  r: PendingRow,
+  category: NotificationCategory,
+  enqueue: EnqueueWithChange,
+) {
   const { t, title, body } = channelTexts(r);
   const unsubscribe = storedUnsubscribe(r.data);
   let text = `${title}\n\n${body}`;
@@ -360,10 +372,15 @@ async function enqueueTelegramFor(s: Services, r: PendingRow, category: Notifica
     userId: r.user_id,
     purpose: category === "news" ? "campaign" : "notification",
     category,
-  });
+  }, enqueue);
 }
 
-async function enqueueEmailFor(s: Services, r: PendingRow, category: NotificationCategory) {
+async function enqueueEmailFor(
+  s: Services,
+  r: PendingRow,
+  category: NotificationCategory,
+  enqueue: EnqueueWithChange,
+) {
   const { t, title, body } = channelTexts(r);
   const unsubscribe = storedUnsubscribe(r.data);
   const mail = renderEmail({
@@ -385,7 +402,7 @@ async function enqueueEmailFor(s: Services, r: PendingRow, category: Notificatio
     unsubscribeUrl: unsubscribe,
     purpose: category === "news" ? "campaign" : "notification",
     category,
-  });
+  }, enqueue);
 }
 
 /**
@@ -397,12 +414,61 @@ async function enqueueEmailFor(s: Services, r: PendingRow, category: Notificatio
  * in. Called after the commit that stored them, by a retried job, and by
  * the sweeper, so a crash anywhere in between neither loses a delivery nor
  * sends one twice (the dedupe keys, and each channel's claim at sending).
+ * With jobs on PostgreSQL each notification's jobs and its cleared mark
+ * commit in one transaction (a failure leaves neither).
  */
 export async function enqueuePendingDeliveries(
   s: Services,
   only: { userId?: string; ids?: string[] } = {},
 ): Promise<Deliveries> {
-  let q = s.db.selectFrom("notifications as n")
+  const rows = await pendingRows(s.db, only);
+  const out: Deliveries = { pushes: 0, telegram: 0, email: 0 };
+  if (!rows.length) return out;
+  const subsOf = await subscriptionsOf(s, s.db, rows);
+  if (s.jobs.transactional) {
+    for (const r of rows) {
+      try {
+        const sent = await s.db.transaction().execute((trx) =>
+          deliverInTransaction(s, trx, r, subsOf)
+        );
+        if (sent) addDeliveries(out, sent);
+      } catch (err) {
+        // The jobs and the cleared mark roll back together: the row waits for the next run.
+        log.error("notification deliveries not enqueued", { err, notificationId: r.id });
+      }
+    }
+    return out;
+  }
+  const done: string[] = [];
+  for (const r of rows) {
+    let complete = true;
+    const sent = await enqueueDeliveries(s, r, subsOf, enqueueNow(s), async (channel, fn) => {
+      try {
+        await fn();
+        return true;
+      } catch (err) {
+        // The in-app notification is stored; the row stays pending for the sweeper.
+        complete = false;
+        log.error("notification delivery not enqueued", { err, channel, notificationId: r.id });
+        return false;
+      }
+    });
+    addDeliveries(out, sent);
+    if (complete) done.push(r.id);
+  }
+  if (done.length) {
+    await s.db.updateTable("notifications").set({ delivery_pending: false })
+      .where("id", "in", done).execute();
+  }
+  return out;
+}
+
+/** Notifications still waiting for their deliveries (with what each channel needs). */
+function pendingRows(
+  db: Kysely<Database>,
+  only: { userId?: string; ids?: string[] },
+): Promise<PendingRow[]> {
+  let q = db.selectFrom("notifications as n")
     .innerJoin("users as u", "u.id", "n.user_id")
     .leftJoin("notification_prefs as p", "p.user_id", "n.user_id")
     .select([
@@ -421,65 +487,88 @@ export async function enqueuePendingDeliveries(
     .where("n.delivery_pending", "=", true);
   if (only.userId) q = q.where("n.user_id", "=", only.userId);
   if (only.ids) q = q.where("n.id", "in", only.ids);
-  const rows: PendingRow[] = await q.orderBy("n.created_at").limit(1_000).execute();
-  const out: Deliveries = { pushes: 0, telegram: 0, email: 0 };
-  if (!rows.length) return out;
+  return q.orderBy("n.created_at").limit(1_000).execute();
+}
 
-  const vapid = s.config.secrets.vapid !== undefined;
+/** Push subscriptions of the rows' users (none without VAPID keys). */
+async function subscriptionsOf(
+  s: Services,
+  db: Kysely<Database>,
+  rows: PendingRow[],
+): Promise<Map<string, string[]>> {
   const subsOf = new Map<string, string[]>();
-  if (vapid) {
-    const userIds = [...new Set(rows.map((r) => r.user_id))];
-    const subs = await s.db.selectFrom("push_subscriptions").select(["id", "user_id"])
-      .where("user_id", "in", userIds).execute();
-    for (const sub of subs) {
-      const list = subsOf.get(sub.user_id) ?? [];
-      list.push(sub.id);
-      subsOf.set(sub.user_id, list);
+  if (!s.config.secrets.vapid || !rows.length) return subsOf;
+  const userIds = [...new Set(rows.map((r) => r.user_id))];
+  const subs = await db.selectFrom("push_subscriptions").select(["id", "user_id"])
+    .where("user_id", "in", userIds).execute();
+  for (const sub of subs) {
+    const list = subsOf.get(sub.user_id) ?? [];
+    list.push(sub.id);
+    subsOf.set(sub.user_id, list);
+  }
+  return subsOf;
+}
+
+/**
+ * Jobs on PostgreSQL: enqueues one pending notification's deliveries in
+ * `trx` and clears its mark there too, so the jobs exist exactly when the
+ * mark is gone. Null when another run has it (locked) or has done it.
+ */
+async function deliverInTransaction(
+  s: Services,
+  trx: Kysely<Database>,
+  r: PendingRow,
+  subsOf: Map<string, string[]>,
+): Promise<Deliveries | null> {
+  const still = await trx.selectFrom("notifications").select("id")
+    .where("id", "=", r.id).where("delivery_pending", "=", true)
+    .forUpdate().skipLocked().executeTakeFirst();
+  if (!still) return null;
+  const enqueue: EnqueueWithChange = async (name, payload, opts) =>
+    void await s.jobs.enqueue(name, payload, { ...opts, tx: trx });
+  // Any failure throws: the caller's transaction takes the jobs and the mark back together.
+  const sent = await enqueueDeliveries(s, r, subsOf, enqueue, (_, fn) => fn().then(() => true));
+  await trx.updateTable("notifications").set({ delivery_pending: false })
+    .where("id", "=", r.id).execute();
+  return sent;
+}
+
+function addDeliveries(to: Deliveries, d: Deliveries) {
+  to.pushes += d.pushes;
+  to.telegram += d.telegram;
+  to.email += d.email;
+}
+
+/**
+ * Enqueues one notification's deliveries on the channels its user wants.
+ * `attempt` runs each enqueue (false: it failed): on KV it logs a failure and
+ * goes on with the other channels; in a transaction it throws, which rolls
+ * the whole row back (a failed statement aborts the transaction anyway).
+ */
+async function enqueueDeliveries(
+  s: Services,
+  r: PendingRow,
+  subsOf: Map<string, string[]>,
+  enqueue: EnqueueWithChange,
+  tried: (channel: string, fn: () => Promise<void>) => Promise<boolean>,
+): Promise<Deliveries> {
+  const out: Deliveries = { pushes: 0, telegram: 0, email: 0 };
+  if (r.disabled_at) return out;
+  const category = categoryOf(r.kind);
+  const wanted = prefsFrom(r.prefs)[category];
+  // Telegram first: its rate limit makes it the slowest channel in a burst.
+  if (s.config.telegram && r.telegram_chat_id !== null && wanted.telegram) {
+    if (await tried("telegram", () => enqueueTelegramFor(s, r, category, enqueue))) out.telegram++;
+  }
+  if (s.config.secrets.vapid !== undefined && wanted.push) {
+    for (const subscriptionId of subsOf.get(r.user_id) ?? []) {
+      const job: PushJob = { notificationId: r.id, subscriptionId, ...storedPush(r.data, r.kind) };
+      const ok = await tried("push", () => enqueue("push", job, { dedupeKey: pushDedupeKey(job) }));
+      if (ok) out.pushes++;
     }
   }
-  const done: string[] = [];
-  for (const r of rows) {
-    let complete = true;
-    const attempt = async (channel: string, fn: () => Promise<void>) => {
-      try {
-        await fn();
-        return true;
-      } catch (err) {
-        // The in-app notification is stored; the row stays pending for the sweeper.
-        complete = false;
-        log.error("notification delivery not enqueued", { err, channel, notificationId: r.id });
-        return false;
-      }
-    };
-    if (!r.disabled_at) {
-      const category = categoryOf(r.kind);
-      const wanted = prefsFrom(r.prefs)[category];
-      // Telegram first: its rate limit makes it the slowest channel in a burst.
-      if (s.config.telegram && r.telegram_chat_id !== null && wanted.telegram) {
-        if (await attempt("telegram", () => enqueueTelegramFor(s, r, category))) out.telegram++;
-      }
-      if (vapid && wanted.push) {
-        for (const subscriptionId of subsOf.get(r.user_id) ?? []) {
-          const job: PushJob = {
-            notificationId: r.id,
-            subscriptionId,
-            ...storedPush(r.data, r.kind),
-          };
-          const ok = await attempt("push", async () => {
-            await s.jobs.enqueue("push", job, { dedupeKey: pushDedupeKey(job) });
-          });
-          if (ok) out.pushes++;
-        }
-      }
-      if (r.email && wanted.email) {
-        if (await attempt("email", () => enqueueEmailFor(s, r, category))) out.email++;
-      }
-    }
-    if (complete) done.push(r.id);
-  }
-  if (done.length) {
-    await s.db.updateTable("notifications").set({ delivery_pending: false })
-      .where("id", "in", done).execute();
+  if (r.email && wanted.email) {
+    if (await tried("email", () => enqueueEmailFor(s, r, category, enqueue))) out.email++;
   }
   return out;
 }

@@ -445,6 +445,26 @@ export function videoKeyPath(videoId: string, token: string): string {
   return `${videoApiPath(videoId)}/key?t=${seg(token)}`;
 }
 
+/**
+ * The offline copy of a video (a kept course): its lowest rendition's
+ * playlist, whose segment and key URIs are the stable paths below. No token:
+ * the session and the viewer's access are checked on every request, so the
+ * URLs stay the same for as long as the copy is kept.
+ */
+export function videoOfflinePlaylistPath(videoId: string): string {
+  return `${videoApiPath(videoId)}/offline/playlist.m3u8`;
+}
+
+/** One segment of the offline rendition. */
+export function videoOfflineFilePath(videoId: string, rendition: string, file: string): string {
+  return `${videoApiPath(videoId)}/offline/${seg(rendition)}/${seg(file)}`;
+}
+
+/** The content key of the offline copy (kept only while the viewer's access lasts). */
+export function videoOfflineKeyPath(videoId: string): string {
+  return `${videoApiPath(videoId)}/offline/key`;
+}
+
 /** POST: a fresh signed master playlist URL for the signed-in viewer. */
 export function videoSessionPath(videoId: string): string {
   return `${videoApiPath(videoId)}/session`;
@@ -560,4 +580,24 @@ export function opsBroadcastPath(id: string): string {
 /** POST: the signed-in user's own data as one zip archive. */
 export function settingsDataExportPath(): string {
   return "/settings/data-export";
+}
+
+/** The service worker of one release (a new release is a new URL, so the browser updates it). */
+export function serviceWorkerPath(release: string): string {
+  return `/sw.js?v=${seg(release)}`;
+}
+
+/** The app shell the service worker precaches (JSON: release and URLs). */
+export function precachePath(release?: string): string {
+  return `/sw-precache.json${release ? `?v=${seg(release)}` : ""}`;
+}
+
+/** What works without a connection: the kept courses (the service worker's fallback page). */
+export function offlinePath(): string {
+  return "/offline";
+}
+
+/** A course's offline bundle: every URL to keep, their sizes and the bundle's version. */
+export function offlineBundlePath(slug: string): string {
+  return `/api/v1/courses/${seg(slug)}/offline`;
 }

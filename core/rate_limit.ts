@@ -1,12 +1,15 @@
 /**
- * Rate limits in Deno KV: a fixed window per key. The counter for the
- * current window lives at `["rate", rule, id, windowStart]` and expires with
- * the window, so nothing has to clean up. Increments are optimistic atomic
+ * Rate limits in the shared KV store (`services.kv`: Deno KV, or PostgreSQL
+ * for several instances): a sliding window per key, estimated from two
+ * fixed-window counters (see `previousShare`). The counter of a window lives at
+ * `["rate", rule, id, windowStart]` and expires after the window that follows
+ * it, so nothing has to clean up. Increments are optimistic atomic
  * commits (check the versionstamp, write count + 1), safe with concurrent
  * requests and across processes that share the KV store.
  */
-import type { Translator } from "./i18n/mod.ts";
+import type { MessageKey, Translator } from "./i18n/mod.ts";
 import { AppError } from "./app_error.ts";
+import type { SharedKv } from "@/platform/shared_kv.ts";
 export interface RateRule {
   /** Part of the KV key; also shows in logs. */
   name: string;
@@ -15,6 +18,8 @@ export interface RateRule {
   windowMs: number;
   /** The id is a client address: counted per network (see `ipKey`). */
   perIp?: boolean;
+  /** The refusal's message (with `{wait}`), when "too many attempts" would not say why. */
+  message?: MessageKey;
 }
 
 const MIN = 60_000;
@@ -55,14 +60,24 @@ export const RATE_RULES = {
   apiTokenFamily: { name: "api-token-family", limit: 300, windowMs: MIN },
   /** Refreshes per address (tokens are unguessable; this caps a loop). */
   refreshIp: { name: "refresh-ip", limit: 60, windowMs: MIN, perIp: true },
+  /**
+   * "Download my data" per user: each archive reads every row and file of
+   * the account, so a loop (or a stolen session) must not turn it into load.
+   */
+  dataExport: {
+    name: "data-export",
+    limit: 3,
+    windowMs: 60 * MIN,
+    message: "settings.data.rateLimited",
+  },
 } as const satisfies Record<string, RateRule>;
 
 export interface RateResult {
   allowed: boolean;
-  /** Attempts counted in this window, this one included. */
+  /** Attempts counted in the sliding window, this one included. */
   count: number;
   remaining: number;
-  /** Seconds until the window ends (when a refused client may try again). */
+  /** Seconds until a refused client may try again (0 when allowed). */
   retryAfterSec: number;
 }
 
@@ -73,11 +88,18 @@ export function retryAfterHeaders(seconds: number): Record<string, string> {
 
 /** Thrown by `enforce` when a key is over its limit (→ 429 with Retry-After). */
 export class RateLimitedError extends AppError {
-  constructor(readonly rule: string, readonly retryAfterSec: number) {
-    super(429, "rate_limited", "auth.rateLimited", {
+  constructor(
+    readonly rule: string,
+    readonly retryAfterSec: number,
+    /** The rule's own message (`RateRule.message`) and its limit, which it may name. */
+    own?: { message: MessageKey; limit: number },
+  ) {
+    const messageKey = own?.message ?? "auth.rateLimited";
+    super(429, "rate_limited", messageKey, {
+      vars: own ? { limit: own.limit } : undefined,
       // Headers any answer to this error carries (a form and the error page too).
       headers: retryAfterHeaders(retryAfterSec),
-      fields: { _form: "auth.rateLimited" },
+      fields: { _form: messageKey },
       message: `rate limit ${rule} exceeded`,
     });
     this.name = "RateLimitedError";
@@ -86,7 +108,7 @@ export class RateLimitedError extends AppError {
   /** "Try again in N minutes": the wait is a plural, so it is put into words here. */
   override describe(t: Translator): string {
     const minutes = Math.max(1, Math.ceil(this.retryAfterSec / 60));
-    return t("auth.rateLimited", { wait: t.plural("minutes", minutes) });
+    return t(this.messageKey, { ...this.vars, wait: t.plural("minutes", minutes) });
   }
 
   override fieldMessages(t: Translator): Record<string, string> {
@@ -115,42 +137,116 @@ export function ipKey(ip: string): string {
     "::/64";
 }
 
+/** The two fixed windows a sliding estimate reads at `now`, and how much of the older one counts. */
+function windows(rule: RateRule, id: string, now: number) {
+  if (rule.perIp) id = ipKey(id);
+  const start = now - (now % rule.windowMs);
+  return {
+    start,
+    current: ["rate", rule.name, id, start] as Deno.KvKey,
+    previous: ["rate", rule.name, id, start - rule.windowMs] as Deno.KvKey,
+    /** The share of the previous window still inside the sliding window ending at `now`. */
+    weight: 1 - (now - start) / rule.windowMs,
+    /** Current entries outlive the next window a little, which still reads them. */
+    expireIn: start + 2 * rule.windowMs - now + 1000,
+  };
+}
+
 /**
- * Counts one attempt for `id` under `rule`. Over the limit, the attempt is
- * refused and not counted (a refused client cannot push the window further).
+ * A window's counter: attempts and the time of the last one. (Entries written
+ * before `last` existed were plain numbers; they expire within two windows.)
+ */
+interface Counter {
+  n: number;
+  last?: number;
+}
+
+function counterOf(value: unknown): Counter {
+  if (typeof value === "number") return { n: value };
+  const c = value as Counter | null;
+  return c && typeof c.n === "number" ? c : { n: 0 };
+}
+
+/**
+ * The previous window's share of the sliding window ending at `now`: its
+ * count weighted by how much of it the sliding window still covers, rounded
+ * up, so a burst at the end of one window is not forgiven the moment the next
+ * begins (a fixed window let twice the limit through there). Once its last
+ * attempt is a whole window old, none of it counts: the weighting assumes
+ * attempts spread over the window, and must not hold back longer than the
+ * window itself.
+ */
+function previousShare(rule: RateRule, previous: Counter, weight: number, now: number): number {
+  if (previous.last !== undefined && previous.last <= now - rule.windowMs) return 0;
+  return Math.ceil(previous.n * weight - 1e-9);
+}
+
+/** Seconds until the estimate falls below the limit again, with no further attempts. */
+function secondsUntilAllowed(
+  rule: RateRule,
+  w: { start: number },
+  now: number,
+  current: Counter,
+  previous: Counter,
+): number {
+  const end = w.start + rule.windowMs;
+  // The sooner of: the weighted share dropping enough, or the last attempt a window old.
+  const [held, at] = current.n >= rule.limit
+    // Past this window's end, this window becomes the weighted one.
+    ? [current, end + rule.windowMs * (1 - (rule.limit - 1) / current.n)]
+    // Only the previous window's share holds it over (so it has attempts).
+    : [previous, w.start + rule.windowMs * (1 - (rule.limit - 1 - current.n) / previous.n)];
+  const free = held.last === undefined ? at : Math.min(at, held.last + rule.windowMs);
+  return Math.max(1, Math.ceil((free - now) / 1000));
+}
+
+/**
+ * Counts one attempt for `id` under `rule`, against a sliding window (the
+ * current fixed window's count plus the previous one's share, see
+ * `previousShare`). Over the limit, the attempt is refused and not counted
+ * (a refused client cannot push the window further).
  */
 export async function hit(
-  kv: Deno.Kv,
+  kv: SharedKv,
   rule: RateRule,
   id: string,
   now = Date.now(),
 ): Promise<RateResult> {
-  if (rule.perIp) id = ipKey(id);
-  const windowStart = now - (now % rule.windowMs);
-  const retryAfterSec = Math.max(1, Math.ceil((windowStart + rule.windowMs - now) / 1000));
-  const key: Deno.KvKey = ["rate", rule.name, id, windowStart];
+  const w = windows(rule, id, now);
+  const previous = counterOf((await kv.get(w.previous)).value);
+  const share = previousShare(rule, previous, w.weight, now);
   for (let i = 0; i < MAX_TRIES; i++) {
-    const cur = await kv.get<number>(key);
-    const count = cur.value ?? 0;
+    const cur = await kv.get(w.current);
+    const current = counterOf(cur.value);
+    const count = current.n + share;
     if (count >= rule.limit) {
-      return { allowed: false, count, remaining: 0, retryAfterSec };
+      return {
+        allowed: false,
+        count,
+        remaining: 0,
+        retryAfterSec: secondsUntilAllowed(rule, w, now, current, previous),
+      };
     }
     const res = await kv.atomic()
       .check(cur)
-      // The entry outlives its window a little, so a clock step cannot revive it.
-      .set(key, count + 1, { expireIn: windowStart + rule.windowMs - now + 1000 })
+      .set(w.current, { n: current.n + 1, last: now } satisfies Counter, { expireIn: w.expireIn })
       .commit();
     if (res.ok) {
       return {
         allowed: true,
         count: count + 1,
         remaining: rule.limit - count - 1,
-        retryAfterSec,
+        retryAfterSec: 0,
       };
     }
   }
   // Heavy contention on one key is itself a sign of abuse: refuse.
-  return { allowed: false, count: rule.limit, remaining: 0, retryAfterSec };
+  return {
+    allowed: false,
+    count: rule.limit,
+    remaining: 0,
+    retryAfterSec: Math.max(1, Math.ceil(rule.windowMs / 1000)),
+  };
 }
 
 /**
@@ -158,47 +254,53 @@ export async function hit(
  * attempt that turned out not to be one the rule limits (a successful login).
  */
 export async function refund(
-  kv: Deno.Kv,
+  kv: SharedKv,
   rule: RateRule,
   id: string,
   now: number,
 ): Promise<void> {
-  if (rule.perIp) id = ipKey(id);
-  const windowStart = now - (now % rule.windowMs);
-  const key: Deno.KvKey = ["rate", rule.name, id, windowStart];
+  const w = windows(rule, id, now);
   for (let i = 0; i < MAX_TRIES; i++) {
-    const cur = await kv.get<number>(key);
-    if (!cur.value) return;
+    const cur = await kv.get(w.current);
+    const current = counterOf(cur.value);
+    if (!current.n) return;
     const op = kv.atomic().check(cur);
-    const res = await (cur.value <= 1
-      ? op.delete(key)
-      : op.set(key, cur.value - 1, { expireIn: windowStart + rule.windowMs - now + 1000 }))
-      .commit();
+    const res = await (current.n <= 1 ? op.delete(w.current) : op.set(
+      w.current,
+      { n: current.n - 1, last: current.last } satisfies Counter,
+      { expireIn: w.expireIn },
+    )).commit();
     if (res.ok) {
       return;
     }
   }
 }
 
-/** Forgets the count of `id` under `rule` in the current window (a login that succeeded). */
+/** Forgets the count of `id` under `rule` (a login that succeeded): both windows the estimate reads. */
 export async function clear(
-  kv: Deno.Kv,
+  kv: SharedKv,
   rule: RateRule,
   id: string,
   now = Date.now(),
 ): Promise<void> {
-  if (rule.perIp) id = ipKey(id);
-  await kv.delete(["rate", rule.name, id, now - (now % rule.windowMs)]);
+  const w = windows(rule, id, now);
+  await kv.atomic().delete(w.current).delete(w.previous).commit();
 }
 
 /** `hit`, throwing `RateLimitedError` when the attempt is refused. */
 export async function enforce(
-  kv: Deno.Kv,
+  kv: SharedKv,
   rule: RateRule,
   id: string,
   now = Date.now(),
 ): Promise<RateResult> {
   const r = await hit(kv, rule, id, now);
-  if (!r.allowed) throw new RateLimitedError(rule.name, r.retryAfterSec);
+  if (!r.allowed) {
+    throw new RateLimitedError(
+      rule.name,
+      r.retryAfterSec,
+      rule.message ? { message: rule.message, limit: rule.limit } : undefined,
+    );
+  }
   return r;
 }

@@ -1,5 +1,6 @@
 /**
- * Readiness: the database and Deno KV both answer within 2 s. `/ready`
+ * Readiness: the database and the shared KV store (`services.kv`: Deno KV, or
+ * the PostgreSQL table with `JOBS_BACKEND=postgres`) both answer within 2 s. `/ready`
  * answers with it; the `ready-check` job (every minute) turns a failing
  * readiness into one operator alert after two failures in a row, and one
  * "recovered" alert when it passes again (`trackReadiness`).
@@ -16,7 +17,8 @@ export interface PartCheck {
 export interface Readiness {
   ok: boolean;
   database: PartCheck & { kind: string };
-  kv: PartCheck;
+  /** `kind`: where `services.kv` lives ("deno-kv" or "postgres"). */
+  kv: PartCheck & { kind: string };
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -45,7 +47,11 @@ export async function checkReadiness(s: Services): Promise<Readiness> {
     timed(() => s.pingDb()),
     timed(() => s.kv.get(["health"])),
   ]);
-  return { ok: database.ok && kv.ok, database: { kind: s.dbKind, ...database }, kv };
+  return {
+    ok: database.ok && kv.ok,
+    database: { kind: s.dbKind, ...database },
+    kv: { kind: s.config.jobsBackend === "postgres" ? "postgres" : "deno-kv", ...kv },
+  };
 }
 
 /** Failures in a row before an alert. */
@@ -88,7 +94,7 @@ export async function trackReadiness(
   if (!alert) return null;
   const parts = [
     `database ${r.database.ok ? "ok" : "failing"} (${r.database.kind}, ${r.database.ms} ms)`,
-    `kv ${r.kv.ok ? "ok" : "failing"} (${r.kv.ms} ms)`,
+    `kv ${r.kv.ok ? "ok" : "failing"} (${r.kv.kind}, ${r.kv.ms} ms)`,
   ];
   await s.jobs.enqueue("ops-alert", {
     level: "critical",

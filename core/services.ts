@@ -12,6 +12,7 @@ import type { Kysely } from "kysely";
 import type { Config } from "@/platform/config.ts";
 import type { Database } from "@/db/schema.ts";
 import type { Cache } from "@/platform/cache.ts";
+import type { SharedKv } from "@/platform/shared_kv.ts";
 import type { Storage } from "./storage/mod.ts";
 import type { Jobs } from "@/queues/types.ts";
 
@@ -19,7 +20,12 @@ export interface Services {
   config: Config;
   db: Kysely<Database>;
   dbKind: "pglite" | "postgres";
-  kv: Deno.Kv;
+  /**
+   * State every instance must share (rate limits, revocations, once-only
+   * claims, the bot's lease): the local Deno KV, or PostgreSQL with
+   * `JOBS_BACKEND=postgres` (platform/shared_kv.ts).
+   */
+  kv: SharedKv;
   cache: Cache;
   /** Files (avatars, photos, exam videos…): `DATA_DIR/media` or S3, see core/storage/. */
   storage: Storage;

@@ -13,14 +13,7 @@ import { type OpsActor, requireOpsActor } from "./auth/guards.ts";
 import { ForbiddenError, NotFoundError } from "./auth/guards.ts";
 import { recordAudit } from "./audit.ts";
 import { findAccount } from "./auth/login.ts";
-import {
-  deliverResetLink,
-  type ResetChannel,
-  resetChannels,
-  resetUrl,
-} from "./auth/password_reset.ts";
-import { issueResetToken } from "./auth/password_reset.ts";
-import { newId } from "@/platform/ids.ts";
+import { type ResetChannel, resetChannels, sendNewResetLink } from "./auth/password_reset.ts";
 import { eraseUser, roleSchema } from "./users.ts";
 import { isId } from "@/platform/ids.ts";
 import { isReferencedError } from "@/db/connection.ts";
@@ -427,9 +420,7 @@ export async function sendResetLink(
   if (!account || account.disabled_at !== null) throw new NoResetChannelError();
   const channel = resetChannels(s, account, "telegram")[0];
   if (!channel) throw new NoResetChannelError();
-  const token = await issueResetToken(s, id);
-  // A fresh message key per link: a second request sends a second message.
-  await deliverResetLink(s, account, { tokenId: newId(), url: resetUrl(s.config, token) }, channel);
+  await sendNewResetLink(s, account, channel);
   await recordAudit(s.db, actor, "user.reset_link", id, { username: row.username, channel });
   return { id, username: row.username, channel };
 }

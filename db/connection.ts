@@ -47,6 +47,12 @@ export interface DbHandle {
   close(): Promise<void>;
   /** The PGlite instance (embedded mode only), e.g. for pglite-socket or dumps. */
   pglite?: PGlite;
+  /**
+   * PostgreSQL only: runs `onMessage` for each NOTIFY on `channel`, on a
+   * connection of its own (reconnected by the driver). Resolves once
+   * listening, to a function that stops.
+   */
+  listen?(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 export interface OpenOptions {
@@ -140,6 +146,10 @@ async function openPostgres(url: string, poolMax: number): Promise<DbHandle> {
     kind: "postgres",
     ping: async () => {
       await sql`select 1`.execute(db);
+    },
+    listen: async (channel, onMessage) => {
+      const { unlisten } = await client.listen(channel, onMessage);
+      return unlisten;
     },
     close: async () => {
       if (closed) return;

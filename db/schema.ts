@@ -767,6 +767,15 @@ export interface BroadcastsTable {
   created_at: CreatedAt;
   confirmed_at: Date | null;
   finished_at: Date | null;
+  /** When the send last moved (migration 0024): the sweeper restarts a stalled one. */
+  progress_at: Date | null;
+}
+
+/** One learner a broadcast reached (migration 0024): at most one copy each. */
+export interface BroadcastRecipientsTable {
+  broadcast_id: string;
+  user_id: string;
+  created_at: CreatedAt;
 }
 
 /** Idempotency keys of learner actions (migration 0020; core/offline/idempotency.ts). */
@@ -828,6 +837,7 @@ export interface Database {
   legal_pages: LegalPagesTable;
   audit_log: AuditLogTable;
   broadcasts: BroadcastsTable;
+  broadcast_recipients: BroadcastRecipientsTable;
 }
 
 // ------------------------------------------------------- row type aliases

@@ -53,7 +53,7 @@ export interface AppOptions {
   /** Keeps pages whose handler returned `page(data, { cache })`. */
   pageCache?: PageCache;
   /** Initial `ctx.state` of every request (e.g. the app's services). */
-  initState?: () => Record<string, unknown>;
+  initState?: () => object;
   /** Called for errors the app did not map and for an error page that failed to render. */
   onError?: (err: unknown, ctx: Context<unknown>) => void;
 }
@@ -251,7 +251,7 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
     return { route, params };
   }
 
-  async function dispatch(ctx: RequestContext): Promise<Response> {
+  function dispatch(ctx: RequestContext): Response | Promise<Response> {
     const path = ctx.path;
     if (path.length > 1 && path.endsWith("/")) {
       // Leading slashes collapse too: `//evil.example/` must not become `//evil.example`,
@@ -265,20 +265,22 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
         const res = assets.serveChunk(ctx.req, path.slice(JS_PREFIX.length));
         if (res) return res;
       } else if (assets.hasStatic(path)) {
-        const res = await assets.serveStatic(ctx.req, path);
-        if (res) return res;
+        return assets.serveStatic(ctx.req, path).then((res) => res ?? routed(ctx));
       }
     }
-    const m = match(path);
+    return routed(ctx);
+  }
+
+  function routed(ctx: RequestContext): Response | Promise<Response> {
+    const m = match(ctx.path);
     if (!m) return renderNotFound(ctx);
     const { route } = m;
     ctx.route = route.pattern;
     ctx.params = m.params;
-    try {
-      return await runChain(route.middlewares, ctx, () => handleRoute(route, ctx));
-    } catch (err) {
-      return renderError(ctx, err, route.errorPage);
-    }
+    const answer = route.middlewares.length
+      ? runChain(route.middlewares, ctx, () => handleRoute(route, ctx))
+      : handleRoute(route, ctx);
+    return answer.catch((err) => renderError(ctx, err, route.errorPage));
   }
 
   async function handleRoute(route: CompiledRoute, ctx: Context<unknown>): Promise<Response> {
@@ -322,24 +324,13 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
     throw new Error(`${route.parsed.file}: a handler must return a Response or page(data)`);
   }
 
-  const fetch = async (req: Request, info?: Deno.ServeHandlerInfo): Promise<Response> => {
+  const fetch = (req: Request, info?: Deno.ServeHandlerInfo): Promise<Response> => {
     const ctx = new RequestContext(req, info, opts.initState ? opts.initState() : {});
-    let res: Response;
-    try {
-      res = await runChain(rootMiddlewares, ctx, () => dispatch(ctx));
-    } catch (err) {
-      // Thrown by a root middleware, or by dispatch outside a route.
-      res = renderError(ctx, err);
-    }
-    if (req.method === "HEAD" && res.body) {
-      await res.body.cancel();
-      return new Response(null, {
-        status: res.status,
-        statusText: res.statusText,
-        headers: res.headers,
-      });
-    }
-    return res;
+    // Thrown by a root middleware, or by dispatch outside a route.
+    const answer = runChain(rootMiddlewares, ctx, () => dispatch(ctx))
+      .catch((err) => renderError(ctx, err))
+      .then(ctx.finish);
+    return req.method === "HEAD" ? answer.then(withoutBody) : answer;
   };
 
   return {
@@ -347,6 +338,17 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
     routes: compiled.map((r) => r.pattern),
     fetch,
   };
+}
+
+/** A HEAD answer: the GET response's status and headers, no body. */
+async function withoutBody(res: Response): Promise<Response> {
+  if (!res.body) return res;
+  await res.body.cancel();
+  return new Response(null, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
 }
 
 const NONCE = Symbol("nonce");
@@ -412,6 +414,19 @@ class RequestContext implements Context<unknown> {
   next(): Promise<Response> {
     return Promise.reject(new Error("next() is only available in a middleware"));
   }
+
+  #hooks: ((res: Response, ctx: Context<unknown>) => Response)[] | null = null;
+
+  onResponse(hook: (res: Response, ctx: Context<unknown>) => Response): void {
+    (this.#hooks ??= []).push(hook);
+  }
+
+  /** Applies the response hooks, the last registered first (an arrow: passed to `then`). */
+  readonly finish = (res: Response): Response => {
+    const hooks = this.#hooks;
+    if (hooks) { for (let i = hooks.length - 1; i >= 0; i--) res = hooks[i](res, this); }
+    return res;
+  };
 }
 
 /** The path of an absolute URL without parsing all of it. */

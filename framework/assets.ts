@@ -28,6 +28,12 @@ interface Chunk {
 
 export class Assets {
   #chunks = new Map<string, Chunk>();
+  /**
+   * This build's release: a hash of its meta.json (every chunk name and
+   * static file hash), so any change to a shipped file makes a new service
+   * worker URL (`/sw.js?v=<release>`) and the browser installs it.
+   */
+  release = "";
 
   private constructor(
     readonly meta: BuildMeta,
@@ -51,6 +57,9 @@ export class Assets {
     }
     const meta = JSON.parse(text) as BuildMeta;
     const assets = new Assets(meta, buildDir, staticDir);
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+    assets.release = [...new Uint8Array(digest).slice(0, 8)]
+      .map((b) => b.toString(16).padStart(2, "0")).join("");
     // Chunks are small; keeping them in memory (with their gzip form) makes
     // every request for them a map lookup.
     for (const file of Object.keys(meta.sizes)) {
@@ -117,6 +126,18 @@ export class Assets {
   asset(path: string): string {
     const entry = this.meta.static[path];
     return entry ? `${path}?v=${entry.hash}` : path;
+  }
+
+  /**
+   * The app shell a service worker precaches: every client chunk and every
+   * static file by its content-hashed URL (the worker itself excluded).
+   */
+  precacheUrls(): string[] {
+    const chunks = Object.keys(this.meta.sizes).sort().map((f) => this.chunkUrl(f));
+    const files = Object.keys(this.meta.static).sort()
+      .filter((p) => p !== "/sw.js" && p !== "/robots.txt")
+      .map((p) => this.asset(p));
+    return [...files, ...chunks];
   }
 
   /** Every chunk a set of entry chunks needs, for `<link rel="modulepreload">`. */

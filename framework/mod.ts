@@ -2,7 +2,7 @@
 export { createApp, type FreshApp, nonceOf } from "./app.ts";
 export { defineConfig, type FreshConfig } from "./config.ts";
 export { createDefine, HttpError, page } from "./page.ts";
-export { asset, Head } from "./render.ts";
+export { asset, Head, pageHasIslands, shell } from "./render.ts";
 export type {
   CachedPage,
   Context,

@@ -40,6 +40,22 @@ export function asset(path: string): string {
   return currentAssets ? currentAssets.asset(path) : path;
 }
 
+/**
+ * True while rendering when an island was rendered before this point of the
+ * tree (pages render before what `_app` puts after them), so `_app` can add
+ * an island only to pages that already load the island runtime.
+ */
+export function pageHasIslands(): boolean {
+  return (currentRenderState()?.islands.length ?? 0) > 0;
+}
+
+/** The running build's release and its app shell (for the service worker). */
+export function shell(): { release: string; precache: string[] } {
+  return currentAssets
+    ? { release: currentAssets.release, precache: currentAssets.precacheUrls() }
+    : { release: "dev", precache: [] };
+}
+
 function compose(input: RenderInput): VNode {
   const { props } = input;
   let inner: AnyComponent = () => h(input.page, props);

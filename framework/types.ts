@@ -30,6 +30,13 @@ export interface Context<State = Record<string, unknown>> {
   readonly remoteAddr: string;
   /** In a middleware: runs the rest of the chain and returns its response. */
   next(): Promise<Response>;
+  /**
+   * Registers a change to the final response (headers, a log line): hooks run
+   * once the answer is known, error pages included, the last registered
+   * first. A middleware that only touches the response this way returns
+   * `ctx.next()` as it is, without a promise hop of its own.
+   */
+  onResponse(hook: (res: Response, ctx: Context<State>) => Response): void;
   /** For error pages: what was thrown. */
   error?: unknown;
 }

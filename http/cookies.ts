@@ -1,7 +1,11 @@
 /** Reading and writing cookies on plain Request/Response headers. */
 
 export function getCookie(headers: Headers, name: string): string | undefined {
-  const header = headers.get("cookie");
+  return cookieFrom(headers.get("cookie"), name);
+}
+
+/** A cookie's value from a `Cookie` header's text. */
+export function cookieFrom(header: string | null, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");

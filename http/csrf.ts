@@ -19,7 +19,7 @@
  */
 import type { Context } from "@/framework/mod.ts";
 import type { State } from "@/define.ts";
-import { getCookie, setCookie } from "./cookies.ts";
+import { cookieFrom, setCookie } from "./cookies.ts";
 import { isUrlencoded, readForm } from "./forms.ts";
 import { randomToken, toBase64Url } from "@/platform/encoding.ts";
 import { createHmac } from "node:crypto";
@@ -87,12 +87,6 @@ function timingSafeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-function binding(ctx: Context<State>, preSession: string | undefined): string | null {
-  const u = ctx.state.user;
-  if (u) return `u:${u.id}:${u.sessionVersion}`;
-  return preSession ? `p:${preSession}` : null;
-}
-
 /** False when the request comes from another site (Origin, then Sec-Fetch-Site). */
 export function sameSiteRequest(ctx: Context<State>): boolean {
   const origin = ctx.req.headers.get("origin");
@@ -106,45 +100,92 @@ export function sameSiteRequest(ctx: Context<State>): boolean {
   return !site || site === "same-origin" || site === "none";
 }
 
-const PENDING_COOKIE = Symbol("csrf.pendingCookie");
-type Pending = { [PENDING_COOKIE]?: string };
+/**
+ * One request's token, made on first use. Its own small object, so the
+ * `ctx.state.csrf` closure holds this and not the whole request: V8 may
+ * allocate such a closure straight in the old generation, and whatever it
+ * holds then outlives every young-generation GC.
+ */
+class RequestToken {
+  #pre: string | undefined | null = null;
+  #token: string | undefined = undefined;
+  /** A pre-session cookie this request made (set on the response). */
+  newPre: string | undefined = undefined;
+
+  constructor(
+    readonly secret: string,
+    /** The request's Cookie header (its text: the request itself is not kept here). */
+    readonly cookies: string | null,
+    readonly user: { id: string; sessionVersion: number } | null,
+  ) {}
+
+  /** The visitor's pre-session id, read from the cookie on first use. */
+  pre(): string | undefined {
+    if (this.#pre === null) this.#pre = cookieFrom(this.cookies, PRE_SESSION_COOKIE);
+    return this.#pre;
+  }
+
+  binding(): string | null {
+    const u = this.user;
+    if (u) return `u:${u.id}:${u.sessionVersion}`;
+    const pre = this.pre();
+    return pre ? `p:${pre}` : null;
+  }
+
+  token(): string {
+    if (this.#token === undefined) {
+      if (!this.user && !this.pre()) {
+        // First form for a visitor: bind it to a new pre-session cookie.
+        this.#pre = this.newPre = randomToken(18);
+      }
+      this.#token = tokenFor(this.secret, this.binding()!);
+    }
+    return this.#token;
+  }
+}
+
+const TOKEN = Symbol("csrf.token");
+type WithToken = { [TOKEN]?: RequestToken };
 
 /**
  * Sets `ctx.state.csrf` (token for forms and fetch) and refuses unsafe
  * requests without a valid token with 403; nothing behind runs then.
  */
-export async function csrfMiddleware(ctx: Context<State>): Promise<Response> {
-  const secret = ctx.state.services.config.secrets.session;
-  let pre = getCookie(ctx.req.headers, PRE_SESSION_COOKIE);
-  let token: string | undefined;
-  ctx.state.csrf = () => {
-    if (!token) {
-      if (!ctx.state.user && !pre) {
-        // First form for a visitor: bind it to a new pre-session cookie.
-        pre = randomToken(18);
-        (ctx as unknown as Pending)[PENDING_COOKIE] = pre;
-      }
-      token = tokenFor(secret, binding(ctx, pre)!);
-    }
-    return token;
-  };
+export function csrfMiddleware(ctx: Context<State>): Promise<Response> {
+  const rt = new RequestToken(
+    ctx.state.services.config.secrets.session,
+    ctx.req.headers.get("cookie"),
+    ctx.state.user,
+  );
+  (ctx as WithToken)[TOKEN] = rt;
+  ctx.state.csrf = () => rt.token();
+  if (SAFE.has(ctx.req.method) || EXEMPT.some((re) => re.test(ctx.path))) {
+    ctx.onResponse(withPreSessionCookie);
+    return ctx.next();
+  }
+  return checked(ctx, rt);
+}
 
-  if (!SAFE.has(ctx.req.method) && !EXEMPT.some((re) => re.test(ctx.path))) {
-    // A bearer token is no ambient credential: where the call comes from does not matter.
-    const bearer = ctx.state.token !== undefined;
-    if (!bearer && !sameSiteRequest(ctx)) return forbidden(ctx, "cross-site request");
-    if (!bearer && !tokenEndpointRequest(ctx)) {
-      const bound = binding(ctx, pre);
-      let sent = ctx.req.headers.get(CSRF_HEADER) ?? ctx.url.searchParams.get(CSRF_FIELD);
-      if (!sent && isUrlencoded(ctx.req)) sent = (await readForm(ctx)).get(CSRF_FIELD);
-      if (!bound || !sent || !timingSafeEqual(sent, tokenFor(secret, bound))) {
-        return forbidden(ctx, "missing or invalid CSRF token");
-      }
+/** An unsafe request: refused unless same-site and carrying this session's token. */
+async function checked(ctx: Context<State>, rt: RequestToken): Promise<Response> {
+  // A bearer token is no ambient credential: where the call comes from does not matter.
+  const bearer = ctx.state.token !== undefined;
+  if (!bearer && !sameSiteRequest(ctx)) return forbidden(ctx, "cross-site request");
+  if (!bearer && !tokenEndpointRequest(ctx)) {
+    const bound = rt.binding();
+    let sent = ctx.req.headers.get(CSRF_HEADER) ?? ctx.url.searchParams.get(CSRF_FIELD);
+    if (!sent && isUrlencoded(ctx.req)) sent = (await readForm(ctx)).get(CSRF_FIELD);
+    if (!bound || !sent || !timingSafeEqual(sent, tokenFor(rt.secret, bound))) {
+      return forbidden(ctx, "missing or invalid CSRF token");
     }
   }
+  ctx.onResponse(withPreSessionCookie);
+  return await ctx.next();
+}
 
-  const res = await ctx.next();
-  const newPre = (ctx as unknown as Pending)[PENDING_COOKIE];
+/** Sets the pre-session cookie when this request made one for a visitor's first form. */
+function withPreSessionCookie(res: Response, ctx: Context<State>): Response {
+  const newPre = (ctx as WithToken)[TOKEN]?.newPre;
   if (newPre) {
     setCookie(res.headers, PRE_SESSION_COOKIE, newPre, {
       httpOnly: true,

@@ -18,6 +18,7 @@ import type { State } from "@/define.ts";
 import { unreadCount } from "@/core/notifications.ts";
 import { pendingExamCount } from "@/core/studio/pending.ts";
 import { log } from "@/platform/log.ts";
+import type { SessionUser } from "@/core/auth/session_user.ts";
 
 export const SERVICE_WORKER_PATH = "/sw.js";
 export const SERVICE_WORKER_CSP = "default-src 'self'; object-src 'none'; base-uri 'none'";
@@ -31,25 +32,31 @@ function rendersPage(ctx: Context<State>): boolean {
   return !p.slice(p.lastIndexOf("/") + 1).includes(".");
 }
 
-export async function notificationsMiddleware(ctx: Context<State>): Promise<Response> {
-  if (ctx.path === SERVICE_WORKER_PATH) {
-    const res = await ctx.next();
-    if (res.ok || res.status === 304) {
-      res.headers.set("content-security-policy", SERVICE_WORKER_CSP);
-      // A new worker version should reach browsers on their next check.
-      res.headers.set("cache-control", "no-cache");
-    }
-    return res;
-  }
+export function notificationsMiddleware(ctx: Context<State>): Promise<Response> {
+  if (ctx.path === SERVICE_WORKER_PATH) return serviceWorker(ctx);
   const user = ctx.state.user;
-  if (user && rendersPage(ctx)) {
-    try {
-      ctx.state.unreadNotifications = await unreadCount(ctx.state.services, user.id);
-      ctx.state.pendingExams = await pendingExamCount(ctx.state.services, user) ?? undefined;
-    } catch (err) {
-      // The bell is decoration: a failed count must not take the page down.
-      log.warn("unread count failed", { err });
-    }
+  // Visitors, API calls and assets: straight on, without a promise of our own.
+  if (!user || !rendersPage(ctx)) return ctx.next();
+  return withBell(ctx, user);
+}
+
+async function serviceWorker(ctx: Context<State>): Promise<Response> {
+  const res = await ctx.next();
+  if (res.ok || res.status === 304) {
+    res.headers.set("content-security-policy", SERVICE_WORKER_CSP);
+    // A new worker version should reach browsers on their next check.
+    res.headers.set("cache-control", "no-cache");
+  }
+  return res;
+}
+
+async function withBell(ctx: Context<State>, user: SessionUser): Promise<Response> {
+  try {
+    ctx.state.unreadNotifications = await unreadCount(ctx.state.services, user.id);
+    ctx.state.pendingExams = await pendingExamCount(ctx.state.services, user) ?? undefined;
+  } catch (err) {
+    // The bell is decoration: a failed count must not take the page down.
+    log.warn("unread count failed", { err });
   }
   return await ctx.next();
 }

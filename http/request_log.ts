@@ -7,7 +7,7 @@
  */
 import type { Context } from "@/framework/mod.ts";
 import type { State } from "@/define.ts";
-import { log, withLogContext } from "@/platform/log.ts";
+import { type LogContext, logIn, withLogContext } from "@/platform/log.ts";
 import { loggedPath } from "./redact.ts";
 import { randomToken } from "@/platform/encoding.ts";
 import { httpRequestDuration } from "@/platform/metrics.ts";
@@ -24,27 +24,35 @@ export function newRequestId(): string {
   return PREFIX + "-" + counter.toString(36);
 }
 
+/** A class, not a literal, for the same reason as the request state (server.ts). */
+class RequestLogContext implements LogContext {
+  userId?: string = undefined;
+  constructor(readonly requestId: string) {}
+}
+
 export function requestLog(ctx: Context<State>): Promise<Response> {
   const incoming = ctx.req.headers.get("x-request-id");
   const requestId = incoming && SANE_ID.test(incoming) ? incoming : newRequestId();
   ctx.state.requestId = requestId;
   const start = performance.now();
+  const logContext = new RequestLogContext(requestId);
   const logRequests = ctx.state.services.config.logRequests;
-  return withLogContext({ requestId }, () =>
-    ctx.next().then((res) => {
-      res.headers.set("x-request-id", requestId);
-      const ms = performance.now() - start;
-      // Static files and 404s have no route: one series for all of them.
-      httpRequestDuration.labels2(ctx.route ?? "-", res.status).observe(ms / 1000);
-      if (logRequests) {
-        log.info("request", {
-          method: ctx.req.method,
-          path: loggedPath(ctx),
-          route: ctx.route,
-          status: res.status,
-          ms: Math.round(ms * 10) / 10,
-        });
-      }
-      return res;
-    }));
+  // Once the response is final (error pages and the other middlewares' headers included).
+  ctx.onResponse((res) => {
+    res.headers.set("x-request-id", requestId);
+    const ms = performance.now() - start;
+    // Static files and 404s have no route: one series for all of them.
+    httpRequestDuration.labels2(ctx.route ?? "-", res.status).observe(ms / 1000);
+    if (logRequests) {
+      logIn(logContext, "info", "request", {
+        method: ctx.req.method,
+        path: loggedPath(ctx),
+        route: ctx.route,
+        status: res.status,
+        ms: Math.round(ms * 10) / 10,
+      });
+    }
+    return res;
+  });
+  return withLogContext(logContext, () => ctx.next());
 }

@@ -39,10 +39,11 @@ export function contentSecurityPolicy(nonce: string): string {
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 export function securityHeaders(ctx: Context<State>): Promise<Response> {
-  return ctx.next().then((res) => applySecurityHeaders(ctx, res));
+  ctx.onResponse(applySecurityHeaders);
+  return ctx.next();
 }
 
-function applySecurityHeaders(ctx: Context<State>, res: Response): Response {
+function applySecurityHeaders(res: Response, ctx: Context<State>): Response {
   const h = res.headers;
   const type = h.get("content-type") ?? "";
   if (type.startsWith("text/html")) {

@@ -18,14 +18,19 @@ import { bearerMiddleware, usesBearer } from "./bearer.ts";
 
 export const SESSION_COOKIE = "gafus_session";
 
-export async function sessionMiddleware(ctx: Context<State>): Promise<Response> {
+export function sessionMiddleware(ctx: Context<State>): Promise<Response> {
   // On /api/v1 a bearer token wins and the cookie is left alone (http/bearer.ts).
-  if (usesBearer(ctx)) return await bearerMiddleware(ctx);
+  if (usesBearer(ctx)) return bearerMiddleware(ctx);
   const token = getCookie(ctx.req.headers, SESSION_COOKIE);
   if (!token) {
+    // A visitor: nothing to look up, no extra promise in the chain.
     ctx.state.user = null;
-    return await ctx.next();
+    return ctx.next();
   }
+  return signedIn(ctx, token);
+}
+
+async function signedIn(ctx: Context<State>, token: string): Promise<Response> {
   const user = await loadSessionUser(ctx.state.services, token);
   ctx.state.user = user;
   // Every log line of this request names the user from here on.

@@ -13,7 +13,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { fill } from "@/core/i18n/format.ts";
 import { formatClock } from "@/core/training/clock.ts";
-import { Icon } from "@/components/icons.tsx";
+import { Icon } from "@/components/island_icons.tsx";
 import { type ActionJson, reflect } from "@/components/training/client.ts";
 import { onSettled, send } from "@/components/training/queue.ts";
 import { stepApiPath } from "@/core/paths.ts";

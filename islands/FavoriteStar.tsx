@@ -7,7 +7,7 @@
 import { useState } from "preact/hooks";
 import { fill } from "@/core/i18n/format.ts";
 import { favoriteApiPath } from "@/core/paths.ts";
-import { Icon } from "@/components/icons.tsx";
+import { Icon } from "@/components/island_icons.tsx";
 
 interface Props {
   slug: string;

@@ -16,6 +16,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { fill } from "@/core/i18n/format.ts";
 import { fromBase64Url, toBase64Url } from "@/platform/encoding.ts";
+import { serviceWorkerPath } from "@/core/paths.ts";
 
 export interface PushToggleLabels {
   enable: string;
@@ -138,7 +139,14 @@ export default function PushToggle({ csrf, labels }: Props) {
       if (permission === "denied") return setStatus("denied");
       if (permission !== "granted") return setMessage(labels.dismissed);
       const key = await serverKey();
-      await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+      // The app shell (islands/AppShell.tsx) registered this release's worker; register it
+      // here only if it has not, with the same versioned URL, so no update is triggered.
+      if (!(await navigator.serviceWorker.getRegistration("/"))) {
+        const release = document.querySelector<HTMLMetaElement>('meta[name="gafus-release"]');
+        await navigator.serviceWorker.register(serviceWorkerPath(release?.content ?? "dev"), {
+          scope: "/",
+        });
+      }
       const reg = await navigator.serviceWorker.ready;
       sub = await subscribe(reg, key);
       await save(csrf, sub);

@@ -11,7 +11,7 @@
  * but waiting to sync; the server's answer replaces it once it arrives.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { Icon } from "@/components/icons.tsx";
+import { Icon } from "@/components/island_icons.tsx";
 import { type ActionJson, reflect, type Status } from "@/components/training/client.ts";
 import { onSettled, send } from "@/components/training/queue.ts";
 import { stepApiPath } from "@/core/paths.ts";

@@ -1,6 +1,7 @@
 /**
  * A trainer's video on the step and course pages. It renders the poster as a
- * "Play" button first; only a press asks the server for a master playlist
+ * "Play" button first; only a press loads the player
+ * (components/video/player.tsx, a chunk of its own), which asks the server for a master playlist
  * URL signed for this learner and loads hls.js (a separate chunk, fetched by
  * dynamic import, so pages ship none of it until then). Browsers with native
  * HLS (Safari) play the URL directly. Quality: automatic or a chosen level.
@@ -8,217 +9,52 @@
  * page (a beacon), and the next visit resumes there. The master URL expires:
  * it is renewed before then, and a playback error from an expired token
  * reloads from a fresh URL at the same second.
+ *
+ * Offline (or when asking for the URL fails on the network), a video of a
+ * kept course plays from its stored copy: the lowest rendition's playlist at
+ * a stable URL (core/video/offline.ts) that the service worker answers from
+ * the course's cache, segments and key included. That copy goes through
+ * hls.js wherever it runs, since its requests are the ones the worker sees.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
-import type Hls from "hls.js";
+import { useState } from "preact/hooks";
 import { fill } from "@/core/i18n/format.ts";
-import { videoProgressPath, videoSessionPath } from "@/core/paths.ts";
+import type { Player, VideoPlayerProps } from "@/components/video/player.tsx";
 
-export interface VideoPlayerLabels {
-  /** "Play the video “{title}”" */
-  play: string;
-  quality: string;
-  auto: string;
-  loading: string;
-  failed: string;
-}
-
-export interface VideoPlayerProps {
-  videoId: string;
-  poster: string | null;
-  title: string;
-  /** Seconds to resume from (the learner's saved position). */
-  startAt?: number;
-  csrf: string;
-  labels: VideoPlayerLabels;
-}
-
-type Phase = "poster" | "loading" | "ready" | "failed";
-
-const SAVE_EVERY_MS = 5000;
-/** Renew the master URL this long before it expires. */
-const RENEW_MARGIN_MS = 5 * 60_000;
-const MAX_RECOVERIES = 3;
-
-interface Level {
-  index: number;
-  height: number;
-}
+export type { VideoPlayerLabels, VideoPlayerProps } from "@/components/video/player.tsx";
 
 export default function VideoPlayer(props: VideoPlayerProps) {
   const { labels } = props;
-  const [phase, setPhase] = useState<Phase>("poster");
-  const [levels, setLevels] = useState<Level[]>([]);
-  const [level, setLevel] = useState(-1);
-  const video = useRef<HTMLVideoElement>(null);
-  const hls = useRef<Hls | null>(null);
-  const url = useRef<string>("");
-  const saved = useRef(props.startAt ?? 0);
-  const timers = useRef<ReturnType<typeof setTimeout>[]>([]);
-
-  async function newSession(): Promise<string> {
-    const res = await fetch(videoSessionPath(props.videoId), {
-      method: "POST",
-      headers: { "x-csrf-token": props.csrf, accept: "application/json" },
-    });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const body = await res.json() as { url: string; expiresAt: number };
-    url.current = body.url;
-    const renewIn = Math.max(60_000, body.expiresAt - Date.now() - RENEW_MARGIN_MS);
-    timers.current.push(setTimeout(() => newSession().catch(() => {}), renewIn));
-    return body.url;
-  }
-
-  function position(): number {
-    return Math.floor(video.current?.currentTime ?? 0);
-  }
-
-  function save(beacon = false) {
-    const pos = position();
-    if (phase === "poster" || Math.abs(pos - saved.current) < 1) return;
-    saved.current = pos;
-    const body = JSON.stringify({ position: pos });
-    if (beacon && navigator.sendBeacon) {
-      // A beacon cannot set headers: the CSRF token goes in the URL.
-      navigator.sendBeacon(videoProgressPath(props.videoId, props.csrf), body);
-      return;
-    }
-    fetch(videoProgressPath(props.videoId), {
-      method: "POST",
-      headers: { "x-csrf-token": props.csrf, "content-type": "application/json" },
-      body,
-      keepalive: true,
-    }).catch(() => {});
-  }
-
-  useEffect(() => {
-    if (phase === "poster") return;
-    const onHide = () => {
-      if (document.visibilityState === "hidden") save(true);
-    };
-    const onPageHide = () => save(true);
-    const tick = setInterval(() => {
-      if (video.current && !video.current.paused) save();
-    }, SAVE_EVERY_MS);
-    addEventListener("pagehide", onPageHide);
-    document.addEventListener("visibilitychange", onHide);
-    return () => {
-      clearInterval(tick);
-      removeEventListener("pagehide", onPageHide);
-      document.removeEventListener("visibilitychange", onHide);
-    };
-  }, [phase]);
-
-  useEffect(() => () => {
-    for (const id of timers.current) clearTimeout(id);
-    hls.current?.destroy();
-  }, []);
+  const [Loaded, setLoaded] = useState<typeof Player | null>(null);
+  const [failed, setFailed] = useState(false);
 
   async function start() {
-    setPhase("loading");
     try {
-      const src = await newSession();
-      // Wait for the <video> to be rendered.
-      await new Promise((r) => requestAnimationFrame(r));
-      const v = video.current!;
-      // The Play button is gone: keep keyboard focus on what replaced it.
-      v.focus();
-      const from = props.startAt ?? 0;
-      if (v.canPlayType("application/vnd.apple.mpegurl")) {
-        v.addEventListener("loadedmetadata", () => {
-          if (from > 0) v.currentTime = from;
-        }, { once: true });
-        v.src = src;
-      } else {
-        const { default: HlsClass } = await import("hls.js");
-        if (!HlsClass.isSupported()) throw new Error("no MSE");
-        const h = new HlsClass({ startPosition: from > 0 ? from : -1 });
-        hls.current = h;
-        let recoveries = 0;
-        h.on(HlsClass.Events.MANIFEST_PARSED, (_e, data) => {
-          setLevels(
-            data.levels.map((l, index) => ({ index, height: l.height }))
-              .sort((a, b) => b.height - a.height),
-          );
-        });
-        h.on(HlsClass.Events.ERROR, async (_e, data) => {
-          if (!data.fatal) return;
-          if (++recoveries > MAX_RECOVERIES) {
-            setPhase("failed");
-            return;
-          }
-          if (data.type === HlsClass.ErrorTypes.MEDIA_ERROR) {
-            h.recoverMediaError();
-            return;
-          }
-          // Most likely an expired token: reload from a fresh URL at the same second.
-          const at = v.currentTime;
-          try {
-            const fresh = await newSession();
-            h.loadSource(fresh);
-            h.startLoad(at);
-          } catch {
-            setPhase("failed");
-          }
-        });
-        h.loadSource(src);
-        h.attachMedia(v);
-      }
-      setPhase("ready");
-      await v.play().catch(() => {});
+      const { Player } = await import("@/components/video/player.tsx");
+      setLoaded(() => Player);
     } catch {
-      setPhase("failed");
+      setFailed(true);
     }
   }
 
-  function chooseLevel(e: Event) {
-    const n = Number((e.currentTarget as HTMLSelectElement).value);
-    setLevel(n);
-    if (hls.current) hls.current.currentLevel = n;
-  }
-
-  const playLabel = fill(labels.play, { title: props.title });
-  const selectId = `vq-${props.videoId}`;
-  if (phase === "poster") {
+  if (Loaded) return <Loaded {...props} />;
+  if (failed) {
     return (
       <div class="video-player">
-        <button type="button" class="video-player__start" aria-label={playLabel} onClick={start}>
-          {props.poster && <img src={props.poster} alt="" loading="lazy" />}
-          <span class="video-player__icon" aria-hidden="true">▶</span>
-        </button>
+        <p class="form__error" role="alert">{labels.failed}</p>
       </div>
     );
   }
   return (
-    <div class="video-player" aria-busy={phase === "loading"}>
-      <div class="video-player__frame">
-        {
-          /* Same-origin requests keep the session cookie; `anonymous` lets
-           * cross-origin media (presigned S3 segments, future caption files)
-           * load under CORS without sending it. `<track>`s go inside. */
-        }
-        <video
-          ref={video}
-          controls
-          playsInline
-          preload="none"
-          crossOrigin="anonymous"
-          poster={props.poster ?? undefined}
-          aria-label={props.title}
-          onPause={() => save()}
-        />
-      </div>
-      {phase === "loading" && <p class="muted" role="status">{labels.loading}</p>}
-      {phase === "failed" && <p class="form__error" role="alert">{labels.failed}</p>}
-      {levels.length > 1 && (
-        <p class="video-player__quality">
-          <label for={selectId}>{labels.quality}</label>{" "}
-          <select id={selectId} value={String(level)} onChange={chooseLevel}>
-            <option value="-1">{labels.auto}</option>
-            {levels.map((l) => <option key={l.index} value={String(l.index)}>{l.height}p</option>)}
-          </select>
-        </p>
-      )}
+    <div class="video-player">
+      <button
+        type="button"
+        class="video-player__start"
+        aria-label={fill(labels.play, { title: props.title })}
+        onClick={start}
+      >
+        {props.poster && <img src={props.poster} alt="" loading="lazy" />}
+        <span class="video-player__icon" aria-hidden="true">▶</span>
+      </button>
     </div>
   );
 }

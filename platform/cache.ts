@@ -2,7 +2,9 @@
  * A small in-process cache for data that many requests share (the public
  * catalogue, course outlines). Entries carry tags; a change to content calls
  * `invalidate(tag)`, so a reader never sees data older than the last local
- * change. The TTL bounds staleness when another process made the change.
+ * change. With several instances (`JOBS_BACKEND=postgres`) db/cache_bus.ts
+ * passes each invalidation on to the others; the TTL bounds staleness when a
+ * message is lost (a reconnect) or a change bypassed the app.
  */
 
 interface Entry<T> {
@@ -15,6 +17,7 @@ export class Cache {
   #entries = new Map<string, Entry<unknown>>();
   #inflight = new Map<string, Promise<unknown>>();
   #generation = 0;
+  #onInvalidate: ((tag: string) => void) | undefined;
   hits = 0;
   misses = 0;
 
@@ -72,8 +75,14 @@ export class Cache {
     this.#entries.set(key, { value, expires: Date.now() + opts.ttlMs, tags: opts.tags });
   }
 
-  /** Drops every entry with this tag. */
-  invalidate(tag: string) {
+  /** Called with every tag this process invalidates (not with those a peer passed on). */
+  onInvalidate(fn: ((tag: string) => void) | undefined) {
+    this.#onInvalidate = fn;
+  }
+
+  /** Drops every entry with this tag; `fromPeer`: another instance made the change. */
+  invalidate(tag: string, opts: { fromPeer?: boolean } = {}) {
+    if (!opts.fromPeer) this.#onInvalidate?.(tag);
     this.#generation++;
     for (const [key, entry] of this.#entries) {
       if (entry.tags.includes(tag)) this.#entries.delete(key);

@@ -101,6 +101,8 @@ export const envSchema = z.object({
   TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, {
     error: "must be a Telegram bot username without @",
   }).optional(),
+  /** Polling: how long the polling lease lasts unrenewed, i.e. how soon another instance takes over. */
+  TELEGRAM_POLL_LEASE_SEC: int(3, 600).default(30),
 
   /** smtp://user:pass@host:587 or smtps://…:465; unset → messages go to DATA_DIR/outbox. */
   SMTP_URL: url(["smtp:", "smtps:"]).optional(),
@@ -125,6 +127,14 @@ export const envSchema = z.object({
   VIDEO_TRANSCODE_CONCURRENCY: int(1, 16).default(1),
   VIDEO_TIMEOUT_FACTOR: int(1, 100).default(3),
   CRON_TIMEZONE: timeZone.default("Europe/Moscow"),
+  /** Local media directory (default DATA_DIR/media); several instances point at one shared directory. */
+  MEDIA_DIR: z.string().min(1).optional(),
+  /**
+   * Where what several instances must share lives: `kv` (default) keeps jobs,
+   * cron leadership, rate limits and revoked sessions in the local KV file;
+   * `postgres` moves them into the DATABASE_URL server (docs/multi-instance.md).
+   */
+  JOBS_BACKEND: z.enum(["kv", "postgres"]).default("kv"),
   JOBS_DONE_RETENTION_DAYS: int(1, 365).default(2),
   JOBS_FAILED_RETENTION_DAYS: int(1, 365).default(14),
   EXAM_VIDEO_APPROVED_DAYS: int(1, 3650).default(30),
@@ -143,6 +153,8 @@ export interface Config {
   databaseUrl?: string;
   databasePoolMax: number;
   kvPath: string;
+  /** Local storage directory (when S3 is not used). */
+  mediaDir: string;
   logLevel: Env["LOG_LEVEL"];
   logRequests: boolean;
   autoSeed: boolean;
@@ -170,6 +182,8 @@ export interface Config {
     alertChatId?: string;
     /** From TELEGRAM_BOT_USERNAME; the bot fills it from getMe when unset. */
     username?: string;
+    /** Polling lease lifetime (renewed every third of it). */
+    pollLeaseMs: number;
   };
   email: {
     /** Unset: messages are written to `DATA_DIR/outbox` (the embedded default). */
@@ -199,6 +213,8 @@ export interface Config {
     timeoutFactor: number;
   };
   cronTimeZone: string;
+  /** `kv`: the local KV file; `postgres`: shared through DATABASE_URL (several instances). */
+  jobsBackend: "kv" | "postgres";
   jobsDoneRetentionDays: number;
   jobsFailedRetentionDays: number;
   /** Days exam videos are kept: approved ones after the review, open ones after sending. */
@@ -308,6 +324,11 @@ export async function loadConfig(
   ) {
     problems.push("TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_MODE=webhook");
   }
+  if (raw.JOBS_BACKEND === "postgres" && !has("DATABASE_URL")) {
+    problems.push(
+      "JOBS_BACKEND: postgres needs DATABASE_URL (a PostgreSQL server every instance reaches)",
+    );
+  }
   if (raw.REENGAGEMENT_DAYS) {
     const days = raw.REENGAGEMENT_DAYS.split(",").map(Number);
     if (days.some((d, i) => d < 1 || (i > 0 && d <= days[i - 1]))) {
@@ -332,6 +353,7 @@ export async function loadConfig(
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     kvPath: resolve(e.KV_PATH ?? join(dataDir, "kv.sqlite3")),
+    mediaDir: resolve(e.MEDIA_DIR ?? join(dataDir, "media")),
     logLevel: e.LOG_LEVEL,
     logRequests: e.LOG_REQUESTS,
     autoSeed: e.AUTO_SEED ?? !production,
@@ -363,6 +385,7 @@ export async function loadConfig(
         apiRoot: e.TELEGRAM_API_ROOT,
         alertChatId: e.TELEGRAM_ALERT_CHAT_ID,
         username: e.TELEGRAM_BOT_USERNAME,
+        pollLeaseMs: e.TELEGRAM_POLL_LEASE_SEC * 1000,
       }
       : undefined,
     email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
@@ -383,6 +406,7 @@ export async function loadConfig(
       timeoutFactor: e.VIDEO_TIMEOUT_FACTOR,
     },
     cronTimeZone: e.CRON_TIMEZONE,
+    jobsBackend: e.JOBS_BACKEND,
     jobsDoneRetentionDays: e.JOBS_DONE_RETENTION_DAYS,
     jobsFailedRetentionDays: e.JOBS_FAILED_RETENTION_DAYS,
     examVideoRetention: {

@@ -88,25 +88,102 @@ export function serializeError(err: unknown): LogFields {
   return { type: typeof err, message: String(err) };
 }
 
-function write(level: LogLevel, msg: string, fields?: LogFields) {
+// The timestamp of the last line, reused while the clock stays in the same
+// millisecond: formatting a Date costs more than the rest of a request line.
+let stampMs = -1;
+let stamp = "";
+
+function timestamp(): string {
+  const now = Date.now();
+  if (now !== stampMs) {
+    stampMs = now;
+    stamp = new Date(now).toISOString();
+  }
+  return stamp;
+}
+
+/** Keys every line has; a field of the same name replaces the value (as in an object). */
+const RESERVED = new Set(["time", "level", "msg", "requestId", "userId", "job"]);
+
+function write(
+  level: LogLevel,
+  msg: string,
+  fields?: LogFields,
+  ctx: LogContext | undefined = context.getStore(),
+) {
   if (RANK[level] < minRank) return;
-  const ctx = context.getStore();
-  const entry: LogFields = { time: new Date().toISOString(), level, msg };
+  const time = timestamp();
+  let line: string | undefined;
+  try {
+    line = fields && hasReserved(fields)
+      ? JSON.stringify(entryOf(time, level, msg, ctx, fields))
+      : lineOf(time, level, msg, ctx, fields);
+  } catch {
+    // Cyclic or BigInt fields: the line still says what happened.
+  }
+  line ??= JSON.stringify({ time, level, msg, note: "fields not serializable" });
+  sink(line + "\n", level === "warn" || level === "error");
+}
+
+function hasReserved(fields: LogFields): boolean {
+  for (const k in fields) if (RESERVED.has(k)) return true;
+  return false;
+}
+
+/**
+ * The JSON line built as text, key by key: the same output as stringifying
+ * the entry object (keys in the same order, undefined and function values
+ * left out, `toJSON` honoured), without building that object for every line.
+ */
+function lineOf(
+  time: string,
+  level: LogLevel,
+  msg: string,
+  ctx: LogContext | undefined,
+  fields: LogFields | undefined,
+): string {
+  let line = '{"time":"' + time + '","level":"' + level + '","msg":' + JSON.stringify(msg);
+  if (ctx) {
+    if (ctx.requestId) line += ',"requestId":' + JSON.stringify(ctx.requestId);
+    if (ctx.userId) line += ',"userId":' + JSON.stringify(ctx.userId);
+    if (ctx.job) line += ',"job":' + JSON.stringify(ctx.job);
+  }
+  if (fields) {
+    for (const k in fields) {
+      if (!Object.hasOwn(fields, k)) continue;
+      const v = fields[k];
+      const text = JSON.stringify(v instanceof Error ? serializeError(v) : v);
+      // JSON.stringify gives undefined for undefined, functions and symbols: no key then.
+      if (text !== undefined) line += "," + JSON.stringify(k) + ":" + text;
+    }
+  }
+  return line + "}";
+}
+
+function entryOf(
+  time: string,
+  level: LogLevel,
+  msg: string,
+  ctx: LogContext | undefined,
+  fields: LogFields,
+): LogFields {
+  const entry: LogFields = { time, level, msg };
   if (ctx?.requestId) entry.requestId = ctx.requestId;
   if (ctx?.userId) entry.userId = ctx.userId;
   if (ctx?.job) entry.job = ctx.job;
-  if (fields) {
-    for (const [k, v] of Object.entries(fields)) {
-      entry[k] = v instanceof Error ? serializeError(v) : v;
-    }
+  for (const [k, v] of Object.entries(fields)) {
+    entry[k] = v instanceof Error ? serializeError(v) : v;
   }
-  let line: string;
-  try {
-    line = JSON.stringify(entry);
-  } catch {
-    line = JSON.stringify({ time: entry.time, level, msg, note: "fields not serializable" });
-  }
-  sink(line + "\n", level === "warn" || level === "error");
+  return entry;
+}
+
+/**
+ * A line with `ctx` as its context, for code that runs after the context's
+ * `withLogContext` has returned (the access-log line, written once the
+ * response is final).
+ */
+export function logIn(ctx: LogContext, level: LogLevel, msg: string, fields?: LogFields) {
+  write(level, msg, fields, ctx);
 }
 
 export const log = {

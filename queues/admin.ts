@@ -5,32 +5,17 @@
  */
 import { withLogContext } from "@/platform/log.ts";
 import { QUEUE_NAMES, type QueueName } from "./define.ts";
-import { type JobRecord, K, newToken } from "./records.ts";
+import { K } from "./records.ts";
+import { requeued, RETRYABLE } from "./transitions.ts";
 import type { Shared } from "./shared.ts";
 import { type JobDefinitionInfo, type JobState, UnknownJobError } from "./types.ts";
-
-/** States a retry starts afresh from (a new retry budget). */
-const RETRYABLE: readonly JobState[] = ["failed", "dead", "cancelled"];
 
 /** failed, dead or cancelled → queued again (fresh retry budget); delayed → runs now. */
 export async function retryJob(s: Shared, jobId: string): Promise<boolean> {
   const now = s.clock.now();
   const out = await s.store.update(jobId, (r) => {
-    const fresh = RETRYABLE.includes(r.state);
-    if (!fresh && r.state !== "delayed") return null;
-    const next: JobRecord = {
-      ...r,
-      state: "queued",
-      idxTs: now,
-      updatedAt: now,
-      runAt: now,
-      nextRetryAt: undefined,
-      finishedAt: undefined,
-      parked: false,
-      cancelRequested: false,
-      failures: fresh ? 0 : r.failures,
-      token: newToken(),
-    };
+    const next = requeued(r, now);
+    if (!next) return null;
     return {
       next,
       extra: (a) => {
@@ -76,7 +61,7 @@ export async function cleanJobs(
   return n;
 }
 
-export function definitionsOf(s: Shared): JobDefinitionInfo[] {
+export function definitionsOf(s: Pick<Shared, "defs">): JobDefinitionInfo[] {
   return [...s.defs.values()].map((d) => ({
     name: d.name,
     queue: d.queue,
@@ -86,7 +71,10 @@ export function definitionsOf(s: Shared): JobDefinitionInfo[] {
   }));
 }
 
-export async function sweepJob(s: Shared, jobName: string): Promise<number> {
+export async function sweepJob(
+  s: Pick<Shared, "defs" | "services">,
+  jobName: string,
+): Promise<number> {
   const def = s.defs.get(jobName);
   if (!def) throw new UnknownJobError(jobName);
   const sweep = def.sweep;

@@ -14,14 +14,11 @@
  * counted as an attempt or a stall, and such short jobs do not show as
  * active. The concurrency slot is held from the start either way.
  */
-import type { Transaction } from "kysely";
-import type { Database } from "@/db/schema.ts";
-import { withLogContext } from "@/platform/log.ts";
-import { type JobContext, PermanentJobError, type QueueName, type ResolvedJob } from "./define.ts";
-import { parsePayload } from "./payload.ts";
-import { runOnce } from "./once.ts";
-import { type AttemptInfo, finishAttempt, type Outcome } from "./outcome.ts";
-import { isWaiting, type JobRecord } from "./records.ts";
+import type { JobContext, QueueName, ResolvedJob } from "./define.ts";
+import { jobContext, type Outcome, runHandler, RunningHandlers } from "./handler.ts";
+import { type AttemptInfo, finishAttempt } from "./outcome.ts";
+import { isWaiting, type JobRecord, ownedHere } from "./records.ts";
+import { activated } from "./transitions.ts";
 import type { Shared } from "./shared.ts";
 
 interface Attempt extends AttemptInfo {
@@ -31,34 +28,9 @@ interface Attempt extends AttemptInfo {
   heartbeat: ReturnType<typeof setInterval> | undefined;
 }
 
-export class Attempts {
-  private readonly running = new Map<string, { queue: QueueName; controller: AbortController }>();
-
-  constructor(private readonly s: Shared) {}
-
-  get size(): number {
-    return this.running.size;
-  }
-
-  has(jobId: string): boolean {
-    return this.running.has(jobId);
-  }
-
-  countIn(queue: QueueName): number {
-    let n = 0;
-    for (const r of this.running.values()) if (r.queue === queue) n++;
-    return n;
-  }
-
-  /** Tells the handler to stop (its `ctx.signal`). */
-  abort(jobId: string, reason: Error) {
-    this.running.get(jobId)?.controller.abort(reason);
-  }
-
-  /** Aborts every attempt running here; returns their job ids. */
-  abortAll(reason: Error): string[] {
-    for (const r of this.running.values()) r.controller.abort(reason);
-    return [...this.running.keys()];
+export class Attempts extends RunningHandlers<{ queue: QueueName; controller: AbortController }> {
+  constructor(private readonly s: Shared) {
+    super();
   }
 
   async run(def: ResolvedJob, waiting: JobRecord) {
@@ -88,7 +60,13 @@ export class Attempts {
     this.running.set(waiting.id, { queue: waiting.queue, controller });
     let outcome: Outcome;
     try {
-      outcome = await this.invoke(def, view, controller, activate);
+      outcome = await runHandler(
+        def,
+        view,
+        controller,
+        () => this.context(def, view, controller.signal, activate),
+        this.s.settings.timeoutGraceMs,
+      );
     } finally {
       clearTimeout(activationTimer);
       await attempt.activation?.catch(() => {});
@@ -102,24 +80,8 @@ export class Attempts {
   private async activate(waiting: JobRecord, attempt: Attempt, controller: AbortController) {
     const { store, clock, instance } = this.s;
     const rec = await store.update(waiting.id, (r) => {
-      if (r.token !== waiting.token || !isWaiting(r.state)) return null;
-      const now = clock.now();
-      return {
-        next: {
-          ...r,
-          state: "active",
-          idxTs: attempt.startedAt,
-          updatedAt: now,
-          attempts: r.attempts + 1,
-          startedAt: attempt.startedAt,
-          heartbeatAt: now,
-          nextRetryAt: undefined,
-          finishedAt: undefined,
-          progress: undefined,
-          parked: false,
-          owner: instance,
-        },
-      };
+      if (r.token !== waiting.token || !isWaiting(r.state) || !ownedHere(r, instance)) return null;
+      return { next: activated(r, attempt.startedAt, clock.now(), instance) };
     });
     if (!rec) {
       // Cancelled or removed meanwhile: the handler is told to stop.
@@ -139,48 +101,6 @@ export class Attempts {
     }, this.s.settings.heartbeatMs);
   }
 
-  /** Runs the handler with its timeout; never throws. */
-  private async invoke(
-    def: ResolvedJob,
-    rec: JobRecord,
-    controller: AbortController,
-    activate: () => Promise<void>,
-  ): Promise<Outcome> {
-    let payload: unknown;
-    try {
-      payload = parsePayload(def, rec.payload);
-    } catch (e) {
-      return { ok: false, err: new PermanentJobError((e as Error).message), timeout: false };
-    }
-    const ctx = this.context(def, rec, controller.signal, activate);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), def.timeoutMs);
-    });
-    const work = withLogContext(
-      { job: `${def.name}:${rec.id}` },
-      () => Promise.resolve().then(() => def.handler(payload, ctx)),
-    );
-    try {
-      const first = await Promise.race([work.then((value) => ({ value })), timeout]);
-      if (first !== "timeout") return { ok: true, value: first.value };
-      const err = new Error(`timed out after ${def.timeoutMs} ms`);
-      controller.abort(err);
-      // Give the handler a moment to honour the signal before its slot is reused.
-      let grace: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        work.catch(() => {}),
-        new Promise((r) => grace = setTimeout(r, this.s.settings.timeoutGraceMs)),
-      ]);
-      clearTimeout(grace);
-      return { ok: false, err, timeout: true };
-    } catch (err) {
-      return { ok: false, err, timeout: false };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   private context(
     def: ResolvedJob,
     rec: JobRecord,
@@ -188,30 +108,15 @@ export class Attempts {
     activate: () => Promise<void>,
   ): JobContext {
     const { store, clock } = this.s;
-    const services = this.s.services();
-    return {
-      services,
-      job: {
-        id: rec.id,
-        name: def.name,
-        queue: def.queue,
-        attempt: rec.attempts,
-        maxAttempts: rec.maxAttempts,
-      },
-      signal,
-      progress: async (pct: number) => {
-        const p = Math.max(0, Math.min(100, Math.round(Number(pct) || 0)));
-        await activate(); // a job that reports progress is shown running
-        await store.update(
-          rec.id,
-          (r) =>
-            r.token === rec.token && r.state === "active"
-              ? { next: { ...r, progress: p, heartbeatAt: clock.now() } }
-              : null,
-        );
-      },
-      once: <T>(key: string, fn: (trx: Transaction<Database>) => Promise<T>) =>
-        runOnce(services, rec.id, key, fn),
-    };
+    return jobContext(this.s.services(), def, rec, signal, async (p) => {
+      await activate(); // a job that reports progress is shown running
+      await store.update(
+        rec.id,
+        (r) =>
+          r.token === rec.token && r.state === "active"
+            ? { next: { ...r, progress: p, heartbeatAt: clock.now() } }
+            : null,
+      );
+    });
   }
 }

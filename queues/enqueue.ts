@@ -3,82 +3,64 @@
  *
  * `enqueue` validates the payload and stores the record, its index and
  * counter, the dedupe mapping and the message in one atomic commit (grouped
- * with other commits when busy, kv_batch.ts). `cancel` moves a waiting job to
+ * with other commits when busy, kv_batch.ts). A job this process can run now
+ * starts right after that commit (`here`, dispatch.ts `reserve`), its message
+ * only a safety net. `cancel` moves a waiting job to
  * `cancelled` (its message becomes stale) or flags a running one and aborts
  * its handler, which then ends `cancelled` instead of being retried.
  */
 import { newId } from "@/platform/ids.ts";
+import { type EnqueueOptions, UnknownJobError } from "./types.ts";
+import type { QueueName } from "./define.ts";
 import {
-  type EnqueueOptions,
-  InvalidJobPayloadError,
-  type JobState,
-  UnknownJobError,
-} from "./types.ts";
-import { parsePayload } from "./payload.ts";
-import {
-  finished,
   isWaiting,
   type JobRecord,
   K,
-  newToken,
   recordBytes,
   releaseDedupe,
   writeRecord,
 } from "./records.ts";
+import { cancelledWaiting, checkEnqueue, type EnqueueRequest, newRecord } from "./transitions.ts";
 import { EARLY_TOLERANCE_MS, type Shared } from "./shared.ts";
 import { COMMIT_RETRIES } from "./store.ts";
 
-/** Payloads are stored in the record (64 KiB per KV value, with room for the rest). */
-const MAX_PAYLOAD_BYTES = 32 * 1024;
+/**
+ * What enqueueing needs from this process's dispatcher (dispatch.ts
+ * implements it): stated here so enqueue.ts does not import dispatch.ts,
+ * which leads back here through attempt.ts and outcome.ts.
+ */
+export interface LocalStart {
+  /** A new job of `queue` without delay may start here at once after its enqueue. */
+  takesHere(queue: QueueName): boolean;
+  /** The job's commit is made: start it in this process now. */
+  startHere(rec: JobRecord): void;
+}
 
+/** `here`: the dispatcher of a runtime that may start the job at once after its commit. */
 export async function enqueueJob(
   s: Shared,
   name: string,
   payload: unknown,
   opts: EnqueueOptions = {},
+  here?: LocalStart,
 ): Promise<string> {
   const def = s.defs.get(name);
   if (!def) throw new UnknownJobError(name);
-  parsePayload(def, payload);
-  const size = JSON.stringify(payload ?? null)?.length ?? 0;
-  if (size > MAX_PAYLOAD_BYTES) {
-    throw new InvalidJobPayloadError(name, [{
-      path: "",
-      message:
-        `payload is ${size} bytes; at most ${MAX_PAYLOAD_BYTES} (store big data elsewhere and pass its id)`,
-    }]);
-  }
-  const delay = opts.delay ?? 0;
-  if (!Number.isFinite(delay) || delay < 0) {
-    throw new RangeError(`enqueue(${name}): delay must be a finite number of ms ≥ 0`);
-  }
-  const { dedupeKey } = opts;
-  if (dedupeKey !== undefined && (dedupeKey.length < 1 || dedupeKey.length > 512)) {
-    throw new RangeError(`enqueue(${name}): dedupeKey must be 1–512 characters`);
-  }
+  const req = checkEnqueue(def, payload, opts);
+  const atOnce = req.delay === 0 && here?.takesHere(def.queue) ? here : null;
+  return await commitJob(s, req, atOnce);
+}
+
+async function commitJob(
+  s: Shared,
+  req: EnqueueRequest,
+  here: Pick<LocalStart, "startHere"> | null,
+): Promise<string> {
+  const { def: { name }, delay, dedupeKey } = req;
   const now = s.clock.now();
   const id = newId(now);
-  const runAt = now + delay;
-  const state: JobState = delay > 0 ? "delayed" : "queued";
-  const rec: JobRecord = {
-    id,
-    name,
-    queue: def.queue,
-    state,
-    payload,
-    token: newToken(),
-    idxTs: state === "delayed" ? runAt : now,
-    attempts: 0,
-    failures: 0,
-    maxAttempts: def.retry.length + 1,
-    stalls: 0,
-    createdAt: now,
-    updatedAt: now,
-    runAt,
-    errors: [],
-    dedupeKey,
-    payloadBytes: size,
-  };
+  // Started here at once: another runtime on this KV waits for this one (dispatch.ts).
+  const rec = newRecord(req, id, now, here ? s.instance : undefined);
   for (let i = 0; i < COMMIT_RETRIES; i++) {
     let dedupe: Deno.KvEntryMaybe<string> | null = null;
     if (dedupeKey !== undefined) {
@@ -97,14 +79,17 @@ export async function enqueueJob(
         if (dedupe) a.check(dedupe).set(dedupe.key, id);
         a.check({ key: K.job(id), versionstamp: null });
         writeRecord(a, null, rec);
-        s.store.addMessage(a, rec, delay);
+        if (!here) s.store.addMessage(a, rec, delay);
       },
+      // Started here: one message for the commit's group is the safety net.
+      grouped: here ? [id, rec.token] : undefined,
     });
     if (res.ok) {
-      // A job this process will run soon: its delivery can skip the read.
+      // A job this process will run soon: its delivery (or attempt) can skip the read.
       if (s.life.listening && !s.life.stopping && delay <= EARLY_TOLERANCE_MS) {
         s.store.remember({ key: K.job(id), value: rec, versionstamp: res.versionstamp });
       }
+      here?.startHere(rec);
       return id;
     }
   }
@@ -125,12 +110,7 @@ export async function cancelJob(
   const out = await s.store.update(jobId, (r) => {
     if (isWaiting(r.state)) {
       return {
-        next: {
-          ...finished(r, "cancelled", now),
-          cancelRequested: true,
-          parked: false,
-          nextRetryAt: undefined,
-        },
+        next: cancelledWaiting(r, now),
         extra: (a) => {
           if (r.parked) a.delete(K.parked(r.queue, r.idxTs, r.id));
           releaseDedupe(a, r);

@@ -13,8 +13,7 @@ import type { Attempts } from "./attempt.ts";
 import type { Parking } from "./parking.ts";
 import { minuteOf } from "./records.ts";
 import { sweepDeadLetters, takeOverOrphans } from "./recovery.ts";
-import { DAY, type Shared } from "./shared.ts";
-import type { JobState } from "./types.ts";
+import { retentionCutoffs, type Shared } from "./shared.ts";
 
 export class Housekeeping {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -73,13 +72,7 @@ export class Housekeeping {
 /** Deletes finished jobs older than the retention, and rate buckets older than 2 h. */
 async function prune(s: Shared): Promise<number> {
   const now = s.clock.now();
-  const { doneDays, failedDays } = s.settings.retention();
-  const cutoffs: [JobState, number][] = [
-    ["done", now - doneDays * DAY],
-    ["cancelled", now - doneDays * DAY],
-    ["failed", now - failedDays * DAY],
-    ["dead", now - failedDays * DAY],
-  ];
+  const cutoffs = retentionCutoffs(now, s.settings.retention());
   let n = 0;
   for (const q of QUEUE_NAMES) {
     for (const [state, cutoff] of cutoffs) n += await s.store.removeWhere(q, state, cutoff);

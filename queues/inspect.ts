@@ -6,20 +6,12 @@
 import { isQueueName, QUEUE_NAMES, type QueueName } from "./define.ts";
 import type { Attempts } from "./attempt.ts";
 import { pausedFlags } from "./parking.ts";
-import { type JobRecord, K, minuteOf, type StoredError } from "./records.ts";
+import { type JobRecord, K, minuteOf } from "./records.ts";
 import { isStalled } from "./recovery.ts";
 import { EARLY_TOLERANCE_MS, type Shared } from "./shared.ts";
 import type { QueueSlots } from "./slots.ts";
-import {
-  JOB_STATES,
-  type JobErrorInfo,
-  type JobInfo,
-  type JobPage,
-  type JobState,
-  type JobStats,
-  type ListOptions,
-  type QueueStats,
-} from "./types.ts";
+import type { JobInfo, JobPage, JobStats, ListOptions, QueueStats } from "./types.ts";
+import { encodeCursor, jobInfo, jobStats, pageOf, stateCounts } from "./views.ts";
 
 export class Inspector {
   constructor(
@@ -34,9 +26,7 @@ export class Inspector {
   }
 
   async list(opts: ListOptions): Promise<JobPage> {
-    const limit = Math.max(1, Math.min(200, Math.floor(opts.limit ?? 50)));
-    const reverse = (opts.order ?? defaultOrder(opts.state)) === "desc";
-    const after = opts.cursor ? decodeCursor(opts.cursor) : null;
+    const { limit, desc: reverse, after } = pageOf(opts);
     if (opts.queue !== undefined && !isQueueName(opts.queue)) return { jobs: [] };
     const found: { ts: number; id: string }[] = [];
     for (const q of opts.queue ? [opts.queue] : QUEUE_NAMES) {
@@ -83,9 +73,7 @@ export class Inspector {
     const paused = await pausedFlags(kv);
     const queues: QueueStats[] = [];
     for (const [i, q] of QUEUE_NAMES.entries()) {
-      const c = Object.fromEntries(
-        JOB_STATES.map((s) => [s, counts.get(`${q}/${s}`) ?? 0]),
-      ) as Record<JobState, number>;
+      const c = stateCounts((st) => counts.get(`${q}/${st}`));
       let oldest = (await store.firstTs(q, "queued")) ?? Infinity;
       const due = await store.firstTs(q, "delayed");
       if (due !== null && due < now - EARLY_TOLERANCE_MS) oldest = Math.min(oldest, due);
@@ -108,74 +96,10 @@ export class Inspector {
         running: this.attempts.countIn(q),
       });
     }
-    const totals = {
-      ...Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>,
-      doneLastHour: 0,
-      failedLastHour: 0,
-    };
-    for (const qs of queues) {
-      for (const s of JOB_STATES) totals[s] += qs.counts[s];
-      totals.doneLastHour += qs.doneLastHour;
-      totals.failedLastHour += qs.failedLastHour;
-    }
-    return { at: new Date(now), queues, totals };
+    return jobStats(now, queues);
   }
 
   private info(r: JobRecord): JobInfo {
-    const last = r.errors.at(-1);
-    return {
-      id: r.id,
-      name: r.name,
-      queue: r.queue,
-      state: r.state,
-      payload: r.payload,
-      attempts: r.attempts,
-      maxAttempts: r.maxAttempts,
-      failures: r.failures,
-      stalls: r.stalls,
-      stalled: isStalled(this.s, this.attempts, r, this.s.clock.now()),
-      progress: r.progress ?? null,
-      createdAt: new Date(r.createdAt),
-      updatedAt: new Date(r.updatedAt),
-      runAt: new Date(r.runAt),
-      nextRetryAt: r.state === "delayed" ? toDate(r.nextRetryAt) : null,
-      startedAt: toDate(r.startedAt),
-      finishedAt: toDate(r.finishedAt),
-      heartbeatAt: toDate(r.heartbeatAt),
-      durationMs: r.durationMs ?? null,
-      lastError: last ? toErrorInfo(last) : null,
-      errors: r.errors.map(toErrorInfo),
-      dedupeKey: r.dedupeKey ?? null,
-      parked: r.parked === true,
-      cancelRequested: r.cancelRequested === true,
-      result: r.result ?? null,
-    };
+    return jobInfo(r, isStalled(this.s, this.attempts, r, this.s.clock.now()));
   }
-}
-
-/** Index order: waiting states by when they may start, the rest by when they got there. */
-function defaultOrder(state: JobState): "asc" | "desc" {
-  return state === "queued" || state === "delayed" || state === "active" ? "asc" : "desc";
-}
-
-function toDate(ms: number | undefined): Date | null {
-  return ms === undefined ? null : new Date(ms);
-}
-
-function toErrorInfo(e: StoredError): JobErrorInfo {
-  return { ...e, at: new Date(e.at) };
-}
-
-function encodeCursor(c: { ts: number; id: string }): string {
-  return btoa(JSON.stringify([c.ts, c.id])).replace(/=+$/, "");
-}
-
-function decodeCursor(s: string): { ts: number; id: string } | null {
-  try {
-    const [ts, id] = JSON.parse(atob(s));
-    if (typeof ts === "number" && typeof id === "string") return { ts, id };
-  } catch {
-    // A bad cursor lists from the start.
-  }
-  return null;
 }

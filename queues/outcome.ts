@@ -9,26 +9,14 @@
  * sees: a process that died during a handler, see recovery.ts). So `failed`
  * means "the handler failed every attempt".
  */
-import { log } from "@/platform/log.ts";
 import { observeJob } from "@/platform/metrics.ts";
-import { reportError } from "@/core/error_tracking.ts";
-import { PermanentJobError, type ResolvedJob, RetryLaterError } from "./define.ts";
-import {
-  countRate,
-  errorEntry,
-  finished,
-  isWaiting,
-  type JobRecord,
-  keepResult,
-  newToken,
-  pushError,
-  releaseDedupe,
-} from "./records.ts";
+import type { ResolvedJob } from "./define.ts";
+import { countRate, isWaiting, type JobRecord, ownedHere, releaseDedupe } from "./records.ts";
 import type { Shared } from "./shared.ts";
 import { enqueueJob } from "./enqueue.ts";
-import { opsQueuesPath } from "@/core/paths.ts";
-
-export type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown; timeout: boolean };
+import { enqueueDeadJobAlert, noteFailedAttempt } from "./alerts.ts";
+import type { Outcome } from "./handler.ts";
+import { afterFailure, doneRecord } from "./transitions.ts";
 
 /** What finishing needs to know of an attempt (see attempt.ts). */
 export interface AttemptInfo {
@@ -54,106 +42,35 @@ export async function finishAttempt(
   // the attempt was too short to be marked active. Anything else moved on.
   const mine = (r: JobRecord) =>
     r.token === attempt.token &&
-    (attempt.activated ? r.state === "active" && r.owner === s.instance : isWaiting(r.state));
+    (attempt.activated
+      ? r.state === "active" && r.owner === s.instance
+      : isWaiting(r.state) && ownedHere(r, s.instance));
   const started = (r: JobRecord): JobRecord =>
     attempt.activated ? r : { ...r, attempts: r.attempts + 1, startedAt: attempt.startedAt };
   if (outcome.ok) {
     await s.store.update(rec.id, (r) =>
       mine(r)
         ? {
-          next: {
-            ...finished(started(r), "done", now),
-            heartbeatAt: undefined,
-            nextRetryAt: undefined,
-            parked: false,
-            durationMs,
-            progress: r.progress === undefined ? undefined : 100,
-            owner: undefined,
-            result: keepResult(outcome.value),
-          },
+          next: doneRecord(started(r), now, durationMs, outcome.value),
           extra: (a) => countRate(a, now, r, "done"),
         }
         : null);
     return;
   }
-  const kind = outcome.timeout ? "timeout" : "error";
   const updated = await s.store.update(rec.id, (current) => {
     if (!mine(current)) return null;
     const r = started(current);
-    // Postponed (not failed): the retry schedule is not used up.
-    const postponed = outcome.err instanceof RetryLaterError && outcome.err.postpone;
-    const failures = r.failures + (postponed ? 0 : 1);
-    const base: JobRecord = {
-      ...r,
-      parked: false,
-      failures,
-      errors: pushError(r.errors, errorEntry(outcome.err, r.attempts, now, kind)),
-      updatedAt: now,
-      heartbeatAt: undefined,
-      durationMs,
-      owner: undefined,
-    };
-    if (r.cancelRequested) {
-      return { next: finished(base, "cancelled", now), extra: (a) => releaseDedupe(a, r) };
-    }
-    if (outcome.err instanceof PermanentJobError || failures > def.retry.length) {
-      return { next: finished(base, "failed", now), extra: (a) => countRate(a, now, r, "failed") };
-    }
-    // The handler may name its own wait (a 429's retry_after).
-    const wait = outcome.err instanceof RetryLaterError
-      ? outcome.err.delayMs
-      : def.retry[failures - 1];
-    const runAt = now + wait;
-    const next: JobRecord = {
-      ...base,
-      state: "delayed",
-      idxTs: runAt,
-      runAt,
-      nextRetryAt: runAt,
-      token: newToken(),
-    };
-    return { next, extra: (a) => s.store.addMessage(a, next, wait) };
+    const { next, wait } = afterFailure(r, def, outcome.err, outcome.timeout, now, durationMs);
+    if (wait !== undefined) return { next, extra: (a) => s.store.addMessage(a, next, wait) };
+    if (next.state === "cancelled") return { next, extra: (a) => releaseDedupe(a, r) };
+    return { next, extra: (a) => countRate(a, now, r, "failed") };
   });
-  const fields = {
-    id: rec.id,
-    job: rec.name,
-    attempt: rec.attempts + 1,
-    err: outcome.err,
-    next: updated?.state,
-  };
-  if (updated?.state === "failed") {
-    log.error("job failed", fields);
-    // Only the last attempt goes to error tracking (core/error_tracking.ts): a retry that
-    // succeeds is not an operator's problem. reportError never throws.
-    await reportError(s.services(), {
-      source: "job",
-      error: outcome.err,
-      context: { job: rec.name, jobId: rec.id, queue: rec.queue, attempt: rec.attempts + 1 },
-    });
+  if (await noteFailedAttempt(s.services, rec, rec.attempts + 1, outcome.err, updated?.state)) {
     await alertDeadJob(s, rec, outcome.err);
-  } else log.warn("job attempt failed", fields);
+  }
 }
 
-/**
- * A job that used up its attempts (or was refused for good, or that KV gave
- * up delivering: queues/recovery.ts) is an operator's problem: one `ops-alert`, grouped per job name (queues/jobs/ops_alert.ts
- * throttles the group). Not for the alert job itself, which would loop.
- */
-export async function alertDeadJob(s: Shared, rec: JobRecord, err: unknown) {
-  if (rec.name === "ops-alert" || !s.defs.has("ops-alert")) return;
-  // A message to the alert chat that failed would alert about itself.
-  if (rec.name === "telegram" && (rec.payload as { purpose?: string })?.purpose === "alert") return;
-  const message = err instanceof Error ? err.message : String(err);
-  await enqueueJob(s, "ops-alert", {
-    level: "critical",
-    title: `Job ${rec.name} failed after all its attempts`,
-    titleKey: "delivery.alert.jobDead",
-    vars: { job: rec.name },
-    message: `${message.slice(0, 500)} (${rec.queue}, ${rec.id})`,
-    source: "jobs",
-    group: `job:${rec.name}`,
-    url: opsQueuesPath(rec.queue),
-  }, { dedupeKey: `dead:${rec.id}` }).catch((e) =>
-    log.warn("ops-alert for a dead job not enqueued", { err: e, id: rec.id })
-  );
+/** One ops-alert for a job that failed for good (queues/alerts.ts), enqueued on KV. */
+export function alertDeadJob(s: Shared, rec: JobRecord, err: unknown): Promise<void> {
+  return enqueueDeadJobAlert(s.defs, (n, p, o) => enqueueJob(s, n, p, o), rec, err);
 }

@@ -118,7 +118,15 @@ export class Parking {
     await this.s.store.update(rec.id, (r) => {
       if (r.token !== rec.token || !isWaiting(r.state) || r.parked) return null;
       const idxTs = r.state === "queued" ? r.idxTs : Math.min(r.runAt, now);
-      const next: JobRecord = { ...r, state: "queued", idxTs, parked: true, updatedAt: now };
+      // Not running anywhere while parked (an owner from a start at once is let go).
+      const next: JobRecord = {
+        ...r,
+        state: "queued",
+        idxTs,
+        parked: true,
+        updatedAt: now,
+        owner: undefined,
+      };
       return { next, extra: (a) => a.set(K.parked(r.queue, idxTs, r.id), r.token) };
     });
     this.mayHaveParked.add(rec.queue);
@@ -139,6 +147,14 @@ export class Parking {
       if (!this.paused.has(q) && this.mayHaveParked.has(q)) n += await this.pump(q);
     }
     return n;
+  }
+
+  /**
+   * Jobs of the queue may be parked or on their way back: a new job must not
+   * overtake them by starting at once (dispatch.ts `reserve`).
+   */
+  hasBacklog(queue: QueueName): boolean {
+    return this.mayHaveParked.has(queue) || (this.incoming.get(queue) ?? 0) > 0;
   }
 
   /** Free slots not yet spoken for by a running, waiting or incoming job. */
@@ -190,6 +206,7 @@ export class Parking {
             a.check(e).delete(e.key);
             store.addMessage(a, next, 0);
           },
+          extraChecks: 1,
         };
       });
       if (out) {

@@ -10,7 +10,9 @@
  * - `["jobs_dedupe", name, dedupeKey]` → id;
  * - `["jobs_parked", queue, ts, id]` — jobs waiting outside KV's queue;
  * - `["jobs_paused", queue]` — present while the queue is paused;
- * - `["jobs_dead", id, token]` — `keysIfUndelivered` of every message.
+ * - `["jobs_dead", id, token]` — `keysIfUndelivered` of every message;
+ * - `["jobs_dead_group", groupId]` — the same for a group message (KV allows
+ *   10 such keys per message, so one key holds the whole group as its value).
  *
  * Every state change is ONE atomic commit that checks the record's
  * versionstamp and moves index and counters with it (`writeRecord`), so
@@ -19,6 +21,13 @@
  * Messages are `{ gafusJob: 1, id, token }`. The record holds the token of
  * the message that may run it; a message with another token (an older copy
  * after a retry, an unpark or an admin action) is stale and skipped.
+ *
+ * A job this process starts at once after its enqueue (dispatch.ts
+ * `startHere`) is written with `owner` set and gets no message of its own:
+ * the jobs of one group commit share one safety-net message,
+ * `{ gafusJobs: 1, jobs: [[id, token], …] }`, handled item by item like the
+ * single kind (KV's queue costs two SQLite transactions per message, so on
+ * a disk one message per job would cap throughput at a few hundred a second).
  */
 import type { JsonValue } from "@/db/schema.ts";
 import { randomToken } from "@/platform/encoding.ts";
@@ -62,7 +71,10 @@ export interface JobRecord {
   dedupeKey?: string;
   parked?: boolean;
   cancelRequested?: boolean;
-  /** The runtime instance running it (while active). */
+  /**
+   * The runtime instance running it: while active, and while queued when it
+   * was started at once after its enqueue (before it is written active).
+   */
   owner?: string;
   /** JSON size of the payload (to size group commits). */
   payloadBytes?: number;
@@ -81,6 +93,21 @@ export function isJobMessage(v: unknown): v is JobMessage {
   return m.gafusJob === 1 && typeof m.id === "string" && typeof m.token === "string";
 }
 
+/** The safety-net message of jobs started at once after one group commit: `[id, token]` each. */
+export interface JobGroupMessage {
+  gafusJobs: 1;
+  jobs: [string, string][];
+}
+
+export function isJobGroupMessage(v: unknown): v is JobGroupMessage {
+  if (typeof v !== "object" || v === null) return false;
+  const m = v as Record<string, unknown>;
+  return m.gafusJobs === 1 && Array.isArray(m.jobs) &&
+    m.jobs.every((j) =>
+      Array.isArray(j) && j.length === 2 && typeof j[0] === "string" && typeof j[1] === "string"
+    );
+}
+
 export const K = {
   job: (id: string) => ["jobs", id] as const,
   idxPrefix: (q: QueueName, s: JobState) => ["jobs_idx", q, s] as const,
@@ -92,6 +119,7 @@ export const K = {
   parked: (q: QueueName, ts: number, id: string) => ["jobs_parked", q, ts, id] as const,
   paused: (q: QueueName) => ["jobs_paused", q] as const,
   dead: (id: string, token: string) => ["jobs_dead", id, token] as const,
+  deadGroup: (groupId: string) => ["jobs_dead_group", groupId] as const,
 };
 
 /** A fresh message token: older copies of the job's message become stale. */
@@ -106,6 +134,11 @@ export function isTerminal(s: JobState): boolean {
 /** Waiting to start (in KV's queue, parked, or due later). */
 export function isWaiting(s: JobState): boolean {
   return s === "queued" || s === "delayed";
+}
+
+/** Owned by this runtime instance, or by none (started from its message). */
+export function ownedHere(r: JobRecord, instance: string): boolean {
+  return r.owner === undefined || r.owner === instance;
 }
 
 /** Record, index and counters from `prev` to `next` (either may be null). */

@@ -23,6 +23,7 @@ import { QUEUE_NAMES } from "./define.ts";
 import {
   errorEntry,
   finished,
+  isJobGroupMessage,
   isTerminal,
   type JobRecord,
   K,
@@ -31,11 +32,12 @@ import {
 } from "./records.ts";
 import type { Shared } from "./shared.ts";
 import { alertDeadJob } from "./outcome.ts";
+import { stalled } from "./transitions.ts";
+import { looksStalled } from "./views.ts";
 
 /** Active, but not here and no heartbeat for a while: its process probably died. */
 export function isStalled(s: Shared, attempts: Attempts, r: JobRecord, now: number): boolean {
-  return r.state === "active" && !attempts.has(r.id) &&
-    now - (r.heartbeatAt ?? r.startedAt ?? now) > s.settings.stalledAfterMs;
+  return looksStalled(r, now, s.settings.stalledAfterMs, attempts.has(r.id));
 }
 
 /**
@@ -118,19 +120,11 @@ export async function takeOverOrphans(
           r.token !== seen.token || r.state !== "active" || r.owner !== seen.owner ||
           r.heartbeatAt !== seen.heartbeatAt || attempts.has(r.id)
         ) return null;
-        const message = `the process running attempt ${r.attempts} stopped before it finished`;
-        const errors = pushError(
-          r.errors,
-          errorEntry(new Error(message), r.attempts, now, "stalled", false),
+        const base = stalled(
+          r,
+          now,
+          `the process running attempt ${r.attempts} stopped before it finished`,
         );
-        const base: JobRecord = {
-          ...r,
-          stalls: r.stalls + 1,
-          errors,
-          updatedAt: now,
-          heartbeatAt: undefined,
-          owner: undefined,
-        };
         if (r.stalls >= s.settings.crashBackoff.length) {
           return { next: finished(base, "dead", now) };
         }
@@ -175,42 +169,60 @@ export async function sweepDeadLetters(s: Shared, attempts: Attempts): Promise<n
   let n = 0;
   for await (const e of s.kv.list({ prefix: ["jobs_dead"] })) {
     const [, id, token] = e.key as [string, string, string];
-    const now = s.clock.now();
-    const out = await s.store.update(id, (r) => {
-      if (r.token !== token || isTerminal(r.state) || attempts.has(r.id)) return null;
-      const message =
-        `KV stopped delivering the job: its process stopped or the runtime failed on every delivery (${
-          s.settings.crashBackoff.length + 1
-        } times)`;
-      return {
-        next: {
-          ...finished(r, "dead", now),
-          heartbeatAt: undefined,
-          owner: undefined,
-          errors: pushError(
-            r.errors,
-            errorEntry(new Error(message), r.attempts, now, "dead", false),
-          ),
-        },
-        extra: (a) => {
-          a.delete(e.key);
-          if (r.parked) a.delete(K.parked(r.queue, r.idxTs, r.id));
-        },
-      };
-    });
-    if (out) {
-      n++;
-      log.error("job dead", { id, job: out.name, attempts: out.attempts });
-      const last = out.errors[out.errors.length - 1];
-      await reportError(s.services(), {
-        source: "job",
-        error: Object.assign(new Error(last?.message ?? "job dead"), { name: "JobDead" }),
-        context: { job: out.name, jobId: id, queue: out.queue, attempt: out.attempts },
-      });
-      await alertDeadJob(s, out, new Error(last?.message ?? "job dead"));
-    } else {
-      await s.kv.delete(e.key);
+    if (await markDead(s, attempts, id, token, e.key)) n++;
+  }
+  // A group message (records.ts) left its jobs in its value.
+  for await (const e of s.kv.list({ prefix: ["jobs_dead_group"] })) {
+    for (const [id, token] of isJobGroupMessage(e.value) ? e.value.jobs : []) {
+      if (await markDead(s, attempts, id, token)) n++;
     }
+    await s.kv.delete(e.key);
   }
   return n;
+}
+
+/** One job whose message KV gave up on → `dead`; `letter`: its own dead-letter key. */
+async function markDead(
+  s: Shared,
+  attempts: Attempts,
+  id: string,
+  token: string,
+  letter?: Deno.KvKey,
+): Promise<boolean> {
+  const now = s.clock.now();
+  const out = await s.store.update(id, (r) => {
+    if (r.token !== token || isTerminal(r.state) || attempts.has(r.id)) return null;
+    const message =
+      `KV stopped delivering the job: its process stopped or the runtime failed on every delivery (${
+        s.settings.crashBackoff.length + 1
+      } times)`;
+    return {
+      next: {
+        ...finished(r, "dead", now),
+        heartbeatAt: undefined,
+        owner: undefined,
+        errors: pushError(
+          r.errors,
+          errorEntry(new Error(message), r.attempts, now, "dead", false),
+        ),
+      },
+      extra: (a) => {
+        if (letter) a.delete(letter);
+        if (r.parked) a.delete(K.parked(r.queue, r.idxTs, r.id));
+      },
+    };
+  });
+  if (out) {
+    log.error("job dead", { id, job: out.name, attempts: out.attempts });
+    const last = out.errors[out.errors.length - 1];
+    await reportError(s.services(), {
+      source: "job",
+      error: Object.assign(new Error(last?.message ?? "job dead"), { name: "JobDead" }),
+      context: { job: out.name, jobId: id, queue: out.queue, attempt: out.attempts },
+    });
+    await alertDeadJob(s, out, new Error(last?.message ?? "job dead"));
+    return true;
+  }
+  if (letter) await s.kv.delete(letter);
+  return false;
 }

@@ -11,6 +11,10 @@
  * - recovery.ts — stalled jobs, dead letters, chained delays;
  * - housekeeping.ts — periodic dead-letter sweep, unpark and retention;
  * - inspect.ts, admin.ts — the read and write sides of the admin API.
+ *
+ * Shared with the PostgreSQL backend (queues/pg/), which stores the same
+ * records with SQL: transitions.ts (every record change), handler.ts (running
+ * a handler), alerts.ts (failure reports), views.ts (the admin API's views).
  */
 import { log } from "@/platform/log.ts";
 import { QUEUE_NAMES, type QueueName, type ResolvedJob } from "./define.ts";
@@ -21,7 +25,7 @@ import { cancelJob, enqueueJob } from "./enqueue.ts";
 import { Housekeeping } from "./housekeeping.ts";
 import { Inspector } from "./inspect.ts";
 import { Parking, pausedFlags } from "./parking.ts";
-import { resolveSettings, type RuntimeOptions, type Shared } from "./shared.ts";
+import { drainUntilIdle, resolveSettings, type RuntimeOptions, type Shared } from "./shared.ts";
 import { type QueueSlots, queueSlots } from "./slots.ts";
 import { JobStore } from "./store.ts";
 import type {
@@ -40,6 +44,9 @@ export type { RuntimeOptions } from "./shared.ts";
 
 /** `M`: job name → payload; `createJobs` gives the registry's `JobMap`, tests their own jobs. */
 export class JobRuntime<M extends object = UntypedJobMap> implements Jobs<M> {
+  readonly backend = "kv";
+  /** `enqueue`'s `tx` is ignored here: KV and the database cannot commit together. */
+  readonly transactional = false;
   private readonly s: Shared;
   private readonly slots: Map<QueueName, QueueSlots>;
   private readonly attempts: Attempts;
@@ -85,11 +92,11 @@ export class JobRuntime<M extends object = UntypedJobMap> implements Jobs<M> {
     payload: M[N],
     opts?: EnqueueOptions,
   ): Promise<string> {
-    return enqueueJob(this.s, name, payload, opts);
+    return this.enqueueUnchecked(name, payload, opts);
   }
 
   enqueueUnchecked(name: string, payload: unknown, opts?: EnqueueOptions): Promise<string> {
-    return enqueueJob(this.s, name, payload, opts);
+    return enqueueJob(this.s, name, payload, opts, this.dispatcher);
   }
 
   cancel(jobId: string): Promise<boolean> {
@@ -142,15 +149,8 @@ export class JobRuntime<M extends object = UntypedJobMap> implements Jobs<M> {
     return this.housekeeping.run();
   }
 
-  async drain(opts: { timeoutMs?: number } = {}): Promise<void> {
-    const timeoutMs = opts.timeoutMs ?? 10_000;
-    const until = Date.now() + timeoutMs;
-    while (true) {
-      const busy = await this.busy(until);
-      if (!busy) return;
-      if (Date.now() > until) throw new Error(`jobs did not drain in ${timeoutMs} ms: ${busy}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  drain(opts: { timeoutMs?: number } = {}): Promise<void> {
+    return drainUntilIdle((until) => this.busy(until), opts.timeoutMs);
   }
 
   /** Why the runtime is not idle (for drain), or null. `until` is the drain deadline. */

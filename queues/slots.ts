@@ -17,15 +17,28 @@ const IN_FLIGHT_BUDGET = 90;
 export class QueueSlots {
   active = 0;
   private waiters: Array<(granted: boolean) => void> = [];
-  constructor(readonly limit: number, readonly waitCap: number) {}
+  /**
+   * A job enqueued here and started at once (dispatch.ts) holds no KV
+   * delivery while it waits (its commit's one message waits for it), so its
+   * line may be longer: a burst of enqueues waits in memory instead of
+   * taking KV's slow path, one message per job.
+   */
+  readonly localCap: number;
 
-  /** true: a slot is ours; false: too many waiting (park the job instead). */
-  acquire(): Promise<boolean> | boolean {
+  constructor(readonly limit: number, readonly waitCap: number) {
+    this.localCap = Math.max(waitCap, 64, 4 * limit);
+  }
+
+  /**
+   * true: a slot is ours; false: too many waiting (park the job instead).
+   * `cap`: the line's length for this job (see `localCap`).
+   */
+  acquire(cap = this.waitCap): Promise<boolean> | boolean {
     if (this.active < this.limit) {
       this.active++;
       return true;
     }
-    if (this.waiters.length >= this.waitCap) return false;
+    if (this.waiters.length >= cap) return false;
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 

@@ -11,15 +11,24 @@
 import { CommitBatcher, ReadBatcher } from "./kv_batch.ts";
 import type { QueueName } from "./define.ts";
 import type { JobState } from "./types.ts";
-import { type JobMessage, type JobRecord, K, recordBytes, writeRecord } from "./records.ts";
+import {
+  type JobGroupMessage,
+  type JobMessage,
+  type JobRecord,
+  K,
+  recordBytes,
+  writeRecord,
+} from "./records.ts";
 
 /** Tries of a versionstamp-checked commit before giving up (only admin actions race). */
 export const COMMIT_RETRIES = 50;
 /** Entries kept for jobs enqueued here and not delivered yet. */
 const MAX_HOT = 10_000;
 
-/** What `update` should make of a record: null leaves it alone. */
-export type Change = { next: JobRecord; extra?: (a: Deno.AtomicOperation) => void } | null;
+/** What `update` should make of a record: null leaves it alone. `extraChecks`: checks `extra` adds. */
+export type Change =
+  | { next: JobRecord; extra?: (a: Deno.AtomicOperation) => void; extraChecks?: number }
+  | null;
 
 export class JobStore {
   readonly commits: CommitBatcher;
@@ -30,7 +39,7 @@ export class JobStore {
     readonly kv: Deno.Kv,
     private readonly messages: { maxKvDelayMs: number; crashBackoff: number[] },
   ) {
-    this.commits = new CommitBatcher(kv);
+    this.commits = new CommitBatcher(kv, (a, jobs) => this.addGroupMessage(a, jobs));
     this.reads = new ReadBatcher(kv);
   }
 
@@ -79,7 +88,7 @@ export class JobStore {
       const res = await this.commits.commit({
         keys: [id],
         bytes: recordBytes(change.next),
-        checks: 2, // the record's, and at most one in `extra` (a parked entry)
+        checks: 1 + (change.extraChecks ?? 0),
         apply: (a) => {
           a.check(entry);
           writeRecord(a, prev, change.next);
@@ -102,6 +111,15 @@ export class JobStore {
     a.enqueue(msg, {
       delay: Math.max(0, Math.min(delay, this.messages.maxKvDelayMs)),
       keysIfUndelivered: [K.dead(rec.id, rec.token)],
+      backoffSchedule: this.messages.crashBackoff,
+    });
+  }
+
+  /** The one safety-net message of the jobs of a commit started here at once (records.ts). */
+  private addGroupMessage(a: Deno.AtomicOperation, jobs: [string, string][]) {
+    const msg: JobGroupMessage = { gafusJobs: 1, jobs };
+    a.enqueue(msg, {
+      keysIfUndelivered: [K.deadGroup(crypto.randomUUID())],
       backoffSchedule: this.messages.crashBackoff,
     });
   }

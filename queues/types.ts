@@ -1,8 +1,10 @@
 /**
  * The public face of the job runtime: `services.jobs`. Routes, core/, the
- * bot, the ops pages and the CLI use only this interface, so the KV backend
- * can be swapped (e.g. for a Postgres table) without touching them.
+ * bot, the ops pages and the CLI use only this interface: the KV backend
+ * (queues/runtime.ts) and the PostgreSQL one (queues/pg/) both implement it.
  */
+import type { Kysely } from "kysely";
+import type { Database } from "@/db/schema.ts";
 import type { QueueName } from "./define.ts";
 import type { JobMap } from "./jobs/mod.ts";
 
@@ -33,6 +35,14 @@ export interface EnqueueOptions {
    * second enqueue returns the first job's id and changes nothing.
    */
   dedupeKey?: string;
+  /**
+   * The caller's database transaction (a kysely `Transaction<Database>`). With
+   * jobs on PostgreSQL (`transactional`), the job is stored in it: it exists
+   * exactly when the change that caused it commits. The KV backend ignores it
+   * and enqueues at once (such callers enqueue after their commit, and the
+   * job's sweeper covers a crash in between): see core/jobs_tx.ts.
+   */
+  tx?: Kysely<Database>;
 }
 
 export interface JobErrorInfo {
@@ -136,6 +146,10 @@ export type UntypedJobMap = Record<string, unknown>;
  * from the registry), so a wrong name or payload fails type-checking.
  */
 export interface Jobs<M extends object = JobMap> {
+  /** "kv" (Deno KV queues, one process) or "postgres" (shared by every instance). */
+  readonly backend: "kv" | "postgres";
+  /** True when `enqueue(…, { tx })` commits the job with the caller's transaction. */
+  readonly transactional: boolean;
   /**
    * Validates the payload with the job's schema (again at run time: the type
    * cannot see a refinement such as "an id") and stores the job with its

@@ -1,7 +1,32 @@
-import { asset } from "@/framework/mod.ts";
-import { define } from "@/define.ts";
+import { asset, pageHasIslands, shell } from "@/framework/mod.ts";
+import { define, type State } from "@/define.ts";
 import { Header } from "@/components/Header.tsx";
 import { Footer } from "@/components/Footer.tsx";
+import AppShell from "@/islands/AppShell.tsx";
+
+/**
+ * The service worker, the update banner and the install offer (islands/AppShell.tsx) for a
+ * signed-in user, on pages that already run islands (catalogue, course, day, settings…), so a
+ * page without JavaScript stays without. Rendered after the page, so its islands are known.
+ */
+function AppShellSlot({ state }: { state: State }) {
+  if (!state.user || !pageHasIslands()) return null;
+  const { t } = state;
+  return (
+    <AppShell
+      release={shell().release}
+      userId={state.user.id}
+      labels={{
+        update: t("pwa.update.text"),
+        reload: t("pwa.update.reload"),
+        install: t("pwa.install.text"),
+        accept: t("pwa.install.accept"),
+        later: t("pwa.install.later"),
+        installLabel: t("pwa.install.label"),
+      }}
+    />
+  );
+}
 
 export default define.layout(({ Component, state, url }) => (
   <html lang={state.locale}>
@@ -12,6 +37,8 @@ export default define.layout(({ Component, state, url }) => (
       <link rel="stylesheet" href={asset("/styles.css")} />
       <link rel="icon" href={asset("/favicon.svg")} type="image/svg+xml" />
       <link rel="manifest" href={asset("/manifest.webmanifest")} />
+      <link rel="apple-touch-icon" href={asset("/icons/icon-192.png")} />
+      <meta name="gafus-release" content={shell().release} />
     </head>
     <body>
       <Header state={state} url={url} />
@@ -19,6 +46,7 @@ export default define.layout(({ Component, state, url }) => (
         <Component />
       </main>
       <Footer state={state} />
+      <AppShellSlot state={state} />
     </body>
   </html>
 ));

@@ -4,10 +4,14 @@ import { define } from "@/define.ts";
 export const handler = define.handlers({
   GET(ctx) {
     const { services } = ctx.state;
-    return Response.json({
+    const res = Response.json({
       status: "ok",
       release: services.config.release,
       uptimeSec: Math.round((Date.now() - services.startedAt.getTime()) / 1000),
-    }, { headers: { "cache-control": "no-store" } });
+    });
+    // Set here rather than in the init: a response built with several headers is
+    // prepared for sending at once, and the middlewares' headers would undo that.
+    res.headers.set("cache-control", "no-store");
+    return res;
   },
 });

@@ -25,7 +25,7 @@
  * `gafus-synced` with `{ sd, kind, data }` when a queued action was accepted,
  * `gafus-dropped` with `{ sd, kind, message }` when it was refused.
  */
-import { type DBSchema, type IDBPDatabase, openDB } from "idb";
+import type { DBSchema, IDBPDatabase } from "idb";
 import type { ApiError } from "./client.ts";
 
 export const SYNC_TAG = "gafus-actions";
@@ -57,12 +57,23 @@ interface QueueDb extends DBSchema {
 
 let dbPromise: Promise<IDBPDatabase<QueueDb>> | null = null;
 
+/**
+ * idb comes as its own chunk on first use, not with the page: every step
+ * island imports this module, and the day page's script budget (20 KB gzip)
+ * has no room for code that only a queued action needs. The service worker
+ * precaches every chunk, so it loads offline too.
+ */
 function db(): Promise<IDBPDatabase<QueueDb>> {
-  dbPromise ??= openDB<QueueDb>(DB_NAME, 1, {
-    upgrade(d) {
-      const store = d.createObjectStore("actions", { keyPath: "seq", autoIncrement: true });
-      store.createIndex("byUser", "userId");
-    },
+  dbPromise ??= import("idb").then(({ openDB }) =>
+    openDB<QueueDb>(DB_NAME, 1, {
+      upgrade(d) {
+        const store = d.createObjectStore("actions", { keyPath: "seq", autoIncrement: true });
+        store.createIndex("byUser", "userId");
+      },
+    })
+  );
+  dbPromise.catch(() => {
+    dbPromise = null;
   });
   return dbPromise;
 }

@@ -38,6 +38,7 @@ import { log } from "@/platform/log.ts";
 import { AppError } from "../app_error.ts";
 import { absoluteUrl, emailChangePath, settingsPath } from "../paths.ts";
 import { enqueueEmail } from "../email/outbox.ts";
+import { changeWithJobs, type EnqueueWithChange } from "../jobs_tx.ts";
 import { emailChangeConfirmEmail, emailChangeNoticeEmail } from "../email/messages.ts";
 
 export const EMAIL_CHANGE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -80,7 +81,7 @@ async function takenByOther(s: Services, email: string, userId: string): Promise
 
 /** Replaces any pending change of the user by a new one; returns the token and its row id. */
 async function issueToken(
-  s: Services,
+  trx: Kysely<Database>,
   userId: string,
   email: string,
   now: Date,
@@ -88,16 +89,14 @@ async function issueToken(
   const token = randomToken(32);
   const id = newId();
   const expiresAt = new Date(now.getTime() + EMAIL_CHANGE_TTL_MS);
-  await s.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("email_change_tokens").where("user_id", "=", userId).execute();
-    await trx.insertInto("email_change_tokens").values({
-      id,
-      user_id: userId,
-      new_email: email,
-      token_hash: await sha256Hex(token),
-      expires_at: expiresAt,
-    }).execute();
-  });
+  await trx.deleteFrom("email_change_tokens").where("user_id", "=", userId).execute();
+  await trx.insertInto("email_change_tokens").values({
+    id,
+    user_id: userId,
+    new_email: email,
+    token_hash: await sha256Hex(token),
+    expires_at: expiresAt,
+  }).execute();
   return { id, token, expiresAt };
 }
 
@@ -107,6 +106,7 @@ async function sendConfirmation(
   account: AccountMailRow,
   email: string,
   issued: { id: string; token: string },
+  enqueue: EnqueueWithChange,
 ): Promise<void> {
   await enqueueEmail(s, {
     key: `email-change:${issued.id}`,
@@ -117,7 +117,7 @@ async function sendConfirmation(
       url: absoluteUrl(s.config, emailChangePath(issued.token)),
     }),
     purpose: "account",
-  });
+  }, enqueue);
 }
 
 /**
@@ -150,21 +150,25 @@ export async function changeEmail(
   }
   if (await takenByOther(s, data.email, user.id)) throw new UserExistsError();
   await enforce(s.kv, RATE_RULES.emailChangeSend, user.id, now.getTime());
-  const issued = await issueToken(s, user.id, data.email, now);
-  await sendConfirmation(s, user.id, account, data.email, issued);
-  if (account.email) {
-    await enqueueEmail(s, {
-      key: `email-change-notice:${issued.id}`,
-      to: account.email,
-      userId: user.id,
-      ...emailChangeNoticeEmail(account.locale, {
-        username: account.username,
-        newEmail: data.email,
-        settingsUrl: absoluteUrl(s.config, settingsPath(undefined, "h-email")),
-      }),
-      purpose: "account",
-    });
-  }
+  const email = data.email;
+  // The token and its two emails commit together on PostgreSQL jobs (core/jobs_tx.ts).
+  await changeWithJobs(s, async (trx, enqueue) => {
+    const issued = await issueToken(trx, user.id, email, now);
+    await sendConfirmation(s, user.id, account, email, issued, enqueue);
+    if (account.email) {
+      await enqueueEmail(s, {
+        key: `email-change-notice:${issued.id}`,
+        to: account.email,
+        userId: user.id,
+        ...emailChangeNoticeEmail(account.locale, {
+          username: account.username,
+          newEmail: email,
+          settingsUrl: absoluteUrl(s.config, settingsPath(undefined, "h-email")),
+        }),
+        purpose: "account",
+      }, enqueue);
+    }
+  });
   log.info("email change requested", { userId: user.id, hadEmail: !!account.email });
   return { outcome: "sent", email: data.email };
 }
@@ -212,8 +216,10 @@ export async function resendEmailChange(
   if (!pending) throw new NoPendingEmailChangeError();
   await enforce(s.kv, RATE_RULES.emailChangeSend, user.id, now.getTime());
   const account = await accountRow(s, user.id);
-  const issued = await issueToken(s, user.id, pending.email, now);
-  await sendConfirmation(s, user.id, account, pending.email, issued);
+  await changeWithJobs(s, async (trx, enqueue) => {
+    const issued = await issueToken(trx, user.id, pending.email, now);
+    await sendConfirmation(s, user.id, account, pending.email, issued, enqueue);
+  });
   log.info("email change link resent", { userId: user.id });
   return { email: pending.email };
 }

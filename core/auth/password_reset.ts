@@ -15,7 +15,10 @@
  *   hand a link out with `gafus admin user:reset-link USER`.
  */
 import { z } from "zod";
+import type { Kysely } from "kysely";
+import type { Database } from "@/db/schema.ts";
 import type { Services } from "../services.ts";
+import { changeWithJobs, enqueueNow, type EnqueueWithChange } from "../jobs_tx.ts";
 import type { Config } from "@/platform/config.ts";
 import { newPasswordFields, withMatchingRepeat } from "./schemas.ts";
 import { randomToken, sha256Hex } from "@/platform/encoding.ts";
@@ -76,6 +79,8 @@ export async function deliverResetLink(
   account: Pick<AccountRow, "id" | "username" | "email" | "locale" | "telegram_chat_id">,
   link: { tokenId: string; url: string },
   channel: ResetChannel,
+  /** From `changeWithJobs`, when the token row is written in the same change. */
+  enqueue: EnqueueWithChange = enqueueNow(s),
 ): Promise<void> {
   if (channel === "email") {
     if (!account.email) throw new Error("deliverResetLink: the account has no email");
@@ -85,7 +90,7 @@ export async function deliverResetLink(
       userId: account.id,
       ...resetEmail(account.locale, { username: account.username, url: link.url }),
       purpose: "account",
-    });
+    }, enqueue);
   } else {
     if (account.telegram_chat_id === null) {
       throw new Error("deliverResetLink: the account has no linked chat");
@@ -98,7 +103,7 @@ export async function deliverResetLink(
       buttons: [{ text: t("email.reset.action"), url: link.url }],
       userId: account.id,
       purpose: "account",
-    });
+    }, enqueue);
   }
   log.info("password reset link issued", { userId: account.id, channel });
 }
@@ -113,26 +118,33 @@ export async function issueResetToken(
 }
 
 /** `issueResetToken` with the row's id (the once-only key of the message carrying it). */
-async function issueResetTokenRow(
-  s: Services,
+function issueResetTokenRow(
+  s: Pick<Services, "db">,
   userId: string,
   now = new Date(),
 ): Promise<{ id: string; token: string }> {
+  return s.db.transaction().execute((trx) => writeResetToken(trx, userId, now));
+}
+
+/** Writes a new reset token row in `trx`; returns its id and the token itself. */
+async function writeResetToken(
+  trx: Kysely<Database>,
+  userId: string,
+  now: Date,
+): Promise<{ id: string; token: string }> {
   const token = randomToken(32);
   const id = newId();
-  await s.db.transaction().execute(async (trx) => {
-    // Keep the table small: spent and expired tokens of this user go.
-    await trx.deleteFrom("password_reset_tokens")
-      .where("user_id", "=", userId)
-      .where((eb) => eb.or([eb("used_at", "is not", null), eb("expires_at", "<=", now)]))
-      .execute();
-    await trx.insertInto("password_reset_tokens").values({
-      id,
-      user_id: userId,
-      token_hash: await sha256Hex(token),
-      expires_at: new Date(now.getTime() + RESET_TTL_MS),
-    }).execute();
-  });
+  // Keep the table small: spent and expired tokens of this user go.
+  await trx.deleteFrom("password_reset_tokens")
+    .where("user_id", "=", userId)
+    .where((eb) => eb.or([eb("used_at", "is not", null), eb("expires_at", "<=", now)]))
+    .execute();
+  await trx.insertInto("password_reset_tokens").values({
+    id,
+    user_id: userId,
+    token_hash: await sha256Hex(token),
+    expires_at: new Date(now.getTime() + RESET_TTL_MS),
+  }).execute();
   return { id, token };
 }
 
@@ -182,8 +194,24 @@ async function issueAndDeliver(
     log.warn("password reset: per-account limit reached", { userId: account.id });
     return;
   }
-  const { id, token } = await issueResetTokenRow(s, account.id);
-  await deliverResetLink(s, account, { tokenId: id, url: resetUrl(s.config, token) }, channel);
+  await sendNewResetLink(s, account, channel);
+}
+
+/**
+ * Issues a new reset token and queues its link through `channel`; the token
+ * and its message commit together on PostgreSQL jobs (core/jobs_tx.ts). The
+ * message key is the token's id: a second link is a second message.
+ */
+export async function sendNewResetLink(
+  s: Services,
+  account: Pick<AccountRow, "id" | "username" | "email" | "locale" | "telegram_chat_id">,
+  channel: ResetChannel,
+): Promise<void> {
+  await changeWithJobs(s, async (trx, enqueue) => {
+    const { id, token } = await writeResetToken(trx, account.id, new Date());
+    const link = { tokenId: id, url: resetUrl(s.config, token) };
+    await deliverResetLink(s, account, link, channel, enqueue);
+  });
 }
 
 /** Waits until every reset link requested so far is issued (or failed). */

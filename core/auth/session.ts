@@ -9,6 +9,7 @@ import type { Services } from "../services.ts";
 import type { SessionUser } from "./session_user.ts";
 import { isLocale } from "../i18n/mod.ts";
 import { randomToken, sha256Hex } from "@/platform/encoding.ts";
+import { prepared } from "@/db/prepared.ts";
 
 export const SESSION_TTL_SEC = 30 * 24 * 3600;
 const ISSUER = "gafus";
@@ -137,6 +138,13 @@ export async function loadSessionUser(s: Services, token: string): Promise<Sessi
   return revoked ? null : user;
 }
 
+// Prepared: every signed-in request asks it.
+const sessionUserRow = prepared((db, p: { userId: string }) =>
+  db.selectFrom("users")
+    .select(["id", "username", "role", "locale", "time_zone", "session_version", "disabled_at"])
+    .where("id", "=", p.userId)
+);
+
 /**
  * The user a credential issued for `sessionVersion` stands for: the account
  * exists, is not disabled, and its version is still that one. Cookie
@@ -147,10 +155,7 @@ export async function currentSessionUser(
   userId: string,
   sessionVersion: number,
 ): Promise<SessionUser | null> {
-  const row = await s.db.selectFrom("users")
-    .select(["id", "username", "role", "locale", "time_zone", "session_version", "disabled_at"])
-    .where("id", "=", userId)
-    .executeTakeFirst();
+  const [row] = await sessionUserRow(s.db, { userId });
   if (!row || row.disabled_at !== null || row.session_version !== sessionVersion) return null;
   return {
     id: row.id,

@@ -256,6 +256,32 @@ export async function issueTokens(
   return await pair(s, user, familyId, meta, now);
 }
 
+/**
+ * Days a refresh token's row outlives its expiry or revocation: long enough
+ * to look into a reuse, after which it can only answer "unknown" — the same
+ * 401 as "expired" or "revoked". Spent rows still in date stay: presenting
+ * one again is what reveals a copied token.
+ */
+export const REFRESH_PRUNE_AFTER_DAYS = 7;
+
+/**
+ * Deletes refresh tokens expired or revoked more than
+ * `REFRESH_PRUNE_AFTER_DAYS` ago (the daily `maintenance` job). Returns how
+ * many.
+ */
+export async function pruneRefreshTokens(
+  s: Pick<Services, "db">,
+  now = Date.now(),
+): Promise<number> {
+  const cutoff = new Date(now - REFRESH_PRUNE_AFTER_DAYS * 86_400_000);
+  const res = await s.db.deleteFrom("refresh_tokens")
+    .where((eb) => eb.or([eb("expires_at", "<", cutoff), eb("revoked_at", "<", cutoff)]))
+    .executeTakeFirst();
+  const n = Number(res.numDeletedRows);
+  if (n) log.info("refresh tokens pruned", { deleted: n });
+  return n;
+}
+
 export const refreshSchema = z.object({
   refreshToken: z.string().min(1, { error: "validation.required" }).max(200),
 });

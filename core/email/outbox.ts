@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { Services } from "../services.ts";
+import { enqueueNow, type EnqueueWithChange } from "../jobs_tx.ts";
 import { NOTIFICATION_CATEGORIES } from "../notification_prefs.ts";
 
 export const emailOutgoingSchema = z.object({
@@ -28,7 +29,12 @@ export const emailOutgoingSchema = z.object({
 export type EmailOutgoing = z.input<typeof emailOutgoingSchema>;
 export type EmailJob = z.output<typeof emailOutgoingSchema>;
 
-export async function enqueueEmail(s: Services, msg: EmailOutgoing): Promise<void> {
+export async function enqueueEmail(
+  s: Services,
+  msg: EmailOutgoing,
+  /** From `changeWithJobs`: enqueue with the change that caused the message. */
+  enqueue: EnqueueWithChange = enqueueNow(s),
+): Promise<void> {
   const job = emailOutgoingSchema.parse(msg);
-  await s.jobs.enqueue("email", job, { dedupeKey: `email:${job.key}` });
+  await enqueue("email", job, { dedupeKey: `email:${job.key}` });
 }

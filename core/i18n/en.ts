@@ -32,6 +32,7 @@ import { reengagement } from "./en/reengagement.ts";
 import { api } from "./en/api.ts";
 import { admin } from "./en/admin.ts";
 import { offline } from "./en/offline.ts";
+import { pwa } from "./en/pwa.ts";
 
 export const en: Dictionary = {
   ...common,
@@ -66,4 +67,5 @@ export const en: Dictionary = {
   ...api,
   ...admin,
   ...offline,
+  ...pwa,
 };

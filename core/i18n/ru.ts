@@ -31,6 +31,7 @@ import { reengagement } from "./ru/reengagement.ts";
 import { api } from "./ru/api.ts";
 import { admin } from "./ru/admin.ts";
 import { offline } from "./ru/offline.ts";
+import { pwa } from "./ru/pwa.ts";
 
 export const ru = {
   ...common,
@@ -65,4 +66,5 @@ export const ru = {
   ...api,
   ...admin,
   ...offline,
+  ...pwa,
 };

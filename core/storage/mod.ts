@@ -14,13 +14,12 @@
  * (`/media/<key>`, see core/media_access.ts) which checks who may see them.
  */
 import type { Config } from "@/platform/config.ts";
-import { join } from "node:path";
 import { LocalStorage } from "./local.ts";
 import type { Storage } from "./types.ts";
 
 export * from "./types.ts";
 
-/** The backend the configuration asks for: S3 when `S3_BUCKET` is set, else `DATA_DIR/media`. */
+/** The backend the configuration asks for: S3 when `S3_BUCKET` is set, else `MEDIA_DIR` (default `DATA_DIR/media`). */
 export async function openStorage(config: Config): Promise<Storage> {
   if (config.s3) {
     // Loaded only when used: the AWS SDK is large and most runs keep files
@@ -28,5 +27,5 @@ export async function openStorage(config: Config): Promise<Storage> {
     const { S3Storage } = await import("./s3.ts");
     return new S3Storage(config.s3);
   }
-  return await LocalStorage.open(join(config.dataDir, "media"));
+  return await LocalStorage.open(config.mediaDir);
 }

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { Services } from "../services.ts";
+import { enqueueNow, type EnqueueWithChange } from "../jobs_tx.ts";
 import { NOTIFICATION_CATEGORIES } from "../notification_prefs.ts";
 
 /** Telegram's limit on a message's text. */
@@ -41,7 +42,12 @@ export type TelegramOutgoing = z.input<typeof telegramOutgoingSchema>;
 export type TelegramJob = z.output<typeof telegramOutgoingSchema>;
 
 /** Queues one message for a chat; the job's dedupe key is the message key. */
-export async function enqueueTelegram(s: Services, msg: TelegramOutgoing): Promise<void> {
+export async function enqueueTelegram(
+  s: Services,
+  msg: TelegramOutgoing,
+  /** From `changeWithJobs`: enqueue with the change that caused the message. */
+  enqueue: EnqueueWithChange = enqueueNow(s),
+): Promise<void> {
   const job = telegramOutgoingSchema.parse(msg);
-  await s.jobs.enqueue("telegram", job, { dedupeKey: `telegram:${job.key}` });
+  await enqueue("telegram", job, { dedupeKey: `telegram:${job.key}` });
 }

@@ -20,6 +20,7 @@ import { NotFoundError } from "../auth/guards.ts";
 import { canViewCourse, type Viewer } from "../courses/access.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { log } from "@/platform/log.ts";
+import { prepared } from "@/db/prepared.ts";
 import { TrainingError } from "./errors.ts";
 import {
   affectedCourses,
@@ -28,6 +29,8 @@ import {
   lockedDays,
   type RollUp,
   rollUp,
+  type StepWrite,
+  writeStepAndRollUp,
 } from "./progress.ts";
 
 export type UserStepRow = Selectable<UserStepsTable>;
@@ -80,8 +83,8 @@ export interface StepContext {
 }
 
 /** A learner's step row with its day, course and step, on live content. */
-function stepQuery(s: Services) {
-  return s.db
+function stepQuery(db: Kysely<Database>) {
+  return db
     .selectFrom("user_steps as us")
     .innerJoin("user_trainings as ut", "ut.id", "us.user_training_id")
     .innerJoin("day_on_course as dc", "dc.id", "ut.day_on_course_id")
@@ -114,6 +117,20 @@ function stepQuery(s: Services) {
     .where("sd.archived_at", "is", null);
 }
 
+// Prepared: every step action and timer job starts with one of these lookups.
+type StepQueryRow = Awaited<ReturnType<ReturnType<typeof stepQuery>["executeTakeFirstOrThrow"]>>;
+
+const stepById = prepared((db, p: { id: string }) => stepQuery(db).where("us.id", "=", p.id));
+const learnerStepById = prepared((db, p: { id: string; userId: string }) =>
+  stepQuery(db).where("us.id", "=", p.id).where("us.user_id", "=", p.userId)
+);
+const learnerStepAt = prepared((db, p: { userId: string; dc: string; sd: string }) =>
+  stepQuery(db)
+    .where("us.user_id", "=", p.userId)
+    .where("ut.day_on_course_id", "=", p.dc)
+    .where("us.step_on_day_id", "=", p.sd)
+);
+
 /** The step `userStepId` (optionally only if it belongs to `userId`), on live content. */
 export async function resolveStep(
   s: Services,
@@ -121,9 +138,10 @@ export async function resolveStep(
   userId: string | null,
 ): Promise<StepContext | null> {
   if (!isId(userStepId)) return null;
-  let q = stepQuery(s).where("us.id", "=", userStepId);
-  if (userId) q = q.where("us.user_id", "=", userId);
-  return toContext(await q.executeTakeFirst());
+  const rows = userId
+    ? await learnerStepById(s.db, { id: userStepId, userId })
+    : await stepById(s.db, { id: userStepId });
+  return toContext(rows[0]);
 }
 
 /** The learner's row for the step at `ref`, if their first action on the day created it. */
@@ -132,18 +150,15 @@ async function resolveStepAt(
   userId: string,
   ref: StepRef,
 ): Promise<StepContext | null> {
-  return toContext(
-    await stepQuery(s)
-      .where("us.user_id", "=", userId)
-      .where("ut.day_on_course_id", "=", ref.dayOnCourseId)
-      .where("us.step_on_day_id", "=", ref.stepOnDayId)
-      .executeTakeFirst(),
-  );
+  const rows = await learnerStepAt(s.db, {
+    userId,
+    dc: ref.dayOnCourseId,
+    sd: ref.stepOnDayId,
+  });
+  return toContext(rows[0]);
 }
 
-function toContext(
-  r: Awaited<ReturnType<ReturnType<typeof stepQuery>["executeTakeFirst"]>>,
-): StepContext | null {
+function toContext(r: StepQueryRow | undefined): StepContext | null {
   if (!r) return null;
   return {
     userStepId: r.id,
@@ -334,9 +349,16 @@ async function createDayRows(
   });
 }
 
-export interface Change<T> {
-  /** The step row after the change (unchanged row when nothing happened). */
-  row: UserStepRow;
+export type Change<T> =
+  & ChangeBase<T>
+  & (
+    /** The step row after the change (unchanged row when nothing happened). */
+    | { row: UserStepRow; write?: never }
+    /** The step's new values: written with the roll-up (one statement fewer), changed only. */
+    | { write: StepWrite["set"]; row?: never; changed: true }
+  );
+
+interface ChangeBase<T> {
   changed: boolean;
   value?: T;
   /** Runs after commit (cancel a job, delete a file, notify). Failures are logged, not thrown. */
@@ -358,28 +380,31 @@ export async function mutateStep<T>(
   s: Services,
   ctx: StepContext,
   now: Date,
-  fn: (trx: Kysely<Database>, row: UserStepRow) => Promise<Change<T>>,
+  fn: (trx: Kysely<Database>, row: UserStepRow) => Change<T> | Promise<Change<T>>,
 ): Promise<MutationResult<T>> {
   let after: (() => Promise<void>) | undefined;
   const result = await s.db.transaction().execute(async (trx) => {
     const courseIds = await affectedCourses(trx, ctx.userId, ctx.courseId, ctx.dayId, ctx.shared);
-    await lockCourses(trx, ctx.userId, ctx.courseId, courseIds);
-    const row = await trx.selectFrom("user_steps").selectAll()
-      .where("id", "=", ctx.userStepId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    const row = await lockCourses(trx, ctx.userId, ctx.courseId, courseIds, ctx.userStepId);
+    if (!row) throw new NotFoundError();
     const change = await fn(trx, row);
     after = change.after;
-    const rollup = change.changed
-      ? await rollUp(trx, {
-        userId: ctx.userId,
-        userTrainingId: ctx.userTrainingId,
-        dayId: ctx.dayId,
-        courseId: ctx.courseId,
-        courseIds,
-        now,
-      })
-      : null;
+    const p = {
+      userId: ctx.userId,
+      userTrainingId: ctx.userTrainingId,
+      dayId: ctx.dayId,
+      courseId: ctx.courseId,
+      courseIds,
+      now,
+    };
+    if (change.write) {
+      const written = await writeStepAndRollUp(trx, p, {
+        id: ctx.userStepId,
+        set: change.write,
+      });
+      return { ...written, changed: true, value: change.value };
+    }
+    const rollup = change.changed ? await rollUp(trx, p) : null;
     return { row: change.row, changed: change.changed, value: change.value, rollup };
   });
   ctx.row = result.row;

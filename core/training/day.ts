@@ -16,6 +16,7 @@ import { mediaPath, videoImagePath } from "../paths.ts";
 import type { OutlineDay } from "../courses/outline.ts";
 import { NotFoundError } from "../auth/guards.ts";
 import { isId } from "@/platform/ids.ts";
+import { prepared } from "@/db/prepared.ts";
 import { renderMarkdown } from "../markdown.ts";
 import { type VideoEmbed, videoEmbed } from "../embeds.ts";
 import type {
@@ -241,9 +242,14 @@ export function progressQuery(db: Kysely<Database>, userId: string, dayOnCourseI
     .where("ut.day_on_course_id", "=", dayOnCourseId);
 }
 
+// Prepared: every day page view runs it.
+const dayProgress = prepared((db, p: { userId: string; dayOnCourseId: string }) =>
+  progressQuery(db, p.userId, p.dayOnCourseId)
+);
+
 /** The learner's rows for a day, by step_on_day id. */
 async function loadProgress(s: Services, userId: string, dayOnCourseId: string) {
-  const rows = await progressQuery(s.db, userId, dayOnCourseId).execute();
+  const rows = await dayProgress(s.db, { userId, dayOnCourseId });
   const out = new Map<string, ProgressRow>();
   for (const r of rows) {
     if (!r.id || !r.step_on_day_id) continue;

@@ -9,7 +9,7 @@ import type { Viewer } from "../courses/access.ts";
 import { newId } from "@/platform/ids.ts";
 import { TrainingError } from "./errors.ts";
 import { mutateStep, stepForLearner, type StepRef } from "./context.ts";
-import { type ActionResult, completeUntimed } from "./steps.ts";
+import { type ActionResult, untimedCompletion } from "./steps.ts";
 import { personalTitle } from "../personalisation/titles.ts";
 import { type AppliedTime, applyClientTime, type ClientTime } from "../offline/client_time.ts";
 
@@ -58,7 +58,7 @@ export async function saveDiary(
       .executeTakeFirstOrThrow();
     entry = { content: saved.content, updatedAt: saved.updated_at };
     if (row.status === "COMPLETED") return { row, changed: false };
-    return { row: await completeUntimed(trx, row.id, at), changed: true };
+    return { write: untimedCompletion(at), changed: true };
   });
   return { ...result, ctx, entry, clock };
 }

@@ -28,9 +28,10 @@ import {
   stepForLearner,
   type StepRef,
 } from "./context.ts";
-import { type ActionResult, completeUntimed } from "./steps.ts";
+import { type ActionResult, untimedCompletion } from "./steps.ts";
 import { personalTitle } from "../personalisation/titles.ts";
 import { enqueueExamPreview, examVideoFiles, reviewFieldsFor } from "../video/exam.ts";
+import { jobsWithChange } from "../jobs_tx.ts";
 
 export const WRITTEN_MAX = 10_000;
 export const COMMENT_MAX = 2_000;
@@ -181,8 +182,8 @@ export async function submitExam(
   }
 
   let exam: ExamRow | undefined;
-  let preview: string | null = null;
   let notified = false;
+  const jobs = jobsWithChange(s);
   const result = await mutateStep(s, ctx, now, async (trx, row) => {
     const prev = await trx.selectFrom("exam_results")
       .selectAll()
@@ -239,7 +240,10 @@ export async function submitExam(
       .returningAll()
       .executeTakeFirstOrThrow();
     exam = saved;
-    preview = saved.video_review_status === "PENDING" ? saved.video_key : null;
+    if (saved.video_review_status === "PENDING" && saved.video_key) {
+      // With the submission (PostgreSQL jobs), or right after its commit (KV: the sweeper covers a crash).
+      await enqueueExamPreview(s, saved.id, saved.video_key, jobs.in(trx));
+    }
     const updated = await trx.updateTable("user_steps")
       .set({ status: "IN_PROGRESS", paused: false, completed_at: null })
       .where("id", "=", row.id)
@@ -270,9 +274,7 @@ export async function submitExam(
     };
   });
   pendingExamsChanged(s);
-  const examId = exam!.id;
-  // After the commit; a crash before this leaves the row PENDING for the job's sweeper.
-  if (preview) await runAfter(() => enqueueExamPreview(s, examId, preview!));
+  await runAfter(() => jobs.committed());
   if (notified) await runAfter(() => enqueuePendingDeliveries(s, { userId: ctx.courseAuthorId }));
   return { ...result, ctx, exam: examResultView(exam!, ctx.checklist, ctx.passPercent) };
 }
@@ -360,7 +362,7 @@ async function review(
       url: stepPath(ctx.courseSlug, ctx.dayOnCourseId, ctx.stepOnDayId),
     });
     if (!approve) return { row, changed: false };
-    return { row: await completeUntimed(trx, row.id, now), changed: true };
+    return { write: untimedCompletion(now), changed: true };
   });
   pendingExamsChanged(s);
   await runAfter(() => enqueuePendingDeliveries(s, { userId: ctx.userId }));

@@ -15,12 +15,13 @@
  * when statuses are read (`loadDayStatuses`), and the courses the learner
  * has started that use the day are rolled up in the same transaction.
  */
-import { type Kysely, sql } from "kysely";
-import type { Database, DayType, TrainingStatus } from "@/db/schema.ts";
+import { type Kysely, type Selectable, sql, type Updateable } from "kysely";
+import type { Database, DayType, TrainingStatus, UserStepsTable } from "@/db/schema.ts";
 import type { Services } from "../services.ts";
 import { currentStepIndex, deriveCourseStatus, deriveStatus, stampDates } from "./status.ts";
 
 type Db = Kysely<Database>;
+type UserStepRow = Selectable<UserStepsTable>;
 
 export interface DayStatusRow {
   dayOnCourseId: string;
@@ -70,20 +71,41 @@ export async function loadDayStatuses(
     .where("dc.archived_at", "is", null)
     .orderBy("dc.position")
     .execute();
-  return rows.map((r) => {
-    const own: TrainingStatus = r.status ?? "NOT_STARTED";
-    const fromOther = own !== "COMPLETED" && r.shared_done === true;
-    return {
-      dayOnCourseId: r.id,
+  return rows.map((r) =>
+    dayStatusRow({
+      id: r.id,
       dayId: r.day_id,
       type: r.type,
       shared: r.shared,
       stepCount: Number(r.step_count ?? 0),
-      own,
-      status: fromOther ? "COMPLETED" : own,
-      fromOtherCourse: fromOther,
-    };
-  });
+      status: r.status,
+      sharedDone: r.shared_done === true,
+    })
+  );
+}
+
+/** One day's row: the shared-day rule applied to the learner's own status. */
+function dayStatusRow(r: {
+  id: string;
+  dayId: string;
+  type: DayType;
+  shared: boolean;
+  stepCount: number;
+  status: TrainingStatus | null;
+  sharedDone: boolean;
+}): DayStatusRow {
+  const own: TrainingStatus = r.status ?? "NOT_STARTED";
+  const fromOther = own !== "COMPLETED" && r.sharedDone;
+  return {
+    dayOnCourseId: r.id,
+    dayId: r.dayId,
+    type: r.type,
+    shared: r.shared,
+    stepCount: r.stepCount,
+    own,
+    status: fromOther ? "COMPLETED" : own,
+    fromOtherCourse: fromOther,
+  };
 }
 
 /**
@@ -161,20 +183,39 @@ export async function affectedCourses(
 
 /**
  * Creates the learner's row for `mainCourseId` if missing, then locks the
- * rows of `courseIds` (sorted) for the rest of the transaction.
+ * rows of `courseIds` (sorted) for the rest of the transaction; with
+ * `stepId`, then also locks and returns that `user_steps` row (the lock
+ * order of the module comment, in the same statement when it can).
  */
 export async function lockCourses(
   trx: Db,
   userId: string,
   mainCourseId: string,
   courseIds: string[],
-): Promise<void> {
+): Promise<void>;
+export async function lockCourses(
+  trx: Db,
+  userId: string,
+  mainCourseId: string,
+  courseIds: string[],
+  stepId: string,
+): Promise<UserStepRow | null>;
+export async function lockCourses(
+  trx: Db,
+  userId: string,
+  mainCourseId: string,
+  courseIds: string[],
+  stepId?: string,
+): Promise<UserStepRow | null | void> {
   // Usually one statement: the insert's new row is locked by this
   // transaction already; the SELECT locks the rows that existed, in course
   // id order. A row another transaction created after this statement's
   // snapshot is invisible to it, so then it is locked with a second look.
+  // The step row is locked in the same statement only once the main
+  // course's row is held (the EXISTS on `held` also makes the course locks
+  // come first); otherwise after the second look, keeping the lock order.
   const ids = [...courseIds].sort();
-  const { rows } = await sql<{ course_id: string }>`WITH ins AS (
+  const { rows } = await sql<{ courses: unknown } & Partial<UserStepRow>>`WITH ins AS (
       INSERT INTO user_courses (user_id, course_id) VALUES (${userId}, ${mainCourseId})
       ON CONFLICT (user_id, course_id) DO NOTHING
       RETURNING course_id),
@@ -182,75 +223,43 @@ export async function lockCourses(
       SELECT course_id FROM user_courses
       WHERE user_id = ${userId} AND course_id IN (${sql.join(ids)})
       ORDER BY course_id
-      FOR UPDATE)
-    SELECT course_id FROM locked UNION ALL SELECT course_id FROM ins`.execute(trx);
-  if (!rows.some((r) => r.course_id === mainCourseId)) {
-    await trx.selectFrom("user_courses").select("course_id")
-      .where("user_id", "=", userId)
-      .where("course_id", "in", ids)
-      .orderBy("course_id")
-      .forUpdate()
-      .execute();
+      FOR UPDATE),
+    held AS (SELECT course_id FROM locked UNION ALL SELECT course_id FROM ins)
+    SELECT (SELECT coalesce(json_agg(course_id), '[]'::json) FROM held) AS courses${
+    stepId ? sql`, us.*` : sql``
   }
+    FROM (SELECT 1) one${
+    stepId
+      ? sql` LEFT JOIN LATERAL (SELECT * FROM user_steps
+          WHERE id = ${stepId} AND EXISTS (SELECT 1 FROM held WHERE course_id = ${mainCourseId})
+          FOR UPDATE) us ON true`
+      : sql``
+  }`.execute(trx);
+  const r = rows[0];
+  if (parsed<string[]>(r.courses).includes(mainCourseId)) {
+    if (!stepId) return;
+    if (r.id) {
+      const { courses: _, ...row } = r;
+      return row as UserStepRow;
+    }
+    return null;
+  }
+  await trx.selectFrom("user_courses").select("course_id")
+    .where("user_id", "=", userId)
+    .where("course_id", "in", ids)
+    .orderBy("course_id")
+    .forUpdate()
+    .execute();
+  if (!stepId) return;
+  return await trx.selectFrom("user_steps").selectAll()
+    .where("id", "=", stepId)
+    .forUpdate()
+    .executeTakeFirst() ?? null;
 }
 
 export interface Transition {
   before: TrainingStatus;
   after: TrainingStatus;
-}
-
-/** Recomputes a user_training (status, current step, dates) from its steps. */
-export async function rollUpDay(
-  trx: Db,
-  userTrainingId: string,
-  dayId: string,
-  now: Date,
-): Promise<Transition> {
-  // One query: the training row beside each live step of the day.
-  const rows = await trx.selectFrom("user_trainings as ut")
-    .leftJoin(
-      "step_on_day as sd",
-      (j) => j.on("sd.day_id", "=", dayId).on("sd.archived_at", "is", null),
-    )
-    .leftJoin(
-      "user_steps as us",
-      (j) => j.onRef("us.step_on_day_id", "=", "sd.id").onRef("us.user_training_id", "=", "ut.id"),
-    )
-    .select([
-      "ut.status as ut_status",
-      "ut.current_step_index",
-      "ut.started_at",
-      "ut.completed_at",
-      "sd.id as sd_id",
-      "us.status",
-      "us.paused",
-    ])
-    .where("ut.id", "=", userTrainingId)
-    .orderBy("sd.position")
-    .execute();
-  const ut = rows[0];
-  const items = rows.filter((r) => r.sd_id !== null).map((s) => ({
-    status: s.status ?? "NOT_STARTED" as TrainingStatus,
-    paused: s.paused ?? false,
-  }));
-  const after = deriveStatus(items);
-  const index = currentStepIndex(items.map((i) => i.status));
-  const dates = stampDates(after, { startedAt: ut.started_at, completedAt: ut.completed_at }, now);
-  const same = after === ut.ut_status && index === ut.current_step_index &&
-    dates.startedAt?.getTime() === ut.started_at?.getTime() &&
-    dates.completedAt?.getTime() === ut.completed_at?.getTime();
-  if (!same) {
-    await trx.updateTable("user_trainings")
-      .set({
-        status: after,
-        current_step_index: index,
-        started_at: dates.startedAt,
-        completed_at: dates.completedAt,
-      })
-      .where("id", "=", userTrainingId)
-      .execute();
-  }
-  return { before: ut.ut_status, after };
 }
 
 /** Recomputes a learner's user_courses row from the course's day statuses. */
@@ -292,32 +301,223 @@ export interface RollUp {
   celebrate: Celebration;
 }
 
+/** What `rollUp` reads in one statement (JSON columns; times as epoch milliseconds). */
+interface RollUpState {
+  ut: {
+    dc: string;
+    status: TrainingStatus;
+    index: number;
+    started: number | null;
+    completed: number | null;
+  };
+  steps: { s: TrainingStatus | null; p: boolean | null }[];
+  uc: { status: TrainingStatus; started: number | null; completed: number | null } | null;
+  days: {
+    id: string;
+    day: string;
+    type: DayType;
+    shared: boolean;
+    n: number;
+    status: TrainingStatus | null;
+    /** A shared day completed in another day-on-course than the one being rolled up. */
+    done: boolean;
+  }[];
+}
+
+/** JSON arrives parsed from postgres.js, and as text from some drivers. */
+function parsed<T>(v: unknown): T {
+  return (typeof v === "string" ? JSON.parse(v) : v) as T;
+}
+
+const date = (ms: number | null) => ms === null ? null : new Date(ms);
+const sameTime = (a: Date | null, b: Date | null) => a?.getTime() === b?.getTime();
+const epochMs = (col: string) => sql.raw(`floor(extract(epoch from ${col}) * 1000)::float8`);
+
 /**
  * After a step changed: the day, the course, and — for a shared day whose
  * completion changed — every other started course that uses the day.
  * The caller holds the locks (`lockCourses`) on `courseIds`.
+ *
+ * The day and its course take two statements: one read of everything the
+ * rules need (the day's steps, the training and course rows, the course's
+ * day statuses as they are before the day changes), then one write of the
+ * rows whose values changed. The day's new status is put into the course's
+ * day statuses here, with the same shared-day rule `loadDayStatuses` applies.
  */
-export async function rollUp(
+export async function rollUp(trx: Db, p: RollUpParams): Promise<RollUp> {
+  return (await rollUpWith(trx, p, null)).rollup;
+}
+
+/** A step's new values, written by the roll-up's read statement (`writeStepAndRollUp`). */
+export interface StepWrite {
+  id: string;
+  set: Updateable<UserStepsTable>;
+}
+
+/**
+ * Writes a step (locked by the caller) and rolls up, one statement fewer
+ * than an update then `rollUp`: the update is a data-modifying CTE of the
+ * roll-up's read, which sees the day's steps as before it (one snapshot), so
+ * the read takes the written step's status and pause from the CTE.
+ */
+export async function writeStepAndRollUp(
   trx: Db,
-  p: {
-    userId: string;
-    userTrainingId: string;
-    dayId: string;
-    courseId: string;
-    courseIds: string[];
-    now: Date;
-  },
-): Promise<RollUp> {
-  const day = await rollUpDay(trx, p.userTrainingId, p.dayId, p.now);
-  const course = await rollUpCourse(trx, p.userId, p.courseId, p.now) ??
-    { before: "NOT_STARTED", after: "NOT_STARTED" };
+  p: RollUpParams,
+  write: StepWrite,
+): Promise<{ row: UserStepRow; rollup: RollUp }> {
+  const { row, rollup } = await rollUpWith(trx, p, write);
+  return { row: row!, rollup };
+}
+
+export interface RollUpParams {
+  userId: string;
+  userTrainingId: string;
+  dayId: string;
+  courseId: string;
+  courseIds: string[];
+  now: Date;
+}
+
+async function rollUpWith(
+  trx: Db,
+  p: RollUpParams,
+  write: StepWrite | null,
+): Promise<{ row: UserStepRow | null; rollup: RollUp }> {
+  const set = write && sql.join(
+    Object.entries(write.set).map(([col, v]) => sql`${sql.ref(col)} = ${v}`),
+  );
+  // With a write, `u` is the step as written: its status wins over the snapshot's.
+  const stepStatus = write ? sql`coalesce(u.status, us.status)` : sql`us.status`;
+  const stepPaused = write ? sql`coalesce(u.paused, us.paused)` : sql`us.paused`;
+  const { rows } = await sql<Record<keyof RollUpState, unknown> & Partial<UserStepRow>>`${
+    write
+      ? sql`WITH upd AS (UPDATE user_steps SET ${set} WHERE id = ${write.id} RETURNING *) SELECT upd.*,`
+      : sql`SELECT`
+  }
+    (SELECT json_build_object('dc', ut.day_on_course_id, 'status', ut.status,
+        'index', ut.current_step_index,
+        'started', ${epochMs("ut.started_at")}, 'completed', ${epochMs("ut.completed_at")})
+      FROM user_trainings ut WHERE ut.id = ${p.userTrainingId}) AS ut,
+    (SELECT coalesce(json_agg(json_build_object('s', ${stepStatus}, 'p', ${stepPaused})
+        ORDER BY sd.position), '[]'::json)
+      FROM step_on_day sd
+      LEFT JOIN user_steps us
+        ON us.step_on_day_id = sd.id AND us.user_training_id = ${p.userTrainingId}${
+    write ? sql` LEFT JOIN upd u ON u.id = us.id` : sql``
+  }
+      WHERE sd.day_id = ${p.dayId} AND sd.archived_at IS NULL) AS steps,
+    (SELECT json_build_object('status', uc.status,
+        'started', ${epochMs("uc.started_at")}, 'completed', ${epochMs("uc.completed_at")})
+      FROM user_courses uc
+      WHERE uc.user_id = ${p.userId} AND uc.course_id = ${p.courseId}) AS uc,
+    (SELECT coalesce(json_agg(json_build_object(
+        'id', dc.id, 'day', dc.day_id, 'type', d.type,
+        'shared', d.share_progress_across_courses, 'status', ut.status,
+        'n', (SELECT count(*) FROM step_on_day sd
+              WHERE sd.day_id = dc.day_id AND sd.archived_at IS NULL),
+        'done', d.share_progress_across_courses AND EXISTS (
+          SELECT 1 FROM user_trainings ut2
+          JOIN day_on_course dc2 ON dc2.id = ut2.day_on_course_id
+          WHERE ut2.user_id = ${p.userId} AND dc2.day_id = dc.day_id
+            AND ut2.status = 'COMPLETED' AND dc2.id <> dc.id
+            AND ut2.id <> ${p.userTrainingId}))
+        ORDER BY dc.position), '[]'::json)
+      FROM day_on_course dc
+      JOIN training_days d ON d.id = dc.day_id
+      LEFT JOIN user_trainings ut ON ut.day_on_course_id = dc.id AND ut.user_id = ${p.userId}
+      WHERE dc.course_id = ${p.courseId} AND dc.archived_at IS NULL) AS days${
+    write ? sql` FROM upd` : sql``
+  }`.execute(trx);
+  const r = rows[0];
+  // The written step is gone (the caller held its lock: only a bug gets here).
+  if (!r) throw new Error(`user step ${write?.id} not found for the roll-up`);
+  const ut = parsed<RollUpState["ut"]>(r.ut);
+  const steps = parsed<RollUpState["steps"]>(r.steps);
+  const uc = parsed<RollUpState["uc"]>(r.uc);
+  const days = parsed<RollUpState["days"]>(r.days);
+
+  // The day, from its steps.
+  const items = steps.map((st) => ({ status: st.s ?? "NOT_STARTED", paused: st.p ?? false }));
+  const dayAfter = deriveStatus(items);
+  const index = currentStepIndex(items.map((i) => i.status));
+  const utDates = { startedAt: date(ut.started), completedAt: date(ut.completed) };
+  const dayDates = stampDates(dayAfter, utDates, p.now);
+  const dayChanged = dayAfter !== ut.status || index !== ut.index ||
+    !sameTime(dayDates.startedAt, utDates.startedAt) ||
+    !sameTime(dayDates.completedAt, utDates.completedAt);
+  const day: Transition = { before: ut.status, after: dayAfter };
+
+  // The course, from its days with this day's new status in place.
+  let course: Transition = { before: "NOT_STARTED", after: "NOT_STARTED" };
+  let courseDates: { startedAt: Date | null; completedAt: Date | null } | null = null;
+  if (uc) {
+    const statuses = days.map((d) => {
+      const mine = d.id === ut.dc;
+      return dayStatusRow({
+        id: d.id,
+        dayId: d.day,
+        type: d.type,
+        shared: d.shared,
+        stepCount: Number(d.n),
+        status: mine ? dayAfter : d.status,
+        // This day completed counts for the same shared day elsewhere in the course.
+        sharedDone: d.done || (!mine && d.shared && d.day === p.dayId && dayAfter === "COMPLETED"),
+      });
+    });
+    const courseAfter = deriveCourseStatus(statuses);
+    const ucDates = { startedAt: date(uc.started), completedAt: date(uc.completed) };
+    const next = stampDates(courseAfter, ucDates, p.now);
+    if (
+      courseAfter !== uc.status || !sameTime(next.startedAt, ucDates.startedAt) ||
+      !sameTime(next.completedAt, ucDates.completedAt)
+    ) courseDates = next;
+    course = { before: uc.status, after: courseAfter };
+  }
+
+  // One write for whichever of the two rows changed.
+  const dayUpdate = trx.updateTable("user_trainings")
+    .set({
+      status: dayAfter,
+      current_step_index: index,
+      started_at: dayDates.startedAt,
+      completed_at: dayDates.completedAt,
+    })
+    .where("id", "=", p.userTrainingId);
+  const courseUpdate = courseDates && trx.updateTable("user_courses")
+    .set({
+      status: course.after,
+      started_at: courseDates.startedAt,
+      completed_at: courseDates.completedAt,
+    })
+    .where("user_id", "=", p.userId)
+    .where("course_id", "=", p.courseId);
+  if (dayChanged && courseUpdate) {
+    await trx.with("day_update", () => dayUpdate.returning("id"))
+      .updateTable("user_courses")
+      .set({
+        status: course.after,
+        started_at: courseDates!.startedAt,
+        completed_at: courseDates!.completedAt,
+      })
+      .where("user_id", "=", p.userId)
+      .where("course_id", "=", p.courseId)
+      .execute();
+  } else if (dayChanged) {
+    await dayUpdate.execute();
+  } else if (courseUpdate) {
+    await courseUpdate.execute();
+  }
+
   const completionChanged = (day.before === "COMPLETED") !== (day.after === "COMPLETED");
   if (completionChanged) {
     for (const other of p.courseIds) {
       if (other !== p.courseId) await rollUpCourse(trx, p.userId, other, p.now);
     }
   }
-  return { day, course, celebrate: celebration(day, course) };
+  const rollup = { day, course, celebrate: celebration(day, course) };
+  if (!write) return { row: null, rollup };
+  const { ut: _ut, steps: _steps, uc: _uc, days: _days, ...row } = r;
+  return { row: row as UserStepRow, rollup };
 }
 
 export function celebration(day: Transition, course: Transition): Celebration {

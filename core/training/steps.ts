@@ -12,12 +12,11 @@
  * - COMPLETED.
  * `active_seconds` adds up the time the timer really ran.
  */
-import type { Kysely } from "kysely";
-import type { Database } from "@/db/schema.ts";
 import { isUniqueViolation } from "@/db/connection.ts";
 import type { Services } from "../services.ts";
 import type { Viewer } from "../courses/access.ts";
 import { TrainingError } from "./errors.ts";
+import type { StepWrite } from "./progress.ts";
 import {
   mutateStep,
   type MutationResult,
@@ -107,33 +106,25 @@ async function cancelJob(s: Services, jobId: string | null): Promise<void> {
   if (jobId) await s.jobs.cancel(jobId);
 }
 
-/** The update that completes a timer step (running or paused) at `now`. */
-/** Marks an untimed step (theory, practice, diary, approved exam) completed now. */
-export function completeUntimed(trx: Kysely<Database>, rowId: string, now: Date) {
-  return trx.updateTable("user_steps")
-    .set({ status: "COMPLETED", paused: false, completed_at: now })
-    .where("id", "=", rowId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+/** A completed untimed step's values (theory, practice, diary, approved exam), at `now`. */
+export function untimedCompletion(now: Date): StepWrite["set"] {
+  return { status: "COMPLETED", paused: false, completed_at: now };
 }
 
-function completeTimer(trx: Kysely<Database>, row: UserStepRow, now: Date) {
+/** A completed timer step's values (running or paused), at `now`: its time counted. */
+function timerCompletion(row: UserStepRow, now: Date): StepWrite["set"] {
   const until = row.timer_ends_at && row.timer_ends_at < now ? row.timer_ends_at : now;
   const ran = isRunning(row) ? seconds(row.timer_started_at, until) : 0;
-  return trx.updateTable("user_steps")
-    .set({
-      status: "COMPLETED",
-      paused: false,
-      remaining_sec: 0,
-      timer_started_at: null,
-      timer_ends_at: null,
-      notification_job_id: null,
-      active_seconds: row.active_seconds + ran,
-      completed_at: now,
-    })
-    .where("id", "=", row.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return {
+    status: "COMPLETED",
+    paused: false,
+    remaining_sec: 0,
+    timer_started_at: null,
+    timer_ends_at: null,
+    notification_job_id: null,
+    active_seconds: row.active_seconds + ran,
+    completed_at: now,
+  };
 }
 
 export interface RunningTimer {
@@ -273,8 +264,10 @@ export async function startStep(
       const time = actionTime(opts.client, now, row);
       clock = time.clock;
       const endsAt = new Date(time.at.getTime() + left * 1000);
+      // With PostgreSQL jobs the job commits with the step (KV ignores `tx`: see catch below).
       job.id = await s.jobs.enqueue("step-finished", { userStepId: row.id }, {
         delay: Math.max(0, endsAt.getTime() - now.getTime()),
+        tx: trx,
       });
       const updated = await trx.updateTable("user_steps")
         .set({
@@ -322,11 +315,7 @@ async function pauseTimer(
     const job = row.notification_job_id;
     if (row.timer_ends_at!.getTime() <= now.getTime()) {
       // The time is already up: pausing now means the step is done.
-      return {
-        row: await completeTimer(trx, row, now),
-        changed: true,
-        after: () => cancelJob(s, job),
-      };
+      return { write: timerCompletion(row, now), changed: true, after: () => cancelJob(s, job) };
     }
     const left = Math.ceil((row.timer_ends_at!.getTime() - now.getTime()) / 1000);
     const updated = await trx.updateTable("user_steps")
@@ -419,13 +408,13 @@ export async function completeStep(
   }
   if (ctx.row.status === "COMPLETED") return { ctx, row: ctx.row, changed: false, rollup: null };
   let clock: AppliedTime | undefined;
-  const result = await mutateStep(s, ctx, now, async (trx, row) => {
+  const result = await mutateStep(s, ctx, now, (_trx, row) => {
     if (row.status === "COMPLETED") return { row, changed: false };
     // An offline completion counts at its (checked) time: a timer ended offline is not too early.
     const time = actionTime(opts.client, now, row);
     clock = time.clock;
     if (!isTimerStep(ctx.stepType)) {
-      return { row: await completeUntimed(trx, row.id, time.at), changed: true };
+      return { write: untimedCompletion(time.at), changed: true };
     }
     const left = remainingMs(row, ctx.durationSec, time.at)!;
     const started = isRunning(row) || row.paused;
@@ -434,7 +423,7 @@ export async function completeStep(
     }
     const job = row.notification_job_id;
     return {
-      row: await completeTimer(trx, row, time.at),
+      write: timerCompletion(row, time.at),
       changed: true,
       after: () => cancelJob(s, job),
     };
@@ -479,6 +468,7 @@ export async function finishTimer(
     if (left > TIMER_TOLERANCE_MS) {
       rescheduled = await s.jobs.enqueue("step-finished", { userStepId: row.id }, {
         delay: left,
+        tx: trx,
       });
       const updated = await trx.updateTable("user_steps")
         .set({ notification_job_id: rescheduled })
@@ -488,10 +478,9 @@ export async function finishTimer(
       return { row: updated, changed: false };
     }
     const job = row.notification_job_id;
-    const completed = await completeTimer(trx, row, now);
     if (opts.notify !== false) {
       // In the completion's transaction: the completion and its notice commit together,
-      // and only the run whose conditional update completed the step writes it.
+      // and only the run that found the locked step still running writes it.
       await storeNotification(s, trx, ctx.userId, {
         ...NOTIFICATIONS.stepFinished,
         vars: { step: await personalTitle(trx, ctx.userId, ctx.courseId, ctx.stepTitle) },
@@ -499,7 +488,7 @@ export async function finishTimer(
       });
     }
     return {
-      row: completed,
+      write: timerCompletion(row, now),
       changed: true,
       // Our own job needs no cancelling; anything else scheduled for this run does.
       after: () => job && job !== jobId ? cancelJob(s, job) : Promise.resolve(),

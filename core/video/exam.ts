@@ -15,6 +15,7 @@
  */
 import { join } from "node:path";
 import type { Services } from "../services.ts";
+import { enqueueNow, type EnqueueWithChange } from "../jobs_tx.ts";
 import type { ExamVideoReviewStatus } from "@/db/schema.ts";
 import { probeVideo, VideoRejectedError } from "./probe.ts";
 import { log } from "@/platform/log.ts";
@@ -78,13 +79,18 @@ export function reviewFieldsFor(
   return { video_review_key: null, video_review_status: "PENDING", video_review_error: null };
 }
 
-/** Asks for the copy of an exam's video (once per exam and video: the dedupe key says which). */
+/**
+ * Asks for the copy of an exam's video (once per exam and video: the dedupe
+ * key says which). Pass `enqueue` from `changeWithJobs`/`jobsWithChange` to
+ * enqueue with the exam's change (core/jobs_tx.ts).
+ */
 export async function enqueueExamPreview(
   s: Services,
   examId: string,
   videoKey: string,
+  enqueue: EnqueueWithChange = enqueueNow(s),
 ): Promise<void> {
-  await s.jobs.enqueue("exam-video-preview", { examId, videoKey }, {
+  await enqueue("exam-video-preview", { examId, videoKey }, {
     dedupeKey: `${examId}:${videoKey}`,
   });
 }

@@ -25,6 +25,7 @@ import { receiveUpload, type StoredFile, UploadError, VIDEO_UPLOAD } from "../up
 import { type GetResult, randomName } from "../storage/mod.ts";
 import { LocalStorage } from "../storage/local.ts";
 import { line } from "../fields.ts";
+import { changeWithJobs } from "../jobs_tx.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { log } from "@/platform/log.ts";
 import type { VideoStatus } from "@/db/schema.ts";
@@ -292,19 +293,21 @@ async function accept(
   // put() consumes and closes the file's stream.
   const { size } = await s.storage.put(key, f.readable, { contentType: file.contentType });
   const name = displayFileName(file.filename) || `video.${ext}`;
-  await s.db.insertInto("videos").values({
-    id,
-    owner_id: user.id,
-    original_name: name,
-    mime_type: file.contentType,
-    size_bytes: size,
-    duration_sec: Math.round(probe.durationSec),
-    width: probe.width,
-    height: probe.height,
-    source_key: key,
-  }).returning("updated_at").executeTakeFirstOrThrow().then((row) =>
-    enqueueTranscode(s, { id, updated_at: row.updated_at })
-  );
+  // The job commits with the row (PostgreSQL jobs) or right after it (KV; the sweep covers a crash).
+  await changeWithJobs(s, async (trx, enqueue) => {
+    const row = await trx.insertInto("videos").values({
+      id,
+      owner_id: user.id,
+      original_name: name,
+      mime_type: file.contentType,
+      size_bytes: size,
+      duration_sec: Math.round(probe.durationSec),
+      width: probe.width,
+      height: probe.height,
+      source_key: key,
+    }).returning("updated_at").executeTakeFirstOrThrow();
+    await enqueue("video-transcode", { videoId: id }, transcodeOptions({ id, ...row }));
+  });
 }
 
 /**
@@ -313,9 +316,11 @@ async function accept(
  * key, so a video is never queued twice for the same request.
  */
 function enqueueTranscode(s: Services, v: { id: string; updated_at: Date }): Promise<string> {
-  return s.jobs.enqueue("video-transcode", { videoId: v.id }, {
-    dedupeKey: `${v.id}@${v.updated_at.getTime()}`,
-  });
+  return s.jobs.enqueue("video-transcode", { videoId: v.id }, transcodeOptions(v));
+}
+
+function transcodeOptions(v: { id: string; updated_at: Date }) {
+  return { dedupeKey: `${v.id}@${v.updated_at.getTime()}` };
 }
 
 /** A PENDING video this long untouched has lost its job (longer than any retry delay). */
@@ -396,13 +401,16 @@ export async function retryVideo(
 ): Promise<LibraryVideo> {
   const user = requireStudio(viewer);
   await load(s, user, id);
-  // Conditional update: two clicks at once enqueue one job.
-  const changed = await s.db.updateTable("videos")
-    .set({ status: "PENDING", progress: 0, error: null, updated_at: new Date() })
-    .where("id", "=", id).where("status", "=", "FAILED")
-    .returning(["id", "updated_at"]).executeTakeFirst();
+  // Conditional update: two clicks at once enqueue one job (with the change, where it can).
+  const changed = await changeWithJobs(s, async (trx, enqueue) => {
+    const row = await trx.updateTable("videos")
+      .set({ status: "PENDING", progress: 0, error: null, updated_at: new Date() })
+      .where("id", "=", id).where("status", "=", "FAILED")
+      .returning(["id", "updated_at"]).executeTakeFirst();
+    if (row) await enqueue("video-transcode", { videoId: row.id }, transcodeOptions(row));
+    return row;
+  });
   if (!changed) throw new VideoNotFailedError();
-  await enqueueTranscode(s, changed);
   return await load(s, user, id);
 }
 

@@ -202,16 +202,21 @@ function resolveUri(videoId: string, dir: string, uri: string, token: string): s
  * app URL carrying `token`. Pure, for tests.
  */
 export function rewritePlaylist(text: string, videoId: string, dir: string, token: string): string {
+  return mapPlaylistUris(text, (uri) => resolveUri(videoId, dir, uri, token));
+}
+
+/**
+ * Every URI of a playlist — the URI lines and the `URI="…"` attributes of
+ * tags — replaced by `resolve(uri)`; the rest as it was. Pure.
+ */
+export function mapPlaylistUris(text: string, resolve: (uri: string) => string): string {
   return text.split(/\r?\n/).map((line) => {
     const l = line.trim();
     if (!l) return l;
     if (l.startsWith("#")) {
-      return l.replace(
-        /URI="([^"]*)"/g,
-        (_, uri: string) => `URI="${resolveUri(videoId, dir, uri, token)}"`,
-      );
+      return l.replace(/URI="([^"]*)"/g, (_, uri: string) => `URI="${resolve(uri)}"`);
     }
-    return resolveUri(videoId, dir, l, token);
+    return resolve(l);
   }).join("\n");
 }
 

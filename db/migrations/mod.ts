@@ -25,6 +25,10 @@ import * as m0019Reengagement from "./0019_reengagement.ts";
 import * as m0021RefreshTokens from "./0021_refresh_tokens.ts";
 import * as m0022Admin from "./0022_admin.ts";
 import * as m0020IdempotencyKeys from "./0020_idempotency_keys.ts";
+import * as m0024BroadcastRecipients from "./0024_broadcast_recipients.ts";
+import * as m0025RefreshTokenPruning from "./0025_refresh_token_pruning.ts";
+import * as m0026SharedKv from "./0026_shared_kv.ts";
+import * as m0027PgJobs from "./0027_pg_jobs.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_core": m0001,
@@ -47,6 +51,10 @@ export const migrations: Record<string, Migration> = {
   "0021_refresh_tokens": m0021RefreshTokens,
   "0022_admin": m0022Admin,
   "0020_idempotency_keys": m0020IdempotencyKeys,
+  "0024_broadcast_recipients": m0024BroadcastRecipients,
+  "0025_refresh_token_pruning": m0025RefreshTokenPruning,
+  "0026_shared_kv": m0026SharedKv,
+  "0027_pg_jobs": m0027PgJobs,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -2,10 +2,14 @@
  * Browser runtime: finds the island markers the server wrote, restores each
  * island's props and hydrates it in place. Loaded only by pages with islands
  * — the only pages that run our JavaScript, so the error reporter lives here.
+ *
+ * `@preact/signals` (≈ 3 KB gzip) is loaded only by a page whose props hold a
+ * signal, and devalue (≈ 1.8 KB) only by one whose props are more than plain
+ * data and dates (./props.ts): separate chunks, precached by the service
+ * worker like every other; no island of the app needs either today.
  */
 import { type ComponentType, h, hydrate } from "preact";
-import { parse } from "devalue";
-import { signal } from "@preact/signals";
+import { parseCommon, UNSUPPORTED } from "./props.ts";
 
 /**
  * Uncaught errors and unhandled rejections go to the server's error tracking
@@ -127,18 +131,49 @@ export function rootFragment(start: Comment, end: Comment): Element {
   return frag as unknown as Element;
 }
 
-export function parseProps(serialized: string): Record<string, unknown>[] {
-  return parse(serialized, {
-    Signal: (v: unknown[]) => signal(v[0]),
-  }) as Record<string, unknown>[];
+type Props = Record<string, unknown>[];
+
+/**
+ * Whether the serialized props hold a signal: devalue writes a custom type as
+ * `["Signal",…]`, its name a string of its own (a prop's text is escaped, so
+ * only a string prop that is exactly "Signal" matches too, and costs a load).
+ */
+export function hasSignals(serialized: string): boolean {
+  return serialized.includes('"Signal"');
 }
 
+/**
+ * The islands' props: at once for plain data and dates; a promise when they
+ * hold a signal or another type only devalue reads (its modules load first).
+ */
+export function parseProps(serialized: string): Props | Promise<Props> {
+  const signals = hasSignals(serialized);
+  if (!signals) {
+    const props = parseCommon(serialized);
+    if (props !== UNSUPPORTED) return props as Props;
+  }
+  return Promise.all([import("devalue"), signals ? import("@preact/signals") : null]).then(
+    ([{ parse }, s]) =>
+      parse(serialized, s ? { Signal: (v: unknown[]) => s.signal(v[0]) } : undefined) as Props,
+  );
+}
+
+/** Hydrates every island; at once, or after loading `@preact/signals` when a prop is a signal. */
 export function boot(
   islands: Record<string, ComponentType<Record<string, unknown>>>,
   serialized: string,
   root: Node = document.body,
-) {
+): void | Promise<void> {
   const props = parseProps(serialized);
+  if (props instanceof Promise) return props.then((p) => hydrateAll(islands, p, root));
+  hydrateAll(islands, props, root);
+}
+
+function hydrateAll(
+  islands: Record<string, ComponentType<Record<string, unknown>>>,
+  props: Props,
+  root: Node,
+) {
   for (const m of findIslands(root)) {
     const Component = islands[m.name];
     if (!Component) {

@@ -1,11 +1,13 @@
 /**
  * `broadcast`: sends a confirmed broadcast to its recipients in batches
  * (core/broadcasts.ts). Safe to run again or twice at once: it resumes at
- * the stored cursor, and each recipient's notification is deduplicated.
+ * the stored cursor, and each recipient is recorded with their notification
+ * in the batch's transaction. The sweeper restarts broadcasts whose job was
+ * lost (a crash between confirming and enqueueing, retries used up).
  */
 import { z } from "zod";
 import { defineJob } from "../define.ts";
-import { runBroadcast } from "@/core/broadcasts.ts";
+import { runBroadcast, sweepBroadcasts } from "@/core/broadcasts.ts";
 
 export const broadcastSchema = z.object({ broadcastId: z.string().min(1).max(64) }).strict();
 
@@ -21,4 +23,5 @@ export default defineJob({
       progress: (pct) => ctx.progress(pct),
     });
   },
+  sweep: (services) => sweepBroadcasts(services),
 });

@@ -8,6 +8,8 @@
  * - `ctx.once` markers older than the failed-job retention;
  * - idempotency keys of learner actions older than a week
  *   (core/offline/idempotency.ts);
+ * - refresh tokens of the token API a week after they expired or were
+ *   revoked (core/auth/tokens.ts);
  * - stored files no row references, older than a day (a fresh upload may not
  *   be saved on its row yet). An exam video counts only while its row has
  *   not marked it removed (`exam-cleanup` deletes it; anything a race left
@@ -22,6 +24,7 @@ import { defineJob } from "../define.ts";
 import type { Services } from "@/core/services.ts";
 import { log } from "@/platform/log.ts";
 import { pruneIdempotencyKeys } from "@/core/offline/idempotency.ts";
+import { pruneRefreshTokens } from "@/core/auth/tokens.ts";
 
 const DAY = 24 * 3600_000;
 
@@ -38,6 +41,7 @@ export interface MaintenanceResult {
   passwordResetTokens: number;
   telegramLinkTokens: number;
   emailChangeTokens: number;
+  refreshTokens: number;
   errorReports: number;
   errorGroups: number;
   jobEffects: number;
@@ -129,6 +133,7 @@ export default defineJob({
       (await db.deleteFrom("email_change_tokens").where("expires_at", "<", now)
         .executeTakeFirst()).numDeletedRows,
     );
+    const refreshTokens = await pruneRefreshTokens(ctx.services, now.getTime());
     const errorReports = Number(
       (await db.deleteFrom("error_reports").where("occurred_at", "<", reportCutoff)
         .executeTakeFirst()).numDeletedRows,
@@ -163,6 +168,7 @@ export default defineJob({
       passwordResetTokens,
       telegramLinkTokens,
       emailChangeTokens,
+      refreshTokens,
       errorReports,
       errorGroups,
       jobEffects: effects[0]?.n ?? 0,

@@ -63,7 +63,7 @@ import {
   notificationChoices,
   saveNotificationForm,
 } from "@/core/notification_prefs.ts";
-import { notificationSettingsPath } from "@/core/paths.ts";
+import { notificationSettingsPath, offlinePath } from "@/core/paths.ts";
 
 const ACTIONS = [
   "password",
@@ -466,6 +466,13 @@ export default define.page<typeof handler>(({ data, state }) => {
       />
 
       <PushSettings state={state} />
+
+      <Section id="h-offline" class="settings-section" title={t("pwa.settings.title")}>
+        <p>{t("pwa.offline.lead")}</p>
+        <p>
+          <a href={offlinePath()}>{t("pwa.settings.link")}</a>
+        </p>
+      </Section>
 
       <TelegramSettings state={state} status={data.telegram} />
       <NotificationPrefsSection state={state} choices={data.notifications} />

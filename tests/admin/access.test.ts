@@ -33,6 +33,9 @@ Deno.test("a moderator sees the users, audit and broadcasts pages read-only: no 
   const { t, admin, target, broadcast } = await setup();
   try {
     const mod = await signIn(t, "acc_mod", "MODERATOR");
+    const off = await signIn(t, "acc_off");
+    await t.services.db.updateTable("users").set({ disabled_at: new Date() })
+      .where("id", "=", off.id).execute();
     const adminPage = await (await admin.fetch(opsUserPath(target.id))).text();
     assertEquals(postForms(adminPage) >= 3, true, "the admin gets the action forms");
 
@@ -57,10 +60,12 @@ Deno.test("a moderator sees the users, audit and broadcasts pages read-only: no 
     const posts: [string, Record<string, string>][] = [
       [opsUserPath(target.id), { _action: "role", role: "ADMIN" }],
       [opsUserPath(target.id), { _action: "disable" }],
+      [opsUserPath(off.id), { _action: "enable" }],
       [opsUserPath(target.id), { _action: "reset" }],
       [opsUserDeletePath(target.id), {}],
       [opsBroadcastsPath(), { titleRu: "x", bodyRu: "y", segment: "all" }],
       [broadcast, { _action: "send" }],
+      [broadcast, { _action: "discard" }],
     ];
     for (const [path, fields] of posts) {
       const res = await mod.post(path, fields);
@@ -70,9 +75,11 @@ Deno.test("a moderator sees the users, audit and broadcasts pages read-only: no 
     const row = await t.services.db.selectFrom("users").select(["role", "disabled_at"])
       .where("id", "=", target.id).executeTakeFirstOrThrow();
     assertEquals([row.role, row.disabled_at], ["USER", null]);
-    const b = await t.services.db.selectFrom("broadcasts").select("status")
-      .executeTakeFirstOrThrow();
-    assertEquals(b.status, "draft");
+    const stillOff = await t.services.db.selectFrom("users").select("disabled_at")
+      .where("id", "=", off.id).executeTakeFirstOrThrow();
+    assertEquals(stillOff.disabled_at !== null, true, "not enabled by a moderator");
+    const b = await t.services.db.selectFrom("broadcasts").select("status").execute();
+    assertEquals(b.map((x) => x.status), ["draft"], "the draft stays, nothing new");
     assertEquals(
       (await t.services.db.selectFrom("audit_log").selectAll().execute()).length,
       0,

@@ -208,3 +208,22 @@ Deno.test("sending goes in batches with progress, resumes where it stopped, and 
   assertEquals([row.status, row.sent], ["done", 5]);
   assertEquals(rest, [40, 80, 100]);
 });
+
+Deno.test("two runs of one broadcast at once send each learner one copy and count each once", async () => {
+  await using t = await openTestApp();
+  const admin = await signIn(t, "bc_admin", "ADMIN");
+  const learners = [];
+  for (let i = 0; i < 6; i++) learners.push(await signIn(t, `bc_twice_${i}`));
+  const created = await admin.post(opsBroadcastsPath(), form({ segment: "all" }));
+  const id = created.headers.get("location")!.split("/").pop()!;
+  await admin.post(opsBroadcastPath(id), { _action: "send" });
+  const [a, b] = await Promise.all([
+    runBroadcast(t.services, id, { batch: 1 }),
+    runBroadcast(t.services, id, { batch: 1 }),
+  ]);
+  assertEquals([a.sent, b.sent], [6, 6]);
+  for (const l of learners) assertEquals((await broadcasts(t, l.id)).length, 1, l.username);
+  const row = await t.services.db.selectFrom("broadcasts").select(["status", "sent"])
+    .where("id", "=", id).executeTakeFirstOrThrow();
+  assertEquals([row.status, row.sent], ["done", 6]);
+});

@@ -121,3 +121,37 @@ Deno.test("the data export needs a signed-in user and the CSRF token", async () 
   assertEquals(noToken.status, 403);
   await noToken.body?.cancel();
 });
+
+Deno.test("the archive downloads at most 3 times an hour per user: then 429, Retry-After and why, in the user's language", async () => {
+  await using t = await openTestApp();
+  const me = await signIn(t, "exp_often");
+  const settings = await (await me.fetch("/settings")).text();
+  assertStringIncludes(settings, "Не чаще 3\u00a0раз в\u00a0час.");
+  for (let i = 0; i < 3; i++) {
+    const ok = await me.post(settingsDataExportPath(), {});
+    assertEquals(ok.status, 200, `download ${i + 1}`);
+    await ok.arrayBuffer();
+  }
+  const refused = await me.post(settingsDataExportPath(), {});
+  assertEquals(refused.status, 429);
+  const wait = Number(refused.headers.get("retry-after"));
+  assert(wait >= 1 && wait <= 3600, `Retry-After ${wait}`);
+  assertEquals(refused.headers.get("content-type")?.startsWith("application/zip"), false);
+  const page = await refused.text();
+  assertStringIncludes(page, "Архив можно скачать не больше 3\u00a0раз в\u00a0час.");
+  assertStringIncludes(page, "Попробуйте снова через");
+
+  // The same refusal in English for an English reader; another user is not affected.
+  await t.services.db.updateTable("users").set({ locale: "en" }).where("id", "=", me.id)
+    .execute();
+  const en = await me.post(settingsDataExportPath(), {});
+  assertEquals(en.status, 429);
+  assertStringIncludes(
+    await en.text(),
+    "You can download the archive at most 3\u00a0times an hour.",
+  );
+  const other = await signIn(t, "exp_other_user");
+  const theirs = await other.post(settingsDataExportPath(), {});
+  assertEquals(theirs.status, 200);
+  await theirs.arrayBuffer();
+});

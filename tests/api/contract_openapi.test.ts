@@ -366,6 +366,16 @@ Deno.test({
     await expect(t, lena, "POST", `/api/v1/videos/${videoId}/progress`, 400, {
       json: { position: -1 },
     });
+    // The kept copy (offline bundle): stable URLs, the session and access checked instead.
+    const offlinePlaylist = await lena.fetch(`/api/v1/videos/${videoId}/offline/playlist.m3u8`);
+    const offlineSegment = (await offlinePlaylist.text()).split("\n")
+      .find((l) => l.startsWith("/api/v1/") && l.includes(".ts"))!;
+    await expect(t, lena, "GET", `/api/v1/videos/${videoId}/offline/playlist.m3u8`, 200);
+    await expect(t, lena, "GET", "/api/v1/videos/nope/offline/playlist.m3u8", 404);
+    await expect(t, lena, "GET", offlineSegment, 200);
+    await expect(t, lena, "GET", `/api/v1/videos/${videoId}/offline/240p/index.m3u8`, 404);
+    await expect(t, lena, "GET", `/api/v1/videos/${videoId}/offline/key`, 200);
+    await expect(t, lena, "GET", "/api/v1/videos/nope/offline/key", 404);
 
     // --------------------------------------------------------------- studio
     await expect(t, coach, "GET", "/api/v1/studio/courses", 200);
@@ -463,7 +473,12 @@ Deno.test({
       json: { login: "lena", password: TEST_PASSWORD },
     });
     const bearer = { authorization: `Bearer ${pair.accessToken}` };
-    await expect(t, null, "GET", "/api/v1/pets", 200, { headers: bearer });
+    await expect(t, null, "GET", `/api/v1/courses/${c.slug}/offline`, 200, { headers: bearer });
+    await expect(t, null, "GET", `/api/v1/courses/${c.slug}/offline?version`, 200, {
+      headers: bearer,
+    });
+    await expect(t, null, "GET", `/api/v1/courses/${c.slug}/offline`, 401);
+    await expect(t, lena, "GET", "/api/v1/courses/no-such-course/offline", 404);
     const next = await expect(t, null, "POST", "/api/v1/auth/refresh", 200, {
       json: { refreshToken: pair.refreshToken },
     });

@@ -2,7 +2,7 @@ import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts
 import { build } from "@/framework/build.ts";
 import { createApp } from "@/framework/mod.ts";
 import type { Manifest } from "@/framework/types.ts";
-import { boot, parseProps } from "@/framework/client/boot.ts";
+import { boot, hasSignals, parseProps } from "@/framework/client/boot.ts";
 import { DOMParser } from "linkedom";
 import Counter from "./fixture/islands/Counter.tsx";
 import { Greeting } from "./fixture/islands/Greeting.tsx";
@@ -48,11 +48,13 @@ Deno.test("the props blob escapes </script and U+2028", () => {
   assert(/u003c\/script>/i.test(script), "the < is written as an escape");
 });
 
-Deno.test("props round-trip: Date, Set and a signal shared by two islands", () => {
+Deno.test("props round-trip: Date, Set and a signal shared by two islands", async () => {
   const script = bootScript(itemHtml);
   const literal = /boot\(\{[^}]*\},("(?:[^"\\]|\\.)*")\);$/.exec(script);
   assert(literal, "boot call found");
-  const props = parseProps(JSON.parse(literal[1]));
+  const serialized = JSON.parse(literal[1]);
+  assert(hasSignals(serialized), "the signal is seen in the props");
+  const props = await parseProps(serialized);
   assertEquals(props.length, 3);
   assert(props[0].when instanceof Date);
   assertEquals((props[0].when as Date).toISOString(), "2026-01-02T03:04:05.000Z");
@@ -60,6 +62,22 @@ Deno.test("props round-trip: Date, Set and a signal shared by two islands", () =
   assertEquals((props[0].count as Signal<number>).value, 5);
   assert(props[0].count === props[1].count, "one shared signal");
   assertEquals(props[2].text, "</script><script>alert(1)</script>\u2028x");
+});
+
+Deno.test("props without a signal parse at once, and the runtime loads @preact/signals only for them", async () => {
+  const props = parseProps('[[1],{"n":2},5]');
+  assert(!(props instanceof Promise), "no signal: no promise, hydration at once");
+  assertEquals(props, [{ n: 5 }]);
+  const text = async (f: string) => await Deno.readTextFile(`${outDir}/js/${f}`);
+  const statically = [meta.runtime, ...meta.deps[meta.runtime]];
+  for (const f of statically) {
+    assert(!(await text(f)).includes("preact+signals"), `${f} holds no @preact/signals`);
+  }
+  const lazy = [];
+  for (const f of Object.keys(meta.sizes)) {
+    if ((await text(f)).includes("preact+signals")) lazy.push(f);
+  }
+  assert(lazy.length > 0, "@preact/signals is a chunk of its own, loaded on demand");
 });
 
 Deno.test("a function prop is refused with an error naming the island and the prop", async () => {
@@ -78,7 +96,7 @@ Deno.test("boot hydrates each island in place in a DOM (linkedom)", async () => 
   g.document = doc;
   try {
     const literal = /boot\(\{[^}]*\},("(?:[^"\\]|\\.)*")\);$/.exec(bootScript(itemHtml))!;
-    boot({ Counter, Greeting } as never, JSON.parse(literal[1]), doc.body);
+    await boot({ Counter, Greeting } as never, JSON.parse(literal[1]), doc.body);
     const buttons = doc.querySelectorAll("button.counter");
     assertEquals(buttons.length, 2, "hydration keeps the server DOM (no duplicates)");
     assertStringIncludes(buttons[0].textContent!, "1 2026-01-02T03:04:05.000Z a,b 5");

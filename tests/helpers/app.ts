@@ -8,7 +8,7 @@ import type { Services } from "@/core/services.ts";
 import { openServices } from "@/services.ts";
 import { buildApp } from "@/server.ts";
 import type { FreshApp } from "@/framework/mod.ts";
-import { openTestDb } from "./db.ts";
+import { databaseUrlOf, openTestDb } from "./db.ts";
 import type { DbHandle } from "@/db/connection.ts";
 import { configureLog } from "@/platform/log.ts";
 
@@ -26,13 +26,20 @@ export interface TestApp {
 export async function openTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   configureLog({ level: "error" });
   const dataDir = await Deno.makeTempDir({ prefix: "gafus-test-" });
+  const db = await openTestDb();
+  // Jobs on PostgreSQL live in this test's own database (the engine connects to it).
+  // TEST_JOBS_BACKEND=postgres (with DATABASE_URL) runs every app test's jobs there.
+  const backend = env.JOBS_BACKEND ?? Deno.env.get("TEST_JOBS_BACKEND");
+  const jobsDb = backend === "postgres" && db.kind === "postgres"
+    ? { JOBS_BACKEND: "postgres", DATABASE_URL: await databaseUrlOf(db) }
+    : {};
   const config = await loadConfig({
     GAFUS_ENV: "test",
     DATA_DIR: dataDir,
     LOG_REQUESTS: "false",
     ...env,
+    ...jobsDb,
   });
-  const db = await openTestDb();
   const services = await openServices(config, { handle: db, memory: true, migrate: false });
   const app = await buildApp(services);
   const close = async () => {

@@ -113,6 +113,8 @@ export interface ServerProcess {
   log(): string;
   /** SIGTERM and wait for the exit; resolves to the exit code. */
   stop(): Promise<number>;
+  /** Another signal (SIGKILL: a crash) and wait for the exit. */
+  kill(signal: Deno.Signal): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -149,7 +151,9 @@ export async function startServerProcess(cli: CliEnv): Promise<ServerProcess> {
       if (r.ok && lock.adminPort) break;
     } catch { /* not up yet */ }
     if (Date.now() > deadline) {
-      child.kill("SIGKILL");
+      try {
+        child.kill("SIGKILL");
+      } catch { /* it exited by itself: its output says why */ }
       await child.status;
       throw new Error(`the server did not start:\n${out}`);
     }
@@ -165,5 +169,22 @@ export async function startServerProcess(cli: CliEnv): Promise<ServerProcess> {
       await drained;
       return status.code;
     })();
-  return { origin, log: () => out, stop, [Symbol.asyncDispose]: async () => void await stop() };
+  const kill = async (signal: Deno.Signal) => {
+    stopped ??= (async () => {
+      try {
+        child.kill(signal);
+      } catch { /* exited already */ }
+      const status = await child.status;
+      await drained;
+      return status.code;
+    })();
+    await stopped;
+  };
+  return {
+    origin,
+    log: () => out,
+    stop,
+    kill,
+    [Symbol.asyncDispose]: async () => void await stop(),
+  };
 }

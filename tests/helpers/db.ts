@@ -112,6 +112,13 @@ async function openPostgresTestDb(url: string, migrate: boolean): Promise<TestDb
   return { ...handle, [Symbol.asyncDispose]: drop };
 }
 
+/** The URL of an open PostgreSQL test database (its own name on the test server). */
+export async function databaseUrlOf(h: DbHandle): Promise<string> {
+  if (h.kind !== "postgres") throw new Error("databaseUrlOf: postgres only");
+  const { rows } = await sql<{ db: string }>`select current_database() as db`.execute(h.db);
+  return withDatabase(testDatabaseUrl()!, rows[0].db);
+}
+
 /**
  * A second, independent handle to the same PostgreSQL test database (for
  * concurrency tests). Throws for PGlite, which serves one process.

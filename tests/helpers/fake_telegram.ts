@@ -16,6 +16,10 @@ export interface FakeCall {
   method: string;
   params: Record<string, unknown>;
   at: number;
+  /** When the answer went out (a long `getUpdates` ends well after `at`). */
+  endedAt?: number;
+  /** The caller's tag: the path prefix of its API root (`urlFor(tag)`), "" without one. */
+  via: string;
 }
 
 export interface FakeMessage {
@@ -97,6 +101,12 @@ export class FakeTelegram {
   /** `TELEGRAM_API_ROOT` for the app. */
   get url(): string {
     return `http://127.0.0.1:${this.#server.addr.port}`;
+  }
+
+  /** An API root whose calls are recorded with `via: tag` (tells several app processes apart). */
+  urlFor(tag: string): string {
+    if (!/^[A-Za-z0-9_-]+$/.test(tag)) throw new Error(`bad tag ${tag}`);
+    return `${this.url}/${tag}`;
   }
 
   /** The environment a test app needs to talk to this server. */
@@ -221,14 +231,20 @@ export class FakeTelegram {
 
   async #handle(req: Request): Promise<Response> {
     const path = new URL(req.url).pathname;
-    const m = path.match(/^\/bot([^/]+)\/([A-Za-z]+)$/);
+    const m = path.match(/^(?:\/([A-Za-z0-9_-]+))?\/bot([^/]+)\/([A-Za-z]+)$/);
     if (!m) return this.#error(404, "Not Found");
-    if (m[1] !== this.token) return this.#error(401, "Unauthorized");
-    const method = m[2];
+    if (m[2] !== this.token) return this.#error(401, "Unauthorized");
+    const method = m[3];
     const params = await readParams(req);
     const at = Date.now();
-    this.calls.push({ method, params, at });
+    const call: FakeCall = { method, params, at, via: m[1] ?? "" };
+    this.calls.push(call);
+    const res = await this.#answer(call);
+    call.endedAt = Date.now();
+    return res;
+  }
 
+  async #answer({ method, params, at }: FakeCall): Promise<Response> {
     const chatId = params.chat_id === undefined ? undefined : Number(params.chat_id);
     const scripted = this.#failures.findIndex((f) =>
       f.method === method && (f.chatId === undefined || f.chatId === chatId)

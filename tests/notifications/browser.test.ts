@@ -86,7 +86,8 @@ Deno.test("browser: turning push on sends a subscription the server can push to;
   const swUrl = await page.evaluate(async () =>
     (await navigator.serviceWorker.getRegistration("/"))?.active?.scriptURL
   );
-  assertEquals(swUrl, `${origin}/sw.js`);
+  // The app shell's worker of this release (islands/AppShell.tsx), reused by the toggle.
+  assertEquals(swUrl, `${origin}/sw.js?v=${t.app.assets.release}`);
 
   // The server pushes; the loopback push service receives an encrypted message.
   t.services.jobs.start();

@@ -191,6 +191,7 @@ function bellContext(
     route: null,
     remoteAddr: "127.0.0.1",
     next,
+    onResponse() {},
   };
 }
 
@@ -246,8 +247,8 @@ Deno.test("the service worker script gets a CSP that lets it load the notificati
   const script = await served.text();
   assertStringIncludes(script, 'addEventListener("push"');
   assertStringIncludes(script, 'addEventListener("notificationclick"');
-  // No fetch handler and no cache: offline mode is not part of this worker.
-  assert(!/addEventListener\("fetch"/.test(script) && !script.includes("caches."));
+  // The same worker also caches the app shell and offline pages (tests/pwa/).
+  assertStringIncludes(script, 'addEventListener("fetch"');
 
   const ctx = bellContext(t, null, "/sw.js", () =>
     Promise.resolve(

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { TestApp } from "../helpers/app.ts";
 import { createJobs } from "@/queues/mod.ts";
+import { createPgJobs } from "@/queues/pg/mod.ts";
 import { defineJob, type JobMapOf } from "@/queues/define.ts";
 import { jobs as registry } from "@/queues/jobs/mod.ts";
 import type { Jobs } from "@/queues/types.ts";
@@ -38,10 +39,22 @@ export type TestJobs = Jobs<JobMapOf<typeof testDefinitions>>;
 /** Replaces the app's job runtime by one that also knows the test jobs. */
 export async function useTestJobs(t: TestApp): Promise<TestJobs> {
   await t.services.jobs.stop().catch(() => {});
-  const jobs = createJobs(t.services.kv, () => t.services, {
-    definitions: testDefinitions,
-    housekeepingMs: 3600_000,
-  });
+  // The same backend as the app's (TEST_JOBS_BACKEND=postgres: jobs in the test's database);
+  // on the default backend the shared store is the jobs' own Deno KV.
+  const kv = t.services.kv;
+  const jobs = t.services.jobs.backend === "postgres"
+    ? createPgJobs(t.services.db, t.config.databaseUrl!, () => t.services, {
+      definitions: testDefinitions,
+      housekeepingMs: 3600_000,
+      pollMs: 100,
+    })
+    : createJobs(
+      kv instanceof Deno.Kv ? kv : (() => {
+        throw new Error("useTestJobs needs the jobs' Deno KV as the shared store");
+      })(),
+      () => t.services,
+      { definitions: testDefinitions, housekeepingMs: 3600_000 },
+    );
   (t.services as { jobs: unknown }).jobs = jobs;
   return jobs;
 }

@@ -8,6 +8,18 @@ import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
 import { openBrowserEnv } from "../helpers/browser.ts";
 import { makePng } from "./fixtures.ts";
 
+/**
+ * The image's decoded width once it has loaded: the element is on the page
+ * before its file arrives (through the service worker, under load, later).
+ */
+function loadedWidth(img: HTMLImageElement): number | Promise<number> {
+  if (img.complete && img.naturalWidth) return img.naturalWidth;
+  return new Promise((resolve) => {
+    img.addEventListener("load", () => resolve(img.naturalWidth), { once: true });
+    img.addEventListener("error", () => resolve(0), { once: true });
+  });
+}
+
 Deno.test("browser: register, add a pet with a photo, see it on the public profile", async () => {
   await using env = await openBrowserEnv();
   const { page, origin } = env;
@@ -44,7 +56,7 @@ Deno.test("browser: register, add a pet with a photo, see it on the public profi
   await page.getByText("Питомец добавлен").waitFor();
   const photo = page.locator("img.pet-photo");
   await photo.waitFor();
-  assertEquals(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth), 32);
+  assertEquals(await photo.evaluate(loadedWidth), 32);
 
   await page.goto(`${origin}/u/nina_dog`);
   await page.locator(".pet-card", { hasText: "Дружок" }).waitFor();
@@ -53,10 +65,7 @@ Deno.test("browser: register, add a pet with a photo, see it on the public profi
   const cardImg = card.locator("img");
   await cardImg.waitFor();
   // Decoded by the browser: the file streamed back through /media intact.
-  assertEquals(
-    await cardImg.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
-    32,
-  );
+  assertEquals(await cardImg.evaluate(loadedWidth), 32);
   // For a person to look at the 360 px layout: SCREENSHOT_DIR=/tmp deno test …
   const shots = Deno.env.get("SCREENSHOT_DIR");
   if (shots) {

@@ -8,7 +8,7 @@ import { toUtcCron, utcMatcher, zoneOffsetMinutes } from "@/platform/cron_tz.ts"
 import { SCHEDULES, startCron } from "@/queues/cron.ts";
 import { jobs as registry } from "@/queues/jobs/mod.ts";
 import type { Services } from "@/core/services.ts";
-import { openRuntime } from "./helpers.ts";
+import { backendTest, openBackend, openRuntime } from "./helpers.ts";
 
 const WINTER = new Date("2026-01-12T00:00:00Z"); // a Monday
 const SUMMER = new Date("2026-07-13T00:00:00Z"); // a Monday
@@ -171,48 +171,51 @@ Deno.test("every converted line is a schedule Deno.cron accepts", async () => {
   }
 });
 
-Deno.test("the cron registry registers UTC lines, and a tick enqueues its job once per minute", async () => {
-  await using t = await openRuntime(registry, { start: false });
-  const services = {
-    config: { cronTimeZone: "Europe/Moscow" },
-    jobs: t.rt,
-  } as unknown as Services;
-  const calls: {
-    name: string;
-    schedule: string;
-    signal?: AbortSignal;
-    run: () => Promise<void>;
-  }[] = [];
-  const cron = startCron(services, {
-    cron: (name, schedule, o, run) => {
-      calls.push({ name, schedule, signal: o.signal, run });
-    },
-  });
-  try {
-    assertEquals(cron.registered(), {
-      maintenance: ["30 1 * * *"],
-      "jobs-sweep": ["0,10,20,30,40,50 * * * *"],
-      // 05:00 Moscow: after maintenance, in the same quiet hour.
-      "exam-cleanup": ["0 2 * * *"],
-      // Every minute: the job finds each learner's local minute itself.
-      reminders: ["* * * * *"],
-      // 10:00 Moscow: re-engagement messages in the morning.
-      reengagement: ["0 7 * * *"],
-      // Every minute: readiness, two failures in a row raise an alert.
-      "ready-check": ["* * * * *"],
+backendTest(
+  "the cron registry registers UTC lines, and a tick enqueues its job once per minute",
+  async (backend) => {
+    await using t = await openBackend(backend, registry, { start: false });
+    const services = {
+      config: { cronTimeZone: "Europe/Moscow" },
+      jobs: t.rt,
+    } as unknown as Services;
+    const calls: {
+      name: string;
+      schedule: string;
+      signal?: AbortSignal;
+      run: () => Promise<void>;
+    }[] = [];
+    const cron = startCron(services, {
+      cron: (name, schedule, o, run) => {
+        calls.push({ name, schedule, signal: o.signal, run });
+      },
     });
-    assertEquals(new Set(calls.map((c) => c.name)).size, calls.length, "unique cron names");
-    const maint = calls.find((c) => c.name.startsWith("maintenance"))!;
-    await maint.run();
-    await maint.run(); // the same minute seen twice
-    const queued = await t.rt.list({ state: "queued", queue: "maintenance" });
-    assertEquals(queued.jobs.map((j) => j.name), ["maintenance"]);
-    assertMatch(queued.jobs[0].dedupeKey ?? "", /^cron:maintenance:\d+$/);
-  } finally {
-    cron.stop();
-  }
-  assert(calls.every((c) => c.signal?.aborted), "stop() ends every registration");
-});
+    try {
+      assertEquals(cron.registered(), {
+        maintenance: ["30 1 * * *"],
+        "jobs-sweep": ["0,10,20,30,40,50 * * * *"],
+        // 05:00 Moscow: after maintenance, in the same quiet hour.
+        "exam-cleanup": ["0 2 * * *"],
+        // Every minute: the job finds each learner's local minute itself.
+        reminders: ["* * * * *"],
+        // 10:00 Moscow: re-engagement messages in the morning.
+        reengagement: ["0 7 * * *"],
+        // Every minute: readiness, two failures in a row raise an alert.
+        "ready-check": ["* * * * *"],
+      });
+      assertEquals(new Set(calls.map((c) => c.name)).size, calls.length, "unique cron names");
+      const maint = calls.find((c) => c.name.startsWith("maintenance"))!;
+      await maint.run();
+      await maint.run(); // the same minute seen twice
+      const queued = await t.rt.list({ state: "queued", queue: "maintenance" });
+      assertEquals(queued.jobs.map((j) => j.name), ["maintenance"]);
+      assertMatch(queued.jobs[0].dedupeKey ?? "", /^cron:maintenance:\d+$/);
+    } finally {
+      cron.stop();
+    }
+    assert(calls.every((c) => c.signal?.aborted), "stop() ends every registration");
+  },
+);
 
 Deno.test("the cron registry re-registers when the zone's offset changes (summer time)", async () => {
   await using t = await openRuntime(registry, { start: false });

@@ -10,7 +10,7 @@ import { openTestDb } from "../helpers/db.ts";
 import { defineJob } from "@/queues/define.ts";
 import { runOnce } from "@/queues/once.ts";
 import type { Services } from "@/core/services.ts";
-import { openRuntime, sleep } from "./helpers.ts";
+import { backendTest, openBackend, sleep } from "./helpers.ts";
 
 async function effectCount(db: Services["db"], jobId: string): Promise<number> {
   const { rows } = await sql<{ n: number }>`
@@ -19,58 +19,74 @@ async function effectCount(db: Services["db"], jobId: string): Promise<number> {
   return rows[0].n;
 }
 
-Deno.test("ctx.once: an attempt that dies after its effect committed does not repeat it", async () => {
-  await using h = await openTestDb();
-  await sql`CREATE TABLE test_effects (job_id text NOT NULL, attempt int NOT NULL)`.execute(h.db);
-  const job = defineJob({
-    name: "pay",
-    queue: "push",
-    schema: z.object({}),
-    retry: [10, 10],
-    handler: async (_p, ctx) => {
-      const r = await ctx.once("insert", async (trx) => {
-        await sql`INSERT INTO test_effects VALUES (${ctx.job.id}, ${ctx.job.attempt})`.execute(trx);
-        return { at: ctx.job.attempt };
-      });
-      // The first attempt fails after the effect, as a crash between the
-      // effect and "done" would; the retry must not insert again.
-      if (ctx.job.attempt === 1) throw new Error("crash after the effect");
-      assertEquals(r, { ran: false, value: { at: 1 } });
-    },
-  });
-  await using t = await openRuntime([job], { services: () => ({ db: h.db }) as Services });
-  const id = await t.rt.enqueue("pay", {});
-  await t.rt.drain();
-  const info = (await t.rt.get(id))!;
-  assertEquals([info.state, info.attempts], ["done", 2]);
-  assertEquals(await effectCount(h.db, id), 1);
-});
+backendTest(
+  "ctx.once: an attempt that dies after its effect committed does not repeat it",
+  async (backend) => {
+    await using h = await openTestDb();
+    await sql`CREATE TABLE test_effects (job_id text NOT NULL, attempt int NOT NULL)`.execute(h.db);
+    const job = defineJob({
+      name: "pay",
+      queue: "push",
+      schema: z.object({}),
+      retry: [10, 10],
+      handler: async (_p, ctx) => {
+        const r = await ctx.once("insert", async (trx) => {
+          await sql`INSERT INTO test_effects VALUES (${ctx.job.id}, ${ctx.job.attempt})`.execute(
+            trx,
+          );
+          return { at: ctx.job.attempt };
+        });
+        // The first attempt fails after the effect, as a crash between the
+        // effect and "done" would; the retry must not insert again.
+        if (ctx.job.attempt === 1) throw new Error("crash after the effect");
+        assertEquals(r, { ran: false, value: { at: 1 } });
+      },
+    });
+    await using t = await openBackend(backend, [job], {
+      services: () => ({ db: h.db }) as Services,
+      db: backend === "postgres" ? h : undefined,
+    });
+    const id = await t.rt.enqueue("pay", {});
+    await t.rt.drain();
+    const info = (await t.rt.get(id))!;
+    assertEquals([info.state, info.attempts], ["done", 2]);
+    assertEquals(await effectCount(h.db, id), 1);
+  },
+);
 
-Deno.test("ctx.once: an effect whose transaction failed is not marked, so the retry does it", async () => {
-  await using h = await openTestDb();
-  await sql`CREATE TABLE test_effects (job_id text NOT NULL, attempt int NOT NULL)`.execute(h.db);
-  const job = defineJob({
-    name: "half",
-    queue: "push",
-    schema: z.object({}),
-    retry: [10],
-    handler: async (_p, ctx) => {
-      await ctx.once("insert", async (trx) => {
-        await sql`INSERT INTO test_effects VALUES (${ctx.job.id}, ${ctx.job.attempt})`.execute(trx);
-        // Dies inside the transaction: the insert and the marker roll back together.
-        if (ctx.job.attempt === 1) throw new Error("crash inside the effect");
-      });
-    },
-  });
-  await using t = await openRuntime([job], { services: () => ({ db: h.db }) as Services });
-  const id = await t.rt.enqueue("half", {});
-  await t.rt.drain();
-  assertEquals((await t.rt.get(id))?.state, "done");
-  const { rows } = await sql<{ attempt: number }>`
+backendTest(
+  "ctx.once: an effect whose transaction failed is not marked, so the retry does it",
+  async (backend) => {
+    await using h = await openTestDb();
+    await sql`CREATE TABLE test_effects (job_id text NOT NULL, attempt int NOT NULL)`.execute(h.db);
+    const job = defineJob({
+      name: "half",
+      queue: "push",
+      schema: z.object({}),
+      retry: [10],
+      handler: async (_p, ctx) => {
+        await ctx.once("insert", async (trx) => {
+          await sql`INSERT INTO test_effects VALUES (${ctx.job.id}, ${ctx.job.attempt})`.execute(
+            trx,
+          );
+          // Dies inside the transaction: the insert and the marker roll back together.
+          if (ctx.job.attempt === 1) throw new Error("crash inside the effect");
+        });
+      },
+    });
+    await using t = await openBackend(backend, [job], {
+      services: () => ({ db: h.db }) as Services,
+      db: backend === "postgres" ? h : undefined,
+    });
+    const id = await t.rt.enqueue("half", {});
+    await t.rt.drain();
+    assertEquals((await t.rt.get(id))?.state, "done");
+    const { rows } = await sql<{ attempt: number }>`
     SELECT attempt FROM test_effects WHERE job_id = ${id}
   `.execute(h.db);
-  assertEquals(rows, [{ attempt: 2 }]);
-});
+    assertEquals(rows, [{ attempt: 2 }]);
+  },
+);
 
 Deno.test("ctx.once: concurrent duplicates of one effect commit it once", async () => {
   await using h = await openTestDb();

@@ -3,11 +3,9 @@
  * the next runtime on the same KV file at once, per the crash backoff's first
  * step, and not again when KV redelivers the dead process's message later.
  */
-import { z } from "zod";
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { defineJob } from "@/queues/define.ts";
 import type { JobRecord } from "@/queues/records.ts";
-import { openRuntime, sleep, until } from "./helpers.ts";
+import { killWhenSeen, openRuntime, recordingHang, sleep, until } from "./helpers.ts";
 
 const CHILD = new URL("./takeover_child.ts", import.meta.url).pathname;
 
@@ -19,39 +17,12 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "gafus-takeover-" });
     const kvPath = `${dir}/kv.sqlite3`;
     try {
-      const proc = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--unstable-kv", CHILD],
-        env: { ...Deno.env.toObject(), CHILD_KV_PATH: kvPath },
-        stdout: "piped",
-        stderr: "inherit",
-      }).spawn();
-      const reader = proc.stdout.pipeThrough(new TextDecoderStream()).getReader();
-      let out = "";
-      let m: RegExpExecArray | null = null;
-      while (!(m = /@@ running (\S+)/.exec(out))) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`child ended: ${out}`);
-        out += value;
-      }
-      const id = m[1];
-      proc.kill("SIGKILL");
-      await proc.status;
-      reader.releaseLock();
+      const [, id] = await killWhenSeen(CHILD, { CHILD_KV_PATH: kvPath }, /@@ running (\S+)/);
 
       const kv = await Deno.openKv(kvPath);
       const before = (await kv.get<JobRecord>(["jobs", id])).value!;
       assertEquals(before.state, "active");
-      const runs: number[] = [];
-      const hang = defineJob({
-        name: "hang",
-        queue: "maintenance",
-        schema: z.object({}),
-        retry: [],
-        handler() {
-          runs.push(Date.now());
-          return Promise.resolve();
-        },
-      });
+      const { job: hang, runs } = recordingHang();
       const restartedAt = Date.now();
       await using t = await openRuntime([hang], { kv, heartbeatMs: 200 });
       await until(async () => (await t.rt.get(id))?.state === "done", 5_000, "job done");

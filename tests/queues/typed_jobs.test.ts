@@ -13,11 +13,25 @@ import { InvalidJobPayloadError, UnknownJobError } from "@/queues/types.ts";
 import type { Services } from "@/core/services.ts";
 import { newId } from "@/platform/ids.ts";
 import { configureLog } from "@/platform/log.ts";
+import { createPgJobs } from "@/queues/pg/mod.ts";
+import { openTestDb } from "../helpers/db.ts";
+import { type Backend, backendTest, urlOf } from "./helpers.ts";
 
-async function registryJobs() {
+async function registryJobs(backend: Backend) {
   configureLog({ level: "error" });
+  if (backend === "postgres") {
+    const h = await openTestDb({ kind: "postgres" });
+    // The type core/ sees: the interface in core/services.ts, not the runtime class.
+    const jobs: Services["jobs"] = createPgJobs(h.db, await urlOf(h), () => ({}) as Services);
+    return {
+      jobs,
+      [Symbol.asyncDispose]: async () => {
+        await jobs.stop();
+        await h[Symbol.asyncDispose]();
+      },
+    };
+  }
   const kv = await Deno.openKv(":memory:");
-  // The type core/ sees: the interface in core/services.ts, not the runtime class.
   const jobs: Services["jobs"] = createJobs(kv, () => ({}) as Services);
   return {
     jobs,
@@ -48,72 +62,84 @@ Deno.test("the job map lists every registered job by the name stored in KV", () 
   assertEquals(Object.keys(names).length, 14);
 });
 
-Deno.test("enqueue with an unknown job name does not compile, and is refused at run time", async () => {
-  await using t = await registryJobs();
-  await assertRejects(
-    () =>
-      // @ts-expect-error "no-such-job" is not in queues/jobs/mod.ts
-      t.jobs.enqueue("no-such-job", {}),
-    UnknownJobError,
-  );
-  await assertRejects(
-    () =>
-      // @ts-expect-error job names are kebab-case strings, not file names
-      t.jobs.enqueue("step_finished", { userStepId: newId() }),
-    UnknownJobError,
-  );
-});
+backendTest(
+  "enqueue with an unknown job name does not compile, and is refused at run time",
+  async (backend) => {
+    await using t = await registryJobs(backend);
+    await assertRejects(
+      () =>
+        // @ts-expect-error "no-such-job" is not in queues/jobs/mod.ts
+        t.jobs.enqueue("no-such-job", {}),
+      UnknownJobError,
+    );
+    await assertRejects(
+      () =>
+        // @ts-expect-error job names are kebab-case strings, not file names
+        t.jobs.enqueue("step_finished", { userStepId: newId() }),
+      UnknownJobError,
+    );
+  },
+);
 
-Deno.test("enqueue with a payload of the wrong shape does not compile, and is refused at run time", async () => {
-  await using t = await registryJobs();
-  await assertRejects(
-    () =>
-      // @ts-expect-error userStepId is a string id, not a number
-      t.jobs.enqueue("step-finished", { userStepId: 42 }),
-    InvalidJobPayloadError,
-  );
-  await assertRejects(
-    () =>
-      // @ts-expect-error a push job needs subscriptionId, ttlSec and urgency
-      t.jobs.enqueue("push", { notificationId: newId() }),
-    InvalidJobPayloadError,
-  );
-  await assertRejects(
-    () =>
-      // @ts-expect-error "panic" is not an alert level
-      t.jobs.enqueue("ops-alert", { level: "panic", title: "disk full" }),
-    InvalidJobPayloadError,
-  );
-  await assertRejects(
-    () =>
-      // @ts-expect-error the payload of another job
-      t.jobs.enqueue("maintenance", { userStepId: newId() }),
-    InvalidJobPayloadError,
-  );
-});
+backendTest(
+  "enqueue with a payload of the wrong shape does not compile, and is refused at run time",
+  async (backend) => {
+    await using t = await registryJobs(backend);
+    await assertRejects(
+      () =>
+        // @ts-expect-error userStepId is a string id, not a number
+        t.jobs.enqueue("step-finished", { userStepId: 42 }),
+      InvalidJobPayloadError,
+    );
+    await assertRejects(
+      () =>
+        // @ts-expect-error a push job needs subscriptionId, ttlSec and urgency
+        t.jobs.enqueue("push", { notificationId: newId() }),
+      InvalidJobPayloadError,
+    );
+    await assertRejects(
+      () =>
+        // @ts-expect-error "panic" is not an alert level
+        t.jobs.enqueue("ops-alert", { level: "panic", title: "disk full" }),
+      InvalidJobPayloadError,
+    );
+    await assertRejects(
+      () =>
+        // @ts-expect-error the payload of another job
+        t.jobs.enqueue("maintenance", { userStepId: newId() }),
+      InvalidJobPayloadError,
+    );
+  },
+);
 
-Deno.test("enqueue with the right payload compiles (fields with defaults may be left out) and stores the job", async () => {
-  await using t = await registryJobs();
-  const ids = [
-    await t.jobs.enqueue("maintenance", {}),
-    await t.jobs.enqueue("ops-alert", { title: "disk full" }),
-    await t.jobs.enqueue("step-finished", { userStepId: newId() }, { delay: 60_000 }),
-  ];
-  const stored = await Promise.all(ids.map((id) => t.jobs.get(id)));
-  assertEquals(stored.map((j) => j?.name), ["maintenance", "ops-alert", "step-finished"]);
-});
+backendTest(
+  "enqueue with the right payload compiles (fields with defaults may be left out) and stores the job",
+  async (backend) => {
+    await using t = await registryJobs(backend);
+    const ids = [
+      await t.jobs.enqueue("maintenance", {}),
+      await t.jobs.enqueue("ops-alert", { title: "disk full" }),
+      await t.jobs.enqueue("step-finished", { userStepId: newId() }, { delay: 60_000 }),
+    ];
+    const stored = await Promise.all(ids.map((id) => t.jobs.get(id)));
+    assertEquals(stored.map((j) => j?.name), ["maintenance", "ops-alert", "step-finished"]);
+  },
+);
 
-Deno.test("enqueueUnchecked takes any name and payload at compile time and checks them at run time", async () => {
-  await using t = await registryJobs();
-  const name: string = "no-such-job";
-  const unknown = await assertRejects(() => t.jobs.enqueueUnchecked(name, {}), UnknownJobError);
-  assertMatch(unknown.message, /Unknown job "no-such-job"/);
-  const payload: unknown = JSON.parse('{"userStepId": 42}');
-  const bad = await assertRejects(
-    () => t.jobs.enqueueUnchecked("step-finished", payload),
-    InvalidJobPayloadError,
-  );
-  assertMatch(bad.message, /Invalid payload for job "step-finished": userStepId/);
-  const id = await t.jobs.enqueueUnchecked("maintenance", JSON.parse("{}"));
-  assertEquals((await t.jobs.get(id))?.state, "queued");
-});
+backendTest(
+  "enqueueUnchecked takes any name and payload at compile time and checks them at run time",
+  async (backend) => {
+    await using t = await registryJobs(backend);
+    const name: string = "no-such-job";
+    const unknown = await assertRejects(() => t.jobs.enqueueUnchecked(name, {}), UnknownJobError);
+    assertMatch(unknown.message, /Unknown job "no-such-job"/);
+    const payload: unknown = JSON.parse('{"userStepId": 42}');
+    const bad = await assertRejects(
+      () => t.jobs.enqueueUnchecked("step-finished", payload),
+      InvalidJobPayloadError,
+    );
+    assertMatch(bad.message, /Invalid payload for job "step-finished": userStepId/);
+    const id = await t.jobs.enqueueUnchecked("maintenance", JSON.parse("{}"));
+    assertEquals((await t.jobs.get(id))?.state, "queued");
+  },
+);

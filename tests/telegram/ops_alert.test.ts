@@ -110,9 +110,13 @@ Deno.test("readiness: two failures in a row raise one alert, a third none, the n
   const bad = {
     ok: false,
     database: { ok: false, ms: 2000, kind: "pglite" },
-    kv: { ok: true, ms: 1 },
+    kv: { ok: true, ms: 1, kind: "deno-kv" },
   };
-  const good = { ok: true, database: { ok: true, ms: 3, kind: "pglite" }, kv: { ok: true, ms: 1 } };
+  const good = {
+    ok: true,
+    database: { ok: true, ms: 3, kind: "pglite" },
+    kv: { ok: true, ms: 1, kind: "deno-kv" },
+  };
   assertEquals(await trackReadiness(t.services, good, "m0"), null);
   assertEquals(await trackReadiness(t.services, bad, "m1"), null);
   assertEquals(await trackReadiness(t.services, bad, "m2"), "failing");
@@ -124,7 +128,13 @@ Deno.test("readiness: two failures in a row raise one alert, a third none, the n
     .map((j) => (j.payload as { group: string }).group);
   assertEquals(alerts.sort(), ["ready", "ready:recovered"]);
   t.services.jobs.start();
-  await t.services.jobs.drain({ timeoutMs: 30_000 });
+  // Each alert's Telegram message is queued by the pipeline after the alert
+  // job's commit, so drain() can return between the two: wait for both.
+  const deadline = Date.now() + 30_000;
+  while (h.fake.messagesTo(Number(ALERT_CHAT)).length < 2 && Date.now() < deadline) {
+    await t.services.jobs.drain({ timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const texts = h.fake.messagesTo(Number(ALERT_CHAT)).map((m) => m.text.split("\n")[0]);
   assertEquals(texts.sort(), [
     "ℹ️ Сервис снова готов: /ready проходит",

@@ -97,6 +97,7 @@ export const admin: { [K in keyof typeof ru]: Message } = {
   "admin.audit.action.user.reset_link": "Password reset link",
   "admin.audit.action.user.delete": "Deleted",
   "admin.audit.action.broadcast.send": "Broadcast",
+  "admin.audit.action.broadcast.discard": "Broadcast draft deleted",
   "admin.audit.count": { one: "{count}\u00a0entry", other: "{count}\u00a0entries" },
 
   "admin.broadcasts.title": "Broadcasts",
@@ -109,7 +110,10 @@ export const admin: { [K in keyof typeof ru]: Message } = {
     "Fill in one language or both: each learner gets their language's version, or the other one when theirs is missing.",
   "admin.broadcasts.titleField": "Title",
   "admin.broadcasts.bodyField": "Text",
-  "admin.broadcasts.bodyHint": "Up to {max}\u00a0characters.",
+  "admin.broadcasts.bodyHint":
+    "Up to {max}\u00a0characters: what push notifications and Telegram show without clipping. Line breaks become spaces.",
+  "admin.broadcasts.titleHint": "Up to {max}\u00a0characters.",
+  "admin.broadcasts.counter": "{count} of {max}\u00a0characters",
   "admin.broadcasts.url": "Link to a page of this site (optional)",
   "admin.broadcasts.urlHint": "A path on this site, such as /courses.",
   "admin.broadcasts.segment": "To whom",
@@ -159,4 +163,7 @@ export const admin: { [K in keyof typeof ru]: Message } = {
   "settings.data.text":
     "An archive of everything Gafus keeps about you: profile, pets, progress, diary, exam answers, reviews and notifications (JSON), with your photos and videos.",
   "settings.data.download": "Download my data",
+  "settings.data.rateLimited":
+    "You can download the archive at most {limit}\u00a0times an hour. Please try again in {wait}.",
+  "settings.data.limit": "At most {limit}\u00a0times an hour.",
 };

@@ -98,6 +98,7 @@ export const admin = {
   "admin.audit.action.user.reset_link": "Ссылка для сброса пароля",
   "admin.audit.action.user.delete": "Удаление",
   "admin.audit.action.broadcast.send": "Рассылка",
+  "admin.audit.action.broadcast.discard": "Черновик рассылки удалён",
   "admin.audit.count": {
     one: "{count}\u00a0запись",
     few: "{count}\u00a0записи",
@@ -115,7 +116,10 @@ export const admin = {
     "Заполните один язык или оба: каждый получит версию на своём языке, а если её нет — на другом.",
   "admin.broadcasts.titleField": "Заголовок",
   "admin.broadcasts.bodyField": "Текст",
-  "admin.broadcasts.bodyHint": "До {max}\u00a0знаков.",
+  "admin.broadcasts.bodyHint":
+    "До {max}\u00a0знаков: столько push-уведомления и\u00a0Telegram показывают без обрезки. Переносы строк станут пробелами.",
+  "admin.broadcasts.titleHint": "До {max}\u00a0знаков.",
+  "admin.broadcasts.counter": "{count} из {max}\u00a0знаков",
   "admin.broadcasts.url": "Ссылка на страницу сайта (необязательно)",
   "admin.broadcasts.urlHint": "Путь на этом сайте, например /courses.",
   "admin.broadcasts.segment": "Кому",
@@ -167,4 +171,7 @@ export const admin = {
   "settings.data.text":
     "Архив со всем, что Гафус хранит о вас: профиль, питомцы, прогресс, дневник, ответы на экзамены, отзывы и уведомления (JSON), а также ваши фото и видео.",
   "settings.data.download": "Скачать мои данные",
+  "settings.data.rateLimited":
+    "Архив можно скачать не больше {limit}\u00a0раз в\u00a0час. Попробуйте снова через {wait}.",
+  "settings.data.limit": "Не чаще {limit}\u00a0раз в\u00a0час.",
 } as const;

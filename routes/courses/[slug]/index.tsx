@@ -34,6 +34,7 @@ import { Facts } from "@/components/Facts.tsx";
 import { Section } from "@/components/Section.tsx";
 import { CourseNotAvailable } from "@/components/CourseNotAvailable.tsx";
 import ShareCourse from "@/islands/ShareCourse.tsx";
+import KeepOffline from "@/islands/KeepOffline.tsx";
 import { Icon } from "@/components/icons.tsx";
 import { PostForm } from "@/components/PostForm.tsx";
 import { CheckboxField, FormNotice } from "@/components/forms.tsx";
@@ -284,6 +285,30 @@ export default define.page<typeof handler>(({ data, state, url }) => {
           ))}
         </ol>
       </Section>
+      {user && (
+        <KeepOffline
+          slug={course.slug}
+          labels={{
+            title: t("pwa.keep.title"),
+            lead: t("pwa.keep.lead"),
+            button: t("pwa.keep.button"),
+            checking: t("pwa.keep.checking"),
+            size: t("pwa.keep.size"),
+            videos: t("pwa.keep.videos"),
+            progress: t("pwa.keep.progress"),
+            done: t("pwa.keep.done"),
+            kept: t("pwa.keep.kept"),
+            remove: t("pwa.keep.remove"),
+            removed: t("pwa.keep.removed"),
+            updating: t("pwa.keep.updating"),
+            updated: t("pwa.keep.updated"),
+            failed: t("pwa.keep.failed"),
+            offline: t("pwa.keep.offline"),
+            kb: t("pwa.unit.kb"),
+            mb: t("pwa.unit.mb"),
+          }}
+        />
+      )}
       <section class="course-share" aria-label={t("course.share")}>
         <ShareCourse
           url={absolute}

@@ -26,6 +26,7 @@ import {
 import { opsBroadcastPath, opsBroadcastsPath } from "@/core/paths.ts";
 import { Badge, canWrite, when } from "../(_lib)/ui.tsx";
 import { SegmentName } from "./(_lib)/segment.tsx";
+import CharCounter from "@/islands/CharCounter.tsx";
 
 interface Data {
   broadcasts: Broadcast[];
@@ -91,10 +92,17 @@ export default define.page<typeof handler>(({ data, state }) => {
                 <Field
                   name={`title${lang}`}
                   label={t("admin.broadcasts.titleField")}
+                  hint={t("admin.broadcasts.titleHint", { max: TITLE_MAX })}
                   value={v[`title${lang}`]}
                   error={e[`title${lang}`]}
                   input={{ maxLength: TITLE_MAX }}
-                />
+                >
+                  <CharCounter
+                    fieldId={`title${lang}`}
+                    max={TITLE_MAX}
+                    text={t("admin.broadcasts.counter")}
+                  />
+                </Field>
                 <TextareaField
                   name={`body${lang}`}
                   label={t("admin.broadcasts.bodyField")}
@@ -103,6 +111,11 @@ export default define.page<typeof handler>(({ data, state }) => {
                   error={e[`body${lang}`]}
                   maxLength={BODY_MAX}
                   rows={3}
+                />
+                <CharCounter
+                  fieldId={`body${lang}`}
+                  max={BODY_MAX}
+                  text={t("admin.broadcasts.counter")}
                 />
               </fieldset>
             ))}

@@ -190,7 +190,7 @@ export function offlineReplayReport(r: OfflineReplayResult): string[] {
   ];
 }
 
-/** The section alone: `deno run -A --unstable-kv --unstable-cron bench/offline.ts`. */
+/** The section alone: `deno run -A --unstable-kv --unstable-cron bench/offline_replay.ts`. */
 export async function runOfflineReplayBench(databaseUrl: string): Promise<string[]> {
   return await withPostgresApp(databaseUrl, async (env) => {
     return offlineReplayReport(await benchOfflineReplay(env));
