@@ -35,6 +35,7 @@ const RELEASE = new URL(self.location.href).searchParams.get("v") || "dev";
 const SHELL = "gafus-shell-" + RELEASE;
 const PAGES = "gafus-pages";
 const COURSE_PREFIX = "gafus-course-";
+const KEEP_LOCK_PREFIX = "gafus-keep-";
 const USER_KEY = "/__gafus/user";
 const OFFLINE_URL = "/offline";
 const DEFAULT_TITLE = "Гафус";
@@ -62,12 +63,24 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
+/**
+ * A kept course's cache is deleted under the lock the page's downloads hold
+ * (core/offline/cache_names.ts KEEP_LOCK_PREFIX): deleted mid-download, the
+ * download would put the course back, video key included.
+ */
+function dropCourse(name) {
+  const locks = self.navigator && self.navigator.locks;
+  const drop = () => caches.delete(name);
+  return locks ? locks.request(KEEP_LOCK_PREFIX + name.slice(COURSE_PREFIX.length), drop) : drop();
+}
+
 /** Every per-user cache: visited pages and kept courses. */
 async function clearUserCaches() {
   const names = await caches.keys();
-  await Promise.all(
-    names.filter((n) => n === PAGES || n.startsWith(COURSE_PREFIX)).map((n) => caches.delete(n)),
-  );
+  await Promise.all(names.map((n) => {
+    if (n === PAGES) return caches.delete(n);
+    return n.startsWith(COURSE_PREFIX) ? dropCourse(n) : null;
+  }));
 }
 
 async function storedUser() {

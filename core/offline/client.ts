@@ -11,7 +11,7 @@
 import type { OfflineBundle } from "./bundle.ts";
 import { offlineBundlePath } from "../paths.ts";
 
-import { COURSE_CACHE_PREFIX } from "./cache_names.ts";
+import { COURSE_CACHE_PREFIX, KEEP_LOCK_PREFIX } from "./cache_names.ts";
 const RECORD_URL = "/__gafus/version";
 
 export interface KeptRecord {
@@ -49,7 +49,13 @@ export async function keptCourses(): Promise<KeptRecord[]> {
     .sort((a, b) => b.keptAt.localeCompare(a.keptAt));
 }
 
-export async function removeKept(slug: string): Promise<void> {
+/** Deletes a kept course (its video keys too), after any download of it in progress. */
+export function removeKept(slug: string): Promise<void> {
+  return keepLock(slug, () => dropCache(slug));
+}
+
+/** The deletion itself, for callers already holding the course's lock (locks are not re-entrant). */
+async function dropCache(slug: string): Promise<void> {
   await caches.delete(courseCacheName(slug));
 }
 
@@ -99,7 +105,7 @@ export async function serverVersion(slug: string): Promise<string> {
  */
 function keepLock<T>(slug: string, fn: () => Promise<T>): Promise<T> {
   const locks = (navigator as Navigator & { locks?: LockManager }).locks;
-  return locks ? locks.request(`gafus-keep-${slug}`, fn) : fn();
+  return locks ? locks.request(KEEP_LOCK_PREFIX + slug, fn) : fn();
 }
 
 /**
@@ -126,7 +132,7 @@ export function keepBundle(
     try {
       return await download(bundle, onProgress);
     } catch (err) {
-      if (!kept) await removeKept(bundle.slug);
+      if (!kept) await dropCache(bundle.slug);
       throw err;
     }
   });
@@ -204,7 +210,7 @@ export async function refreshKept(
     const lost = isAccessLost(err) ||
       await serverVersion(slug).then(() => false, (e) => isAccessLost(e));
     if (!lost) return "unknown";
-    await keepLock(slug, () => removeKept(slug));
+    await removeKept(slug);
     return "removed";
   }
 }

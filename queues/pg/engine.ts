@@ -96,6 +96,9 @@ export class Engine {
       // The LISTEN connection, plus room for fetching and completing jobs.
       max: (opts.workers ?? WORKERS) + 2,
       application_name: "gafus-jobs",
+      // A connection that cannot be had (server gone, pool exhausted) is an
+      // error the caller sees, never a wait without end.
+      connectionTimeoutMillis: 10_000,
     });
     // An idle client whose server went away (restart, DROP DATABASE in tests).
     this.pool.on("error", (err) => log.warn("jobs pool: idle connection lost", { err }));

@@ -12,6 +12,7 @@
 import { sql } from "kysely";
 import { newId } from "@/platform/ids.ts";
 import { log } from "@/platform/log.ts";
+import { bounded } from "@/platform/bounded.ts";
 import { QUEUE_NAMES, type QueueName, QUEUES, type ResolvedJob } from "../define.ts";
 import { definitionsOf, sweepJob } from "../admin.ts";
 import { enqueueDeadJobAlert } from "../alerts.ts";
@@ -48,6 +49,9 @@ export interface PgRuntimeOptions extends CommonRuntimeOptions {
   /** How often an idle engine worker looks for due delayed jobs. */
   pollMs?: number;
 }
+
+/** The longest one step of stopping may take before it is left behind (platform/bounded.ts). */
+const STEP_MS = 15_000;
 
 export class PgJobRuntime<M extends object = UntypedJobMap> implements Jobs<M> {
   readonly backend = "postgres";
@@ -189,9 +193,13 @@ export class PgJobRuntime<M extends object = UntypedJobMap> implements Jobs<M> {
   async stop(opts: { graceMs?: number } = {}): Promise<void> {
     this.stopped ??= (async () => {
       this.s.life.stopping = true;
-      await this.started;
-      await this.s.engine.stopRunner().catch((err) => log.warn("engine stop", { err }));
-      await this.housekeeping.stop();
+      await bounded("jobs: start", this.started ?? Promise.resolve(), STEP_MS);
+      await bounded(
+        "jobs: engine runner",
+        this.s.engine.stopRunner().catch((err) => log.warn("engine stop", { err })),
+        STEP_MS,
+      );
+      await bounded("jobs: housekeeping", this.housekeeping.stop(), STEP_MS);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timedOut = await Promise.race([
         this.attempts.settled().then(() => false),
@@ -209,7 +217,7 @@ export class PgJobRuntime<M extends object = UntypedJobMap> implements Jobs<M> {
         ]);
         clearTimeout(t2);
       }
-      await this.s.engine.close();
+      await bounded("jobs: engine pool", this.s.engine.close(), STEP_MS);
     })();
     await this.stopped;
   }

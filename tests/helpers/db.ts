@@ -90,12 +90,57 @@ async function admin<T>(url: string, fn: (client: postgres.Sql) => Promise<T>): 
   }
 }
 
+/**
+ * A test stuck on its database (a lock never granted, a transaction left
+ * open) must fail, not hold CI until its time runs out: sessions of a test
+ * database give up waiting for a lock after LOCK_TIMEOUT and are closed
+ * when idle in a transaction for IDLE_TX_TIMEOUT; a database still open
+ * after WATCHDOG_MS has what its sessions are doing printed, then they are
+ * closed, so whatever awaits them fails with that on record.
+ */
+const LOCK_TIMEOUT = "30s";
+const IDLE_TX_TIMEOUT = "60s";
+const WATCHDOG_MS = 6 * 60_000;
+
+function watchdog(url: string, name: string): () => void {
+  const timer = setTimeout(async () => {
+    try {
+      await admin(url, async (client) => {
+        const rows = await client.unsafe(
+          `SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS in_tx,
+                  left(query, 300) AS query
+             FROM pg_stat_activity WHERE datname = $1`,
+          [name],
+        );
+        console.error(`test database ${name} open for ${WATCHDOG_MS / 60_000} min; sessions:`);
+        for (const r of rows) console.error(JSON.stringify(r));
+        await client.unsafe(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`,
+          [name],
+        );
+      });
+    } catch (err) {
+      console.error(`test database ${name}: watchdog failed`, err);
+    }
+  }, WATCHDOG_MS);
+  Deno.unrefTimer(timer);
+  return () => clearTimeout(timer);
+}
+
 async function openPostgresTestDb(url: string, migrate: boolean): Promise<TestDb> {
   const name = `gafus_t_${toHex(crypto.getRandomValues(new Uint8Array(8)))}`;
-  await admin(url, (client) => client.unsafe(`CREATE DATABASE ${name}`));
+  await admin(url, async (client) => {
+    await client.unsafe(`CREATE DATABASE ${name}`);
+    await client.unsafe(`ALTER DATABASE ${name} SET lock_timeout = '${LOCK_TIMEOUT}'`);
+    await client.unsafe(
+      `ALTER DATABASE ${name} SET idle_in_transaction_session_timeout = '${IDLE_TX_TIMEOUT}'`,
+    );
+  });
+  const stopWatchdog = watchdog(url, name);
   let handle: DbHandle | undefined;
   const drop = async () => {
     await handle?.close();
+    stopWatchdog();
     await admin(url, (client) => client.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   };
   try {
