@@ -133,6 +133,13 @@ export class Assets {
    * static file by its content-hashed URL (the worker itself excluded).
    */
   precacheUrls(): string[] {
+    // The build's files do not change while it runs: listed once.
+    return this.precache ??= this.listPrecache();
+  }
+
+  private precache: string[] | undefined;
+
+  private listPrecache(): string[] {
     const chunks = Object.keys(this.meta.sizes).sort().map((f) => this.chunkUrl(f));
     const files = Object.keys(this.meta.static).sort()
       .filter((p) => p !== "/sw.js" && p !== "/robots.txt")

@@ -11,7 +11,9 @@
  */
 import { type ComponentType, Fragment, h, isValidElement, options, type VNode } from "preact";
 import { stringify } from "devalue";
-import { Signal } from "@preact/signals";
+// The core only: @preact/signals itself hooks into every server render of
+// every page, and the server needs no more than the class to recognise one.
+import { Signal } from "@preact/signals-core";
 
 export interface IslandInfo {
   /** Unique name used in markers and in the boot script. */
