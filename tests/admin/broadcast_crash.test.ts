@@ -7,15 +7,13 @@
  * memory here); the `broadcast` sweeper finds the stalled broadcast and the
  * new job resumes at the cursor.
  */
-import { sql } from "kysely";
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { testDatabaseUrl } from "../helpers/db.ts";
+import { databaseUrlOf, openTestDb, testDatabaseUrl } from "../helpers/db.ts";
 import { type Config, loadConfig } from "@/platform/config.ts";
 import { configureLog } from "@/platform/log.ts";
 import { openDatabase } from "@/db/connection.ts";
 import type { Services } from "@/core/services.ts";
 import { openServices } from "@/services.ts";
-import { newId } from "@/platform/ids.ts";
 import { createUser } from "@/core/users.ts";
 import { SYSTEM } from "@/core/auth/guards.ts";
 import {
@@ -42,25 +40,24 @@ async function open(config: Config) {
   };
 }
 
-/** A PGlite directory, or a database of its own on the server: both processes open it. */
-async function sharedConfig(dir: string): Promise<Config> {
-  let databaseUrl = "";
-  const url = testDatabaseUrl();
-  if (url) {
-    const name = `gafus_bcrash_${newId().replaceAll("-", "").slice(0, 20)}`;
-    const admin = await openDatabase({ databaseUrl: url, dataDir: dir, databasePoolMax: 1 });
-    await sql.raw(`CREATE DATABASE ${name}`).execute(admin.db);
-    await admin.close();
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    databaseUrl = u.href;
-  }
-  return await loadConfig({
+/**
+ * A PGlite directory, or an empty database of its own on the server (the
+ * test helper's, dropped when the test ends): both processes open it.
+ */
+async function sharedConfig(dir: string) {
+  const server = testDatabaseUrl() ? await openTestDb({ migrate: false }) : null;
+  const config = await loadConfig({
     GAFUS_ENV: "test",
     DATA_DIR: dir,
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: server ? await databaseUrlOf(server) : "",
     LOG_REQUESTS: "false",
   });
+  return {
+    config,
+    async [Symbol.asyncDispose]() {
+      await server?.[Symbol.asyncDispose]();
+    },
+  };
 }
 
 async function copies(s: Services) {
@@ -94,7 +91,8 @@ for (
       configureLog({ level: "error" });
       const dir = await Deno.makeTempDir({ prefix: "gafus-bcrash-" });
       try {
-        const config = await sharedConfig(dir);
+        await using shared = await sharedConfig(dir);
+        const config = shared.config;
         let app = await open(config);
         const learners: string[] = [];
         for (let i = 0; i < LEARNERS; i++) {
