@@ -25,12 +25,12 @@ import {
   type Options,
   spawnDeno,
 } from "./lib.ts";
-import { json, postgresOptions } from "@/db/connection.ts";
+import { postgresOptions } from "@/db/connection.ts";
 import { newId } from "@/platform/ids.ts";
 import { progressQuery } from "@/core/training/day.ts";
 import { stepApiPath } from "@/core/paths.ts";
 import type { StepAction } from "@/core/training/actions.ts";
-import { type AppEnv, withPostgresApp } from "./pg_app.ts";
+import { type AppEnv, seedPracticeCourse, withPostgresApp } from "./pg_app.ts";
 import { openLoop, type OpenLoopResult } from "./open_loop.ts";
 import { countingProxy } from "./pg_count.ts";
 import type { StepType } from "@/db/schema.ts";
@@ -249,53 +249,17 @@ export async function benchStepCompletion(
 ): Promise<CompletionResult> {
   const learners = o.connections;
   // Enough steps for the closed-loop run, the statement count and the open-loop run.
-  const daysPer = 60, stepsPer = 5;
-  const [authorId] = await env.createUsers("bench_author_", 1);
-  await env.db.updateTable("users").set({ role: "TRAINER" }).where("id", "=", authorId).execute();
-  const userIds = await env.createUsers("bench_learner_", learners);
-  const courseId = newId();
-  await env.db.insertInto("courses").values({
-    id: courseId,
+  const course = await seedPracticeCourse(env, {
     slug: "bench-practice",
     name: "Bench",
-    published_at: new Date(),
-    author_id: authorId,
-  }).execute();
-  const dayIds: string[] = [];
-  const stepRows: { id: string; title: string; type: StepType; author_id: string }[] = [];
-  const firstSteps: string[] = [];
-  for (let d = 0; d < daysPer; d++) {
-    const dayId = newId();
-    dayIds.push(dayId);
-    await env.db.insertInto("training_days").values({
-      id: dayId,
-      title: `День ${d + 1}`,
-      author_id: authorId,
-    }).execute();
-    const steps = Array.from({ length: stepsPer }, (_, i) => ({
-      id: newId(),
-      title: `Упражнение ${d + 1}.${i + 1}`,
-      type: "PRACTICE" as StepType,
-      author_id: authorId,
-      images: json([]),
-    }));
-    stepRows.push(...steps);
-    await env.db.insertInto("steps").values(steps).execute();
-    const sdIds = steps.map(() => newId());
-    firstSteps.push(sdIds[0]);
-    await env.db.insertInto("step_on_day").values(
-      steps.map((st, i) => ({ id: sdIds[i], day_id: dayId, step_id: st.id, position: i })),
-    ).execute();
-  }
-  const dcIds = dayIds.map(() => newId());
-  await env.db.insertInto("day_on_course").values(
-    dayIds.map((day_id, position) => ({
-      id: dcIds[position],
-      course_id: courseId,
-      day_id,
-      position,
-    })),
-  ).execute();
+    authorPrefix: "bench_author_",
+    days: 60,
+    stepsPerDay: 5,
+  });
+  const courseId = course.courseId;
+  const userIds = await env.createUsers("bench_learner_", learners);
+  const dcIds = course.days.map((d) => d.dayOnCourseId);
+  const firstSteps = course.days.map((d) => d.stepOnDayIds[0]);
 
   // Each learner opens every day once and acts on it (a reset of its first step,
   // which changes nothing but creates the rows), so completions find their rows.

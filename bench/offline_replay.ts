@@ -9,12 +9,9 @@
  *
  * Content: 40 days × 5 PRACTICE steps; the action is `complete` on each.
  */
-import { json } from "@/db/connection.ts";
-import { newId } from "@/platform/ids.ts";
 import { stepApiPath } from "@/core/paths.ts";
-import type { StepType } from "@/db/schema.ts";
 import { fmt } from "./lib.ts";
-import { type AppEnv, withPostgresApp } from "./pg_app.ts";
+import { type AppEnv, seedPracticeCourse, withPostgresApp } from "./pg_app.ts";
 
 const DAYS = 40;
 const STEPS_PER_DAY = 5;
@@ -26,45 +23,16 @@ interface Action {
 }
 
 async function fixture(env: AppEnv): Promise<{ paths: string[] }> {
-  const [authorId] = await env.createUsers("bench_offline_author_", 1);
-  await env.db.updateTable("users").set({ role: "TRAINER" }).where("id", "=", authorId).execute();
-  const courseId = newId();
-  await env.db.insertInto("courses").values({
-    id: courseId,
+  const course = await seedPracticeCourse(env, {
     slug: "bench-offline",
     name: "Bench offline",
-    published_at: new Date(),
-    author_id: authorId,
-  }).execute();
-  const paths: string[] = [];
-  for (let d = 0; d < DAYS; d++) {
-    const dayId = newId();
-    await env.db.insertInto("training_days").values({
-      id: dayId,
-      title: `День ${d + 1}`,
-      author_id: authorId,
-    }).execute();
-    const steps = Array.from({ length: STEPS_PER_DAY }, (_, i) => ({
-      id: newId(),
-      title: `Упражнение ${d + 1}.${i + 1}`,
-      type: "PRACTICE" as StepType,
-      author_id: authorId,
-      images: json([]),
-    }));
-    await env.db.insertInto("steps").values(steps).execute();
-    const sdIds = steps.map(() => newId());
-    await env.db.insertInto("step_on_day").values(
-      steps.map((st, i) => ({ id: sdIds[i], day_id: dayId, step_id: st.id, position: i })),
-    ).execute();
-    const dcId = newId();
-    await env.db.insertInto("day_on_course").values({
-      id: dcId,
-      course_id: courseId,
-      day_id: dayId,
-      position: d,
-    }).execute();
-    for (const sd of sdIds) paths.push(stepApiPath(dcId, sd, "complete"));
-  }
+    authorPrefix: "bench_offline_author_",
+    days: DAYS,
+    stepsPerDay: STEPS_PER_DAY,
+  });
+  const paths = course.days.flatMap((d) =>
+    d.stepOnDayIds.map((sd) => stepApiPath(d.dayOnCourseId, sd, "complete"))
+  );
   return { paths };
 }
 

@@ -6,14 +6,14 @@
 import postgres from "postgres";
 import type { Kysely } from "kysely";
 import { freePort, type Proc, spawnDeno, type SpawnOptions } from "./lib.ts";
-import { openDatabase } from "@/db/connection.ts";
+import { json, openDatabase } from "@/db/connection.ts";
 import { newId } from "@/platform/ids.ts";
 import { hashPassword } from "@/core/auth/password.ts";
 import { createSessionToken } from "@/core/auth/session.ts";
 import { csrfTokenForUser } from "@/http/csrf.ts";
 import { SESSION_COOKIE } from "@/http/session.ts";
 import type { Services } from "@/core/services.ts";
-import type { Database } from "@/db/schema.ts";
+import type { Database, StepType } from "@/db/schema.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -119,4 +119,57 @@ export async function withPostgresApp<T>(
     await admin.end();
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
+}
+
+/** A seeded course's days: each day on the course and its steps on the day, in order. */
+export interface PracticeCourse {
+  courseId: string;
+  days: { dayOnCourseId: string; stepOnDayIds: string[] }[];
+}
+
+/** A published course of practice days by a new trainer: what the learner benches complete. */
+export async function seedPracticeCourse(
+  env: AppEnv,
+  o: { slug: string; name: string; authorPrefix: string; days: number; stepsPerDay: number },
+): Promise<PracticeCourse> {
+  const [authorId] = await env.createUsers(o.authorPrefix, 1);
+  await env.db.updateTable("users").set({ role: "TRAINER" }).where("id", "=", authorId).execute();
+  const courseId = newId();
+  await env.db.insertInto("courses").values({
+    id: courseId,
+    slug: o.slug,
+    name: o.name,
+    published_at: new Date(),
+    author_id: authorId,
+  }).execute();
+  const days: PracticeCourse["days"] = [];
+  for (let d = 0; d < o.days; d++) {
+    const dayId = newId();
+    await env.db.insertInto("training_days").values({
+      id: dayId,
+      title: `День ${d + 1}`,
+      author_id: authorId,
+    }).execute();
+    const steps = Array.from({ length: o.stepsPerDay }, (_, i) => ({
+      id: newId(),
+      title: `Упражнение ${d + 1}.${i + 1}`,
+      type: "PRACTICE" as StepType,
+      author_id: authorId,
+      images: json([]),
+    }));
+    await env.db.insertInto("steps").values(steps).execute();
+    const stepOnDayIds = steps.map(() => newId());
+    await env.db.insertInto("step_on_day").values(
+      steps.map((st, i) => ({ id: stepOnDayIds[i], day_id: dayId, step_id: st.id, position: i })),
+    ).execute();
+    const dayOnCourseId = newId();
+    await env.db.insertInto("day_on_course").values({
+      id: dayOnCourseId,
+      course_id: courseId,
+      day_id: dayId,
+      position: d,
+    }).execute();
+    days.push({ dayOnCourseId, stepOnDayIds });
+  }
+  return { courseId, days };
 }
