@@ -277,13 +277,21 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
     const { route } = m;
     ctx.route = route.pattern;
     ctx.params = m.params;
-    const answer = route.middlewares.length
-      ? runChain(route.middlewares, ctx, () => handleRoute(route, ctx))
-      : handleRoute(route, ctx);
-    return answer.catch((err) => renderError(ctx, err, route.errorPage));
+    let answer: Response | Promise<Response>;
+    try {
+      answer = route.middlewares.length
+        ? runChain(route.middlewares, ctx, () => handleRoute(route, ctx))
+        : handleRoute(route, ctx);
+    } catch (err) {
+      return renderError(ctx, err, route.errorPage);
+    }
+    return answer instanceof Promise
+      ? answer.catch((err) => renderError(ctx, err, route.errorPage))
+      : answer;
   }
 
-  async function handleRoute(route: CompiledRoute, ctx: Context<unknown>): Promise<Response> {
+  /** The route's answer: a `Response` at once when the handler returns one synchronously. */
+  function handleRoute(route: CompiledRoute, ctx: Context<unknown>): Response | Promise<Response> {
     const method = ctx.req.method.toUpperCase() as Method;
     const page = route.mod.default as AnyComponent | undefined;
     let handler: AnyHandler | undefined;
@@ -313,9 +321,16 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
         });
       }
     }
-    const result = await handler(ctx);
+    const result = handler(ctx);
+    if (result instanceof Response) return result;
+    if (result instanceof Promise) return result.then((r) => answerOf(route, ctx, r));
+    return answerOf(route, ctx, result);
+  }
+
+  function answerOf(route: CompiledRoute, ctx: Context<unknown>, result: unknown): Response {
     if (result instanceof Response) return result;
     if (isPageResponse(result)) {
+      const page = route.mod.default as AnyComponent | undefined;
       if (!page) {
         throw new Error(`${route.parsed.file} returned page data but has no page component`);
       }
@@ -324,13 +339,25 @@ export async function createApp(manifest: Manifest, opts: AppOptions = {}): Prom
     throw new Error(`${route.parsed.file}: a handler must return a Response or page(data)`);
   }
 
-  const fetch = (req: Request, info?: Deno.ServeHandlerInfo): Promise<Response> => {
+  /**
+   * Answers synchronously when every step did (a cheap route such as /health
+   * then skips a promise per step and Deno.serve's asynchronous path).
+   */
+  const fetch = (req: Request, info?: Deno.ServeHandlerInfo): Response | Promise<Response> => {
     const ctx = new RequestContext(req, info, opts.initState ? opts.initState() : {});
-    // Thrown by a root middleware, or by dispatch outside a route.
-    const answer = runChain(rootMiddlewares, ctx, () => dispatch(ctx))
-      .catch((err) => renderError(ctx, err))
-      .then(ctx.finish);
-    return req.method === "HEAD" ? answer.then(withoutBody) : answer;
+    let answer: Response | Promise<Response>;
+    try {
+      answer = runChain(rootMiddlewares, ctx, () => dispatch(ctx));
+    } catch (err) {
+      // Thrown by a root middleware, or by dispatch outside a route.
+      answer = renderError(ctx, err);
+    }
+    if (answer instanceof Promise) {
+      const done = answer.catch((err) => renderError(ctx, err)).then(ctx.finish);
+      return req.method === "HEAD" ? done.then(withoutBody) : done;
+    }
+    const res = ctx.finish(answer);
+    return req.method === "HEAD" ? withoutBody(res) : res;
   };
 
   return {
@@ -411,8 +438,8 @@ class RequestContext implements Context<unknown> {
     return (this.info?.remoteAddr as Deno.NetAddr | undefined)?.hostname ?? "";
   }
 
-  next(): Promise<Response> {
-    return Promise.reject(new Error("next() is only available in a middleware"));
+  next(): Response | Promise<Response> {
+    throw new Error("next() is only available in a middleware");
   }
 
   #hooks: ((res: Response, ctx: Context<unknown>) => Response)[] | null = null;
@@ -449,18 +476,10 @@ function runChain(
   chain: AnyMiddleware[],
   ctx: Context<unknown>,
   last: () => Promise<Response> | Response,
-): Promise<Response> {
-  if (chain.length === 0) return Promise.resolve(last());
+): Response | Promise<Response> {
+  if (chain.length === 0) return last();
   let i = 0;
-  const next = (): Promise<Response> => {
-    if (i >= chain.length) return Promise.resolve(last());
-    const mw = chain[i++];
-    try {
-      return Promise.resolve(mw(ctx));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  };
+  const next = (): Response | Promise<Response> => i < chain.length ? chain[i++](ctx) : last();
   ctx.next = next;
   return next();
 }

@@ -28,8 +28,12 @@ export interface Context<State = Record<string, unknown>> {
   route: string | null;
   /** Address of the peer, as Deno.serve reports it. */
   readonly remoteAddr: string;
-  /** In a middleware: runs the rest of the chain and returns its response. */
-  next(): Promise<Response>;
+  /**
+   * In a middleware: runs the rest of the chain and returns its response,
+   * synchronously when every step after this one answered synchronously
+   * (`await` it, or return it as it is).
+   */
+  next(): Response | Promise<Response>;
   /**
    * Registers a change to the final response (headers, a log line): hooks run
    * once the answer is known, error pages included, the last registered

@@ -151,7 +151,7 @@ type WithToken = { [TOKEN]?: RequestToken };
  * Sets `ctx.state.csrf` (token for forms and fetch) and refuses unsafe
  * requests without a valid token with 403; nothing behind runs then.
  */
-export function csrfMiddleware(ctx: Context<State>): Promise<Response> {
+export function csrfMiddleware(ctx: Context<State>): Response | Promise<Response> {
   const rt = new RequestToken(
     ctx.state.services.config.secrets.session,
     ctx.req.headers.get("cookie"),

@@ -10,7 +10,7 @@ import { getCookie } from "./cookies.ts";
 
 export const LOCALE_COOKIE = "lang";
 
-export function localeMiddleware(ctx: Context<State>): Promise<Response> {
+export function localeMiddleware(ctx: Context<State>): Response | Promise<Response> {
   // A bearer request's language was chosen with its token (http/bearer.ts).
   if (ctx.state.token) return ctx.next();
   const fromCookie = getCookie(ctx.req.headers, LOCALE_COOKIE);

@@ -32,7 +32,7 @@ function rendersPage(ctx: Context<State>): boolean {
   return !p.slice(p.lastIndexOf("/") + 1).includes(".");
 }
 
-export function notificationsMiddleware(ctx: Context<State>): Promise<Response> {
+export function notificationsMiddleware(ctx: Context<State>): Response | Promise<Response> {
   if (ctx.path === SERVICE_WORKER_PATH) return serviceWorker(ctx);
   const user = ctx.state.user;
   // Visitors, API calls and assets: straight on, without a promise of our own.

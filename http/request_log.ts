@@ -7,7 +7,7 @@
  */
 import type { Context } from "@/framework/mod.ts";
 import type { State } from "@/define.ts";
-import { type LogContext, logIn, withLogContext } from "@/platform/log.ts";
+import { type LogContext, logRequest, withLogContext } from "@/platform/log.ts";
 import { loggedPath } from "./redact.ts";
 import { randomToken } from "@/platform/encoding.ts";
 import { httpRequestDuration } from "@/platform/metrics.ts";
@@ -30,7 +30,7 @@ class RequestLogContext implements LogContext {
   constructor(readonly requestId: string) {}
 }
 
-export function requestLog(ctx: Context<State>): Promise<Response> {
+export function requestLog(ctx: Context<State>): Response | Promise<Response> {
   const incoming = ctx.req.headers.get("x-request-id");
   const requestId = incoming && SANE_ID.test(incoming) ? incoming : newRequestId();
   ctx.state.requestId = requestId;
@@ -44,13 +44,15 @@ export function requestLog(ctx: Context<State>): Promise<Response> {
     // Static files and 404s have no route: one series for all of them.
     httpRequestDuration.labels2(ctx.route ?? "-", res.status).observe(ms / 1000);
     if (logRequests) {
-      logIn(logContext, "info", "request", {
-        method: ctx.req.method,
-        path: loggedPath(ctx),
-        route: ctx.route,
-        status: res.status,
-        ms: Math.round(ms * 10) / 10,
-      });
+      const route = ctx.route;
+      logRequest(
+        logContext,
+        ctx.req.method,
+        loggedPath(ctx),
+        route,
+        res.status,
+        Math.round(ms * 10) / 10,
+      );
     }
     return res;
   });

@@ -38,7 +38,7 @@ export function contentSecurityPolicy(nonce: string): string {
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-export function securityHeaders(ctx: Context<State>): Promise<Response> {
+export function securityHeaders(ctx: Context<State>): Response | Promise<Response> {
   ctx.onResponse(applySecurityHeaders);
   return ctx.next();
 }

@@ -18,7 +18,7 @@ import { bearerMiddleware, usesBearer } from "./bearer.ts";
 
 export const SESSION_COOKIE = "gafus_session";
 
-export function sessionMiddleware(ctx: Context<State>): Promise<Response> {
+export function sessionMiddleware(ctx: Context<State>): Response | Promise<Response> {
   // On /api/v1 a bearer token wins and the cookie is left alone (http/bearer.ts).
   if (usesBearer(ctx)) return bearerMiddleware(ctx);
   const token = getCookie(ctx.req.headers, SESSION_COOKIE);

@@ -33,16 +33,19 @@ export function logContext(): LogContext | undefined {
 type Sink = (line: string, urgent?: boolean) => void;
 
 const encoder = new TextEncoder();
-let pending: string[] = [];
+// Lines are encoded into one buffer as they come, and the buffer is written
+// at most every FLUSH_MS (or when full): a write per line, or a timer per
+// event-loop turn, costs more than a cheap request, and encoding each line
+// at once spares joining the batch into one string first. Warnings and
+// errors are written at once, so a crash loses nothing that explains it.
+const FLUSH_MS = 20;
+const BUFFER_BYTES = 64 * 1024;
+const buffer = new Uint8Array(BUFFER_BYTES);
+let used = 0;
 let scheduled = false;
 
-function flush() {
-  scheduled = false;
-  if (!pending.length) return;
-  const chunk = pending.join("");
-  pending = [];
+function writeAll(bytes: Uint8Array) {
   try {
-    const bytes = encoder.encode(chunk);
     let written = 0;
     while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
   } catch {
@@ -50,15 +53,22 @@ function flush() {
   }
 }
 
-// Lines are buffered and written at most every FLUSH_MS (or at 256 lines):
-// a write per line, or a timer per event-loop turn, costs more than a cheap
-// request. Warnings and errors are written at once, so a crash loses nothing
-// that explains it.
-const FLUSH_MS = 20;
+function flush() {
+  scheduled = false;
+  if (!used) return;
+  const n = used;
+  used = 0;
+  writeAll(buffer.subarray(0, n));
+}
 
 const stdoutSink: Sink = (line, urgent) => {
-  pending.push(line);
-  if (urgent || pending.length >= 256) flush();
+  // UTF-8 takes at most 3 bytes per UTF-16 unit.
+  if (used + line.length * 3 > BUFFER_BYTES) {
+    flush();
+    if (line.length * 3 > BUFFER_BYTES) return writeAll(encoder.encode(line));
+  }
+  used += encoder.encodeInto(line, buffer.subarray(used)).written;
+  if (urgent) flush();
   else if (!scheduled) {
     scheduled = true;
     const timer = setTimeout(flush, FLUSH_MS);
@@ -178,12 +188,29 @@ function entryOf(
 }
 
 /**
- * A line with `ctx` as its context, for code that runs after the context's
- * `withLogContext` has returned (the access-log line, written once the
- * response is final).
+ * The access line of a request, in `ctx`, written once its response is final.
+ * Built for its fixed shape (the same JSON as an info line "request" with the
+ * fields method, path, route, status and ms, in `ctx`): it is written for every request,
+ * so the generic per-field path of `write` would be most of its cost.
  */
-export function logIn(ctx: LogContext, level: LogLevel, msg: string, fields?: LogFields) {
-  write(level, msg, fields, ctx);
+export function logRequest(
+  ctx: LogContext,
+  method: string,
+  path: string,
+  route: string | null,
+  status: number,
+  ms: number,
+) {
+  if (RANK.info < minRank) return;
+  let line = '{"time":"' + timestamp() + '","level":"info","msg":"request"';
+  if (ctx.requestId) line += ',"requestId":' + JSON.stringify(ctx.requestId);
+  if (ctx.userId) line += ',"userId":' + JSON.stringify(ctx.userId);
+  if (ctx.job) line += ',"job":' + JSON.stringify(ctx.job);
+  // A method is an HTTP token (no quote or backslash); the path comes from the client.
+  line += ',"method":"' + method + '","path":' + JSON.stringify(path) + ',"route":' +
+    (route === null ? "null" : JSON.stringify(route)) + ',"status":' + status + ',"ms":' + ms +
+    "}\n";
+  sink(line, false);
 }
 
 export const log = {

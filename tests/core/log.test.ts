@@ -3,7 +3,7 @@
  * exactly what stringifying the entry object gives, field for field.
  */
 import { assertEquals } from "@/tests/helpers/assert.ts";
-import { configureLog, flushLog, log, withLogContext } from "@/platform/log.ts";
+import { configureLog, flushLog, log, logRequest, withLogContext } from "@/platform/log.ts";
 
 function capture(fn: () => void): Record<string, unknown>[] {
   const lines: string[] = [];
@@ -96,4 +96,53 @@ Deno.test("lines below the configured level are dropped", () => {
     configureLog({ level: "error", sink: null });
   }
   assertEquals(lines.map((l) => JSON.parse(l).msg), ["loud"]);
+});
+
+Deno.test("the access line is the same JSON as the generic line with its fields, odd paths included", () => {
+  const ctx = { requestId: "req-9", userId: "u-9" };
+  for (
+    const [path, route] of [
+      ['/courses/a"b\\c\n', "/courses/:slug"],
+      ["/static/file.css", null],
+      ["/путь?x=\u2028", "/:rest*"],
+    ] as const
+  ) {
+    const [fast, generic] = capture(() => {
+      logRequest(ctx, "GET", path, route, 404, 0.3);
+      withLogContext(
+        ctx,
+        () => log.info("request", { method: "GET", path, route, status: 404, ms: 0.3 }),
+      );
+    });
+    const { time: _t1, ...a } = fast;
+    const { time: _t2, ...b } = generic;
+    assertEquals(a, b);
+    assertEquals(Object.keys(fast), Object.keys(generic));
+  }
+});
+
+Deno.test("stdout gets every line whole and in order: many small ones, multi-byte text, one larger than the batch buffer", async () => {
+  const script = `
+    import { flushLog, log } from "${new URL("../../platform/log.ts", import.meta.url).href}";
+    for (let i = 0; i < 3000; i++) log.info("line", { i, text: "привет, собака 🐕" });
+    log.info("big", { text: "я".repeat(70000) });
+    log.warn("after");
+    log.info("last");
+    flushLog();
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  assertEquals(out.code, 0);
+  const lines = new TextDecoder().decode(out.stdout).trimEnd().split("\n").map((l) =>
+    JSON.parse(l)
+  );
+  assertEquals(lines.length, 3003);
+  for (let i = 0; i < 3000; i++) {
+    assertEquals([lines[i].i, lines[i].text], [i, "привет, собака 🐕"]);
+  }
+  assertEquals((lines[3000].text as string).length, 70000);
+  assertEquals(lines.slice(3001).map((l) => l.msg), ["after", "last"]);
 });
