@@ -10,6 +10,12 @@ export interface CountingProxy {
   url: string;
   /** Statements seen since start (or the last `reset`). */
   statements(): number;
+  /**
+   * Statements per read from the client since start (or the last `reset`):
+   * what the client sent in one write, e.g. `[2, 1]` for two statements
+   * pipelined, then one on its own.
+   */
+  batches(): number[];
   reset(): void;
   close(): void;
 }
@@ -21,6 +27,7 @@ export function countingProxy(databaseUrl: string): CountingProxy {
   const target = new URL(databaseUrl);
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   let count = 0;
+  let batches: number[] = [];
   const serve = async (client: Deno.Conn) => {
     let server: Deno.Conn;
     try {
@@ -46,6 +53,7 @@ export function countingProxy(databaseUrl: string): CountingProxy {
         joined.set(chunk, buf.length);
         buf = joined;
         let at = 0;
+        let inChunk = 0;
         while (true) {
           const view = new DataView(buf.buffer, buf.byteOffset + at);
           if (startup) {
@@ -60,10 +68,14 @@ export function countingProxy(databaseUrl: string): CountingProxy {
           if (buf.length - at < 5) break;
           const type = buf[at], len = view.getInt32(1);
           if (buf.length - at < len + 1) break;
-          if (type === 0x45 /* E */ || type === 0x51 /* Q */) count++;
+          if (type === 0x45 /* E */ || type === 0x51 /* Q */) {
+            count++;
+            inChunk++;
+          }
           at += len + 1;
         }
         buf = buf.slice(at);
+        if (inChunk) batches.push(inChunk);
       }
     } catch { /* a side closed */ }
     try {
@@ -81,8 +93,10 @@ export function countingProxy(databaseUrl: string): CountingProxy {
   return {
     url: url.href,
     statements: () => count,
+    batches: () => [...batches],
     reset: () => {
       count = 0;
+      batches = [];
     },
     close: () => listener.close(),
   };
