@@ -5,9 +5,8 @@
  * process that dies right after the commit leaves the notification stored
  * with its push pending, and the retried job sends exactly one push.
  */
-import { sql } from "kysely";
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { testDatabaseUrl } from "../helpers/db.ts";
+import { databaseUrlOf, openTestDb, testDatabaseUrl } from "../helpers/db.ts";
 import { type Config, loadConfig } from "@/platform/config.ts";
 import { configureLog } from "@/platform/log.ts";
 import { openDatabase } from "@/db/connection.ts";
@@ -63,18 +62,10 @@ Deno.test({
   async fn() {
     configureLog({ level: "error" });
     const dir = await Deno.makeTempDir({ prefix: "gafus-crash-notify-" });
-    let databaseUrl = "";
-    const url = testDatabaseUrl();
-    if (url) {
-      // A database of its own on the server, which the child opens too.
-      const name = `gafus_crash_${newId().replaceAll("-", "").slice(0, 20)}`;
-      const admin = await openDatabase({ databaseUrl: url, dataDir: dir, databasePoolMax: 1 });
-      await sql.raw(`CREATE DATABASE ${name}`).execute(admin.db);
-      await admin.close();
-      const u = new URL(url);
-      u.pathname = `/${name}`;
-      databaseUrl = u.href;
-    }
+    // On a server: an empty database of the test helper's (dropped when the
+    // test ends), which the child opens too.
+    await using server = testDatabaseUrl() ? await openTestDb({ migrate: false }) : null;
+    const databaseUrl = server ? await databaseUrlOf(server) : "";
     const config = await loadConfig({
       GAFUS_ENV: "test",
       DATA_DIR: dir,

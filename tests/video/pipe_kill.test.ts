@@ -7,15 +7,13 @@
  * storage holds only the final set of files (nothing in the temp dir
  * either). Both storages: the local directory and S3 (s3rver).
  */
-import { sql } from "kysely";
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { testDatabaseUrl } from "../helpers/db.ts";
+import { databaseUrlOf, openTestDb, testDatabaseUrl } from "../helpers/db.ts";
 import { startS3, type TestS3 } from "../storage/s3_server.ts";
 import { loadConfig } from "@/platform/config.ts";
 import { configureLog } from "@/platform/log.ts";
 import { openDatabase } from "@/db/connection.ts";
 import { openServices } from "@/services.ts";
-import { newId } from "@/platform/ids.ts";
 import type { JobInfo } from "@/queues/types.ts";
 import { transcodeWorkDir } from "@/core/video/transcode.ts";
 import { videoPosterKey, videoSourceKey, videoThumbnailKey } from "@/core/video/layout.ts";
@@ -88,17 +86,18 @@ function spawnChild(env: Record<string, string>): Child {
   };
 }
 
-/** A database the child can open too: PGlite on disk, or a database of its own on the server. */
-async function childDatabaseUrl(dir: string): Promise<string> {
-  const url = testDatabaseUrl();
-  if (!url) return "";
-  const name = `gafus_pipe_${newId().replaceAll("-", "").slice(0, 20)}`;
-  const admin = await openDatabase({ databaseUrl: url, dataDir: dir, databasePoolMax: 1 });
-  await sql.raw(`CREATE DATABASE ${name}`).execute(admin.db);
-  await admin.close();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.href;
+/**
+ * A database the child can open too: PGlite on disk, or an empty database of
+ * the test helper's on the server (dropped when the test ends).
+ */
+async function childDatabase() {
+  const server = testDatabaseUrl() ? await openTestDb({ migrate: false }) : null;
+  return {
+    url: server ? await databaseUrlOf(server) : "",
+    async [Symbol.asyncDispose]() {
+      await server?.[Symbol.asyncDispose]();
+    },
+  };
 }
 
 for (const storage of ["local", "s3"] as const) {
@@ -111,11 +110,12 @@ for (const storage of ["local", "s3"] as const) {
       configureLog({ level: "error" });
       const dir = await Deno.makeTempDir({ prefix: "gafus-pipe-kill-" });
       let s3: TestS3 | null = null;
+      await using database = await childDatabase();
       try {
         s3 = storage === "s3" ? await startS3() : null;
         const env = {
           CHILD_DATA_DIR: dir,
-          CHILD_DATABASE_URL: await childDatabaseUrl(dir),
+          CHILD_DATABASE_URL: database.url,
           CHILD_KV_PATH: `${dir}/kv.sqlite3`,
           ...s3?.env,
         };
