@@ -37,7 +37,7 @@ import type { Config } from "@/platform/config.ts";
 import { log } from "@/platform/log.ts";
 import type { Database } from "./schema.ts";
 import { PGliteDialect } from "./pglite_dialect.ts";
-import { withPipelinedBegin } from "./pipelined_begin.ts";
+import { withPipelining } from "./pipelining.ts";
 
 export interface DbHandle {
   db: Kysely<Database>;
@@ -141,7 +141,7 @@ export function postgresOptions(poolMax: number): postgres.Options<typeof POSTGR
 async function openPostgres(url: string, poolMax: number): Promise<DbHandle> {
   const client = postgres(url, postgresOptions(poolMax));
   const db = new Kysely<Database>({
-    dialect: withPipelinedBegin(new PostgresJSDialect({ postgres: client })),
+    dialect: withPipelining(new PostgresJSDialect({ postgres: client })),
   });
   let closed = false;
   const handle: DbHandle = {

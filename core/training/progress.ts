@@ -19,6 +19,7 @@ import { type Kysely, type Selectable, sql, type Updateable } from "kysely";
 import type { Database, DayType, TrainingStatus, UserStepsTable } from "@/db/schema.ts";
 import type { Services } from "../services.ts";
 import { currentStepIndex, deriveCourseStatus, deriveStatus, stampDates } from "./status.ts";
+import { writeBehind } from "@/db/pipelining.ts";
 
 type Db = Kysely<Database>;
 type UserStepRow = Selectable<UserStepsTable>;
@@ -474,7 +475,8 @@ async function rollUpWith(
     course = { before: uc.status, after: courseAfter };
   }
 
-  // One write for whichever of the two rows changed.
+  // One write for whichever of the two rows changed. Nothing here reads its
+  // result, so it goes out with the next statement or the COMMIT.
   const dayUpdate = trx.updateTable("user_trainings")
     .set({
       status: dayAfter,
@@ -492,20 +494,21 @@ async function rollUpWith(
     .where("user_id", "=", p.userId)
     .where("course_id", "=", p.courseId);
   if (dayChanged && courseUpdate) {
-    await trx.with("day_update", () => dayUpdate.returning("id"))
-      .updateTable("user_courses")
-      .set({
-        status: course.after,
-        started_at: courseDates!.startedAt,
-        completed_at: courseDates!.completedAt,
-      })
-      .where("user_id", "=", p.userId)
-      .where("course_id", "=", p.courseId)
-      .execute();
+    await writeBehind(
+      trx.with("day_update", () => dayUpdate.returning("id"))
+        .updateTable("user_courses")
+        .set({
+          status: course.after,
+          started_at: courseDates!.startedAt,
+          completed_at: courseDates!.completedAt,
+        })
+        .where("user_id", "=", p.userId)
+        .where("course_id", "=", p.courseId),
+    ).execute();
   } else if (dayChanged) {
-    await dayUpdate.execute();
+    await writeBehind(dayUpdate).execute();
   } else if (courseUpdate) {
-    await courseUpdate.execute();
+    await writeBehind(courseUpdate).execute();
   }
 
   const completionChanged = (day.before === "COMPLETED") !== (day.after === "COMPLETED");

@@ -1,18 +1,24 @@
 /**
- * A kysely driver wrapper that sends a transaction's BEGIN together with its
- * first statement instead of waiting for BEGIN's answer first: one round
- * trip (and one socket write on each side) fewer per transaction.
+ * A kysely driver wrapper that saves round trips inside transactions, on
+ * PostgreSQL through postgres.js, which pipelines a connection's queries and
+ * writes what was queued in one turn of the event loop at once:
  *
- * postgres.js pipelines the queries of a connection and writes what was
- * queued in one turn of the event loop at once, so BEGIN (issued, not
- * awaited) and the statement the transaction's code issues next leave in
- * one write. Their answers come back in order; BEGIN's is awaited before the
- * statement's result is handed over, so its error, should it have one, is
- * the one the caller sees, and kysely rolls back as it would have.
+ * - **BEGIN leaves with the transaction's first statement** instead of
+ *   waiting for its answer first.
+ * - **A write-behind statement** (marked with `writeBehind`, for writes whose
+ *   result the code does not read) is sent and not awaited: it leaves with
+ *   the next statement, or with COMMIT. Its error is still the transaction's
+ *   error: it is awaited before the next statement's result is handed over
+ *   and before COMMIT counts as done, and a failed statement makes
+ *   PostgreSQL answer COMMIT with a rollback, so nothing of it stays.
+ *
+ * Outside a transaction nothing changes: there is no later statement to
+ * carry the error to.
  *
  * BEGIN cannot fail on its own on a healthy connection (it takes no locks
  * and checks nothing); on a broken one the statement behind it fails too.
  */
+import { type Expression, sql } from "kysely";
 import type {
   AbortableOperationOptions,
   CompiledQuery,
@@ -24,9 +30,22 @@ import type {
   TransactionSettings,
 } from "kysely";
 
+/** Ends a write-behind statement's SQL (a comment: other drivers run it as usual). */
+const WRITE_BEHIND = "/* write-behind */";
+
+/**
+ * Marks a write whose result is not read, to be sent without waiting for its
+ * answer inside a transaction (on PostgreSQL): `await writeBehind(update).execute()`.
+ */
+export function writeBehind<Q extends { modifyEnd(m: Expression<unknown>): Q }>(query: Q): Q {
+  return query.modifyEnd(sql.raw(WRITE_BEHIND));
+}
+
 class PipelinedConnection implements DatabaseConnection {
-  /** BEGIN sent and not yet awaited (at most one: nothing else runs in between). */
-  begin: Promise<void> | undefined = undefined;
+  /** Inside a transaction (between BEGIN and COMMIT or ROLLBACK). */
+  inTransaction = false;
+  /** Sent and not yet awaited: BEGIN, then write-behind statements, in order. */
+  pending: Promise<unknown> | undefined = undefined;
 
   constructor(readonly inner: DatabaseConnection) {}
 
@@ -34,18 +53,23 @@ class PipelinedConnection implements DatabaseConnection {
     query: CompiledQuery,
     options?: AbortableOperationOptions,
   ): Promise<QueryResult<R>> {
-    const begin = this.begin;
-    if (!begin) return await this.inner.executeQuery<R>(query, options);
-    this.begin = undefined;
-    // Issued before BEGIN's answer is awaited: both go out in one write.
+    const pending = this.pending;
+    this.pending = undefined;
+    // Issued before what is pending is awaited: they go out in one write.
     const result = this.inner.executeQuery<R>(query, options);
-    try {
-      await begin;
-    } catch (err) {
-      result.catch(() => {});
-      throw err;
+    if (this.inTransaction && query.sql.endsWith(WRITE_BEHIND)) {
+      this.pending = after(pending, result);
+      this.pending.catch(() => {});
+      return { rows: [] };
     }
-    return await result;
+    return await after(pending, result);
+  }
+
+  /** Awaits what is pending (before ROLLBACK, a savepoint, a stream, the release). */
+  async settle(): Promise<void> {
+    const pending = this.pending;
+    this.pending = undefined;
+    await pending;
   }
 
   async *streamQuery<R>(
@@ -69,16 +93,9 @@ class PipelinedConnection implements DatabaseConnection {
   async collectSessionInfo(): Promise<void> {
     await this.inner.collectSessionInfo?.();
   }
-
-  /** Awaits a BEGIN no statement followed yet (before COMMIT, ROLLBACK, a savepoint). */
-  async settle(): Promise<void> {
-    const begin = this.begin;
-    this.begin = undefined;
-    if (begin) await begin;
-  }
 }
 
-class PipelinedBeginDriver implements Driver {
+class PipeliningDriver implements Driver {
   constructor(private readonly inner: Driver) {}
 
   init(options?: AbortableOperationOptions): Promise<void> {
@@ -94,19 +111,26 @@ class PipelinedBeginDriver implements Driver {
     const begin = this.inner.beginTransaction(c.inner, settings);
     // Awaited with the next statement; never left unhandled meanwhile.
     begin.catch(() => {});
-    c.begin = begin;
+    c.pending = after(c.pending, begin);
+    c.inTransaction = true;
     return Promise.resolve();
   }
 
   async commitTransaction(conn: DatabaseConnection): Promise<void> {
     const c = conn as PipelinedConnection;
-    await c.settle();
-    await this.inner.commitTransaction(c.inner);
+    const pending = c.pending;
+    c.pending = undefined;
+    c.inTransaction = false;
+    // COMMIT goes out with what is pending; after a failed statement the
+    // server answers it with a rollback, and that statement's error is thrown.
+    await after(pending, this.inner.commitTransaction(c.inner));
   }
 
   async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
     const c = conn as PipelinedConnection;
-    // A failed BEGIN left no transaction; the ROLLBACK then only warns.
+    c.inTransaction = false;
+    // Failed or not, what is pending is over; the ROLLBACK ends the rest
+    // (after a failed BEGIN or COMMIT it only warns).
     await c.settle().catch(() => {});
     await this.inner.rollbackTransaction(c.inner);
   }
@@ -156,11 +180,27 @@ class PipelinedBeginDriver implements Driver {
   }
 }
 
-/** `dialect` with BEGIN pipelined with each transaction's first statement. */
-export function withPipelinedBegin(dialect: Dialect): Dialect {
+/**
+ * `result`'s value once `pending` has settled; `pending`'s error first (then
+ * `result`'s own is dropped: it follows from the first).
+ */
+async function after<T>(pending: Promise<unknown> | undefined, result: Promise<T>): Promise<T> {
+  if (pending) {
+    try {
+      await pending;
+    } catch (err) {
+      result.catch(() => {});
+      throw err;
+    }
+  }
+  return await result;
+}
+
+/** `dialect` with BEGIN and write-behind statements pipelined (see above). */
+export function withPipelining(dialect: Dialect): Dialect {
   return {
     createAdapter: () => dialect.createAdapter(),
-    createDriver: () => new PipelinedBeginDriver(dialect.createDriver()),
+    createDriver: () => new PipeliningDriver(dialect.createDriver()),
     createIntrospector: (db) => dialect.createIntrospector(db),
     createQueryCompiler: () => dialect.createQueryCompiler(),
   };
