@@ -166,7 +166,12 @@ async function download(
       onProgress(++done, urls.length, bytes);
     }
   };
-  await Promise.all([worker(), worker(), worker()]);
+  // Not Promise.all: on a failure it would answer (and the caller release the
+  // course's lock) while another worker's put is still landing. Every write
+  // happens under the lock, so a removal waiting for it comes after them all.
+  const ends = await Promise.allSettled([worker(), worker(), worker()]);
+  const failure = ends.find((e): e is PromiseRejectedResult => e.status === "rejected");
+  if (failure) throw failure.reason;
   const keep = new Set(urls);
   for (const req of await cache.keys()) {
     const path = new URL(req.url).pathname + new URL(req.url).search;

@@ -61,3 +61,24 @@ export async function openBrowserEnv(setup?: (t: TestApp) => Promise<void>): Pro
     },
   };
 }
+
+/**
+ * Polls `check(arg)` in the page until it answers true. For async checks
+ * (Cache Storage, IndexedDB) use this, not `page.waitForFunction`: that takes
+ * the Promise an async predicate returns for a truthy answer and resolves at
+ * once, so such a wait waits for nothing (microsoft/playwright#29132).
+ */
+export async function waitInPage<A>(
+  page: Page,
+  check: (arg: A) => Promise<boolean>,
+  arg: A,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  // Plain data only crosses into the page: evaluate's own typing of it adds nothing here.
+  const inPage = check as (arg: unknown) => Promise<boolean>;
+  while (!(await page.evaluate(inPage, arg as unknown))) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms: ${check}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -17,7 +17,7 @@
  * (tests/pwa/browser.test.ts).
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { type BrowserEnv, openBrowserEnv } from "../helpers/browser.ts";
+import { type BrowserEnv, openBrowserEnv, waitInPage } from "../helpers/browser.ts";
 import { signIn } from "../helpers/session.ts";
 import { SESSION_COOKIE } from "@/http/session.ts";
 import type { TestApp } from "../helpers/app.ts";
@@ -209,13 +209,13 @@ Deno.test("browser: a kept course's video plays offline from the device; lost ac
     .where("id", "=", course.days[0].stepIds[0]).execute();
   invalidateCourses(t.services);
   await context.setOffline(false);
-  await page.waitForFunction(
+  await waitInPage(
+    page,
     async ([name, old]) => {
-      const res = await (await caches.open(name!)).match("/__gafus/version");
+      const res = await caches.match("/__gafus/version", { cacheName: name! });
       return res ? (await res.json()).version !== old : false;
     },
     [cacheName(course.slug), before],
-    { timeout: 30_000 },
   );
   assert(await kept(keyPath), "the refreshed copy still has the key");
 
@@ -224,10 +224,10 @@ Deno.test("browser: a kept course's video plays offline from the device; lost ac
   invalidateCourses(t.services);
   await context.setOffline(true);
   await context.setOffline(false);
-  await page.waitForFunction(
+  await waitInPage(
+    page,
     async (name) => !(await caches.keys()).includes(name),
     cacheName(course.slug),
-    { timeout: 30_000 },
   );
   const where = await page.evaluate(async (u) => {
     const out: string[] = [];

@@ -7,7 +7,7 @@
  * only after the click.
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { type BrowserEnv, openBrowserEnv } from "../helpers/browser.ts";
+import { type BrowserEnv, openBrowserEnv, waitInPage } from "../helpers/browser.ts";
 import { signIn } from "../helpers/session.ts";
 import { SESSION_COOKIE } from "@/http/session.ts";
 import { coursePath, dayPath } from "@/core/paths.ts";
@@ -90,8 +90,11 @@ Deno.test("browser: keep a course, open it offline, update it, logout clears it"
   await page.goto(origin + "/courses");
   await page.locator('form[action="/logout"] button').first().click();
   await page.waitForURL(origin + "/");
-  await page.waitForFunction(async () =>
-    !(await caches.keys()).some((n) => n === "gafus-pages" || n.startsWith("gafus-course-"))
+  await waitInPage(
+    page,
+    async () =>
+      !(await caches.keys()).some((n) => n === "gafus-pages" || n.startsWith("gafus-course-")),
+    null,
   );
   const left = await cacheNames(env);
   assert(left.every((n) => n.startsWith("gafus-shell-")), left.join(", "));
@@ -121,8 +124,11 @@ Deno.test("browser: a new release shows the reload banner and takes over after t
   await page.waitForFunction(
     () => navigator.serviceWorker.controller?.scriptURL.endsWith("v=0123456789abcdef"),
   );
-  await page.waitForFunction(async () =>
-    (await caches.keys()).filter((n) => n.startsWith("gafus-shell-")).join() ===
-      "gafus-shell-0123456789abcdef"
+  await waitInPage(
+    page,
+    async () =>
+      (await caches.keys()).filter((n) => n.startsWith("gafus-shell-")).join() ===
+        "gafus-shell-0123456789abcdef",
+    null,
   );
 });
