@@ -18,7 +18,16 @@
 import { type Kysely, type Selectable, sql, type Updateable } from "kysely";
 import type { Database, DayType, TrainingStatus, UserStepsTable } from "@/db/schema.ts";
 import type { Services } from "../services.ts";
-import { currentStepIndex, deriveCourseStatus, deriveStatus, stampDates } from "./status.ts";
+import {
+  countStatus,
+  currentStepIndex,
+  deriveCourseStatus,
+  deriveStatus,
+  noCounts,
+  stampDates,
+  type StatusCounts,
+  statusOfCounts,
+} from "./status.ts";
 import { writeBehind } from "@/db/pipelining.ts";
 
 type Db = Kysely<Database>;
@@ -313,16 +322,20 @@ interface RollUpState {
   };
   steps: { s: TrainingStatus | null; p: boolean | null }[];
   uc: { status: TrainingStatus; started: number | null; completed: number | null } | null;
-  days: {
-    id: string;
-    day: string;
-    type: DayType;
-    shared: boolean;
-    n: number;
-    status: TrainingStatus | null;
-    /** A shared day completed in another day-on-course than the one being rolled up. */
-    done: boolean;
-  }[];
+  /**
+   * The course's other days with steps, counted by effective status (the
+   * shared-day rule applied), except the other places of this same shared
+   * day, whose status follows this day's new one: those are listed.
+   */
+  days: StatusCounts & {
+    /** This day completed in another of its places (a shared day). */
+    mineDone: boolean;
+    same: {
+      status: TrainingStatus;
+      /** Completed in another day-on-course than the one being rolled up. */
+      done: boolean;
+    }[];
+  };
 }
 
 /** JSON arrives parsed from postgres.js, and as text from some drivers. */
@@ -411,22 +424,35 @@ async function rollUpWith(
         'started', ${epochMs("uc.started_at")}, 'completed', ${epochMs("uc.completed_at")})
       FROM user_courses uc
       WHERE uc.user_id = ${p.userId} AND uc.course_id = ${p.courseId}) AS uc,
-    (SELECT coalesce(json_agg(json_build_object(
-        'id', dc.id, 'day', dc.day_id, 'type', d.type,
-        'shared', d.share_progress_across_courses, 'status', ut.status,
-        'n', (SELECT count(*) FROM step_on_day sd
-              WHERE sd.day_id = dc.day_id AND sd.archived_at IS NULL),
-        'done', d.share_progress_across_courses AND EXISTS (
-          SELECT 1 FROM user_trainings ut2
-          JOIN day_on_course dc2 ON dc2.id = ut2.day_on_course_id
-          WHERE ut2.user_id = ${p.userId} AND dc2.day_id = dc.day_id
-            AND ut2.status = 'COMPLETED' AND dc2.id <> dc.id
-            AND ut2.id <> ${p.userTrainingId}))
-        ORDER BY dc.position), '[]'::json)
-      FROM day_on_course dc
-      JOIN training_days d ON d.id = dc.day_id
-      LEFT JOIN user_trainings ut ON ut.day_on_course_id = dc.id AND ut.user_id = ${p.userId}
-      WHERE dc.course_id = ${p.courseId} AND dc.archived_at IS NULL) AS days${
+    (SELECT json_build_object(
+        'total', count(*) FILTER (WHERE NOT mine AND NOT same),
+        'completed', count(*) FILTER (WHERE NOT mine AND NOT same AND eff = 'COMPLETED'),
+        'progress', count(*) FILTER (WHERE NOT mine AND NOT same
+          AND eff IN ('IN_PROGRESS', 'COMPLETED')),
+        'reset', count(*) FILTER (WHERE NOT mine AND NOT same AND eff = 'RESET'),
+        'mineDone', coalesce(bool_or(done) FILTER (WHERE mine), false),
+        'same', coalesce(json_agg(json_build_object('status', own, 'done', done))
+          FILTER (WHERE same), '[]'::json))
+      FROM (SELECT mine, same, own, done,
+          CASE WHEN own <> 'COMPLETED' AND done THEN 'COMPLETED' ELSE own END AS eff
+        FROM (SELECT
+            dc.id = cur.dc AS mine,
+            dc.id <> cur.dc AND d.share_progress_across_courses AND dc.day_id = ${p.dayId} AS same,
+            coalesce(ut.status, 'NOT_STARTED') AS own,
+            d.share_progress_across_courses AND EXISTS (
+              SELECT 1 FROM user_trainings ut2
+              JOIN day_on_course dc2 ON dc2.id = ut2.day_on_course_id
+              WHERE ut2.user_id = ${p.userId} AND dc2.day_id = dc.day_id
+                AND ut2.status = 'COMPLETED' AND dc2.id <> dc.id
+                AND ut2.id <> ${p.userTrainingId}) AS done
+          FROM day_on_course dc
+          CROSS JOIN (SELECT day_on_course_id AS dc FROM user_trainings
+            WHERE id = ${p.userTrainingId}) cur
+          JOIN training_days d ON d.id = dc.day_id
+          LEFT JOIN user_trainings ut ON ut.day_on_course_id = dc.id AND ut.user_id = ${p.userId}
+          WHERE dc.course_id = ${p.courseId} AND dc.archived_at IS NULL
+            AND EXISTS (SELECT 1 FROM step_on_day sd
+              WHERE sd.day_id = dc.day_id AND sd.archived_at IS NULL)) one_day) x) AS days${
     write ? sql` FROM upd` : sql``
   }`.execute(trx);
   const r = rows[0];
@@ -452,20 +478,17 @@ async function rollUpWith(
   let course: Transition = { before: "NOT_STARTED", after: "NOT_STARTED" };
   let courseDates: { startedAt: Date | null; completedAt: Date | null } | null = null;
   if (uc) {
-    const statuses = days.map((d) => {
-      const mine = d.id === ut.dc;
-      return dayStatusRow({
-        id: d.id,
-        dayId: d.day,
-        type: d.type,
-        shared: d.shared,
-        stepCount: Number(d.n),
-        status: mine ? dayAfter : d.status,
-        // This day completed counts for the same shared day elsewhere in the course.
-        sharedDone: d.done || (!mine && d.shared && d.day === p.dayId && dayAfter === "COMPLETED"),
-      });
-    });
-    const courseAfter = deriveCourseStatus(statuses);
+    // The other days as counted, then this day and its other places, which
+    // count as COMPLETED (shared-day rule) once this one is.
+    const counts = { ...noCounts(), ...days };
+    if (steps.length > 0) {
+      countStatus(counts, dayAfter !== "COMPLETED" && days.mineDone ? "COMPLETED" : dayAfter);
+    }
+    for (const d of days.same) {
+      const done = d.done || dayAfter === "COMPLETED";
+      countStatus(counts, d.status !== "COMPLETED" && done ? "COMPLETED" : d.status);
+    }
+    const courseAfter = statusOfCounts(counts);
     const ucDates = { startedAt: date(uc.started), completedAt: date(uc.completed) };
     const next = stampDates(courseAfter, ucDates, p.now);
     if (

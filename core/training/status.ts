@@ -10,23 +10,43 @@ export interface StepStatusInput {
   paused: boolean;
 }
 
+/** How many of a set of items are in each state that decides the set's status. */
+export interface StatusCounts {
+  total: number;
+  completed: number;
+  /** IN_PROGRESS, paused or COMPLETED. */
+  progress: number;
+  reset: number;
+}
+
+export const noCounts = (): StatusCounts => ({ total: 0, completed: 0, progress: 0, reset: 0 });
+
+/** Counts one more item in `c`. */
+export function countStatus(c: StatusCounts, status: TrainingStatus, paused = false): void {
+  c.total++;
+  if (status === "COMPLETED") c.completed++;
+  if (status === "IN_PROGRESS" || status === "COMPLETED" || paused) c.progress++;
+  if (status === "RESET") c.reset++;
+}
+
 /**
  * All COMPLETED → COMPLETED; any IN_PROGRESS, paused or COMPLETED →
  * IN_PROGRESS; otherwise any RESET → RESET; else NOT_STARTED. A day without
  * steps has nothing to do: NOT_STARTED (and the course roll-up skips it).
  */
-export function deriveStatus(items: readonly StepStatusInput[]): TrainingStatus {
-  if (items.length === 0) return "NOT_STARTED";
-  let completed = 0, progress = false, reset = false;
-  for (const it of items) {
-    if (it.status === "COMPLETED") completed++;
-    if (it.status === "IN_PROGRESS" || it.status === "COMPLETED" || it.paused) progress = true;
-    if (it.status === "RESET") reset = true;
-  }
-  if (completed === items.length) return "COMPLETED";
-  if (progress) return "IN_PROGRESS";
-  if (reset) return "RESET";
+export function statusOfCounts(c: StatusCounts): TrainingStatus {
+  if (c.total === 0) return "NOT_STARTED";
+  if (c.completed === c.total) return "COMPLETED";
+  if (c.progress > 0) return "IN_PROGRESS";
+  if (c.reset > 0) return "RESET";
   return "NOT_STARTED";
+}
+
+/** The status of a day from its steps (the rule of `statusOfCounts`). */
+export function deriveStatus(items: readonly StepStatusInput[]): TrainingStatus {
+  const c = noCounts();
+  for (const it of items) countStatus(c, it.status, it.paused);
+  return statusOfCounts(c);
 }
 
 /** The course's status from its days' (effective) statuses; days without steps are skipped. */
