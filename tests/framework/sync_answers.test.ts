@@ -5,7 +5,8 @@
  * HEAD, errors thrown synchronously, and async steps mixed in.
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { type Context, createApp, HttpError } from "@/framework/mod.ts";
+import { type Context, createApp, HttpError, page } from "@/framework/mod.ts";
+import { h } from "preact";
 import type { Manifest } from "@/framework/types.ts";
 
 type S = { trail: string[] };
@@ -51,6 +52,26 @@ const manifest: Manifest = {
     "./routes/later.ts": {
       handler: { GET: () => Promise.resolve(new Response("later")) },
     },
+    "./routes/page.tsx": {
+      default: () => h("p", null, "a page"),
+      handler: {
+        GET: (ctx: Context<S>) =>
+          page({}, {
+            status: ctx.req.headers.get("x-status") ? 404 : 200,
+            headers: [
+              ["set-cookie", "a=1"],
+              ["set-cookie", "b=2"],
+              ["cache-control", "private, no-store"],
+            ],
+          }),
+      },
+    },
+    "./routes/feed.tsx": {
+      default: () => h("p", null, "feed"),
+      handler: {
+        GET: () => page({}, { headers: { "content-type": "application/xhtml+xml" } }),
+      },
+    },
     "./routes/slow/fast.ts": {
       handler: { GET: (ctx: Context<S>) => new Response("slow " + ctx.state.trail.join(">")) },
     },
@@ -87,6 +108,22 @@ Deno.test("errors thrown synchronously by a handler or a root middleware become 
   const teapot = await app.fetch(req("/fast", { headers: { "x-throw": "root" } }));
   assertEquals(teapot.status, 418);
   await teapot.body?.cancel();
+});
+
+Deno.test("a page keeps every header its handler gave (two cookies included) and the hooks' ones, at any status", async () => {
+  for (const status of [200, 404]) {
+    const init = status === 404 ? { headers: { "x-status": "404" } } : undefined;
+    const res = await app.fetch(req("/page", init));
+    assertEquals(res.status, status);
+    assertEquals(res.headers.get("content-type"), "text/html; charset=utf-8");
+    assertEquals(res.headers.getSetCookie(), ["a=1", "b=2"]);
+    assertEquals(res.headers.get("cache-control"), "private, no-store");
+    assertEquals(res.headers.get("x-trail"), "root");
+    assert((await res.text()).includes("<p>a page</p>"));
+  }
+  const feed = await app.fetch(req("/feed"));
+  assertEquals(feed.headers.get("content-type"), "application/xhtml+xml");
+  await feed.body?.cancel();
 });
 
 Deno.test("HEAD on a synchronous route has GET's status and headers and no body", async () => {
