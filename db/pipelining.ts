@@ -151,7 +151,9 @@ class PipeliningDriver implements Driver {
     compile: Parameters<NonNullable<Driver["rollbackToSavepoint"]>>[2],
   ): Promise<void> {
     const c = conn as PipelinedConnection;
-    await c.settle();
+    // What is pending was sent after the savepoint (creating it settled the
+    // rest): rolling back discards it, failed or not.
+    await c.settle().catch(() => {});
     await this.inner.rollbackToSavepoint!(c.inner, name, compile);
   }
 

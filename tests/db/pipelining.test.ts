@@ -185,3 +185,27 @@ Deno.test({
       assertEquals((await db.selectFrom("pipe_t").select("n").executeTakeFirstOrThrow()).n, 7);
     }),
 });
+
+Deno.test({
+  name:
+    "rolling back to a savepoint discards a write-behind statement sent after it, failed or not",
+  ...pgOnly,
+  fn: () =>
+    withTable(async (h) => {
+      const db = h.db.withTables<Pipe>();
+      const trx = await db.startTransaction().execute();
+      try {
+        await trx.updateTable("pipe_t").set({ n: 1 }).where("id", "=", 1).execute();
+        const sp = await trx.savepoint("before_bad").execute();
+        await writeBehind(sp.updateTable("pipe_t").set({ n: 500 }).where("id", "=", 1))
+          .execute();
+        await sp.rollbackToSavepoint("before_bad").execute();
+        await sp.commit().execute();
+      } catch (err) {
+        // Hand the connection back, so a failure fails instead of hanging the pool's close.
+        await trx.rollback().execute().catch(() => {});
+        throw err;
+      }
+      assertEquals((await db.selectFrom("pipe_t").select("n").executeTakeFirstOrThrow()).n, 1);
+    }),
+});
