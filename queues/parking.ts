@@ -130,6 +130,10 @@ export class Parking {
       return { next, extra: (a) => a.set(K.parked(r.queue, idxTs, r.id), r.token) };
     });
     this.mayHaveParked.add(rec.queue);
+    // An unpark pass running now may have listed past this entry already and
+    // would then clear the flag above: it must look again, or this job waits
+    // for housekeeping (a lost wake-up).
+    if (this.pumping.has(rec.queue)) this.pumpAgain.add(rec.queue);
     log.debug("job parked", { id: rec.id, queue: rec.queue, why });
     // A slot may have freed while this one was being parked.
     if (why === "busy" && this.room(rec.queue) > 0) this.wake(rec.queue);
