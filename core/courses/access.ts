@@ -48,7 +48,8 @@ export async function requireCourse(
 }
 
 export async function canViewCourse(
-  s: Services,
+  // Only the database: a transaction that holds locks passes itself.
+  s: Pick<Services, "db">,
   course: {
     id: string;
     access: CourseAccessKind;
@@ -69,7 +70,11 @@ export async function canViewCourse(
   return row !== undefined;
 }
 
-async function startedCourse(s: Services, courseId: string, userId: string): Promise<boolean> {
+async function startedCourse(
+  s: Pick<Services, "db">,
+  courseId: string,
+  userId: string,
+): Promise<boolean> {
   const row = await s.db.selectFrom("user_courses").select(sql<number>`1`.as("one"))
     .where("course_id", "=", courseId).where("user_id", "=", userId).executeTakeFirst();
   return row !== undefined;

@@ -7,7 +7,7 @@
  * created by the learner's first action on the day, so that merely looking
  * at a day (a GET) writes nothing.
  */
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type {
   ChecklistQuestion,
   Database,
@@ -82,6 +82,31 @@ export interface StepContext {
   row: UserStepRow;
 }
 
+/** What a step lookup adds to the learner's row (`us.*`): its day, course and step. */
+const STEP_CONTENT = [
+  "dc.id as dc_id",
+  "dc.day_id",
+  "d.type as day_type",
+  "d.share_progress_across_courses as shared",
+  "c.id as course_id",
+  "c.slug",
+  "c.access",
+  "c.published_at",
+  "c.author_id",
+  "c.archived_at as course_archived_at",
+  "st.id as step_id",
+  "st.type as step_type",
+  "st.title",
+  "st.duration_sec",
+  "st.checklist",
+  "st.requires_video_report",
+  "st.requires_written_feedback",
+  "st.pass_percent",
+] as const;
+
+/** Those columns by their names in a lookup's result. */
+const STEP_CONTENT_NAMES = STEP_CONTENT.map((c) => c.split(" as ")[1] ?? c.split(".")[1]);
+
 /** A learner's step row with its day, course and step, on live content. */
 function stepQuery(db: Kysely<Database>) {
   return db
@@ -93,26 +118,7 @@ function stepQuery(db: Kysely<Database>) {
     .innerJoin("step_on_day as sd", "sd.id", "us.step_on_day_id")
     .innerJoin("steps as st", "st.id", "sd.step_id")
     .selectAll("us")
-    .select([
-      "dc.id as dc_id",
-      "dc.day_id",
-      "d.type as day_type",
-      "d.share_progress_across_courses as shared",
-      "c.id as course_id",
-      "c.slug",
-      "c.access",
-      "c.published_at",
-      "c.author_id",
-      "c.archived_at as course_archived_at",
-      "st.id as step_id",
-      "st.type as step_type",
-      "st.title",
-      "st.duration_sec",
-      "st.checklist",
-      "st.requires_video_report",
-      "st.requires_written_feedback",
-      "st.pass_percent",
-    ])
+    .select(STEP_CONTENT)
     .where("dc.archived_at", "is", null)
     .where("sd.archived_at", "is", null);
 }
@@ -243,7 +249,12 @@ async function stepPlace(s: Services, ref: StepRef): Promise<StepPlace | null> {
 }
 
 /** Refuses a course the learner may not see (404) and a summary day still locked (403). */
-async function checkLearner(s: Services, user: Viewer, place: StepPlace): Promise<void> {
+async function checkLearner(
+  // Only the database: inside a transaction that holds locks, the transaction.
+  s: Pick<Services, "db">,
+  user: Viewer,
+  place: StepPlace,
+): Promise<void> {
   const course = {
     id: place.courseId,
     access: place.courseAccess,
@@ -389,27 +400,141 @@ export async function mutateStep<T>(
     if (!row) throw new NotFoundError();
     const change = await fn(trx, row);
     after = change.after;
-    const p = {
-      userId: ctx.userId,
-      userTrainingId: ctx.userTrainingId,
-      dayId: ctx.dayId,
-      courseId: ctx.courseId,
-      courseIds,
-      now,
-    };
-    if (change.write) {
-      const written = await writeStepAndRollUp(trx, p, {
-        id: ctx.userStepId,
-        set: change.write,
-      });
-      return { ...written, changed: true, value: change.value };
-    }
-    const rollup = change.changed ? await rollUp(trx, p) : null;
-    return { row: change.row, changed: change.changed, value: change.value, rollup };
+    return await applyChange(trx, ctx, courseIds, now, change);
   });
   ctx.row = result.row;
   if (after) await runAfter(after);
   return result;
+}
+
+/**
+ * `stepForLearner`, then `mutateStep`, two round trips fewer: one statement,
+ * sent with BEGIN, finds the learner's step at `ref` and takes the locks
+ * (`lockStepAt`). The learner's first action on a day, which creates their
+ * rows, takes the long way. `fn` gets the step's context to check the rules
+ * it needs (a step of the wrong type, say) before it changes anything.
+ */
+export async function mutateStepAt<T>(
+  s: Services,
+  user: Viewer,
+  ref: StepRef,
+  now: Date,
+  fn: (
+    trx: Kysely<Database>,
+    row: UserStepRow,
+    ctx: StepContext,
+  ) => Change<T> | Promise<Change<T>>,
+): Promise<MutationResult<T> & { ctx: StepContext }> {
+  if (!isId(ref.dayOnCourseId) || !isId(ref.stepOnDayId)) throw new NotFoundError();
+  let after: (() => Promise<void>) | undefined;
+  const done = await s.db.transaction().execute(async (trx) => {
+    const locked = await lockStepAt(trx, user.id, ref);
+    if (!locked) return null;
+    const { ctx, courseIds } = locked;
+    // The locks are held: the access check reads through this transaction, not the pool.
+    await checkLearner({ db: trx }, user, ctx);
+    const change = await fn(trx, ctx.row, ctx);
+    after = change.after;
+    return { ctx, result: await applyChange(trx, ctx, courseIds, now, change) };
+  });
+  if (!done) {
+    const ctx = await stepForLearner(s, user, ref);
+    return { ...(await mutateStep(s, ctx, now, (trx, row) => fn(trx, row, ctx))), ctx };
+  }
+  done.ctx.row = done.result.row;
+  if (after) await runAfter(after);
+  return { ...done.result, ctx: done.ctx };
+}
+
+/** Writes what `fn` decided and rolls up (the locks are held). */
+async function applyChange<T>(
+  trx: Kysely<Database>,
+  ctx: StepContext,
+  courseIds: string[],
+  now: Date,
+  change: Change<T>,
+): Promise<MutationResult<T>> {
+  const p = {
+    userId: ctx.userId,
+    userTrainingId: ctx.userTrainingId,
+    dayId: ctx.dayId,
+    courseId: ctx.courseId,
+    courseIds,
+    now,
+  };
+  if (change.write) {
+    const written = await writeStepAndRollUp(trx, p, { id: ctx.userStepId, set: change.write });
+    return { ...written, changed: true, value: change.value };
+  }
+  const rollup = change.changed ? await rollUp(trx, p) : null;
+  return { row: change.row, changed: change.changed, value: change.value, rollup };
+}
+
+/**
+ * The learner's step at `ref` with its context, locked for a change, in one
+ * statement: `stepQuery`'s lookup, then what `affectedCourses` and
+ * `lockCourses` do (the learner's course row made if missing, the rows of
+ * every course to roll up locked in course id order, then the step row), in
+ * the same lock order. Null when the learner has no row there yet (or the
+ * step is not live). The user id appears once, in the lookup: the rest takes
+ * it from there, so the statement can be prepared.
+ */
+const stepLockedAt = prepared((db, p: { userId: string; dc: string; sd: string }) => {
+  const place = stepQuery(db)
+    .where("us.user_id", "=", p.userId)
+    .where("ut.day_on_course_id", "=", p.dc)
+    .where("us.step_on_day_id", "=", p.sd);
+  const content = sql.join(STEP_CONTENT_NAMES.map((c) => sql.ref(`place.${c}`)));
+  const query = sql<StepQueryRow & { course_ids: unknown; held: unknown; place_id: string }>`WITH
+    place AS MATERIALIZED ${place},
+    courses AS (
+      SELECT course_id FROM place
+      UNION
+      SELECT dc.course_id FROM place p
+      JOIN day_on_course dc ON dc.day_id = p.day_id AND dc.archived_at IS NULL
+      JOIN user_courses uc ON uc.course_id = dc.course_id AND uc.user_id = p.user_id
+      WHERE p.shared),
+    ins AS (
+      INSERT INTO user_courses (user_id, course_id) SELECT user_id, course_id FROM place
+      ON CONFLICT (user_id, course_id) DO NOTHING
+      RETURNING course_id),
+    locked AS (
+      SELECT course_id FROM user_courses
+      WHERE user_id = (SELECT user_id FROM place)
+        AND course_id IN (SELECT course_id FROM courses)
+      ORDER BY course_id
+      FOR UPDATE),
+    held AS (SELECT course_id FROM locked UNION ALL SELECT course_id FROM ins)
+    SELECT (SELECT json_agg(course_id ORDER BY course_id) FROM courses) AS course_ids,
+      (SELECT coalesce(json_agg(course_id), '[]'::json) FROM held) AS held,
+      place.id AS place_id, ${content}, us.*
+    FROM place LEFT JOIN LATERAL (SELECT * FROM user_steps
+      WHERE id = place.id AND EXISTS (SELECT 1 FROM held WHERE course_id = place.course_id)
+      FOR UPDATE) us ON true`;
+  return { compile: () => query.compile(db) };
+});
+
+async function lockStepAt(
+  trx: Kysely<Database>,
+  userId: string,
+  ref: StepRef,
+): Promise<{ ctx: StepContext; courseIds: string[] } | null> {
+  const [r] = await stepLockedAt(trx, { userId, dc: ref.dayOnCourseId, sd: ref.stepOnDayId });
+  if (!r) return null;
+  const courseIds = parsedJson<string[]>(r.course_ids);
+  if (parsedJson<string[]>(r.held).includes(r.course_id)) {
+    return { ctx: toContext(r)!, courseIds };
+  }
+  // The course row was made by another transaction after this statement's
+  // snapshot: lock again, as `lockCourses` does (its second look).
+  const row = await lockCourses(trx, userId, r.course_id, courseIds, r.place_id);
+  if (!row) return null;
+  return { ctx: toContext({ ...r, ...row })!, courseIds };
+}
+
+/** JSON arrives parsed from postgres.js, and as text from some drivers. */
+function parsedJson<T>(v: unknown): T {
+  return (typeof v === "string" ? JSON.parse(v) : v) as T;
 }
 
 export async function runAfter(fn: () => Promise<unknown>): Promise<void> {

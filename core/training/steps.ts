@@ -19,6 +19,7 @@ import { TrainingError } from "./errors.ts";
 import type { StepWrite } from "./progress.ts";
 import {
   mutateStep,
+  mutateStepAt,
   type MutationResult,
   resolveStep,
   runAfter,
@@ -402,13 +403,11 @@ export async function completeStep(
   opts: ActionOptions = {},
 ): Promise<ActionResult> {
   const now = opts.now ?? new Date();
-  const ctx = await stepForLearner(s, user, ref);
-  if (ctx.stepType === "DIARY" || ctx.stepType === "EXAMINATION") {
-    throw new TrainingError(409, "wrong_type");
-  }
-  if (ctx.row.status === "COMPLETED") return { ctx, row: ctx.row, changed: false, rollup: null };
   let clock: AppliedTime | undefined;
-  const result = await mutateStep(s, ctx, now, (_trx, row) => {
+  const result = await mutateStepAt(s, user, ref, now, (_trx, row, ctx) => {
+    if (ctx.stepType === "DIARY" || ctx.stepType === "EXAMINATION") {
+      throw new TrainingError(409, "wrong_type");
+    }
     if (row.status === "COMPLETED") return { row, changed: false };
     // An offline completion counts at its (checked) time: a timer ended offline is not too early.
     const time = actionTime(opts.client, now, row);
@@ -428,7 +427,7 @@ export async function completeStep(
       after: () => cancelJob(s, job),
     };
   });
-  return { ...result, ctx, clock: result.changed ? clock : undefined };
+  return { ...result, clock: result.changed ? clock : undefined };
 }
 
 /**

@@ -131,6 +131,8 @@ Deno.test("private course days: 404 without access (page and API), open with acc
   // Access revoked: the learner's own step is no longer reachable.
   await t.services.db.deleteFrom("course_access").where("user_id", "=", insider.id).execute();
   assertEquals((await act(insider, step, "reset")).status, 404);
+  assertEquals((await act(insider, step, "complete")).status, 404, "complete checks access too");
+  assertEquals((await stepRow(t, step)).status, "COMPLETED", "and changes nothing");
   const gone = await insider.fetch(dayUrl(c));
   assertEquals(gone.status, 404);
   await gone.body?.cancel();
