@@ -8,7 +8,7 @@ import type { Services } from "../services.ts";
 import type { Viewer } from "../courses/access.ts";
 import { newId } from "@/platform/ids.ts";
 import { TrainingError } from "./errors.ts";
-import { mutateStep, stepForLearner, type StepRef } from "./context.ts";
+import { mutateStepAt, type StepRef } from "./context.ts";
 import { type ActionResult, untimedCompletion } from "./steps.ts";
 import { personalTitle } from "../personalisation/titles.ts";
 import { type AppliedTime, applyClientTime, type ClientTime } from "../offline/client_time.ts";
@@ -41,11 +41,10 @@ export async function saveDiary(
 ): Promise<ActionResult & { entry: { content: string; updatedAt: Date } }> {
   const now = opts.now ?? new Date();
   const { content } = diarySchema.parse(input);
-  const ctx = await stepForLearner(s, user, ref);
-  if (ctx.stepType !== "DIARY") throw new TrainingError(409, "wrong_type");
   let entry = { content, updatedAt: now };
   let clock: AppliedTime | undefined;
-  const result = await mutateStep(s, ctx, now, async (trx, row) => {
+  const result = await mutateStepAt(s, user, ref, now, async (trx, row, ctx) => {
+    if (ctx.stepType !== "DIARY") throw new TrainingError(409, "wrong_type");
     // A step completed by an entry written offline keeps the time it was written.
     clock = opts.client ? applyClientTime(opts.client, now, row.completed_at) : undefined;
     const at = clock?.applied ?? now;
@@ -60,7 +59,7 @@ export async function saveDiary(
     if (row.status === "COMPLETED") return { row, changed: false };
     return { write: untimedCompletion(at), changed: true };
   });
-  return { ...result, ctx, entry, clock };
+  return { ...result, entry, clock };
 }
 
 /** The learner's diary entries for the days of a course, in course order. */

@@ -359,12 +359,11 @@ export async function resetStep(
   opts: ActionOptions = {},
 ): Promise<ActionResult> {
   const now = opts.now ?? new Date();
-  const ctx = await stepForLearner(s, user, ref);
-  if (!isTimerStep(ctx.stepType) && ctx.stepType !== "PRACTICE") {
-    throw new TrainingError(409, "wrong_type");
-  }
   let clock: AppliedTime | undefined;
-  const result = await mutateStep(s, ctx, now, async (trx, row) => {
+  const result = await mutateStepAt(s, user, ref, now, async (trx, row, ctx) => {
+    if (!isTimerStep(ctx.stepType) && ctx.stepType !== "PRACTICE") {
+      throw new TrainingError(409, "wrong_type");
+    }
     if (row.status === "NOT_STARTED" || (row.status === "RESET" && !row.paused)) {
       return { row, changed: false };
     }
@@ -388,7 +387,7 @@ export async function resetStep(
       .executeTakeFirstOrThrow();
     return { row: updated, changed: true, after: () => cancelJob(s, job) };
   });
-  return { ...result, ctx, clock: result.changed ? clock : undefined };
+  return { ...result, clock: result.changed ? clock : undefined };
 }
 
 /**
