@@ -23,10 +23,34 @@ Deno.test("a prepared query answers each call with that call's values, constants
   assertEquals(await keys("p:b", "none"), ["p:b"]);
   // "q:a" exists but fails the constant condition.
   assertEquals(await keys("q:a", "p:a"), ["p:a"]);
-  // Inside a transaction too (another handle: compiled again, same answer).
+  // Inside a transaction too.
   await h.db.transaction().execute(async (trx) => {
     assertEquals((await byKey(trx, { key: "p:a", other: "x" })).map((r) => r.key), ["p:a"]);
   });
+});
+
+Deno.test("a prepared query is compiled once for a database and all its transactions", async () => {
+  await using h = await openTestDb();
+  await h.db.insertInto("app_meta").values(meta("t:a", 1)).execute();
+  let builds = 0;
+  const byKey = prepared((db, p: { key: string }) => {
+    builds++;
+    return db.selectFrom("app_meta").select("key").where("key", "=", p.key);
+  });
+  for (let i = 0; i < 3; i++) {
+    await h.db.transaction().execute(async (trx) => {
+      assertEquals((await byKey(trx, { key: "t:a" })).map((r) => r.key), ["t:a"]);
+    });
+  }
+  assertEquals((await byKey(h.db, { key: "t:a" })).length, 1);
+  assertEquals(builds, 1, "each transaction is a new handle: the cache must not miss on it");
+  // A handle that compiles differently (a plugin more) gets its own.
+  const withPlugin = h.db.withPlugin({
+    transformQuery: (args) => args.node,
+    transformResult: (args) => Promise.resolve(args.result),
+  });
+  assertEquals((await byKey(withPlugin, { key: "t:a" })).length, 1);
+  assertEquals(builds, 2);
 });
 
 Deno.test("a prepared query whose builder does not pass a value as one parameter is refused", async () => {
