@@ -41,6 +41,14 @@ Deno.test("a page with islands has exactly one module script that imports only t
   assertEquals(script.split(counter).length - 1, 1);
 });
 
+Deno.test("the boot script and its preloads go last in the body; the page keeps its doctype", () => {
+  assert(itemHtml.startsWith("<!DOCTYPE html><html"), itemHtml.slice(0, 40));
+  assert(/<\/script><\/body><\/html>$/.test(itemHtml), itemHtml.slice(-80));
+  const body = itemHtml.slice(itemHtml.indexOf("<body"));
+  assertStringIncludes(body, '<link rel="modulepreload"');
+  assertEquals(itemHtml.split("</body>").length, 2);
+});
+
 Deno.test("the props blob escapes </script and U+2028", () => {
   const script = bootScript(itemHtml);
   assert(!script.includes("</script"), "no closing tag inside the script");
