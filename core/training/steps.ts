@@ -12,12 +12,15 @@
  * - COMPLETED.
  * `active_seconds` adds up the time the timer really ran.
  */
+import type { Kysely } from "kysely";
+import type { Database } from "@/db/schema.ts";
 import { isUniqueViolation } from "@/db/connection.ts";
 import type { Services } from "../services.ts";
 import type { Viewer } from "../courses/access.ts";
 import { TrainingError } from "./errors.ts";
 import type { StepWrite } from "./progress.ts";
 import {
+  type Change,
   mutateStep,
   mutateStepAt,
   type MutationResult,
@@ -301,39 +304,56 @@ export async function startStep(
 /** Same as start: a paused timer continues with the seconds it had left. */
 export const resumeStep = startStep;
 
+/**
+ * The pause of a locked step row: nothing unless its timer runs; completed
+ * when its time is already up.
+ */
+async function pauseChange(
+  s: Services,
+  trx: Kysely<Database>,
+  row: UserStepRow,
+  serverNow: Date,
+  client: ClientTime | undefined,
+): Promise<{ change: Change<unknown>; clock?: AppliedTime }> {
+  if (!isRunning(row)) return { change: { row, changed: false } };
+  const time = actionTime(client, serverNow, row);
+  const now = time.at;
+  const job = row.notification_job_id;
+  if (row.timer_ends_at!.getTime() <= now.getTime()) {
+    // The time is already up: pausing now means the step is done.
+    return {
+      change: { write: timerCompletion(row, now), changed: true, after: () => cancelJob(s, job) },
+      clock: time.clock,
+    };
+  }
+  const left = Math.ceil((row.timer_ends_at!.getTime() - now.getTime()) / 1000);
+  const updated = await trx.updateTable("user_steps")
+    .set({
+      paused: true,
+      remaining_sec: left,
+      timer_started_at: null,
+      timer_ends_at: null,
+      notification_job_id: null,
+      active_seconds: row.active_seconds + seconds(row.timer_started_at, now),
+    })
+    .where("id", "=", row.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return {
+    change: { row: updated, changed: true, after: () => cancelJob(s, job) },
+    clock: time.clock,
+  };
+}
+
+/** Pauses the learner's other running timer (see `freeTimerSlot`). */
 async function pauseTimer(
   s: Services,
   ctx: StepContext,
   serverNow: Date,
-  client?: ClientTime,
-): Promise<MutationResult<unknown> & { clock?: AppliedTime }> {
-  let clock: AppliedTime | undefined;
-  const result = await mutateStep(s, ctx, serverNow, async (trx, row) => {
-    if (!isRunning(row)) return { row, changed: false };
-    const time = actionTime(client, serverNow, row);
-    clock = time.clock;
-    const now = time.at;
-    const job = row.notification_job_id;
-    if (row.timer_ends_at!.getTime() <= now.getTime()) {
-      // The time is already up: pausing now means the step is done.
-      return { write: timerCompletion(row, now), changed: true, after: () => cancelJob(s, job) };
-    }
-    const left = Math.ceil((row.timer_ends_at!.getTime() - now.getTime()) / 1000);
-    const updated = await trx.updateTable("user_steps")
-      .set({
-        paused: true,
-        remaining_sec: left,
-        timer_started_at: null,
-        timer_ends_at: null,
-        notification_job_id: null,
-        active_seconds: row.active_seconds + seconds(row.timer_started_at, now),
-      })
-      .where("id", "=", row.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { row: updated, changed: true, after: () => cancelJob(s, job) };
+): Promise<MutationResult<unknown>> {
+  return await mutateStep(s, ctx, serverNow, async (trx, row) => {
+    return (await pauseChange(s, trx, row, serverNow, undefined)).change;
   });
-  return { ...result, clock: result.changed ? clock : undefined };
 }
 
 /** Pauses a running timer (and cancels its "finished" notification). */
@@ -343,9 +363,15 @@ export async function pauseStep(
   ref: StepRef,
   opts: ActionOptions = {},
 ): Promise<ActionResult> {
-  const ctx = await stepForLearner(s, user, ref);
-  if (!isTimerStep(ctx.stepType)) throw new TrainingError(409, "not_timer");
-  return { ...(await pauseTimer(s, ctx, opts.now ?? new Date(), opts.client)), ctx };
+  const now = opts.now ?? new Date();
+  let clock: AppliedTime | undefined;
+  const result = await mutateStepAt(s, user, ref, now, async (trx, row, ctx) => {
+    if (!isTimerStep(ctx.stepType)) throw new TrainingError(409, "not_timer");
+    const paused = await pauseChange(s, trx, row, now, opts.client);
+    clock = paused.clock;
+    return paused.change;
+  });
+  return { ...result, clock: result.changed ? clock : undefined };
 }
 
 /**
