@@ -15,6 +15,8 @@
 import postgres from "postgres";
 import { sql } from "kysely";
 import {
+  cpuByName,
+  cpuDelta,
   cpuSeconds,
   DEFAULTS,
   fmt,
@@ -153,6 +155,11 @@ export interface CompletionResult extends LoadResult {
   requests: number;
   /** App CPU (user + system, all threads) per real completion during the closed-loop run, µs. */
   cpuPerCompletionUs?: number;
+  /**
+   * PostgreSQL's CPU per real completion during the closed-loop run, µs: all
+   * of the server's processes (backends, WAL writer…) on this machine.
+   */
+  pgCpuPerCompletionUs?: number;
   /** SQL statements per completion (Execute/Query messages through a counting proxy). */
   statements: number;
   /** Open-loop run at half the closed-loop rate (latency from each request's scheduled time). */
@@ -309,12 +316,17 @@ export async function benchStepCompletion(
     "end",
   ].join("\n");
   const cpuBefore = cpuSeconds(env.pid);
+  const pgBefore = cpuByName("postgres");
   const result = await loadScript("POST …/complete, 32 learners, distinct steps", env.url, lua, o);
   const cpuAfter = cpuSeconds(env.pid);
+  const pgCpu = cpuDelta(pgBefore, cpuByName("postgres"));
   const completed = await completedIn(env, courseId);
   const cpu = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
   if (cpu !== null && result.requests > 0) result.cpuUs = cpu / result.requests * 1e6;
   const cpuPerCompletionUs = cpu !== null && completed > 0 ? cpu / completed * 1e6 : undefined;
+  const pgCpuPerCompletionUs = pgCpu !== null && completed > 0
+    ? pgCpu / completed * 1e6
+    : undefined;
 
   const bySession = new Map(userIds.map((id, i) => [id, { ...sessions[i], path: "" }]));
   const statements = await statementsPerCompletion(
@@ -342,6 +354,7 @@ export async function benchStepCompletion(
     ...result,
     completed,
     cpuPerCompletionUs,
+    pgCpuPerCompletionUs,
     statements,
     openLoop: openLoopResult,
     openLoopCompleted,
@@ -445,6 +458,11 @@ export async function runLearnBench(serverUrl: string, o: Options = DEFAULTS): P
       `| completions/s at saturation (32 connections, closed loop) | ${fmt(done.rps)} |`,
       `| app CPU per request (closed loop), µs | ${fmt(done.cpuUs ?? NaN)} |`,
       `| app CPU per real completion (closed loop), µs | ${fmt(done.cpuPerCompletionUs ?? NaN)} |`,
+      `| PostgreSQL CPU per real completion (closed loop, all its processes), µs | ${
+        done.pgCpuPerCompletionUs === undefined
+          ? "n/a (server not on this machine)"
+          : fmt(done.pgCpuPerCompletionUs)
+      } |`,
       `| SQL statements per completion (incl. BEGIN/COMMIT) | ${fmt(done.statements, 1)} |`,
       `| open loop: rate, s, requests (real completions) | ${done.openLoop.rate}/s, ${
         fmt(done.openLoop.requests / done.openLoop.rate, 1)

@@ -153,6 +153,38 @@ export function cpuSeconds(pid: number): number | null {
   }
 }
 
+/**
+ * CPU seconds (user + system) of every process with this command name, by
+ * pid: `cpuDelta` of two of these gives what the processes used between them,
+ * new ones included (a process that ended meanwhile is missed). Empty where
+ * /proc does not tell, or the processes are not on this machine.
+ */
+export function cpuByName(comm: string): Map<number, number> {
+  const out = new Map<number, number>();
+  try {
+    for (const e of Deno.readDirSync("/proc")) {
+      if (!/^\d+$/.test(e.name)) continue;
+      try {
+        const stat = Deno.readTextFileSync(`/proc/${e.name}/stat`);
+        const open = stat.indexOf("(");
+        const close = stat.lastIndexOf(")");
+        if (stat.slice(open + 1, close) !== comm) continue;
+        const f = stat.slice(close + 2).split(" ");
+        out.set(Number(e.name), (Number(f[11]) + Number(f[12])) / CLOCK_TICKS);
+      } catch { /* the process ended */ }
+    }
+  } catch { /* no /proc */ }
+  return out;
+}
+
+/** CPU seconds used between two `cpuByName` snapshots (null when none was seen). */
+export function cpuDelta(before: Map<number, number>, after: Map<number, number>): number | null {
+  if (!after.size) return null;
+  let total = 0;
+  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
+  return total;
+}
+
 const CLOCK_TICKS = (() => {
   try {
     const out = new Deno.Command("getconf", { args: ["CLK_TCK"], stdout: "piped", stderr: "null" })

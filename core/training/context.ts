@@ -352,6 +352,7 @@ async function createDayRows(
     await rollUp(trx, {
       userId,
       userTrainingId: ut.id,
+      dayOnCourseId: place.dayOnCourseId,
       dayId: place.dayId,
       courseId: place.courseId,
       courseIds,
@@ -457,6 +458,7 @@ async function applyChange<T>(
   const p = {
     userId: ctx.userId,
     userTrainingId: ctx.userTrainingId,
+    dayOnCourseId: ctx.dayOnCourseId,
     dayId: ctx.dayId,
     courseId: ctx.courseId,
     courseIds,

@@ -386,6 +386,8 @@ export async function writeStepAndRollUp(
 export interface RollUpParams {
   userId: string;
   userTrainingId: string;
+  /** The day on the course of `userTrainingId`. */
+  dayOnCourseId: string;
   dayId: string;
   courseId: string;
   courseIds: string[];
@@ -436,8 +438,9 @@ async function rollUpWith(
       FROM (SELECT mine, same, own, done,
           CASE WHEN own <> 'COMPLETED' AND done THEN 'COMPLETED' ELSE own END AS eff
         FROM (SELECT
-            dc.id = cur.dc AS mine,
-            dc.id <> cur.dc AND d.share_progress_across_courses AND dc.day_id = ${p.dayId} AS same,
+            dc.id = ${p.dayOnCourseId} AS mine,
+            dc.id <> ${p.dayOnCourseId} AND d.share_progress_across_courses
+              AND dc.day_id = ${p.dayId} AS same,
             coalesce(ut.status, 'NOT_STARTED') AS own,
             d.share_progress_across_courses AND EXISTS (
               SELECT 1 FROM user_trainings ut2
@@ -446,8 +449,6 @@ async function rollUpWith(
                 AND ut2.status = 'COMPLETED' AND dc2.id <> dc.id
                 AND ut2.id <> ${p.userTrainingId}) AS done
           FROM day_on_course dc
-          CROSS JOIN (SELECT day_on_course_id AS dc FROM user_trainings
-            WHERE id = ${p.userTrainingId}) cur
           JOIN training_days d ON d.id = dc.day_id
           LEFT JOIN user_trainings ut ON ut.day_on_course_id = dc.id AND ut.user_id = ${p.userId}
           WHERE dc.course_id = ${p.courseId} AND dc.archived_at IS NULL
