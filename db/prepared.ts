@@ -11,16 +11,17 @@
  * ```
  *
  * The builder gets placeholder values: it must pass each value of `p` to
- * kysely unchanged (as a parameter), never branch on it or transform it.
- * A placeholder that does not come back as exactly one parameter is refused
- * when the query is first compiled.
+ * kysely unchanged (as a parameter, once or more), never branch on it or
+ * transform it. A placeholder that does not come back as a parameter of its
+ * own is refused when the query is first compiled. Values may be of any type
+ * the driver takes (the placeholders are strings while compiling).
  */
 import { type Compilable, CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "./schema.ts";
 
 type Db = Kysely<Database>;
 
-export type Prepared<P extends Record<string, string>, R> = (db: Db, p: P) => Promise<R[]>;
+export type Prepared<P extends Record<string, unknown>, R> = (db: Db, p: P) => Promise<R[]>;
 
 /**
  * What compiles a query the same way: the dialect's adapter (one per
@@ -41,7 +42,7 @@ function samePlugins(a: readonly object[], b: readonly object[]): boolean {
   return a.length === b.length && a.every((p, i) => p === b[i]);
 }
 
-export function prepared<P extends Record<string, string>, R>(
+export function prepared<P extends Record<string, unknown>, R>(
   build: (db: Db, p: P) => Compilable<R>,
 ): Prepared<P, R> {
   type Template = { sql: string; slots: (keyof P | { value: unknown })[] };
@@ -55,8 +56,8 @@ export function prepared<P extends Record<string, string>, R>(
       typeof v === "string" && byMark.has(v) ? byMark.get(v)! : { value: v }
     );
     for (const k of keys) {
-      if (slots.filter((s) => s === k).length !== 1) {
-        throw new Error(`prepared query: "${String(k)}" must be used as exactly one parameter`);
+      if (!slots.includes(k)) {
+        throw new Error(`prepared query: "${String(k)}" must be passed unchanged, as a parameter`);
       }
     }
     const template: Template = { sql: compiled.sql, slots };
