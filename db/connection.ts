@@ -98,6 +98,11 @@ export function json<T>(value: T): RawBuilder<T> {
   return sql<T>`${JSON.stringify(value)}::jsonb`;
 }
 
+/** A json value a query built (`json_build_object`…): parsed by postgres.js, text elsewhere. */
+export function jsonValue<T>(v: unknown): T {
+  return (typeof v === "string" ? JSON.parse(v) : v) as T;
+}
+
 export async function openDatabase(
   cfg: Pick<Config, "databaseUrl" | "dataDir" | "databasePoolMax">,
   opts: OpenOptions = {},

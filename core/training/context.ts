@@ -21,6 +21,7 @@ import { canViewCourse, type Viewer } from "../courses/access.ts";
 import { isId, newId } from "@/platform/ids.ts";
 import { log } from "@/platform/log.ts";
 import { prepared } from "@/db/prepared.ts";
+import { jsonValue } from "@/db/connection.ts";
 import { TrainingError } from "./errors.ts";
 import {
   affectedCourses,
@@ -409,7 +410,7 @@ export async function mutateStep<T>(
 }
 
 /**
- * `stepForLearner`, then `mutateStep`, two round trips fewer: one statement,
+ * `stepForLearner`, then `mutateStep`, one round trip fewer: one statement,
  * sent with BEGIN, finds the learner's step at `ref` and takes the locks
  * (`lockStepAt`). The learner's first action on a day, which creates their
  * rows, takes the long way. `fn` gets the step's context to check the rules
@@ -523,8 +524,8 @@ async function lockStepAt(
 ): Promise<{ ctx: StepContext; courseIds: string[] } | null> {
   const [r] = await stepLockedAt(trx, { userId, dc: ref.dayOnCourseId, sd: ref.stepOnDayId });
   if (!r) return null;
-  const courseIds = parsedJson<string[]>(r.course_ids);
-  if (parsedJson<string[]>(r.held).includes(r.course_id)) {
+  const courseIds = jsonValue<string[]>(r.course_ids);
+  if (jsonValue<string[]>(r.held).includes(r.course_id)) {
     return { ctx: toContext(r)!, courseIds };
   }
   // The course row was made by another transaction after this statement's
@@ -532,11 +533,6 @@ async function lockStepAt(
   const row = await lockCourses(trx, userId, r.course_id, courseIds, r.place_id);
   if (!row) return null;
   return { ctx: toContext({ ...r, ...row })!, courseIds };
-}
-
-/** JSON arrives parsed from postgres.js, and as text from some drivers. */
-function parsedJson<T>(v: unknown): T {
-  return (typeof v === "string" ? JSON.parse(v) : v) as T;
 }
 
 export async function runAfter(fn: () => Promise<unknown>): Promise<void> {

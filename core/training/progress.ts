@@ -29,6 +29,7 @@ import {
   statusOfCounts,
 } from "./status.ts";
 import { writeBehind } from "@/db/pipelining.ts";
+import { jsonValue } from "@/db/connection.ts";
 import { type Prepared, prepared } from "@/db/prepared.ts";
 
 type Db = Kysely<Database>;
@@ -247,7 +248,7 @@ export async function lockCourses(
       : sql``
   }`.execute(trx);
   const r = rows[0];
-  if (parsed<string[]>(r.courses).includes(mainCourseId)) {
+  if (jsonValue<string[]>(r.courses).includes(mainCourseId)) {
     if (!stepId) return;
     if (r.id) {
       const { courses: _, ...row } = r;
@@ -337,11 +338,6 @@ interface RollUpState {
       done: boolean;
     }[];
   };
-}
-
-/** JSON arrives parsed from postgres.js, and as text from some drivers. */
-function parsed<T>(v: unknown): T {
-  return (typeof v === "string" ? JSON.parse(v) : v) as T;
 }
 
 const date = (ms: number | null) => ms === null ? null : new Date(ms);
@@ -542,10 +538,10 @@ async function rollUpWith(
   const r = rows[0];
   // The written step is gone (the caller held its lock: only a bug gets here).
   if (!r) throw new Error(`user step ${write?.id} not found for the roll-up`);
-  const ut = parsed<RollUpState["ut"]>(r.ut);
-  const steps = parsed<RollUpState["steps"]>(r.steps);
-  const uc = parsed<RollUpState["uc"]>(r.uc);
-  const days = parsed<RollUpState["days"]>(r.days);
+  const ut = jsonValue<RollUpState["ut"]>(r.ut);
+  const steps = jsonValue<RollUpState["steps"]>(r.steps);
+  const uc = jsonValue<RollUpState["uc"]>(r.uc);
+  const days = jsonValue<RollUpState["days"]>(r.days);
 
   // The day, from its steps.
   const items = steps.map((st) => ({ status: st.s ?? "NOT_STARTED", paused: st.p ?? false }));
