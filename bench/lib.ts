@@ -144,13 +144,17 @@ function luaString(s: string): string {
  */
 export function cpuSeconds(pid: number): number | null {
   try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    // Fields after the command name (which may hold spaces) start at state (3rd).
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+    return cpuOfStat(Deno.readTextFileSync(`/proc/${pid}/stat`));
   } catch {
     return null;
   }
+}
+
+/** User + system seconds from a `/proc/<pid>/stat` line. */
+function cpuOfStat(stat: string): number {
+  // Fields after the command name (which may hold spaces) start at state (3rd).
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
 }
 
 /**
@@ -166,11 +170,8 @@ export function cpuByName(comm: string): Map<number, number> {
       if (!/^\d+$/.test(e.name)) continue;
       try {
         const stat = Deno.readTextFileSync(`/proc/${e.name}/stat`);
-        const open = stat.indexOf("(");
-        const close = stat.lastIndexOf(")");
-        if (stat.slice(open + 1, close) !== comm) continue;
-        const f = stat.slice(close + 2).split(" ");
-        out.set(Number(e.name), (Number(f[11]) + Number(f[12])) / CLOCK_TICKS);
+        if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== comm) continue;
+        out.set(Number(e.name), cpuOfStat(stat));
       } catch { /* the process ended */ }
     }
   } catch { /* no /proc */ }

@@ -1,8 +1,8 @@
 /**
  * A query built and compiled by kysely once per database (its transactions
- * share it); each call only puts its values in the parameter list. For hot paths: building and
- * compiling a select with several joins costs more CPU than the rest of a
- * short request (bench/learn.ts measures a step completion).
+ * share it); each call only puts its values in the parameter list. For hot
+ * paths: building and compiling a select with several joins costs more CPU
+ * than the rest of a short request (bench/learn.ts measures a completion).
  *
  * ```ts
  * const stepAt = prepared((db, p: { userId: string }) =>
